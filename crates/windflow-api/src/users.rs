@@ -1,0 +1,102 @@
+//! Users (module identity).
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Where a user authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthProvider {
+    /// Password stored in WindFlow.
+    Local,
+    /// LDAP directory.
+    Ldap,
+    /// OpenID Connect provider.
+    Oidc,
+}
+
+/// UI theme preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the operating system.
+    #[default]
+    System,
+    /// Light theme.
+    Light,
+    /// Dark theme.
+    Dark,
+}
+
+/// A user as returned by the API (never contains the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    /// User id.
+    pub id: Uuid,
+    /// Unique username.
+    pub username: String,
+    /// Unique email address (lower-cased).
+    pub email: String,
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Avatar URL.
+    pub avatar: Option<String>,
+    /// Authentication provider.
+    pub auth_provider: AuthProvider,
+    /// Superadmins hold every permission everywhere.
+    pub is_superadmin: bool,
+    /// Inactive users cannot log in.
+    pub is_active: bool,
+    /// Whether the email address was verified.
+    pub email_verified: bool,
+    /// UI theme.
+    pub theme: Theme,
+    /// Last successful login.
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// Free-form profile fields.
+    pub profile: serde_json::Value,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last update.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/users` body (superadmins).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Username, 3 to 64 characters of `[A-Za-z0-9._-]`.
+    pub username: String,
+    /// Email address.
+    pub email: String,
+    /// Initial password (policy from auth settings).
+    pub password: String,
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Grant superadmin (default false).
+    #[serde(default)]
+    pub is_superadmin: bool,
+}
+
+/// `PATCH /api/v1/users/{id}` body. Absent fields are unchanged. Users may change their own
+/// `display_name`, `avatar`, `theme` and `profile`; the other fields need `users:update`
+/// (superadmins).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// New email address.
+    pub email: Option<String>,
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New avatar URL.
+    pub avatar: Option<String>,
+    /// New theme.
+    pub theme: Option<Theme>,
+    /// New profile JSON object.
+    pub profile: Option<serde_json::Value>,
+    /// Activate or deactivate (deactivation revokes the user's sessions).
+    pub is_active: Option<bool>,
+    /// Grant or revoke superadmin.
+    pub is_superadmin: Option<bool>,
+}

@@ -1,0 +1,23 @@
+//! WindFlow services: the rules, authorization, transactions and audit of every module.
+//!
+//! Handlers in `windflow-server` stay thin and call one function here. Each mutating service
+//! function authorizes, validates, writes and records its audit row in one database
+//! transaction, so a failure leaves neither the change nor its audit row behind.
+//! No actix types appear here.
+
+pub mod audit;
+pub mod authz;
+pub mod context;
+pub mod crypto;
+pub mod error;
+pub mod pagination;
+pub mod password;
+pub mod rbac;
+pub mod services;
+pub mod tokens;
+pub mod validate;
+
+pub use context::{Core, CoreSettings, Ctx, Principal, RequestMeta};
+pub use error::{ServiceError, ServiceResult};
+/// Re-exported so that the server needs no direct knowledge of the ORM's types.
+pub use sea_orm::{Database, DatabaseConnection, DbErr};

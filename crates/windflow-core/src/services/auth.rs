@@ -1,0 +1,438 @@
+//! Local authentication: first-run setup, login with brute-force lockout, refresh-token
+//! rotation with reuse detection, logout, access-token authentication, sessions, password change.
+//!
+//! Refresh tokens (RFC 6749 §10.4, OAuth 2.0 Security BCP §4.14): opaque, stored as SHA-256,
+//! single use; each refresh marks the presented token used and issues a new one in the same
+//! family (the session). Presenting a used token again revokes the whole session, and with it
+//! every access token of the session (authentication checks the session).
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+use windflow_api::audit::AuditOutcome;
+use windflow_api::auth::{ChangePasswordRequest, LoginRequest, SessionView, SetupRequest, TokenResponse};
+use windflow_entity::{login_attempts, refresh_tokens, revoked_tokens, sessions, setup_tokens, users};
+
+use super::settings;
+use super::users::{NewUser, insert_user, to_api};
+use crate::audit::{Actor, AuditEvent, record};
+use crate::context::{Core, Ctx, Principal, RequestMeta};
+use crate::error::{ServiceError, ServiceResult};
+use crate::tokens::{random_token, token_hash};
+use crate::validate::Checks;
+
+/// True while no user exists (first-run setup is open).
+pub async fn setup_required<C: ConnectionTrait>(db: &C) -> ServiceResult<bool> {
+    Ok(users::Entity::find().count(db).await? == 0)
+}
+
+/// When no user exists, creates a one-time setup token (stored hashed) and returns it for the
+/// server to print; returns `None` once a user exists. Each server start issues a new token;
+/// all outstanding ones are valid until setup completes (several replicas may each print one).
+pub async fn issue_setup_token(core: &Core) -> ServiceResult<Option<String>> {
+    if !setup_required(&core.db).await? {
+        return Ok(None);
+    }
+    let token = random_token();
+    setup_tokens::Entity::insert(setup_tokens::ActiveModel { token_hash: Set(token_hash(&token)), created_at: Set(Utc::now()) })
+        .exec_without_returning(&core.db)
+        .await?;
+    Ok(Some(token))
+}
+
+/// Completes first-run setup: creates the first superadmin with a valid setup token.
+/// Errors: `SetupAlreadyDone` once any user exists; `InvalidCredentials` for a wrong token;
+/// `Validation` for bad fields. The token is consumed in the same transaction as the user.
+pub async fn setup(core: &Core, meta: &RequestMeta, req: SetupRequest) -> ServiceResult<TokenResponse> {
+    if !setup_required(&core.db).await? {
+        return Err(ServiceError::SetupAlreadyDone);
+    }
+    let policy = settings::load(&core.db).await?;
+    let mut c = Checks::new();
+    c.username("username", &req.username);
+    c.email("email", &req.email);
+    c.password("password", &req.password, policy.password_min_length, policy.password_max_length);
+    c.finish()?;
+    let hash = core.passwords.hash(req.password.clone()).await?;
+    let txn = super::begin(&core.db).await?;
+    let consumed = setup_tokens::Entity::delete_many()
+        .filter(setup_tokens::Column::TokenHash.eq(token_hash(&req.token)))
+        .exec(&txn)
+        .await?;
+    if consumed.rows_affected != 1 {
+        return Err(ServiceError::InvalidCredentials);
+    }
+    if !setup_required(&txn).await? {
+        return Err(ServiceError::SetupAlreadyDone);
+    }
+    let user = insert_user(
+        &txn,
+        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: true },
+    )
+    .await?;
+    setup_tokens::Entity::delete_many().exec(&txn).await?;
+    record(
+        &txn,
+        &Actor::anonymous(Some(user.username.clone())),
+        meta,
+        AuditEvent::new("setup.complete", "user").resource(user.id, Some(user.username.clone())),
+    )
+    .await?;
+    let tokens = start_session(core, &txn, meta, &user).await?;
+    txn.commit().await?;
+    Ok(tokens)
+}
+
+/// Seconds until the lockout for `filter` lifts, or `None` when fewer than `max` failures are
+/// in the window.
+async fn lockout<C: ConnectionTrait>(db: &C, filter: Condition, max: i64, window: Duration) -> ServiceResult<Option<u64>> {
+    let now = Utc::now();
+    let failures: Vec<DateTime<Utc>> = login_attempts::Entity::find()
+        .filter(filter)
+        .filter(login_attempts::Column::Outcome.eq("failure"))
+        .filter(login_attempts::Column::CreatedAt.gte(now - window))
+        .order_by_desc(login_attempts::Column::CreatedAt)
+        .limit(max as u64)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.created_at)
+        .collect();
+    if (failures.len() as i64) < max {
+        return Ok(None);
+    }
+    // The lock lifts when the oldest of the last `max` failures leaves the window.
+    let oldest = failures.last().copied().unwrap_or(now);
+    Ok(Some(((oldest + window) - now).num_seconds().max(1) as u64))
+}
+
+async fn record_attempt<C: ConnectionTrait>(db: &C, username: &str, ip: Option<&str>, outcome: &str) -> ServiceResult<()> {
+    login_attempts::Entity::insert(login_attempts::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username.to_owned()),
+        ip: Set(ip.map(str::to_owned)),
+        outcome: Set(outcome.into()),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Logs in with username or email and password.
+///
+/// Lockout (seed 004 `login_attempts`): after `lockout_max_attempts_per_user` failures for a
+/// login name since its last success, or `lockout_max_attempts_per_ip` failures from one IP,
+/// within `lockout_window_seconds`, attempts are refused with `TooManyAttempts(retry_after)`
+/// without checking the password. Unknown users, inactive users, SSO users and wrong passwords
+/// all answer `InvalidCredentials` after the same argon2 work. Every attempt is recorded and
+/// audited (`auth.login`, `auth.login_failed`, `auth.login_locked`).
+pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> ServiceResult<TokenResponse> {
+    let policy = settings::load(&core.db).await?;
+    let name = req.login.trim().to_lowercase();
+    let mut c = Checks::new();
+    if name.is_empty() || name.len() > 254 {
+        c.push("login", "invalid_length", "must be 1 to 254 characters");
+    }
+    if req.password.is_empty() || req.password.chars().count() > 1024 {
+        c.push("password", "invalid_length", "must be 1 to 1024 characters");
+    }
+    c.finish()?;
+    let window = Duration::seconds(policy.lockout_window_seconds);
+    let last_success = login_attempts::Entity::find()
+        .filter(login_attempts::Column::Username.eq(name.as_str()))
+        .filter(login_attempts::Column::Outcome.eq("success"))
+        .order_by_desc(login_attempts::Column::CreatedAt)
+        .one(&core.db)
+        .await?
+        .map(|a| a.created_at);
+    let mut by_user = Condition::all().add(login_attempts::Column::Username.eq(name.as_str()));
+    if let Some(t) = last_success {
+        by_user = by_user.add(login_attempts::Column::CreatedAt.gt(t));
+    }
+    let mut locked = lockout(&core.db, by_user, policy.lockout_max_attempts_per_user, window).await?;
+    if locked.is_none()
+        && let Some(ip) = &meta.ip
+    {
+        let by_ip = Condition::all().add(login_attempts::Column::Ip.eq(ip.as_str()));
+        locked = lockout(&core.db, by_ip, policy.lockout_max_attempts_per_ip, window).await?;
+    }
+    if let Some(retry) = locked {
+        let txn = super::begin(&core.db).await?;
+        record_attempt(&txn, &name, meta.ip.as_deref(), "locked").await?;
+        record(
+            &txn,
+            &Actor::anonymous(Some(name.clone())),
+            meta,
+            AuditEvent::new("auth.login_locked", "session").outcome(AuditOutcome::Denied).details(serde_json::json!({"retry_after": retry})),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ServiceError::TooManyAttempts(retry));
+    }
+
+    let user = users::Entity::find()
+        .filter(Condition::any().add(users::Column::Username.eq(req.login.trim())).add(users::Column::Email.eq(name.as_str())))
+        .one(&core.db)
+        .await?;
+    let usable = user.as_ref().filter(|u| u.is_active && u.auth_provider == "local");
+    let ok = core.passwords.verify(req.password, usable.and_then(|u| u.password_hash.clone())).await?;
+    let txn = super::begin(&core.db).await?;
+    match (ok, usable) {
+        (true, Some(u)) => {
+            record_attempt(&txn, &name, meta.ip.as_deref(), "success").await?;
+            let mut am = u.clone().into_active_model();
+            am.last_login_at = Set(Some(Utc::now()));
+            users::Entity::update(am).exec(&txn).await?;
+            record(&txn, &Actor::user(u.id, &u.username), meta, AuditEvent::new("auth.login", "session").resource(u.id, Some(u.username.clone())))
+                .await?;
+            let tokens = start_session(core, &txn, meta, u).await?;
+            txn.commit().await?;
+            Ok(tokens)
+        }
+        _ => {
+            record_attempt(&txn, &name, meta.ip.as_deref(), "failure").await?;
+            record(&txn, &Actor::anonymous(Some(name.clone())), meta, AuditEvent::new("auth.login_failed", "session").outcome(AuditOutcome::Denied))
+                .await?;
+            txn.commit().await?;
+            Err(ServiceError::InvalidCredentials)
+        }
+    }
+}
+
+/// Creates a session with its first refresh token and signs an access token.
+async fn start_session<C: ConnectionTrait>(core: &Core, db: &C, meta: &RequestMeta, user: &users::Model) -> ServiceResult<TokenResponse> {
+    let policy = settings::load(db).await?;
+    let now = Utc::now();
+    let expires_at = now + Duration::minutes(policy.session_timeout_minutes);
+    let session_id = Uuid::now_v7();
+    sessions::Entity::insert(sessions::ActiveModel {
+        id: Set(session_id),
+        user_id: Set(user.id),
+        provider: Set(user.auth_provider.clone()),
+        ip: Set(meta.ip.clone()),
+        user_agent: Set(meta.user_agent.as_ref().map(|u| u.chars().take(512).collect())),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    issue_tokens(core, db, user, session_id, expires_at).await
+}
+
+async fn issue_tokens<C: ConnectionTrait>(
+    core: &Core,
+    db: &C,
+    user: &users::Model,
+    session_id: Uuid,
+    session_expires_at: DateTime<Utc>,
+) -> ServiceResult<TokenResponse> {
+    let refresh = random_token();
+    refresh_tokens::Entity::insert(refresh_tokens::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        session_id: Set(session_id),
+        token_hash: Set(token_hash(&refresh)),
+        created_at: Set(Utc::now()),
+        expires_at: Set(session_expires_at),
+        used_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    let ttl = core.settings.access_token_ttl_secs;
+    let (access, _, _) = core.jwt.issue(user.id, session_id, ttl)?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: ttl,
+        refresh_token: refresh,
+        csrf_token: random_token(),
+        session_id,
+        user: to_api(user.clone()),
+    })
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token.
+/// Errors: `InvalidRefreshToken` (unknown, expired, revoked session, inactive user),
+/// `RefreshTokenReused` (the token was already used: the session is revoked, audited as
+/// `auth.refresh_reused`).
+pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceResult<TokenResponse> {
+    let row = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(token_hash(token)))
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::InvalidRefreshToken)?;
+    let session = sessions::Entity::find_by_id(row.session_id).one(&core.db).await?.ok_or(ServiceError::InvalidRefreshToken)?;
+    let now = Utc::now();
+    if session.revoked_at.is_some() || session.expires_at <= now || row.expires_at <= now {
+        return Err(ServiceError::InvalidRefreshToken);
+    }
+    let user = users::Entity::find_by_id(session.user_id).one(&core.db).await?.ok_or(ServiceError::InvalidRefreshToken)?;
+    let txn = super::begin(&core.db).await?;
+    // Conditional update: exactly one concurrent refresh can claim the token.
+    let claimed = refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::UsedAt, Expr::value(now))
+        .filter(refresh_tokens::Column::Id.eq(row.id))
+        .filter(refresh_tokens::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        revoke_session(&txn, session.id).await?;
+        record(
+            &txn,
+            &Actor::user(user.id, &user.username),
+            meta,
+            AuditEvent::new("auth.refresh_reused", "session").resource(session.id, None).outcome(AuditOutcome::Denied),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ServiceError::RefreshTokenReused);
+    }
+    if !user.is_active {
+        return Err(ServiceError::InvalidRefreshToken);
+    }
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
+        .filter(sessions::Column::Id.eq(session.id))
+        .exec(&txn)
+        .await?;
+    let tokens = issue_tokens(core, &txn, &user, session.id, session.expires_at).await?;
+    txn.commit().await?;
+    Ok(tokens)
+}
+
+async fn revoke_session<C: ConnectionTrait>(db: &C, session: Uuid) -> ServiceResult<()> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sessions::Column::Id.eq(session))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live session of a user (password change, deactivation).
+pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(db: &C, user: Uuid, except: Option<Uuid>) -> ServiceResult<()> {
+    let mut q = sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sessions::Column::UserId.eq(user))
+        .filter(sessions::Column::RevokedAt.is_null());
+    if let Some(s) = except {
+        q = q.filter(sessions::Column::Id.ne(s));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// Logs out: revokes the session and puts the presented access token's `jti` in
+/// `revoked_tokens` until it expires. Audited as `auth.logout`.
+pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
+    let txn = super::begin(&core.db).await?;
+    revoke_session(&txn, ctx.principal.session_id).await?;
+    revoked_tokens::Entity::insert(revoked_tokens::ActiveModel {
+        jti: Set(ctx.principal.jti),
+        expires_at: Set(ctx.principal.token_expires_at),
+        revoked_at: Set(Utc::now()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    ctx.audit(&txn, AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Turns an access JWT into a principal: valid signature and expiry, `jti` not revoked, session
+/// live, user active. Any failure is `Unauthenticated`.
+pub async fn authenticate(core: &Core, token: &str) -> ServiceResult<Principal> {
+    let claims = core.jwt.verify(token)?;
+    if revoked_tokens::Entity::find_by_id(claims.jti).one(&core.db).await?.is_some() {
+        return Err(ServiceError::Unauthenticated);
+    }
+    let session = sessions::Entity::find_by_id(claims.sid).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    if session.revoked_at.is_some() || session.expires_at <= Utc::now() || session.user_id != claims.sub {
+        return Err(ServiceError::Unauthenticated);
+    }
+    let user = users::Entity::find_by_id(claims.sub).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    if !user.is_active {
+        return Err(ServiceError::Unauthenticated);
+    }
+    Ok(Principal {
+        user_id: user.id,
+        username: user.username,
+        is_superadmin: user.is_superadmin,
+        session_id: session.id,
+        jti: claims.jti,
+        token_expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now),
+    })
+}
+
+/// The live sessions of the current user, newest first.
+pub async fn list_sessions(core: &Core, ctx: Ctx<'_>) -> ServiceResult<Vec<SessionView>> {
+    let rows = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(ctx.principal.user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(sessions::Column::Id)
+        .all(&core.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.id == ctx.principal.session_id,
+            id: s.id,
+            provider: s.provider,
+            ip: s.ip,
+            user_agent: s.user_agent,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+        })
+        .collect())
+}
+
+/// Loads the current session (for `GET /auth/session`).
+pub async fn current_session(core: &Core, ctx: Ctx<'_>) -> ServiceResult<(users::Model, sessions::Model)> {
+    let s = sessions::Entity::find_by_id(ctx.principal.session_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    let u = users::Entity::find_by_id(ctx.principal.user_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    Ok((u, s))
+}
+
+/// Revokes one of the current user's sessions (another user's session id is NotFound).
+pub async fn delete_session(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    let s = sessions::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    if s.user_id != ctx.principal.user_id || s.revoked_at.is_some() {
+        return Err(ServiceError::NotFound);
+    }
+    let txn = super::begin(&core.db).await?;
+    revoke_session(&txn, id).await?;
+    ctx.audit(&txn, AuditEvent::new("session.revoke", "session").resource(id, None)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the current user's password after checking the current one; revokes every other
+/// session of the user. Audited as `user.password_change`.
+pub async fn change_password(core: &Core, ctx: Ctx<'_>, req: ChangePasswordRequest) -> ServiceResult<()> {
+    let policy = settings::load(&core.db).await?;
+    let user = users::Entity::find_by_id(ctx.principal.user_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    let mut c = Checks::new();
+    c.password("new_password", &req.new_password, policy.password_min_length, policy.password_max_length);
+    c.finish()?;
+    if !core.passwords.verify(req.current_password, user.password_hash.clone()).await? {
+        return Err(ServiceError::field("current_password", "mismatch", "the current password is wrong"));
+    }
+    let hash = core.passwords.hash(req.new_password).await?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = user.clone().into_active_model();
+    am.password_hash = Set(Some(hash));
+    am.updated_at = Set(Utc::now());
+    users::Entity::update(am).exec(&txn).await?;
+    revoke_user_sessions(&txn, user.id, Some(ctx.principal.session_id)).await?;
+    ctx.audit(&txn, AuditEvent::new("user.password_change", "user").resource(user.id, Some(user.username.clone()))).await?;
+    txn.commit().await?;
+    Ok(())
+}

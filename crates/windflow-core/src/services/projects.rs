@@ -1,0 +1,277 @@
+//! Projects of an organization and their environments.
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use uuid::Uuid;
+use windflow_api::tenancy::{
+    CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus, UpdateEnvironment, UpdateProject,
+};
+use windflow_api::{Page, PageQuery};
+use windflow_entity::{environments, projects};
+
+use crate::audit::AuditEvent;
+use crate::authz;
+use crate::context::{Core, Ctx};
+use crate::error::{ServiceError, ServiceResult};
+use crate::pagination::{PageSpec, fetch_page};
+use crate::validate::Checks;
+
+/// Default project colour.
+pub const DEFAULT_COLOR: &str = "#3b82f6";
+
+fn status_str(s: ProjectStatus) -> &'static str {
+    match s {
+        ProjectStatus::Active => "active",
+        ProjectStatus::Paused => "paused",
+        ProjectStatus::Archived => "archived",
+    }
+}
+
+fn to_api(m: projects::Model) -> Project {
+    Project {
+        id: m.id,
+        organization_id: m.organization_id,
+        name: m.name,
+        description: m.description,
+        color: m.color,
+        status: match m.status.as_str() {
+            "paused" => ProjectStatus::Paused,
+            "archived" => ProjectStatus::Archived,
+            _ => ProjectStatus::Active,
+        },
+        owner_id: m.owner_id,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+async fn check_owner(core: &Core, org: Uuid, owner: Option<Uuid>, c: &mut Checks) -> ServiceResult<()> {
+    if let Some(o) = owner
+        && authz::membership(&core.db, org, o).await?.is_none()
+    {
+        c.push("owner_id", "not_a_member", "the owner must be a member of the organization");
+    }
+    Ok(())
+}
+
+/// Lists projects of an organization (`projects:read` at organization scope); `q` filters on
+/// the name, `sort=name` sorts.
+pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<Project>> {
+    let (_, path) = authz::org_scope(&core.db, org).await?;
+    authz::require(&core.db, ctx.principal, &path, "projects:read").await?;
+    let spec = PageSpec::parse(q, true)?;
+    let s = projects::Entity::find().filter(projects::Column::OrganizationId.eq(org));
+    let (rows, next_cursor) = fetch_page(&core.db, s, projects::Column::Id, Some(projects::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
+    Ok(Page { items: rows.into_iter().map(to_api).collect(), next_cursor })
+}
+
+/// Creates a project (`projects:create`). Audited as `project.create`.
+pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateProject) -> ServiceResult<Project> {
+    let (_, path) = authz::org_scope(&core.db, org).await?;
+    authz::require(&core.db, ctx.principal, &path, "projects:create").await?;
+    let mut c = Checks::new();
+    c.name("name", &req.name, 2, 100);
+    if let Some(col) = &req.color {
+        c.color("color", col);
+    }
+    check_owner(core, org, req.owner_id, &mut c).await?;
+    c.finish()?;
+    let now = Utc::now();
+    let m = projects::Model {
+        id: Uuid::now_v7(),
+        organization_id: org,
+        name: req.name.trim().into(),
+        description: req.description,
+        color: req.color.unwrap_or_else(|| DEFAULT_COLOR.into()).to_lowercase(),
+        status: status_str(req.status.unwrap_or_default()).into(),
+        owner_id: Some(req.owner_id.unwrap_or(ctx.principal.user_id)),
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = super::begin(&core.db).await?;
+    projects::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    ctx.audit(&txn, AuditEvent::new("project.create", "project").resource(m.id, Some(m.name.clone())).org(org).project(m.id)).await?;
+    txn.commit().await?;
+    Ok(to_api(m))
+}
+
+/// Gets a project (`projects:read` at project scope).
+pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Project> {
+    let (p, path) = authz::project_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "projects:read").await?;
+    Ok(to_api(p))
+}
+
+/// Updates a project (`projects:update` at project scope). Audited as `project.update`.
+pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateProject) -> ServiceResult<Project> {
+    let (p, path) = authz::project_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "projects:update").await?;
+    let mut c = Checks::new();
+    if let Some(n) = &req.name {
+        c.name("name", n, 2, 100);
+    }
+    if let Some(col) = &req.color {
+        c.color("color", col);
+    }
+    check_owner(core, p.organization_id, req.owner_id, &mut c).await?;
+    c.finish()?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = p.clone().into_active_model();
+    if let Some(n) = req.name {
+        am.name = Set(n.trim().into());
+    }
+    if let Some(d) = req.description {
+        am.description = Set(Some(d));
+    }
+    if let Some(col) = req.color {
+        am.color = Set(col.to_lowercase());
+    }
+    if let Some(s) = req.status {
+        am.status = Set(status_str(s).into());
+    }
+    if let Some(o) = req.owner_id {
+        am.owner_id = Set(Some(o));
+    }
+    am.updated_at = Set(Utc::now());
+    projects::Entity::update(am).exec(&txn).await?;
+    let updated = projects::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    ctx.audit(&txn, AuditEvent::new("project.update", "project").resource(id, Some(updated.name.clone())).org(p.organization_id).project(id)).await?;
+    txn.commit().await?;
+    Ok(to_api(updated))
+}
+
+/// Deletes a project with its environments (`projects:delete`). Audited as `project.delete`.
+pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    let (p, path) = authz::project_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "projects:delete").await?;
+    let txn = super::begin(&core.db).await?;
+    projects::Entity::delete_by_id(id).exec(&txn).await?;
+    ctx.audit(&txn, AuditEvent::new("project.delete", "project").resource(id, Some(p.name)).org(p.organization_id).project(id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn env_type_str(t: EnvironmentType) -> &'static str {
+    match t {
+        EnvironmentType::Development => "development",
+        EnvironmentType::Testing => "testing",
+        EnvironmentType::Staging => "staging",
+        EnvironmentType::Production => "production",
+        EnvironmentType::DisasterRecovery => "disaster_recovery",
+        EnvironmentType::Other => "other",
+    }
+}
+
+fn env_to_api(m: environments::Model) -> Environment {
+    Environment {
+        id: m.id,
+        organization_id: m.organization_id,
+        project_id: m.project_id,
+        name: m.name,
+        env_type: match m.env_type.as_str() {
+            "development" => EnvironmentType::Development,
+            "testing" => EnvironmentType::Testing,
+            "staging" => EnvironmentType::Staging,
+            "production" => EnvironmentType::Production,
+            "disaster_recovery" => EnvironmentType::DisasterRecovery,
+            _ => EnvironmentType::Other,
+        },
+        description: m.description,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+/// Lists environments of a project (`environments:read` at project scope).
+pub async fn list_environments(core: &Core, ctx: Ctx<'_>, project: Uuid, q: &PageQuery) -> ServiceResult<Page<Environment>> {
+    let (_, path) = authz::project_scope(&core.db, project).await?;
+    authz::require(&core.db, ctx.principal, &path, "environments:read").await?;
+    let spec = PageSpec::parse(q, true)?;
+    let s = environments::Entity::find().filter(environments::Column::ProjectId.eq(project));
+    let (rows, next_cursor) =
+        fetch_page(&core.db, s, environments::Column::Id, Some(environments::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
+    Ok(Page { items: rows.into_iter().map(env_to_api).collect(), next_cursor })
+}
+
+/// Creates an environment (`environments:create` at project scope); names are unique per
+/// project. Audited as `environment.create`.
+pub async fn create_environment(core: &Core, ctx: Ctx<'_>, project: Uuid, req: CreateEnvironment) -> ServiceResult<Environment> {
+    let (p, path) = authz::project_scope(&core.db, project).await?;
+    authz::require(&core.db, ctx.principal, &path, "environments:create").await?;
+    let mut c = Checks::new();
+    c.name("name", &req.name, 2, 100);
+    c.finish()?;
+    let now = Utc::now();
+    let m = environments::Model {
+        id: Uuid::now_v7(),
+        organization_id: p.organization_id,
+        project_id: p.id,
+        name: req.name.trim().into(),
+        env_type: env_type_str(req.env_type).into(),
+        description: req.description,
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = super::begin(&core.db).await?;
+    environments::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("environment.create", "environment").resource(m.id, Some(m.name.clone())).org(p.organization_id).project(p.id).environment(m.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(env_to_api(m))
+}
+
+/// Gets an environment (`environments:read` at environment scope).
+pub async fn get_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Environment> {
+    let (e, path) = authz::environment_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "environments:read").await?;
+    Ok(env_to_api(e))
+}
+
+/// Updates an environment (`environments:update`). Audited as `environment.update`.
+pub async fn update_environment(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateEnvironment) -> ServiceResult<Environment> {
+    let (e, path) = authz::environment_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "environments:update").await?;
+    let mut c = Checks::new();
+    if let Some(n) = &req.name {
+        c.name("name", n, 2, 100);
+    }
+    c.finish()?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = e.clone().into_active_model();
+    if let Some(n) = req.name {
+        am.name = Set(n.trim().into());
+    }
+    if let Some(t) = req.env_type {
+        am.env_type = Set(env_type_str(t).into());
+    }
+    if let Some(d) = req.description {
+        am.description = Set(Some(d));
+    }
+    am.updated_at = Set(Utc::now());
+    environments::Entity::update(am).exec(&txn).await?;
+    let updated = environments::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("environment.update", "environment").resource(id, Some(updated.name.clone())).org(e.organization_id).project(e.project_id).environment(id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(env_to_api(updated))
+}
+
+/// Deletes an environment (`environments:delete`). Audited as `environment.delete`.
+pub async fn delete_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    let (e, path) = authz::environment_scope(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &path, "environments:delete").await?;
+    let txn = super::begin(&core.db).await?;
+    environments::Entity::delete_by_id(id).exec(&txn).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("environment.delete", "environment").resource(id, Some(e.name)).org(e.organization_id).project(e.project_id).environment(id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! Users (DOMAIN.md identity.users): administration by superadmins, self-service profile.
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use uuid::Uuid;
+use windflow_api::access::EffectivePermissions;
+use windflow_api::users::{AuthProvider, CreateUser, Theme, UpdateUser, User};
+use windflow_api::{Page, PageQuery};
+use windflow_entity::users;
+
+use super::settings;
+use crate::audit::{Actor, AuditEvent, record};
+use crate::authz::{self, require_global};
+use crate::context::{Core, Ctx, RequestMeta};
+use crate::error::{ServiceError, ServiceResult};
+use crate::pagination::{PageSpec, fetch_page};
+use crate::validate::Checks;
+
+/// Maps a row to the wire type (the password hash never leaves).
+pub fn to_api(m: users::Model) -> User {
+    User {
+        id: m.id,
+        username: m.username,
+        email: m.email,
+        display_name: m.display_name,
+        avatar: m.avatar,
+        auth_provider: match m.auth_provider.as_str() {
+            "ldap" => AuthProvider::Ldap,
+            "oidc" => AuthProvider::Oidc,
+            _ => AuthProvider::Local,
+        },
+        is_superadmin: m.is_superadmin,
+        is_active: m.is_active,
+        email_verified: m.email_verified,
+        theme: match m.theme.as_str() {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        },
+        last_login_at: m.last_login_at,
+        profile: m.profile,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn theme_str(t: Theme) -> &'static str {
+    match t {
+        Theme::System => "system",
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    }
+}
+
+/// A validated user to insert.
+pub(crate) struct NewUser {
+    pub username: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub display_name: Option<String>,
+    pub is_superadmin: bool,
+}
+
+/// Inserts a local user; duplicate username or email is `Conflict`.
+pub(crate) async fn insert_user<C: ConnectionTrait>(db: &C, u: NewUser) -> ServiceResult<users::Model> {
+    let now = Utc::now();
+    let m = users::Model {
+        id: Uuid::now_v7(),
+        username: u.username,
+        email: u.email.trim().to_lowercase(),
+        password_hash: u.password_hash,
+        display_name: u.display_name,
+        avatar: None,
+        auth_provider: "local".into(),
+        is_superadmin: u.is_superadmin,
+        is_active: true,
+        email_verified: false,
+        theme: "system".into(),
+        last_login_at: None,
+        profile: serde_json::json!({}),
+        created_at: now,
+        updated_at: now,
+    };
+    users::Entity::insert(m.clone().into_active_model()).exec_without_returning(db).await?;
+    Ok(m)
+}
+
+async fn validate_new(core: &Core, req: &CreateUser) -> ServiceResult<()> {
+    let policy = settings::load(&core.db).await?;
+    let mut c = Checks::new();
+    c.username("username", &req.username);
+    c.email("email", &req.email);
+    c.password("password", &req.password, policy.password_min_length, policy.password_max_length);
+    if let Some(d) = &req.display_name {
+        c.name("display_name", d, 1, 200);
+    }
+    c.finish()
+}
+
+/// Creates a user (`users:create`, superadmins). Audited as `user.create`.
+pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateUser) -> ServiceResult<User> {
+    require_global(ctx.principal, "users:create")?;
+    validate_new(core, &req).await?;
+    let hash = core.passwords.hash(req.password).await?;
+    let txn = super::begin(&core.db).await?;
+    let m = insert_user(
+        &txn,
+        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: req.is_superadmin },
+    )
+    .await?;
+    ctx.audit(&txn, AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())).details(serde_json::json!({"is_superadmin": m.is_superadmin})))
+        .await?;
+    txn.commit().await?;
+    Ok(to_api(m))
+}
+
+/// Creates a superadmin from the CLI (`windflow admin create`), audited as done by `system`.
+pub async fn admin_create(core: &Core, req: CreateUser) -> ServiceResult<User> {
+    validate_new(core, &req).await?;
+    let hash = core.passwords.hash(req.password).await?;
+    let txn = super::begin(&core.db).await?;
+    let m = insert_user(
+        &txn,
+        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: true },
+    )
+    .await?;
+    record(&txn, &Actor::system(), &RequestMeta::default(), AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())))
+        .await?;
+    txn.commit().await?;
+    Ok(to_api(m))
+}
+
+/// Lists all users (`users:read`, superadmins); `q` filters on the username, `sort=name` sorts
+/// by username.
+pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Page<User>> {
+    require_global(ctx.principal, "users:read")?;
+    let spec = PageSpec::parse(q, true)?;
+    let (rows, next_cursor) =
+        fetch_page(&core.db, users::Entity::find(), users::Column::Id, Some(users::Column::Username), &spec, |m| (m.id, Some(m.username.clone())))
+            .await?;
+    Ok(Page { items: rows.into_iter().map(to_api).collect(), next_cursor })
+}
+
+async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<users::Model> {
+    if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
+        return Err(ServiceError::NotFound);
+    }
+    users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)
+}
+
+/// Gets a user: oneself, or anyone for superadmins (others are NotFound).
+pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<User> {
+    load(core, ctx, id).await.map(to_api)
+}
+
+/// Updates a user. Oneself: display name, avatar, theme, profile. Email, `is_active` and
+/// `is_superadmin` need `users:update` (superadmins); nobody may deactivate or demote
+/// themselves. Deactivation revokes the user's sessions. Audited as `user.update`.
+pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> ServiceResult<User> {
+    let m = load(core, ctx, id).await?;
+    if req.email.is_some() || req.is_active.is_some() || req.is_superadmin.is_some() {
+        require_global(ctx.principal, "users:update")?;
+    }
+    let mut c = Checks::new();
+    if let Some(e) = &req.email {
+        c.email("email", e);
+    }
+    if let Some(d) = &req.display_name {
+        c.name("display_name", d, 1, 200);
+    }
+    if let Some(a) = &req.avatar {
+        c.name("avatar", a, 0, 2048);
+    }
+    if let Some(p) = &req.profile {
+        c.object("profile", p);
+    }
+    if id == ctx.principal.user_id && (req.is_active == Some(false) || req.is_superadmin == Some(false)) {
+        c.push(if req.is_active == Some(false) { "is_active" } else { "is_superadmin" }, "self_lockout", "you cannot deactivate or demote yourself");
+    }
+    c.finish()?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = m.clone().into_active_model();
+    if let Some(e) = req.email {
+        am.email = Set(e.trim().to_lowercase());
+    }
+    if let Some(d) = req.display_name {
+        am.display_name = Set(Some(d));
+    }
+    if let Some(a) = req.avatar {
+        am.avatar = Set(Some(a));
+    }
+    if let Some(t) = req.theme {
+        am.theme = Set(theme_str(t).into());
+    }
+    if let Some(p) = req.profile {
+        am.profile = Set(p);
+    }
+    if let Some(a) = req.is_active {
+        am.is_active = Set(a);
+        if !a {
+            super::auth::revoke_user_sessions(&txn, id, None).await?;
+        }
+    }
+    if let Some(s) = req.is_superadmin {
+        am.is_superadmin = Set(s);
+    }
+    am.updated_at = Set(Utc::now());
+    users::Entity::update(am).exec(&txn).await?;
+    ctx.audit(&txn, AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone()))).await?;
+    let updated = users::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    txn.commit().await?;
+    Ok(to_api(updated))
+}
+
+/// Deletes a user (`users:delete`, superadmins; not oneself). Their memberships, sessions and
+/// group memberships go with them (foreign-key cascade). Audited as `user.delete`.
+pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    require_global(ctx.principal, "users:delete")?;
+    if id == ctx.principal.user_id {
+        return Err(ServiceError::Conflict("you cannot delete yourself".into()));
+    }
+    let m = users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let txn = super::begin(&core.db).await?;
+    windflow_entity::role_bindings::Entity::delete_many()
+        .filter(windflow_entity::role_bindings::Column::SubjectType.eq("user"))
+        .filter(windflow_entity::role_bindings::Column::SubjectId.eq(id))
+        .exec(&txn)
+        .await?;
+    users::Entity::delete_by_id(id).exec(&txn).await?;
+    ctx.audit(&txn, AuditEvent::new("user.delete", "user").resource(m.id, Some(m.username))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Effective permissions of user `id` at `scope` (`organization:<id>`, `project:<id>`,
+/// `environment:<id>`, or global when absent). Callers may ask about themselves, or about others
+/// where they hold `members:read` on the scope's organization; superadmins about anyone.
+pub async fn effective_permissions(core: &Core, ctx: Ctx<'_>, id: Uuid, scope: Option<&str>) -> ServiceResult<EffectivePermissions> {
+    let target = users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let Some(scope) = scope else {
+        if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
+            return Err(ServiceError::NotFound);
+        }
+        let permissions = if target.is_superadmin { vec!["*".to_owned()] } else { vec![] };
+        return Ok(EffectivePermissions { user_id: id, scope: "global".into(), permissions });
+    };
+    let path = authz::parse_scope(&core.db, scope).await?;
+    if id == ctx.principal.user_id {
+        authz::effective(&core.db, ctx.principal, &path).await?;
+    } else {
+        authz::require(&core.db, ctx.principal, &path, "members:read").await?;
+    }
+    let set = authz::effective_for_user(&core.db, target.id, target.is_superadmin, &path).await?.unwrap_or_default();
+    Ok(EffectivePermissions { user_id: id, scope: scope.to_owned(), permissions: set.to_vec() })
+}

@@ -1,0 +1,20 @@
+//! Database migrations. File names follow `m{YYYYMMDD}_{HHMMSS}_{verb_noun}.rs`; migrations are
+//! append-only: never edit one that has shipped, add a new one.
+pub use sea_orm_migration::prelude::*;
+
+mod foundation_schema;
+mod m20261122_000001_create_foundation;
+mod m20261122_000002_seed_access;
+
+/// All migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_foundation::Migration),
+            Box::new(m20261122_000002_seed_access::Migration),
+        ]
+    }
+}
