@@ -18,15 +18,45 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("is_active").boolean().not_null())
                 .col(ColumnDef::new("email_verified").boolean().not_null())
                 .col(ColumnDef::new("theme").string().not_null())
-                .col(ColumnDef::new("last_login_at").timestamp_with_time_zone().null())
+                .col(
+                    ColumnDef::new("last_login_at")
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
                 .col(ColumnDef::new("profile").json().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_users_username").table("users").col("username").unique().to_owned()).await?;
-    manager.create_index(Index::create().name("ux_users_email").table("users").col("email").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_users_username")
+                .table("users")
+                .col("username")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_users_email")
+                .table("users")
+                .col("email")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -36,15 +66,45 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("provider").string().not_null())
                 .col(ColumnDef::new("ip").string().null())
                 .col(ColumnDef::new("user_agent").string().null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("last_seen_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("revoked_at").timestamp_with_time_zone().null())
-                .foreign_key(ForeignKey::create().name("fk_sessions_user_id").from("sessions", "user_id").to("users", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("last_seen_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("expires_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("revoked_at")
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_sessions_user_id")
+                        .from("sessions", "user_id")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ix_sessions_user_id").table("sessions").col("user_id").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_sessions_user_id")
+                .table("sessions")
+                .col("user_id")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -52,22 +112,61 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("id").uuid().not_null().primary_key())
                 .col(ColumnDef::new("session_id").uuid().not_null())
                 .col(ColumnDef::new("token_hash").string().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("expires_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .col(ColumnDef::new("used_at").timestamp_with_time_zone().null())
-                .foreign_key(ForeignKey::create().name("fk_refresh_tokens_session_id").from("refresh_tokens", "session_id").to("sessions", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_refresh_tokens_session_id")
+                        .from("refresh_tokens", "session_id")
+                        .to("sessions", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_refresh_tokens_token_hash").table("refresh_tokens").col("token_hash").unique().to_owned()).await?;
-    manager.create_index(Index::create().name("ix_refresh_tokens_session_id").table("refresh_tokens").col("session_id").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_refresh_tokens_token_hash")
+                .table("refresh_tokens")
+                .col("token_hash")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_refresh_tokens_session_id")
+                .table("refresh_tokens")
+                .col("session_id")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
                 .table("revoked_tokens")
                 .col(ColumnDef::new("jti").uuid().not_null().primary_key())
-                .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("revoked_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("expires_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("revoked_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -79,24 +178,74 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("username").string().not_null())
                 .col(ColumnDef::new("ip").string().null())
                 .col(ColumnDef::new("outcome").string().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ix_login_attempts_username_created_at").table("login_attempts").col("username").col("created_at").to_owned()).await?;
-    manager.create_index(Index::create().name("ix_login_attempts_ip_created_at").table("login_attempts").col("ip").col("created_at").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_login_attempts_username_created_at")
+                .table("login_attempts")
+                .col("username")
+                .col("created_at")
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_login_attempts_ip_created_at")
+                .table("login_attempts")
+                .col("ip")
+                .col("created_at")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
                 .table("auth_settings")
                 .col(ColumnDef::new("id").integer().not_null().primary_key())
-                .col(ColumnDef::new("session_timeout_minutes").big_integer().not_null())
-                .col(ColumnDef::new("lockout_max_attempts_per_user").big_integer().not_null())
-                .col(ColumnDef::new("lockout_max_attempts_per_ip").big_integer().not_null())
-                .col(ColumnDef::new("lockout_window_seconds").big_integer().not_null())
-                .col(ColumnDef::new("password_min_length").big_integer().not_null())
-                .col(ColumnDef::new("password_max_length").big_integer().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("session_timeout_minutes")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("lockout_max_attempts_per_user")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("lockout_max_attempts_per_ip")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("lockout_window_seconds")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("password_min_length")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("password_max_length")
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -104,8 +253,17 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .create_table(
             Table::create()
                 .table("setup_tokens")
-                .col(ColumnDef::new("token_hash").string().not_null().primary_key())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("token_hash")
+                        .string()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -118,12 +276,29 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("description").string().null())
                 .col(ColumnDef::new("settings").json().not_null())
                 .col(ColumnDef::new("is_active").boolean().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_organizations_name").table("organizations").col("name").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_organizations_name")
+                .table("organizations")
+                .col("name")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -132,15 +307,53 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("organization_id").uuid().not_null())
                 .col(ColumnDef::new("user_id").uuid().not_null())
                 .col(ColumnDef::new("role").string().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_memberships_organization_id").from("memberships", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_memberships_user_id").from("memberships", "user_id").to("users", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_memberships_organization_id")
+                        .from("memberships", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_memberships_user_id")
+                        .from("memberships", "user_id")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_memberships_organization_id_user_id").table("memberships").col("organization_id").col("user_id").unique().to_owned()).await?;
-    manager.create_index(Index::create().name("ix_memberships_user_id").table("memberships").col("user_id").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_memberships_organization_id_user_id")
+                .table("memberships")
+                .col("organization_id")
+                .col("user_id")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_memberships_user_id")
+                .table("memberships")
+                .col("user_id")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -149,27 +362,75 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("organization_id").uuid().not_null())
                 .col(ColumnDef::new("name").string().not_null())
                 .col(ColumnDef::new("description").string().null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_groups_organization_id").from("groups", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_groups_organization_id")
+                        .from("groups", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_groups_organization_id_name").table("groups").col("organization_id").col("name").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_groups_organization_id_name")
+                .table("groups")
+                .col("organization_id")
+                .col("name")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
                 .table("group_members")
                 .col(ColumnDef::new("group_id").uuid().not_null())
                 .col(ColumnDef::new("user_id").uuid().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .primary_key(Index::create().col("group_id").col("user_id"))
-                .foreign_key(ForeignKey::create().name("fk_group_members_group_id").from("group_members", "group_id").to("groups", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_group_members_user_id").from("group_members", "user_id").to("users", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_group_members_group_id")
+                        .from("group_members", "group_id")
+                        .to("groups", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_group_members_user_id")
+                        .from("group_members", "user_id")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ix_group_members_user_id").table("group_members").col("user_id").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_group_members_user_id")
+                .table("group_members")
+                .col("user_id")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -181,14 +442,44 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("color").string().not_null())
                 .col(ColumnDef::new("status").string().not_null())
                 .col(ColumnDef::new("owner_id").uuid().null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_projects_organization_id").from("projects", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_projects_owner_id").from("projects", "owner_id").to("users", "id").on_delete(ForeignKeyAction::SetNull))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_projects_organization_id")
+                        .from("projects", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_projects_owner_id")
+                        .from("projects", "owner_id")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_projects_organization_id_name").table("projects").col("organization_id").col("name").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_projects_organization_id_name")
+                .table("projects")
+                .col("organization_id")
+                .col("name")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -199,14 +490,44 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("name").string().not_null())
                 .col(ColumnDef::new("env_type").string().not_null())
                 .col(ColumnDef::new("description").string().null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_environments_organization_id").from("environments", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_environments_project_id").from("environments", "project_id").to("projects", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_environments_organization_id")
+                        .from("environments", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_environments_project_id")
+                        .from("environments", "project_id")
+                        .to("projects", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_environments_project_id_name").table("environments").col("project_id").col("name").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_environments_project_id_name")
+                .table("environments")
+                .col("project_id")
+                .col("name")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -225,13 +546,37 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("name").string().not_null())
                 .col(ColumnDef::new("description").string().null())
                 .col(ColumnDef::new("is_system").boolean().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_roles_organization_id").from("roles", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new("updated_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_roles_organization_id")
+                        .from("roles", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_roles_organization_id_name").table("roles").col("organization_id").col("name").unique().to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_roles_organization_id_name")
+                .table("roles")
+                .col("organization_id")
+                .col("name")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
@@ -239,7 +584,13 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("role_id").uuid().not_null())
                 .col(ColumnDef::new("permission").string().not_null())
                 .primary_key(Index::create().col("role_id").col("permission"))
-                .foreign_key(ForeignKey::create().name("fk_role_permissions_role_id").from("role_permissions", "role_id").to("roles", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_role_permissions_role_id")
+                        .from("role_permissions", "role_id")
+                        .to("roles", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -250,8 +601,20 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("role_id").uuid().not_null())
                 .col(ColumnDef::new("parent_role_id").uuid().not_null())
                 .primary_key(Index::create().col("role_id").col("parent_role_id"))
-                .foreign_key(ForeignKey::create().name("fk_role_hierarchy_role_id").from("role_hierarchy", "role_id").to("roles", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_role_hierarchy_parent_role_id").from("role_hierarchy", "parent_role_id").to("roles", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_role_hierarchy_role_id")
+                        .from("role_hierarchy", "role_id")
+                        .to("roles", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_role_hierarchy_parent_role_id")
+                        .from("role_hierarchy", "parent_role_id")
+                        .to("roles", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -266,20 +629,62 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(ColumnDef::new("subject_id").uuid().not_null())
                 .col(ColumnDef::new("scope_type").string().not_null())
                 .col(ColumnDef::new("scope_id").uuid().not_null())
-                .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                .foreign_key(ForeignKey::create().name("fk_role_bindings_organization_id").from("role_bindings", "organization_id").to("organizations", "id").on_delete(ForeignKeyAction::Cascade))
-                .foreign_key(ForeignKey::create().name("fk_role_bindings_role_id").from("role_bindings", "role_id").to("roles", "id").on_delete(ForeignKeyAction::Cascade))
+                .col(
+                    ColumnDef::new("created_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_role_bindings_organization_id")
+                        .from("role_bindings", "organization_id")
+                        .to("organizations", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_role_bindings_role_id")
+                        .from("role_bindings", "role_id")
+                        .to("roles", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ux_role_bindings_role_id_subject_type_subject_id_scope_type_scope_id").table("role_bindings").col("role_id").col("subject_type").col("subject_id").col("scope_type").col("scope_id").unique().to_owned()).await?;
-    manager.create_index(Index::create().name("ix_role_bindings_organization_id_subject_id").table("role_bindings").col("organization_id").col("subject_id").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ux_role_bindings_role_id_subject_type_subject_id_scope_type_scope_id")
+                .table("role_bindings")
+                .col("role_id")
+                .col("subject_type")
+                .col("subject_id")
+                .col("scope_type")
+                .col("scope_id")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_role_bindings_organization_id_subject_id")
+                .table("role_bindings")
+                .col("organization_id")
+                .col("subject_id")
+                .to_owned(),
+        )
+        .await?;
     manager
         .create_table(
             Table::create()
                 .table("audit_log")
                 .col(ColumnDef::new("id").uuid().not_null().primary_key())
-                .col(ColumnDef::new("occurred_at").timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new("occurred_at")
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .col(ColumnDef::new("actor_type").string().not_null())
                 .col(ColumnDef::new("actor_id").uuid().null())
                 .col(ColumnDef::new("actor_name").string().null())
@@ -299,32 +704,100 @@ pub async fn create_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    manager.create_index(Index::create().name("ix_audit_log_organization_id_id").table("audit_log").col("organization_id").col("id").to_owned()).await?;
-    manager.create_index(Index::create().name("ix_audit_log_actor_id").table("audit_log").col("actor_id").to_owned()).await?;
-    manager.create_index(Index::create().name("ix_audit_log_action").table("audit_log").col("action").to_owned()).await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_audit_log_organization_id_id")
+                .table("audit_log")
+                .col("organization_id")
+                .col("id")
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_audit_log_actor_id")
+                .table("audit_log")
+                .col("actor_id")
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("ix_audit_log_action")
+                .table("audit_log")
+                .col("action")
+                .to_owned(),
+        )
+        .await?;
     Ok(())
 }
 
 /// Drops every table of the foundation, children first.
 pub async fn drop_tables(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    manager.drop_table(Table::drop().table("audit_log").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("role_bindings").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("role_hierarchy").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("role_permissions").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("roles").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("permissions").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("environments").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("projects").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("group_members").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("groups").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("memberships").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("organizations").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("setup_tokens").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("auth_settings").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("login_attempts").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("revoked_tokens").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("refresh_tokens").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("sessions").if_exists().to_owned()).await?;
-    manager.drop_table(Table::drop().table("users").if_exists().to_owned()).await?;
+    manager
+        .drop_table(Table::drop().table("audit_log").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("role_bindings").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("role_hierarchy").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(
+            Table::drop()
+                .table("role_permissions")
+                .if_exists()
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .drop_table(Table::drop().table("roles").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("permissions").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("environments").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("projects").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("group_members").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("groups").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("memberships").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("organizations").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("setup_tokens").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("auth_settings").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("login_attempts").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("revoked_tokens").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("refresh_tokens").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("sessions").if_exists().to_owned())
+        .await?;
+    manager
+        .drop_table(Table::drop().table("users").if_exists().to_owned())
+        .await?;
     Ok(())
 }

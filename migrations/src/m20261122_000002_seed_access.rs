@@ -13,7 +13,9 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut perms = Query::insert();
-        perms.into_table("permissions").columns(["name", "description"]);
+        perms
+            .into_table("permissions")
+            .columns(["name", "description"]);
         for (name, description) in PERMISSIONS {
             perms.values_panic([(*name).into(), (*description).into()]);
         }
@@ -22,13 +24,31 @@ impl MigrationTrait for Migration {
         let now = chrono::Utc::now();
         let roles: [(_, &str, &str, Vec<&str>); 3] = [
             (SYSTEM_ROLE_ADMIN, "admin", "Full access", vec!["*"]),
-            (SYSTEM_ROLE_USER, "user", "Standard user", USER_ROLE_PERMISSIONS.to_vec()),
-            (SYSTEM_ROLE_VIEWER, "viewer", "Read-only access", vec!["*:read"]),
+            (
+                SYSTEM_ROLE_USER,
+                "user",
+                "Standard user",
+                USER_ROLE_PERMISSIONS.to_vec(),
+            ),
+            (
+                SYSTEM_ROLE_VIEWER,
+                "viewer",
+                "Read-only access",
+                vec!["*:read"],
+            ),
         ];
         for (id, name, description, grants) in roles {
             let mut role = Query::insert();
             role.into_table("roles")
-                .columns(["id", "organization_id", "name", "description", "is_system", "created_at", "updated_at"])
+                .columns([
+                    "id",
+                    "organization_id",
+                    "name",
+                    "description",
+                    "is_system",
+                    "created_at",
+                    "updated_at",
+                ])
                 .values_panic([
                     id.into(),
                     Option::<sea_orm_migration::sea_orm::prelude::Uuid>::None.into(),
@@ -40,7 +60,8 @@ impl MigrationTrait for Migration {
                 ]);
             manager.exec_stmt(role).await?;
             let mut rp = Query::insert();
-            rp.into_table("role_permissions").columns(["role_id", "permission"]);
+            rp.into_table("role_permissions")
+                .columns(["role_id", "permission"]);
             for g in grants {
                 rp.values_panic([id.into(), g.into()]);
             }
@@ -60,14 +81,25 @@ impl MigrationTrait for Migration {
                 "password_max_length",
                 "updated_at",
             ])
-            .values_panic([1.into(), 10080i64.into(), 5i64.into(), 50i64.into(), 900i64.into(), 12i64.into(), 128i64.into(), now.into()]);
+            .values_panic([
+                1.into(),
+                10080i64.into(),
+                5i64.into(),
+                50i64.into(),
+                900i64.into(),
+                12i64.into(),
+                128i64.into(),
+                now.into(),
+            ]);
         manager.exec_stmt(settings).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["auth_settings", "role_permissions", "roles", "permissions"] {
-            manager.exec_stmt(Query::delete().from_table(table).to_owned()).await?;
+            manager
+                .exec_stmt(Query::delete().from_table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

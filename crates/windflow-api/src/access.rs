@@ -14,10 +14,19 @@ use uuid::Uuid;
 /// Global permissions (`users:*`, `settings:*`, `organizations:create`) are only ever held by
 /// superadmins; the rest are granted through role bindings.
 pub const PERMISSIONS: &[(&str, &str)] = &[
-    ("organizations:create", "Create organizations (global; superadmins)"),
+    (
+        "organizations:create",
+        "Create organizations (global; superadmins)",
+    ),
     ("organizations:read", "See the organization"),
-    ("organizations:update", "Rename or change settings of the organization"),
-    ("organizations:delete", "Delete the organization (owners only)"),
+    (
+        "organizations:update",
+        "Rename or change settings of the organization",
+    ),
+    (
+        "organizations:delete",
+        "Delete the organization (owners only)",
+    ),
     ("members:read", "List organization members"),
     ("members:create", "Add members"),
     ("members:update", "Change a member's role"),
@@ -47,8 +56,14 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("users:create", "Create users (global; superadmins)"),
     ("users:update", "Change any user (global; superadmins)"),
     ("users:delete", "Delete users (global; superadmins)"),
-    ("settings:read", "Read authentication settings (global; superadmins)"),
-    ("settings:update", "Change authentication settings (global; superadmins)"),
+    (
+        "settings:read",
+        "Read authentication settings (global; superadmins)",
+    ),
+    (
+        "settings:update",
+        "Change authentication settings (global; superadmins)",
+    ),
     ("containers:read", "See containers"),
     ("images:read", "See images"),
 ];
@@ -59,7 +74,9 @@ pub fn is_grantable(name: &str) -> bool {
     if name == "*" {
         return true;
     }
-    let Some((res, act)) = name.split_once(':') else { return false };
+    let Some((res, act)) = name.split_once(':') else {
+        return false;
+    };
     if act.contains(':') || res.is_empty() || act.is_empty() {
         return false;
     }

@@ -27,15 +27,27 @@ pub struct Actor {
 impl Actor {
     /// An unauthenticated caller, named by what it claimed to be (e.g. the attempted login).
     pub fn anonymous(name: Option<String>) -> Self {
-        Self { kind: "anonymous", id: None, name }
+        Self {
+            kind: "anonymous",
+            id: None,
+            name,
+        }
     }
     /// A user.
     pub fn user(id: Uuid, name: &str) -> Self {
-        Self { kind: "user", id: Some(id), name: Some(name.to_owned()) }
+        Self {
+            kind: "user",
+            id: Some(id),
+            name: Some(name.to_owned()),
+        }
     }
     /// The server itself (CLI, background jobs).
     pub fn system() -> Self {
-        Self { kind: "system", id: None, name: Some("system".into()) }
+        Self {
+            kind: "system",
+            id: None,
+            name: Some("system".into()),
+        }
     }
 }
 
@@ -110,7 +122,12 @@ fn outcome_str(o: AuditOutcome) -> &'static str {
 }
 
 /// Writes one audit row on `db` (pass the transaction of the change it records).
-pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, meta: &RequestMeta, ev: AuditEvent) -> ServiceResult<()> {
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    meta: &RequestMeta,
+    ev: AuditEvent,
+) -> ServiceResult<()> {
     let row = audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         occurred_at: Set(Utc::now()),
@@ -131,14 +148,22 @@ pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, meta: &RequestMet
         user_agent: Set(meta.user_agent.clone()),
         request_id: Set(meta.request_id.clone()),
     };
-    audit_log::Entity::insert(row).exec_without_returning(db).await?;
+    audit_log::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 impl Ctx<'_> {
     /// Records `ev` as done by this context's principal, on `db` (the change's transaction).
     pub async fn audit<C: ConnectionTrait>(&self, db: &C, ev: AuditEvent) -> ServiceResult<()> {
-        record(db, &Actor::user(self.principal.user_id, &self.principal.username), self.meta, ev).await
+        record(
+            db,
+            &Actor::user(self.principal.user_id, &self.principal.username),
+            self.meta,
+            ev,
+        )
+        .await
     }
 }
 
@@ -170,7 +195,12 @@ fn to_entry(m: audit_log::Model) -> AuditEntry {
 
 /// Lists audit rows newest first. Requires `perm` (`audit:read` or `audit:export`) on the
 /// organization given in the query; without an organization only superadmins may read.
-pub async fn list(core: &Core, ctx: Ctx<'_>, q: &AuditQuery, perm: &str) -> ServiceResult<Page<AuditEntry>> {
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    q: &AuditQuery,
+    perm: &str,
+) -> ServiceResult<Page<AuditEntry>> {
     match q.organization_id {
         Some(org) => {
             let (_, path) = authz::org_scope(&core.db, org).await?;
@@ -188,7 +218,11 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &AuditQuery, perm: &str) -> Serv
     }
     if let Some(v) = &q.action {
         if v.contains('%') || v.contains('\\') {
-            return Err(ServiceError::field("action", "invalid_format", "must be an action prefix like project. or auth.login"));
+            return Err(ServiceError::field(
+                "action",
+                "invalid_format",
+                "must be an action prefix like project. or auth.login",
+            ));
         }
         s = s.filter(audit_log::Column::Action.starts_with(v.as_str()));
     }
@@ -204,12 +238,23 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &AuditQuery, perm: &str) -> Serv
     if let Some(v) = q.to {
         s = s.filter(audit_log::Column::OccurredAt.lt(v));
     }
-    let (rows, next_cursor) = fetch_page(&core.db, s, audit_log::Column::Id, None, &spec, |m| (m.id, None)).await?;
-    Ok(Page { items: rows.into_iter().map(to_entry).collect(), next_cursor })
+    let (rows, next_cursor) = fetch_page(&core.db, s, audit_log::Column::Id, None, &spec, |m| {
+        (m.id, None)
+    })
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_entry).collect(),
+        next_cursor,
+    })
 }
 
 /// Every row matching `q` (up to `max_rows`), newest first, for export.
-pub async fn export(core: &Core, ctx: Ctx<'_>, q: &AuditQuery, max_rows: usize) -> ServiceResult<Vec<AuditEntry>> {
+pub async fn export(
+    core: &Core,
+    ctx: Ctx<'_>,
+    q: &AuditQuery,
+    max_rows: usize,
+) -> ServiceResult<Vec<AuditEntry>> {
     let mut q = q.clone();
     q.limit = Some(crate::pagination::MAX_LIMIT);
     q.cursor = None;

@@ -10,36 +10,75 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use uuid::Uuid;
 use windflow_api::access::{SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_USER, SYSTEM_ROLE_VIEWER, ScopeType};
 use windflow_api::tenancy::MembershipRole;
-use windflow_entity::{environments, group_members, groups, memberships, organizations, projects, role_bindings, role_hierarchy, role_permissions};
+use windflow_entity::{
+    environments, group_members, groups, memberships, organizations, projects, role_bindings,
+    role_hierarchy, role_permissions,
+};
 
 use crate::context::Principal;
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::{Grant, PermissionSet, RoleGraph, ScopePath, resolve};
 
 /// Loads an organization as a scope (NotFound when absent).
-pub async fn org_scope<C: ConnectionTrait>(db: &C, org: Uuid) -> ServiceResult<(organizations::Model, ScopePath)> {
-    let o = organizations::Entity::find_by_id(org).one(db).await?.ok_or(ServiceError::NotFound)?;
-    let path = ScopePath { organization: o.id, project: None, environment: None };
+pub async fn org_scope<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+) -> ServiceResult<(organizations::Model, ScopePath)> {
+    let o = organizations::Entity::find_by_id(org)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let path = ScopePath {
+        organization: o.id,
+        project: None,
+        environment: None,
+    };
     Ok((o, path))
 }
 
 /// Loads a project as a scope (NotFound when absent).
-pub async fn project_scope<C: ConnectionTrait>(db: &C, project: Uuid) -> ServiceResult<(projects::Model, ScopePath)> {
-    let p = projects::Entity::find_by_id(project).one(db).await?.ok_or(ServiceError::NotFound)?;
-    let path = ScopePath { organization: p.organization_id, project: Some(p.id), environment: None };
+pub async fn project_scope<C: ConnectionTrait>(
+    db: &C,
+    project: Uuid,
+) -> ServiceResult<(projects::Model, ScopePath)> {
+    let p = projects::Entity::find_by_id(project)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let path = ScopePath {
+        organization: p.organization_id,
+        project: Some(p.id),
+        environment: None,
+    };
     Ok((p, path))
 }
 
 /// Loads an environment as a scope (NotFound when absent).
-pub async fn environment_scope<C: ConnectionTrait>(db: &C, env: Uuid) -> ServiceResult<(environments::Model, ScopePath)> {
-    let e = environments::Entity::find_by_id(env).one(db).await?.ok_or(ServiceError::NotFound)?;
-    let path = ScopePath { organization: e.organization_id, project: Some(e.project_id), environment: Some(e.id) };
+pub async fn environment_scope<C: ConnectionTrait>(
+    db: &C,
+    env: Uuid,
+) -> ServiceResult<(environments::Model, ScopePath)> {
+    let e = environments::Entity::find_by_id(env)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let path = ScopePath {
+        organization: e.organization_id,
+        project: Some(e.project_id),
+        environment: Some(e.id),
+    };
     Ok((e, path))
 }
 
 /// Parses `organization:<id>`, `project:<id>` or `environment:<id>` and loads that scope.
 pub async fn parse_scope<C: ConnectionTrait>(db: &C, s: &str) -> ServiceResult<ScopePath> {
-    let bad = || ServiceError::field("scope", "invalid_format", "must be organization:<id>, project:<id> or environment:<id>");
+    let bad = || {
+        ServiceError::field(
+            "scope",
+            "invalid_format",
+            "must be organization:<id>, project:<id> or environment:<id>",
+        )
+    };
     let (kind, id) = s.split_once(':').ok_or_else(bad)?;
     let id: Uuid = id.parse().map_err(|_| bad())?;
     Ok(match kind {
@@ -60,7 +99,11 @@ pub fn implied_role(role: MembershipRole) -> Uuid {
 }
 
 /// The membership of `user` in `org`, if any.
-pub async fn membership<C: ConnectionTrait>(db: &C, org: Uuid, user: Uuid) -> ServiceResult<Option<memberships::Model>> {
+pub async fn membership<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    user: Uuid,
+) -> ServiceResult<Option<memberships::Model>> {
     Ok(memberships::Entity::find()
         .filter(memberships::Column::OrganizationId.eq(org))
         .filter(memberships::Column::UserId.eq(user))
@@ -69,7 +112,10 @@ pub async fn membership<C: ConnectionTrait>(db: &C, org: Uuid, user: Uuid) -> Se
 }
 
 /// Loads the role graph reachable from `roles` (their permissions and all ancestors).
-pub async fn load_role_graph<C: ConnectionTrait>(db: &C, roles: impl IntoIterator<Item = Uuid>) -> ServiceResult<RoleGraph> {
+pub async fn load_role_graph<C: ConnectionTrait>(
+    db: &C,
+    roles: impl IntoIterator<Item = Uuid>,
+) -> ServiceResult<RoleGraph> {
     let mut graph = RoleGraph::default();
     let mut seen: HashSet<Uuid> = HashSet::new();
     let mut frontier: Vec<Uuid> = roles.into_iter().collect();
@@ -87,11 +133,19 @@ pub async fn load_role_graph<C: ConnectionTrait>(db: &C, roles: impl IntoIterato
             .all(db)
             .await?;
         for p in perms {
-            graph.permissions.entry(p.role_id).or_default().push(p.permission);
+            graph
+                .permissions
+                .entry(p.role_id)
+                .or_default()
+                .push(p.permission);
         }
         frontier = Vec::new();
         for e in edges {
-            graph.parents.entry(e.role_id).or_default().push(e.parent_role_id);
+            graph
+                .parents
+                .entry(e.role_id)
+                .or_default()
+                .push(e.parent_role_id);
             frontier.push(e.parent_role_id);
         }
     }
@@ -109,9 +163,16 @@ pub async fn effective_for_user<C: ConnectionTrait>(
     if is_superadmin {
         return Ok(Some(PermissionSet::all()));
     }
-    let Some(m) = membership(db, path.organization, user).await? else { return Ok(None) };
-    let role = MembershipRole::parse(&m.role).ok_or_else(|| ServiceError::internal("bad membership role"))?;
-    let mut grants = vec![Grant { role: implied_role(role), scope_type: ScopeType::Organization, scope_id: path.organization }];
+    let Some(m) = membership(db, path.organization, user).await? else {
+        return Ok(None);
+    };
+    let role = MembershipRole::parse(&m.role)
+        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
+    let mut grants = vec![Grant {
+        role: implied_role(role),
+        scope_type: ScopeType::Organization,
+        scope_id: path.organization,
+    }];
 
     let my_groups: Vec<Uuid> = group_members::Entity::find()
         .filter(group_members::Column::UserId.eq(user))
@@ -133,7 +194,9 @@ pub async fn effective_for_user<C: ConnectionTrait>(
             .collect()
     };
     let mut subject = Condition::any().add(
-        Condition::all().add(role_bindings::Column::SubjectType.eq("user")).add(role_bindings::Column::SubjectId.eq(user)),
+        Condition::all()
+            .add(role_bindings::Column::SubjectType.eq("user"))
+            .add(role_bindings::Column::SubjectId.eq(user)),
     );
     if !my_groups.is_empty() {
         subject = subject.add(
@@ -149,7 +212,11 @@ pub async fn effective_for_user<C: ConnectionTrait>(
         .await?;
     for b in bindings {
         if let Some(scope_type) = parse_scope_type(&b.scope_type) {
-            grants.push(Grant { role: b.role_id, scope_type, scope_id: b.scope_id });
+            grants.push(Grant {
+                role: b.role_id,
+                scope_type,
+                scope_id: b.scope_id,
+            });
         }
     }
     let graph = load_role_graph(db, grants.iter().map(|g| g.role)).await?;
@@ -167,17 +234,36 @@ pub fn parse_scope_type(s: &str) -> Option<ScopeType> {
 }
 
 /// Effective permissions of the principal at `path`; NotFound when not a member.
-pub async fn effective<C: ConnectionTrait>(db: &C, p: &Principal, path: &ScopePath) -> ServiceResult<PermissionSet> {
-    effective_for_user(db, p.user_id, p.is_superadmin, path).await?.ok_or(ServiceError::NotFound)
+pub async fn effective<C: ConnectionTrait>(
+    db: &C,
+    p: &Principal,
+    path: &ScopePath,
+) -> ServiceResult<PermissionSet> {
+    effective_for_user(db, p.user_id, p.is_superadmin, path)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Requires `perm` at `path`: NotFound for non-members, Forbidden for members without it.
-pub async fn require<C: ConnectionTrait>(db: &C, p: &Principal, path: &ScopePath, perm: &str) -> ServiceResult<()> {
-    if effective(db, p, path).await?.allows(perm) { Ok(()) } else { Err(ServiceError::Forbidden(perm.to_owned())) }
+pub async fn require<C: ConnectionTrait>(
+    db: &C,
+    p: &Principal,
+    path: &ScopePath,
+    perm: &str,
+) -> ServiceResult<()> {
+    if effective(db, p, path).await?.allows(perm) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(perm.to_owned()))
+    }
 }
 
 /// Requires a global permission (`users:*`, `settings:*`, `organizations:create`): only
 /// superadmins hold those.
 pub fn require_global(p: &Principal, perm: &str) -> ServiceResult<()> {
-    if p.is_superadmin { Ok(()) } else { Err(ServiceError::Forbidden(perm.to_owned())) }
+    if p.is_superadmin {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(perm.to_owned()))
+    }
 }

@@ -18,7 +18,9 @@ pub struct CoreSettings {
 
 impl Default for CoreSettings {
     fn default() -> Self {
-        Self { access_token_ttl_secs: 15 * 60 }
+        Self {
+            access_token_ttl_secs: 15 * 60,
+        }
     }
 }
 

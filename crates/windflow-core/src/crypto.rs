@@ -54,7 +54,10 @@ impl MasterKey {
             .decode(s)
             .or_else(|_| URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')))
             .map_err(|_| CryptoError::BadMasterKey(0))?;
-        let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::BadMasterKey(bytes.len()))?;
+        let arr: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptoError::BadMasterKey(bytes.len()))?;
         Ok(Self(SecretBox::new(Box::new(arr))))
     }
 
@@ -68,7 +71,10 @@ impl MasterKey {
     /// Reads the key file at `path`, or creates it with a new random key and mode 0600 when it
     /// does not exist (the embedded default). The file holds the base64 key and a newline.
     pub fn load_or_generate(path: &Path) -> Result<Self, CryptoError> {
-        let err = |source| CryptoError::KeyFile { path: path.display().to_string(), source };
+        let err = |source| CryptoError::KeyFile {
+            path: path.display().to_string(),
+            source,
+        };
         match std::fs::read_to_string(path) {
             Ok(s) => Self::from_base64(&s),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -123,7 +129,13 @@ impl Crypto {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
         let ct = self
             .data
-            .encrypt(&nonce, Payload { msg: plaintext, aad: aad.as_bytes() })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
@@ -133,13 +145,21 @@ impl Crypto {
     /// Decrypts a value made by [`Crypto::encrypt`] with the same `aad`.
     pub fn decrypt(&self, stored: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
         let b64 = stored.strip_prefix("v1:").ok_or(CryptoError::Decrypt)?;
-        let raw = URL_SAFE_NO_PAD.decode(b64).map_err(|_| CryptoError::Decrypt)?;
+        let raw = URL_SAFE_NO_PAD
+            .decode(b64)
+            .map_err(|_| CryptoError::Decrypt)?;
         if raw.len() < 12 + 16 {
             return Err(CryptoError::Decrypt);
         }
         let (nonce, ct) = raw.split_at(12);
         self.data
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)
     }
 }
@@ -162,10 +182,20 @@ mod tests {
         let ct = c.encrypt(b"s3cret", "git_credential:1").unwrap();
         assert!(!ct.contains("s3cret"));
         assert_eq!(c.decrypt(&ct, "git_credential:1").unwrap(), b"s3cret");
-        assert!(c.decrypt(&ct, "git_credential:2").is_err(), "aad binds the row");
+        assert!(
+            c.decrypt(&ct, "git_credential:2").is_err(),
+            "aad binds the row"
+        );
         let other = Crypto::new(MasterKey::generate());
-        assert!(other.decrypt(&ct, "git_credential:1").is_err(), "another key fails");
-        assert_ne!(c.encrypt(b"s3cret", "a").unwrap(), c.encrypt(b"s3cret", "a").unwrap(), "random nonce");
+        assert!(
+            other.decrypt(&ct, "git_credential:1").is_err(),
+            "another key fails"
+        );
+        assert_ne!(
+            c.encrypt(b"s3cret", "a").unwrap(),
+            c.encrypt(b"s3cret", "a").unwrap(),
+            "random nonce"
+        );
     }
 
     #[test]
@@ -178,7 +208,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
     }

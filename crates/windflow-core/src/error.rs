@@ -70,18 +70,23 @@ impl From<DbErr> for ServiceError {
     fn from(e: DbErr) -> Self {
         match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
-                return Self::Conflict("an object with the same unique value already exists".into());
+                return Self::Conflict(
+                    "an object with the same unique value already exists".into(),
+                );
             }
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-                return Self::Conflict("a referenced object does not exist or is still in use".into());
+                return Self::Conflict(
+                    "a referenced object does not exist or is still in use".into(),
+                );
             }
             _ => {}
         }
         match e {
             DbErr::RecordNotFound(_) => Self::NotFound,
-            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
-                Self::Upstream { service: "database", message: e.to_string() }
-            }
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => Self::Upstream {
+                service: "database",
+                message: e.to_string(),
+            },
             other => Self::Internal(other.to_string()),
         }
     }

@@ -7,7 +7,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use windflow_api::page::{PageQuery, SortDir};
@@ -45,20 +48,33 @@ impl PageSpec {
     pub fn parse(q: &PageQuery, sortable_by_name: bool) -> ServiceResult<Self> {
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ServiceError::field("limit", "out_of_range", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(ServiceError::field(
+                "limit",
+                "out_of_range",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let by_name = match q.sort.as_deref() {
             None | Some("created_at") => false,
             Some("name") if sortable_by_name => true,
             Some(_) => {
-                let allowed = if sortable_by_name { "created_at or name" } else { "created_at" };
-                return Err(ServiceError::field("sort", "invalid_value", format!("must be {allowed}")));
+                let allowed = if sortable_by_name {
+                    "created_at or name"
+                } else {
+                    "created_at"
+                };
+                return Err(ServiceError::field(
+                    "sort",
+                    "invalid_value",
+                    format!("must be {allowed}"),
+                ));
             }
         };
         let after = match &q.cursor {
             None => None,
             Some(c) => {
-                let bad = || ServiceError::field("cursor", "invalid_format", "not a cursor of this list");
+                let bad =
+                    || ServiceError::field("cursor", "invalid_format", "not a cursor of this list");
                 let raw = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
                 let cur: Cursor = serde_json::from_slice(&raw).map_err(|_| bad())?;
                 if cur.k.is_some() != by_name {
@@ -72,13 +88,25 @@ impl PageSpec {
             after,
             by_name,
             desc: q.dir == Some(SortDir::Desc),
-            q: q.q.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()),
+            q: q.q
+                .as_ref()
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty()),
         })
     }
 
     /// A spec for newest-first id order (audit log).
     pub fn newest_first(limit: Option<u64>, cursor: Option<String>) -> ServiceResult<Self> {
-        Self::parse(&PageQuery { limit, cursor, sort: None, dir: Some(SortDir::Desc), q: None }, false)
+        Self::parse(
+            &PageQuery {
+                limit,
+                cursor,
+                sort: None,
+                dir: Some(SortDir::Desc),
+                q: None,
+            },
+            false,
+        )
     }
 }
 
@@ -99,15 +127,33 @@ where
     let order = if spec.desc { Order::Desc } else { Order::Asc };
     let sort_col = if spec.by_name { name_col } else { None };
     if let (Some(q), Some(nc)) = (&spec.q, name_col) {
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        select = select.filter(Expr::expr(Func::lower(Expr::col(nc))).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')));
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col(nc)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+        );
     }
     if let Some((k, id)) = &spec.after {
-        let past_id = if spec.desc { id_col.lt(*id) } else { id_col.gt(*id) };
+        let past_id = if spec.desc {
+            id_col.lt(*id)
+        } else {
+            id_col.gt(*id)
+        };
         let cond = match (sort_col, k) {
             (Some(sc), Some(k)) => {
-                let past_k = if spec.desc { sc.lt(k.clone()) } else { sc.gt(k.clone()) };
-                Condition::any().add(past_k).add(Condition::all().add(sc.eq(k.clone())).add(past_id))
+                let past_k = if spec.desc {
+                    sc.lt(k.clone())
+                } else {
+                    sc.gt(k.clone())
+                };
+                Condition::any()
+                    .add(past_k)
+                    .add(Condition::all().add(sc.eq(k.clone())).add(past_id))
             }
             _ => Condition::all().add(past_id),
         };
@@ -116,12 +162,23 @@ where
     if let Some(sc) = sort_col {
         select = select.order_by(sc, order.clone());
     }
-    let mut rows = select.order_by(id_col, order).limit(spec.limit + 1).all(db).await?;
+    let mut rows = select
+        .order_by(id_col, order)
+        .limit(spec.limit + 1)
+        .all(db)
+        .await?;
     let next = if rows.len() as u64 > spec.limit {
         rows.truncate(spec.limit as usize);
         rows.last().map(|last| {
             let (id, name) = key(last);
-            let cur = Cursor { k: if spec.by_name { name.or(Some(String::new())) } else { None }, id };
+            let cur = Cursor {
+                k: if spec.by_name {
+                    name.or(Some(String::new()))
+                } else {
+                    None
+                },
+                id,
+            };
             URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cur).unwrap_or_default())
         })
     } else {

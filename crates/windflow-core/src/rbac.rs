@@ -122,7 +122,10 @@ impl ScopePath {
 /// Effective permissions at `path` from `grants`, expanding each applicable role.
 pub fn resolve(grants: &[Grant], path: &ScopePath, graph: &RoleGraph) -> PermissionSet {
     let mut set = PermissionSet::default();
-    for g in grants.iter().filter(|g| path.is_covered_by(g.scope_type, g.scope_id)) {
+    for g in grants
+        .iter()
+        .filter(|g| path.is_covered_by(g.scope_type, g.scope_id))
+    {
         set.extend(graph.expand(g.role));
     }
     set

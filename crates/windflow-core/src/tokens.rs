@@ -6,7 +6,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use rand::RngCore;
 use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
@@ -48,7 +50,11 @@ impl JwtKeys {
     pub fn new(crypto: &Crypto) -> Self {
         let key = crypto.derive_key(b"windflow/jwt/v1");
         let kid = hex(&Sha256::digest(key))[..16].to_owned();
-        Self { kid, enc: EncodingKey::from_secret(&key), dec: DecodingKey::from_secret(&key) }
+        Self {
+            kid,
+            enc: EncodingKey::from_secret(&key),
+            dec: DecodingKey::from_secret(&key),
+        }
     }
 
     /// The key id put in the JWT header.
@@ -57,11 +63,23 @@ impl JwtKeys {
     }
 
     /// Signs a token for `user`/`session` valid `ttl_secs`; returns the token, its id and expiry.
-    pub fn issue(&self, user: Uuid, session: Uuid, ttl_secs: i64) -> ServiceResult<(String, Uuid, DateTime<Utc>)> {
+    pub fn issue(
+        &self,
+        user: Uuid,
+        session: Uuid,
+        ttl_secs: i64,
+    ) -> ServiceResult<(String, Uuid, DateTime<Utc>)> {
         let now = Utc::now();
         let exp = now + chrono::Duration::seconds(ttl_secs);
         let jti = Uuid::now_v7();
-        let claims = AccessClaims { sub: user, sid: session, jti, iat: now.timestamp(), exp: exp.timestamp(), iss: ISSUER.into() };
+        let claims = AccessClaims {
+            sub: user,
+            sid: session,
+            jti,
+            iat: now.timestamp(),
+            exp: exp.timestamp(),
+            iss: ISSUER.into(),
+        };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
         let token = encode(&header, &claims, &self.enc).map_err(ServiceError::internal)?;
@@ -78,7 +96,9 @@ impl JwtKeys {
         v.leeway = 5;
         v.set_issuer(&[ISSUER]);
         v.set_required_spec_claims(&["exp", "iss", "sub"]);
-        decode::<AccessClaims>(token, &self.dec, &v).map(|d| d.claims).map_err(|_| ServiceError::Unauthenticated)
+        decode::<AccessClaims>(token, &self.dec, &v)
+            .map(|d| d.claims)
+            .map_err(|_| ServiceError::Unauthenticated)
     }
 }
 
@@ -111,7 +131,10 @@ mod tests {
         let c = keys.verify(&t).unwrap();
         assert_eq!((c.sub, c.sid, c.jti), (u, s, jti));
         let other = JwtKeys::new(&Crypto::new(MasterKey::generate()));
-        assert!(other.verify(&t).is_err(), "another key (and kid) is refused");
+        assert!(
+            other.verify(&t).is_err(),
+            "another key (and kid) is refused"
+        );
         let (expired, _, _) = keys.issue(u, s, -60).unwrap();
         assert!(keys.verify(&expired).is_err(), "expired token is refused");
         let mut tampered = t.clone();

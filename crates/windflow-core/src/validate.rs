@@ -21,11 +21,23 @@ impl Checks {
     pub fn name(&mut self, field: &str, value: &str, min: usize, max: usize) {
         let n = value.trim().chars().count();
         if n < min {
-            self.push(field, "too_short", format!("must be at least {min} characters"));
+            self.push(
+                field,
+                "too_short",
+                format!("must be at least {min} characters"),
+            );
         } else if n > max {
-            self.push(field, "too_long", format!("must be at most {max} characters"));
+            self.push(
+                field,
+                "too_long",
+                format!("must be at most {max} characters"),
+            );
         } else if value.chars().any(char::is_control) {
-            self.push(field, "invalid_format", "must not contain control characters");
+            self.push(
+                field,
+                "invalid_format",
+                "must not contain control characters",
+            );
         }
     }
     /// A username: 3 to 64 characters of `[A-Za-z0-9._-]` (DOMAIN.md: username ≥ 3 chars).
@@ -35,8 +47,15 @@ impl Checks {
             self.push(field, "too_short", "must be at least 3 characters");
         } else if n > 64 {
             self.push(field, "too_long", "must be at most 64 characters");
-        } else if !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-            self.push(field, "invalid_format", "may contain only letters, digits, '.', '_' and '-'");
+        } else if !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            self.push(
+                field,
+                "invalid_format",
+                "may contain only letters, digits, '.', '_' and '-'",
+            );
         }
     }
     /// An email address: one `@`, non-empty local part, a dotted domain, no spaces, ≤ 254 chars.
@@ -44,7 +63,11 @@ impl Checks {
         let ok = value.len() <= 254
             && !value.chars().any(char::is_whitespace)
             && value.split_once('@').is_some_and(|(l, d)| {
-                !l.is_empty() && !d.contains('@') && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+                !l.is_empty()
+                    && !d.contains('@')
+                    && d.contains('.')
+                    && !d.starts_with('.')
+                    && !d.ends_with('.')
             });
         if !ok {
             self.push(field, "invalid_format", "must be an email address");
@@ -54,14 +77,24 @@ impl Checks {
     pub fn password(&mut self, field: &str, value: &str, min: i64, max: i64) {
         let n = value.chars().count() as i64;
         if n < min {
-            self.push(field, "too_short", format!("must be at least {min} characters"));
+            self.push(
+                field,
+                "too_short",
+                format!("must be at least {min} characters"),
+            );
         } else if n > max {
-            self.push(field, "too_long", format!("must be at most {max} characters"));
+            self.push(
+                field,
+                "too_long",
+                format!("must be at most {max} characters"),
+            );
         }
     }
     /// A `#rrggbb` colour.
     pub fn color(&mut self, field: &str, value: &str) {
-        let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        let ok = value.len() == 7
+            && value.starts_with('#')
+            && value[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
             self.push(field, "invalid_format", "must be a colour like #3b82f6");
         }
@@ -75,12 +108,20 @@ impl Checks {
     /// An integer within bounds.
     pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) {
         if value < min || value > max {
-            self.push(field, "out_of_range", format!("must be between {min} and {max}"));
+            self.push(
+                field,
+                "out_of_range",
+                format!("must be between {min} and {max}"),
+            );
         }
     }
     /// `Ok(())` when no error was collected.
     pub fn finish(self) -> Result<(), ServiceError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ServiceError::Validation(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::Validation(self.0))
+        }
     }
 }
 
@@ -96,7 +137,9 @@ mod tests {
         c.password("p", "short", 12, 128);
         c.color("c", "blue");
         c.name("n", " x ", 2, 100);
-        let Err(ServiceError::Validation(errs)) = c.finish() else { panic!("expected errors") };
+        let Err(ServiceError::Validation(errs)) = c.finish() else {
+            panic!("expected errors")
+        };
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["u", "e", "p", "c", "n"]);
         let mut ok = Checks::new();

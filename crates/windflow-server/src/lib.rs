@@ -1,1 +1,13 @@
-//! placeholder
+//! The WindFlow HTTP server: actix-web application, configuration, middleware, routes, OpenAPI.
+pub mod app;
+pub mod config;
+pub mod docs;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+
+pub use app::Application;
+pub use config::Config;

@@ -8,13 +8,17 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
-use windflow_api::auth::{ChangePasswordRequest, LoginRequest, SessionView, SetupRequest, TokenResponse};
-use windflow_entity::{login_attempts, refresh_tokens, revoked_tokens, sessions, setup_tokens, users};
+use windflow_api::auth::{
+    ChangePasswordRequest, LoginRequest, SessionView, SetupRequest, TokenResponse,
+};
+use windflow_entity::{
+    login_attempts, refresh_tokens, revoked_tokens, sessions, setup_tokens, users,
+};
 
 use super::settings;
 use super::users::{NewUser, insert_user, to_api};
@@ -37,16 +41,23 @@ pub async fn issue_setup_token(core: &Core) -> ServiceResult<Option<String>> {
         return Ok(None);
     }
     let token = random_token();
-    setup_tokens::Entity::insert(setup_tokens::ActiveModel { token_hash: Set(token_hash(&token)), created_at: Set(Utc::now()) })
-        .exec_without_returning(&core.db)
-        .await?;
+    setup_tokens::Entity::insert(setup_tokens::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(&core.db)
+    .await?;
     Ok(Some(token))
 }
 
 /// Completes first-run setup: creates the first superadmin with a valid setup token.
 /// Errors: `SetupAlreadyDone` once any user exists; `InvalidCredentials` for a wrong token;
 /// `Validation` for bad fields. The token is consumed in the same transaction as the user.
-pub async fn setup(core: &Core, meta: &RequestMeta, req: SetupRequest) -> ServiceResult<TokenResponse> {
+pub async fn setup(
+    core: &Core,
+    meta: &RequestMeta,
+    req: SetupRequest,
+) -> ServiceResult<TokenResponse> {
     if !setup_required(&core.db).await? {
         return Err(ServiceError::SetupAlreadyDone);
     }
@@ -54,7 +65,12 @@ pub async fn setup(core: &Core, meta: &RequestMeta, req: SetupRequest) -> Servic
     let mut c = Checks::new();
     c.username("username", &req.username);
     c.email("email", &req.email);
-    c.password("password", &req.password, policy.password_min_length, policy.password_max_length);
+    c.password(
+        "password",
+        &req.password,
+        policy.password_min_length,
+        policy.password_max_length,
+    );
     c.finish()?;
     let hash = core.passwords.hash(req.password.clone()).await?;
     let txn = super::begin(&core.db).await?;
@@ -70,7 +86,13 @@ pub async fn setup(core: &Core, meta: &RequestMeta, req: SetupRequest) -> Servic
     }
     let user = insert_user(
         &txn,
-        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: true },
+        NewUser {
+            username: req.username,
+            email: req.email,
+            password_hash: Some(hash),
+            display_name: req.display_name,
+            is_superadmin: true,
+        },
     )
     .await?;
     setup_tokens::Entity::delete_many().exec(&txn).await?;
@@ -88,7 +110,12 @@ pub async fn setup(core: &Core, meta: &RequestMeta, req: SetupRequest) -> Servic
 
 /// Seconds until the lockout for `filter` lifts, or `None` when fewer than `max` failures are
 /// in the window.
-async fn lockout<C: ConnectionTrait>(db: &C, filter: Condition, max: i64, window: Duration) -> ServiceResult<Option<u64>> {
+async fn lockout<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    max: i64,
+    window: Duration,
+) -> ServiceResult<Option<u64>> {
     let now = Utc::now();
     let failures: Vec<DateTime<Utc>> = login_attempts::Entity::find()
         .filter(filter)
@@ -109,7 +136,12 @@ async fn lockout<C: ConnectionTrait>(db: &C, filter: Condition, max: i64, window
     Ok(Some(((oldest + window) - now).num_seconds().max(1) as u64))
 }
 
-async fn record_attempt<C: ConnectionTrait>(db: &C, username: &str, ip: Option<&str>, outcome: &str) -> ServiceResult<()> {
+async fn record_attempt<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    ip: Option<&str>,
+    outcome: &str,
+) -> ServiceResult<()> {
     login_attempts::Entity::insert(login_attempts::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username.to_owned()),
@@ -130,7 +162,11 @@ async fn record_attempt<C: ConnectionTrait>(db: &C, username: &str, ip: Option<&
 /// without checking the password. Unknown users, inactive users, SSO users and wrong passwords
 /// all answer `InvalidCredentials` after the same argon2 work. Every attempt is recorded and
 /// audited (`auth.login`, `auth.login_failed`, `auth.login_locked`).
-pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> ServiceResult<TokenResponse> {
+pub async fn login(
+    core: &Core,
+    meta: &RequestMeta,
+    req: LoginRequest,
+) -> ServiceResult<TokenResponse> {
     let policy = settings::load(&core.db).await?;
     let name = req.login.trim().to_lowercase();
     let mut c = Checks::new();
@@ -153,7 +189,13 @@ pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> Servic
     if let Some(t) = last_success {
         by_user = by_user.add(login_attempts::Column::CreatedAt.gt(t));
     }
-    let mut locked = lockout(&core.db, by_user, policy.lockout_max_attempts_per_user, window).await?;
+    let mut locked = lockout(
+        &core.db,
+        by_user,
+        policy.lockout_max_attempts_per_user,
+        window,
+    )
+    .await?;
     if locked.is_none()
         && let Some(ip) = &meta.ip
     {
@@ -167,7 +209,9 @@ pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> Servic
             &txn,
             &Actor::anonymous(Some(name.clone())),
             meta,
-            AuditEvent::new("auth.login_locked", "session").outcome(AuditOutcome::Denied).details(serde_json::json!({"retry_after": retry})),
+            AuditEvent::new("auth.login_locked", "session")
+                .outcome(AuditOutcome::Denied)
+                .details(serde_json::json!({"retry_after": retry})),
         )
         .await?;
         txn.commit().await?;
@@ -175,11 +219,20 @@ pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> Servic
     }
 
     let user = users::Entity::find()
-        .filter(Condition::any().add(users::Column::Username.eq(req.login.trim())).add(users::Column::Email.eq(name.as_str())))
+        .filter(
+            Condition::any()
+                .add(users::Column::Username.eq(req.login.trim()))
+                .add(users::Column::Email.eq(name.as_str())),
+        )
         .one(&core.db)
         .await?;
-    let usable = user.as_ref().filter(|u| u.is_active && u.auth_provider == "local");
-    let ok = core.passwords.verify(req.password, usable.and_then(|u| u.password_hash.clone())).await?;
+    let usable = user
+        .as_ref()
+        .filter(|u| u.is_active && u.auth_provider == "local");
+    let ok = core
+        .passwords
+        .verify(req.password, usable.and_then(|u| u.password_hash.clone()))
+        .await?;
     let txn = super::begin(&core.db).await?;
     match (ok, usable) {
         (true, Some(u)) => {
@@ -187,16 +240,26 @@ pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> Servic
             let mut am = u.clone().into_active_model();
             am.last_login_at = Set(Some(Utc::now()));
             users::Entity::update(am).exec(&txn).await?;
-            record(&txn, &Actor::user(u.id, &u.username), meta, AuditEvent::new("auth.login", "session").resource(u.id, Some(u.username.clone())))
-                .await?;
+            record(
+                &txn,
+                &Actor::user(u.id, &u.username),
+                meta,
+                AuditEvent::new("auth.login", "session").resource(u.id, Some(u.username.clone())),
+            )
+            .await?;
             let tokens = start_session(core, &txn, meta, u).await?;
             txn.commit().await?;
             Ok(tokens)
         }
         _ => {
             record_attempt(&txn, &name, meta.ip.as_deref(), "failure").await?;
-            record(&txn, &Actor::anonymous(Some(name.clone())), meta, AuditEvent::new("auth.login_failed", "session").outcome(AuditOutcome::Denied))
-                .await?;
+            record(
+                &txn,
+                &Actor::anonymous(Some(name.clone())),
+                meta,
+                AuditEvent::new("auth.login_failed", "session").outcome(AuditOutcome::Denied),
+            )
+            .await?;
             txn.commit().await?;
             Err(ServiceError::InvalidCredentials)
         }
@@ -204,7 +267,12 @@ pub async fn login(core: &Core, meta: &RequestMeta, req: LoginRequest) -> Servic
 }
 
 /// Creates a session with its first refresh token and signs an access token.
-async fn start_session<C: ConnectionTrait>(core: &Core, db: &C, meta: &RequestMeta, user: &users::Model) -> ServiceResult<TokenResponse> {
+async fn start_session<C: ConnectionTrait>(
+    core: &Core,
+    db: &C,
+    meta: &RequestMeta,
+    user: &users::Model,
+) -> ServiceResult<TokenResponse> {
     let policy = settings::load(db).await?;
     let now = Utc::now();
     let expires_at = now + Duration::minutes(policy.session_timeout_minutes);
@@ -214,7 +282,10 @@ async fn start_session<C: ConnectionTrait>(core: &Core, db: &C, meta: &RequestMe
         user_id: Set(user.id),
         provider: Set(user.auth_provider.clone()),
         ip: Set(meta.ip.clone()),
-        user_agent: Set(meta.user_agent.as_ref().map(|u| u.chars().take(512).collect())),
+        user_agent: Set(meta
+            .user_agent
+            .as_ref()
+            .map(|u| u.chars().take(512).collect())),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(expires_at),
@@ -266,12 +337,18 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
         .one(&core.db)
         .await?
         .ok_or(ServiceError::InvalidRefreshToken)?;
-    let session = sessions::Entity::find_by_id(row.session_id).one(&core.db).await?.ok_or(ServiceError::InvalidRefreshToken)?;
+    let session = sessions::Entity::find_by_id(row.session_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::InvalidRefreshToken)?;
     let now = Utc::now();
     if session.revoked_at.is_some() || session.expires_at <= now || row.expires_at <= now {
         return Err(ServiceError::InvalidRefreshToken);
     }
-    let user = users::Entity::find_by_id(session.user_id).one(&core.db).await?.ok_or(ServiceError::InvalidRefreshToken)?;
+    let user = users::Entity::find_by_id(session.user_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::InvalidRefreshToken)?;
     let txn = super::begin(&core.db).await?;
     // Conditional update: exactly one concurrent refresh can claim the token.
     let claimed = refresh_tokens::Entity::update_many()
@@ -286,7 +363,9 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
             &txn,
             &Actor::user(user.id, &user.username),
             meta,
-            AuditEvent::new("auth.refresh_reused", "session").resource(session.id, None).outcome(AuditOutcome::Denied),
+            AuditEvent::new("auth.refresh_reused", "session")
+                .resource(session.id, None)
+                .outcome(AuditOutcome::Denied),
         )
         .await?;
         txn.commit().await?;
@@ -316,7 +395,11 @@ async fn revoke_session<C: ConnectionTrait>(db: &C, session: Uuid) -> ServiceRes
 }
 
 /// Revokes every live session of a user (password change, deactivation).
-pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(db: &C, user: Uuid, except: Option<Uuid>) -> ServiceResult<()> {
+pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
+    db: &C,
+    user: Uuid,
+    except: Option<Uuid>,
+) -> ServiceResult<()> {
     let mut q = sessions::Entity::update_many()
         .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(sessions::Column::UserId.eq(user))
@@ -340,7 +423,11 @@ pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
     })
     .exec_without_returning(&txn)
     .await?;
-    ctx.audit(&txn, AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -349,14 +436,27 @@ pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
 /// live, user active. Any failure is `Unauthenticated`.
 pub async fn authenticate(core: &Core, token: &str) -> ServiceResult<Principal> {
     let claims = core.jwt.verify(token)?;
-    if revoked_tokens::Entity::find_by_id(claims.jti).one(&core.db).await?.is_some() {
+    if revoked_tokens::Entity::find_by_id(claims.jti)
+        .one(&core.db)
+        .await?
+        .is_some()
+    {
         return Err(ServiceError::Unauthenticated);
     }
-    let session = sessions::Entity::find_by_id(claims.sid).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
-    if session.revoked_at.is_some() || session.expires_at <= Utc::now() || session.user_id != claims.sub {
+    let session = sessions::Entity::find_by_id(claims.sid)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
+    if session.revoked_at.is_some()
+        || session.expires_at <= Utc::now()
+        || session.user_id != claims.sub
+    {
         return Err(ServiceError::Unauthenticated);
     }
-    let user = users::Entity::find_by_id(claims.sub).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    let user = users::Entity::find_by_id(claims.sub)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
     if !user.is_active {
         return Err(ServiceError::Unauthenticated);
     }
@@ -395,35 +495,71 @@ pub async fn list_sessions(core: &Core, ctx: Ctx<'_>) -> ServiceResult<Vec<Sessi
 }
 
 /// Loads the current session (for `GET /auth/session`).
-pub async fn current_session(core: &Core, ctx: Ctx<'_>) -> ServiceResult<(users::Model, sessions::Model)> {
-    let s = sessions::Entity::find_by_id(ctx.principal.session_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
-    let u = users::Entity::find_by_id(ctx.principal.user_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+pub async fn current_session(
+    core: &Core,
+    ctx: Ctx<'_>,
+) -> ServiceResult<(users::Model, sessions::Model)> {
+    let s = sessions::Entity::find_by_id(ctx.principal.session_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
+    let u = users::Entity::find_by_id(ctx.principal.user_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
     Ok((u, s))
 }
 
 /// Revokes one of the current user's sessions (another user's session id is NotFound).
 pub async fn delete_session(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let s = sessions::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let s = sessions::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if s.user_id != ctx.principal.user_id || s.revoked_at.is_some() {
         return Err(ServiceError::NotFound);
     }
     let txn = super::begin(&core.db).await?;
     revoke_session(&txn, id).await?;
-    ctx.audit(&txn, AuditEvent::new("session.revoke", "session").resource(id, None)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("session.revoke", "session").resource(id, None),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Changes the current user's password after checking the current one; revokes every other
 /// session of the user. Audited as `user.password_change`.
-pub async fn change_password(core: &Core, ctx: Ctx<'_>, req: ChangePasswordRequest) -> ServiceResult<()> {
+pub async fn change_password(
+    core: &Core,
+    ctx: Ctx<'_>,
+    req: ChangePasswordRequest,
+) -> ServiceResult<()> {
     let policy = settings::load(&core.db).await?;
-    let user = users::Entity::find_by_id(ctx.principal.user_id).one(&core.db).await?.ok_or(ServiceError::Unauthenticated)?;
+    let user = users::Entity::find_by_id(ctx.principal.user_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
     let mut c = Checks::new();
-    c.password("new_password", &req.new_password, policy.password_min_length, policy.password_max_length);
+    c.password(
+        "new_password",
+        &req.new_password,
+        policy.password_min_length,
+        policy.password_max_length,
+    );
     c.finish()?;
-    if !core.passwords.verify(req.current_password, user.password_hash.clone()).await? {
-        return Err(ServiceError::field("current_password", "mismatch", "the current password is wrong"));
+    if !core
+        .passwords
+        .verify(req.current_password, user.password_hash.clone())
+        .await?
+    {
+        return Err(ServiceError::field(
+            "current_password",
+            "mismatch",
+            "the current password is wrong",
+        ));
     }
     let hash = core.passwords.hash(req.new_password).await?;
     let txn = super::begin(&core.db).await?;
@@ -432,7 +568,12 @@ pub async fn change_password(core: &Core, ctx: Ctx<'_>, req: ChangePasswordReque
     am.updated_at = Set(Utc::now());
     users::Entity::update(am).exec(&txn).await?;
     revoke_user_sessions(&txn, user.id, Some(ctx.principal.session_id)).await?;
-    ctx.audit(&txn, AuditEvent::new("user.password_change", "user").resource(user.id, Some(user.username.clone()))).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("user.password_change", "user")
+            .resource(user.id, Some(user.username.clone())),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

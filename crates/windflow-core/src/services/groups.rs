@@ -1,6 +1,8 @@
 //! Groups of an organization and their members.
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::tenancy::{AddGroupMember, CreateGroup, Group, GroupMember, UpdateGroup};
 use windflow_api::{Page, PageQuery};
@@ -15,7 +17,10 @@ use crate::rbac::ScopePath;
 use crate::validate::Checks;
 
 async fn to_api(core: &Core, m: groups::Model) -> ServiceResult<Group> {
-    let member_count = group_members::Entity::find().filter(group_members::Column::GroupId.eq(m.id)).count(&core.db).await?;
+    let member_count = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(m.id))
+        .count(&core.db)
+        .await?;
     Ok(Group {
         id: m.id,
         organization_id: m.organization_id,
@@ -28,19 +33,39 @@ async fn to_api(core: &Core, m: groups::Model) -> ServiceResult<Group> {
 }
 
 async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<groups::Model> {
-    let g = groups::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
-    let path = ScopePath { organization: g.organization_id, project: None, environment: None };
+    let g = groups::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let path = ScopePath {
+        organization: g.organization_id,
+        project: None,
+        environment: None,
+    };
     authz::require(&core.db, ctx.principal, &path, perm).await?;
     Ok(g)
 }
 
 /// Lists groups of an organization (`groups:read`); `q` filters, `sort=name` sorts.
-pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<Group>> {
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Group>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "groups:read").await?;
     let spec = PageSpec::parse(q, true)?;
     let s = groups::Entity::find().filter(groups::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(&core.db, s, groups::Column::Id, Some(groups::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        groups::Column::Id,
+        Some(groups::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         items.push(to_api(core, r).await?);
@@ -49,17 +74,37 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> Servic
 }
 
 /// Creates a group (`groups:create`). Audited as `group.create`.
-pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateGroup) -> ServiceResult<Group> {
+pub async fn create(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    req: CreateGroup,
+) -> ServiceResult<Group> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "groups:create").await?;
     let mut c = Checks::new();
     c.name("name", &req.name, 2, 100);
     c.finish()?;
     let now = Utc::now();
-    let m = groups::Model { id: Uuid::now_v7(), organization_id: org, name: req.name.trim().into(), description: req.description, created_at: now, updated_at: now };
+    let m = groups::Model {
+        id: Uuid::now_v7(),
+        organization_id: org,
+        name: req.name.trim().into(),
+        description: req.description,
+        created_at: now,
+        updated_at: now,
+    };
     let txn = super::begin(&core.db).await?;
-    groups::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("group.create", "group").resource(m.id, Some(m.name.clone())).org(org)).await?;
+    groups::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("group.create", "group")
+            .resource(m.id, Some(m.name.clone()))
+            .org(org),
+    )
+    .await?;
     txn.commit().await?;
     to_api(core, m).await
 }
@@ -88,8 +133,17 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
     }
     am.updated_at = Set(Utc::now());
     groups::Entity::update(am).exec(&txn).await?;
-    let updated = groups::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
-    ctx.audit(&txn, AuditEvent::new("group.update", "group").resource(id, Some(updated.name.clone())).org(g.organization_id)).await?;
+    let updated = groups::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("group.update", "group")
+            .resource(id, Some(updated.name.clone()))
+            .org(g.organization_id),
+    )
+    .await?;
     txn.commit().await?;
     to_api(core, updated).await
 }
@@ -104,7 +158,13 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
         .exec(&txn)
         .await?;
     groups::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("group.delete", "group").resource(id, Some(g.name)).org(g.organization_id)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("group.delete", "group")
+            .resource(id, Some(g.name))
+            .org(g.organization_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -112,34 +172,72 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 /// Lists members of a group (`groups:read`).
 pub async fn list_members(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<GroupMember>> {
     load(core, ctx, id, "groups:read").await?;
-    let rows = group_members::Entity::find().filter(group_members::Column::GroupId.eq(id)).all(&core.db).await?;
+    let rows = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(id))
+        .all(&core.db)
+        .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.user_id).collect();
-    let us = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(&core.db).await?;
+    let us = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(&core.db)
+        .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| us.iter().find(|u| u.id == r.user_id).map(|u| GroupMember { user_id: r.user_id, username: u.username.clone(), created_at: r.created_at }))
+        .filter_map(|r| {
+            us.iter().find(|u| u.id == r.user_id).map(|u| GroupMember {
+                user_id: r.user_id,
+                username: u.username.clone(),
+                created_at: r.created_at,
+            })
+        })
         .collect())
 }
 
 /// Adds an organization member to a group (`groups:update`). Audited as `group.member_add`.
-pub async fn add_member(core: &Core, ctx: Ctx<'_>, id: Uuid, req: AddGroupMember) -> ServiceResult<GroupMember> {
+pub async fn add_member(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: AddGroupMember,
+) -> ServiceResult<GroupMember> {
     let g = load(core, ctx, id, "groups:update").await?;
-    if authz::membership(&core.db, g.organization_id, req.user_id).await?.is_none() {
-        return Err(ServiceError::field("user_id", "not_a_member", "the user is not a member of the organization"));
+    if authz::membership(&core.db, g.organization_id, req.user_id)
+        .await?
+        .is_none()
+    {
+        return Err(ServiceError::field(
+            "user_id",
+            "not_a_member",
+            "the user is not a member of the organization",
+        ));
     }
-    let user = users::Entity::find_by_id(req.user_id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let user = users::Entity::find_by_id(req.user_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let now = Utc::now();
     let txn = super::begin(&core.db).await?;
-    group_members::Entity::insert(group_members::ActiveModel { group_id: Set(id), user_id: Set(req.user_id), created_at: Set(now) })
-        .exec_without_returning(&txn)
-        .await?;
+    group_members::Entity::insert(group_members::ActiveModel {
+        group_id: Set(id),
+        user_id: Set(req.user_id),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("group.member_add", "group").resource(id, Some(g.name.clone())).org(g.organization_id).details(serde_json::json!({"user_id": req.user_id})),
+        AuditEvent::new("group.member_add", "group")
+            .resource(id, Some(g.name.clone()))
+            .org(g.organization_id)
+            .details(serde_json::json!({"user_id": req.user_id})),
     )
     .await?;
     txn.commit().await?;
-    Ok(GroupMember { user_id: user.id, username: user.username, created_at: now })
+    Ok(GroupMember {
+        user_id: user.id,
+        username: user.username,
+        created_at: now,
+    })
 }
 
 /// Removes a user from a group (`groups:update`). Audited as `group.member_remove`.
@@ -156,7 +254,10 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, id: Uuid, user: Uuid) -> S
     }
     ctx.audit(
         &txn,
-        AuditEvent::new("group.member_remove", "group").resource(id, Some(g.name)).org(g.organization_id).details(serde_json::json!({"user_id": user})),
+        AuditEvent::new("group.member_remove", "group")
+            .resource(id, Some(g.name))
+            .org(g.organization_id)
+            .details(serde_json::json!({"user_id": user})),
     )
     .await?;
     txn.commit().await?;

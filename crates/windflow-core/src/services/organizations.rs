@@ -1,8 +1,14 @@
 //! Organizations (tenants) and their memberships.
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
+};
 use uuid::Uuid;
-use windflow_api::tenancy::{AddMember, CreateOrganization, Membership, MembershipRole, Organization, UpdateMember, UpdateOrganization};
+use windflow_api::tenancy::{
+    AddMember, CreateOrganization, Membership, MembershipRole, Organization, UpdateMember,
+    UpdateOrganization,
+};
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{group_members, groups, memberships, organizations, role_bindings, users};
 
@@ -27,7 +33,11 @@ fn to_api(m: organizations::Model) -> Organization {
 
 /// Creates an organization (`organizations:create`, superadmins); the creator becomes its
 /// owner in the same transaction. Audited as `organization.create`.
-pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateOrganization) -> ServiceResult<Organization> {
+pub async fn create(
+    core: &Core,
+    ctx: Ctx<'_>,
+    req: CreateOrganization,
+) -> ServiceResult<Organization> {
     require_global(ctx.principal, "organizations:create")?;
     let mut c = Checks::new();
     c.name("name", &req.name, 2, 100);
@@ -46,17 +56,39 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateOrganization) -> Servi
         updated_at: now,
     };
     let txn = super::begin(&core.db).await?;
-    organizations::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    organizations::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
     insert_membership(&txn, m.id, ctx.principal.user_id, MembershipRole::Owner).await?;
-    ctx.audit(&txn, AuditEvent::new("organization.create", "organization").resource(m.id, Some(m.name.clone())).org(m.id)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("organization.create", "organization")
+            .resource(m.id, Some(m.name.clone()))
+            .org(m.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(m))
 }
 
-async fn insert_membership<C: ConnectionTrait>(db: &C, org: Uuid, user: Uuid, role: MembershipRole) -> ServiceResult<memberships::Model> {
+async fn insert_membership<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    user: Uuid,
+    role: MembershipRole,
+) -> ServiceResult<memberships::Model> {
     let now = Utc::now();
-    let m = memberships::Model { id: Uuid::now_v7(), organization_id: org, user_id: user, role: role.as_str().into(), created_at: now, updated_at: now };
-    memberships::Entity::insert(m.clone().into_active_model()).exec_without_returning(db).await?;
+    let m = memberships::Model {
+        id: Uuid::now_v7(),
+        organization_id: org,
+        user_id: user,
+        role: role.as_str().into(),
+        created_at: now,
+        updated_at: now,
+    };
+    memberships::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(db)
+        .await?;
     Ok(m)
 }
 
@@ -74,9 +106,19 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Pag
             .collect();
         s = s.filter(organizations::Column::Id.is_in(mine));
     }
-    let (rows, next_cursor) =
-        fetch_page(&core.db, s, organizations::Column::Id, Some(organizations::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
-    Ok(Page { items: rows.into_iter().map(to_api).collect(), next_cursor })
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        organizations::Column::Id,
+        Some(organizations::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_api).collect(),
+        next_cursor,
+    })
 }
 
 /// Gets an organization (`organizations:read`).
@@ -87,7 +129,12 @@ pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Organizat
 }
 
 /// Updates an organization (`organizations:update`). Audited as `organization.update`.
-pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateOrganization) -> ServiceResult<Organization> {
+pub async fn update(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: UpdateOrganization,
+) -> ServiceResult<Organization> {
     let (o, path) = authz::org_scope(&core.db, id).await?;
     authz::require(&core.db, ctx.principal, &path, "organizations:update").await?;
     let mut c = Checks::new();
@@ -114,15 +161,26 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateOrganization
     }
     am.updated_at = Set(Utc::now());
     organizations::Entity::update(am).exec(&txn).await?;
-    let updated = organizations::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
-    ctx.audit(&txn, AuditEvent::new("organization.update", "organization").resource(id, Some(updated.name.clone())).org(id)).await?;
+    let updated = organizations::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("organization.update", "organization")
+            .resource(id, Some(updated.name.clone()))
+            .org(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(updated))
 }
 
 async fn is_owner(core: &Core, ctx: Ctx<'_>, org: Uuid) -> ServiceResult<bool> {
     Ok(ctx.principal.is_superadmin
-        || authz::membership(&core.db, org, ctx.principal.user_id).await?.is_some_and(|m| m.role == MembershipRole::Owner.as_str()))
+        || authz::membership(&core.db, org, ctx.principal.user_id)
+            .await?
+            .is_some_and(|m| m.role == MembershipRole::Owner.as_str()))
 }
 
 /// Deletes an organization and everything in it (`organizations:delete`, and the caller must be
@@ -131,11 +189,19 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let (o, path) = authz::org_scope(&core.db, id).await?;
     authz::require(&core.db, ctx.principal, &path, "organizations:delete").await?;
     if !is_owner(core, ctx, id).await? {
-        return Err(ServiceError::Forbidden("organizations:delete (owners only)".into()));
+        return Err(ServiceError::Forbidden(
+            "organizations:delete (owners only)".into(),
+        ));
     }
     let txn = super::begin(&core.db).await?;
     organizations::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("organization.delete", "organization").resource(id, Some(o.name)).org(id)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("organization.delete", "organization")
+            .resource(id, Some(o.name))
+            .org(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -147,60 +213,116 @@ fn member_to_api(m: memberships::Model, u: &users::Model) -> ServiceResult<Membe
         user_id: m.user_id,
         username: u.username.clone(),
         email: u.email.clone(),
-        role: MembershipRole::parse(&m.role).ok_or_else(|| ServiceError::internal("bad membership role"))?,
+        role: MembershipRole::parse(&m.role)
+            .ok_or_else(|| ServiceError::internal("bad membership role"))?,
         created_at: m.created_at,
     })
 }
 
 /// Lists members (`members:read`), oldest first.
-pub async fn list_members(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<Membership>> {
+pub async fn list_members(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Membership>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "members:read").await?;
     let spec = PageSpec::parse(q, false)?;
     let s = memberships::Entity::find().filter(memberships::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(&core.db, s, memberships::Column::Id, None, &spec, |m| (m.id, None)).await?;
+    let (rows, next_cursor) = fetch_page(&core.db, s, memberships::Column::Id, None, &spec, |m| {
+        (m.id, None)
+    })
+    .await?;
     let ids: Vec<Uuid> = rows.iter().map(|m| m.user_id).collect();
-    let us = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(&core.db).await?;
+    let us = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(&core.db)
+        .await?;
     let items = rows
         .into_iter()
-        .filter_map(|m| us.iter().find(|u| u.id == m.user_id).map(|u| member_to_api(m, u)))
+        .filter_map(|m| {
+            us.iter()
+                .find(|u| u.id == m.user_id)
+                .map(|u| member_to_api(m, u))
+        })
         .collect::<ServiceResult<Vec<_>>>()?;
     Ok(Page { items, next_cursor })
 }
 
 fn require_owner_for(role: MembershipRole, owner: bool) -> ServiceResult<()> {
     if role == MembershipRole::Owner && !owner {
-        return Err(ServiceError::Forbidden("members:update (only owners grant or revoke owner)".into()));
+        return Err(ServiceError::Forbidden(
+            "members:update (only owners grant or revoke owner)".into(),
+        ));
     }
     Ok(())
 }
 
 /// Adds an existing user (by id or username) as a member (`members:create`; granting `owner`
 /// needs an owner). Audited as `member.create`.
-pub async fn add_member(core: &Core, ctx: Ctx<'_>, org: Uuid, req: AddMember) -> ServiceResult<Membership> {
+pub async fn add_member(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    req: AddMember,
+) -> ServiceResult<Membership> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "members:create").await?;
     require_owner_for(req.role, is_owner(core, ctx, org).await?)?;
     let user = match (&req.user_id, &req.username) {
         (Some(id), _) => users::Entity::find_by_id(*id).one(&core.db).await?,
-        (None, Some(name)) => users::Entity::find().filter(users::Column::Username.eq(name.as_str())).one(&core.db).await?,
-        (None, None) => return Err(ServiceError::field("user_id", "required", "give user_id or username")),
+        (None, Some(name)) => {
+            users::Entity::find()
+                .filter(users::Column::Username.eq(name.as_str()))
+                .one(&core.db)
+                .await?
+        }
+        (None, None) => {
+            return Err(ServiceError::field(
+                "user_id",
+                "required",
+                "give user_id or username",
+            ));
+        }
     }
-    .ok_or_else(|| ServiceError::field(if req.user_id.is_some() { "user_id" } else { "username" }, "unknown", "no such user"))?;
+    .ok_or_else(|| {
+        ServiceError::field(
+            if req.user_id.is_some() {
+                "user_id"
+            } else {
+                "username"
+            },
+            "unknown",
+            "no such user",
+        )
+    })?;
     let txn = super::begin(&core.db).await?;
     let m = insert_membership(&txn, org, user.id, req.role).await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("member.create", "membership").resource(m.id, Some(user.username.clone())).org(org).details(serde_json::json!({"role": req.role})),
+        AuditEvent::new("member.create", "membership")
+            .resource(m.id, Some(user.username.clone()))
+            .org(org)
+            .details(serde_json::json!({"role": req.role})),
     )
     .await?;
     txn.commit().await?;
     member_to_api(m, &user)
 }
 
-async fn load_member(core: &Core, org: Uuid, user: Uuid) -> ServiceResult<(memberships::Model, users::Model)> {
-    let m = authz::membership(&core.db, org, user).await?.ok_or(ServiceError::NotFound)?;
-    let u = users::Entity::find_by_id(user).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+async fn load_member(
+    core: &Core,
+    org: Uuid,
+    user: Uuid,
+) -> ServiceResult<(memberships::Model, users::Model)> {
+    let m = authz::membership(&core.db, org, user)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let u = users::Entity::find_by_id(user)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     Ok((m, u))
 }
 
@@ -214,17 +336,29 @@ async fn owner_count<C: ConnectionTrait>(db: &C, org: Uuid) -> ServiceResult<u64
 
 /// Changes a member's role (`members:update`; owner changes need an owner; the last owner
 /// cannot be demoted). Audited as `member.update`.
-pub async fn update_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid, req: UpdateMember) -> ServiceResult<Membership> {
+pub async fn update_member(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    user: Uuid,
+    req: UpdateMember,
+) -> ServiceResult<Membership> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "members:update").await?;
     let (m, u) = load_member(core, org, user).await?;
-    let old = MembershipRole::parse(&m.role).ok_or_else(|| ServiceError::internal("bad membership role"))?;
+    let old = MembershipRole::parse(&m.role)
+        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
     let owner = is_owner(core, ctx, org).await?;
     require_owner_for(old, owner)?;
     require_owner_for(req.role, owner)?;
     let txn = super::begin(&core.db).await?;
-    if old == MembershipRole::Owner && req.role != MembershipRole::Owner && owner_count(&txn, org).await? <= 1 {
-        return Err(ServiceError::Conflict("an organization keeps at least one owner".into()));
+    if old == MembershipRole::Owner
+        && req.role != MembershipRole::Owner
+        && owner_count(&txn, org).await? <= 1
+    {
+        return Err(ServiceError::Conflict(
+            "an organization keeps at least one owner".into(),
+        ));
     }
     let mut am = m.clone().into_active_model();
     am.role = Set(req.role.as_str().into());
@@ -232,11 +366,20 @@ pub async fn update_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid, req
     memberships::Entity::update(am).exec(&txn).await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("member.update", "membership").resource(m.id, Some(u.username.clone())).org(org).details(serde_json::json!({"old": old, "new": req.role})),
+        AuditEvent::new("member.update", "membership")
+            .resource(m.id, Some(u.username.clone()))
+            .org(org)
+            .details(serde_json::json!({"old": old, "new": req.role})),
     )
     .await?;
     txn.commit().await?;
-    member_to_api(memberships::Model { role: req.role.as_str().into(), ..m }, &u)
+    member_to_api(
+        memberships::Model {
+            role: req.role.as_str().into(),
+            ..m
+        },
+        &u,
+    )
 }
 
 /// Removes a member (`members:delete`; removing an owner needs an owner; the last owner stays),
@@ -246,14 +389,22 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> 
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "members:delete").await?;
     let (m, u) = load_member(core, org, user).await?;
-    let role = MembershipRole::parse(&m.role).ok_or_else(|| ServiceError::internal("bad membership role"))?;
+    let role = MembershipRole::parse(&m.role)
+        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
     require_owner_for(role, is_owner(core, ctx, org).await?)?;
     let txn = super::begin(&core.db).await?;
     if role == MembershipRole::Owner && owner_count(&txn, org).await? <= 1 {
-        return Err(ServiceError::Conflict("an organization keeps at least one owner".into()));
+        return Err(ServiceError::Conflict(
+            "an organization keeps at least one owner".into(),
+        ));
     }
-    let org_groups: Vec<Uuid> =
-        groups::Entity::find().filter(groups::Column::OrganizationId.eq(org)).all(&txn).await?.into_iter().map(|g| g.id).collect();
+    let org_groups: Vec<Uuid> = groups::Entity::find()
+        .filter(groups::Column::OrganizationId.eq(org))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     group_members::Entity::delete_many()
         .filter(group_members::Column::UserId.eq(user))
         .filter(group_members::Column::GroupId.is_in(org_groups))
@@ -266,15 +417,38 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> 
         .exec(&txn)
         .await?;
     memberships::Entity::delete_by_id(m.id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("member.delete", "membership").resource(m.id, Some(u.username)).org(org)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("member.delete", "membership")
+            .resource(m.id, Some(u.username))
+            .org(org),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The caller's memberships with organization names (for `GET /auth/session`).
-pub async fn memberships_of(core: &Core, user: Uuid) -> ServiceResult<Vec<(memberships::Model, organizations::Model)>> {
-    let ms = memberships::Entity::find().filter(memberships::Column::UserId.eq(user)).all(&core.db).await?;
+pub async fn memberships_of(
+    core: &Core,
+    user: Uuid,
+) -> ServiceResult<Vec<(memberships::Model, organizations::Model)>> {
+    let ms = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user))
+        .all(&core.db)
+        .await?;
     let ids: Vec<Uuid> = ms.iter().map(|m| m.organization_id).collect();
-    let orgs = organizations::Entity::find().filter(organizations::Column::Id.is_in(ids)).all(&core.db).await?;
-    Ok(ms.into_iter().filter_map(|m| orgs.iter().find(|o| o.id == m.organization_id).cloned().map(|o| (m, o))).collect())
+    let orgs = organizations::Entity::find()
+        .filter(organizations::Column::Id.is_in(ids))
+        .all(&core.db)
+        .await?;
+    Ok(ms
+        .into_iter()
+        .filter_map(|m| {
+            orgs.iter()
+                .find(|o| o.id == m.organization_id)
+                .cloned()
+                .map(|o| (m, o))
+        })
+        .collect())
 }

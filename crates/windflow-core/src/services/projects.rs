@@ -3,7 +3,8 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
 use windflow_api::tenancy::{
-    CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus, UpdateEnvironment, UpdateProject,
+    CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus,
+    UpdateEnvironment, UpdateProject,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{environments, projects};
@@ -44,28 +45,58 @@ fn to_api(m: projects::Model) -> Project {
     }
 }
 
-async fn check_owner(core: &Core, org: Uuid, owner: Option<Uuid>, c: &mut Checks) -> ServiceResult<()> {
+async fn check_owner(
+    core: &Core,
+    org: Uuid,
+    owner: Option<Uuid>,
+    c: &mut Checks,
+) -> ServiceResult<()> {
     if let Some(o) = owner
         && authz::membership(&core.db, org, o).await?.is_none()
     {
-        c.push("owner_id", "not_a_member", "the owner must be a member of the organization");
+        c.push(
+            "owner_id",
+            "not_a_member",
+            "the owner must be a member of the organization",
+        );
     }
     Ok(())
 }
 
 /// Lists projects of an organization (`projects:read` at organization scope); `q` filters on
 /// the name, `sort=name` sorts.
-pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<Project>> {
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Project>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "projects:read").await?;
     let spec = PageSpec::parse(q, true)?;
     let s = projects::Entity::find().filter(projects::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(&core.db, s, projects::Column::Id, Some(projects::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
-    Ok(Page { items: rows.into_iter().map(to_api).collect(), next_cursor })
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        projects::Column::Id,
+        Some(projects::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_api).collect(),
+        next_cursor,
+    })
 }
 
 /// Creates a project (`projects:create`). Audited as `project.create`.
-pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateProject) -> ServiceResult<Project> {
+pub async fn create(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    req: CreateProject,
+) -> ServiceResult<Project> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "projects:create").await?;
     let mut c = Checks::new();
@@ -81,15 +112,27 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateProject) ->
         organization_id: org,
         name: req.name.trim().into(),
         description: req.description,
-        color: req.color.unwrap_or_else(|| DEFAULT_COLOR.into()).to_lowercase(),
+        color: req
+            .color
+            .unwrap_or_else(|| DEFAULT_COLOR.into())
+            .to_lowercase(),
         status: status_str(req.status.unwrap_or_default()).into(),
         owner_id: Some(req.owner_id.unwrap_or(ctx.principal.user_id)),
         created_at: now,
         updated_at: now,
     };
     let txn = super::begin(&core.db).await?;
-    projects::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("project.create", "project").resource(m.id, Some(m.name.clone())).org(org).project(m.id)).await?;
+    projects::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("project.create", "project")
+            .resource(m.id, Some(m.name.clone()))
+            .org(org)
+            .project(m.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(m))
 }
@@ -102,7 +145,12 @@ pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Project> 
 }
 
 /// Updates a project (`projects:update` at project scope). Audited as `project.update`.
-pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateProject) -> ServiceResult<Project> {
+pub async fn update(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: UpdateProject,
+) -> ServiceResult<Project> {
     let (p, path) = authz::project_scope(&core.db, id).await?;
     authz::require(&core.db, ctx.principal, &path, "projects:update").await?;
     let mut c = Checks::new();
@@ -133,8 +181,18 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateProject) -> 
     }
     am.updated_at = Set(Utc::now());
     projects::Entity::update(am).exec(&txn).await?;
-    let updated = projects::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
-    ctx.audit(&txn, AuditEvent::new("project.update", "project").resource(id, Some(updated.name.clone())).org(p.organization_id).project(id)).await?;
+    let updated = projects::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("project.update", "project")
+            .resource(id, Some(updated.name.clone()))
+            .org(p.organization_id)
+            .project(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(updated))
 }
@@ -145,7 +203,14 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     authz::require(&core.db, ctx.principal, &path, "projects:delete").await?;
     let txn = super::begin(&core.db).await?;
     projects::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("project.delete", "project").resource(id, Some(p.name)).org(p.organization_id).project(id)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("project.delete", "project")
+            .resource(id, Some(p.name))
+            .org(p.organization_id)
+            .project(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -182,19 +247,39 @@ fn env_to_api(m: environments::Model) -> Environment {
 }
 
 /// Lists environments of a project (`environments:read` at project scope).
-pub async fn list_environments(core: &Core, ctx: Ctx<'_>, project: Uuid, q: &PageQuery) -> ServiceResult<Page<Environment>> {
+pub async fn list_environments(
+    core: &Core,
+    ctx: Ctx<'_>,
+    project: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Environment>> {
     let (_, path) = authz::project_scope(&core.db, project).await?;
     authz::require(&core.db, ctx.principal, &path, "environments:read").await?;
     let spec = PageSpec::parse(q, true)?;
     let s = environments::Entity::find().filter(environments::Column::ProjectId.eq(project));
-    let (rows, next_cursor) =
-        fetch_page(&core.db, s, environments::Column::Id, Some(environments::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
-    Ok(Page { items: rows.into_iter().map(env_to_api).collect(), next_cursor })
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        environments::Column::Id,
+        Some(environments::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(env_to_api).collect(),
+        next_cursor,
+    })
 }
 
 /// Creates an environment (`environments:create` at project scope); names are unique per
 /// project. Audited as `environment.create`.
-pub async fn create_environment(core: &Core, ctx: Ctx<'_>, project: Uuid, req: CreateEnvironment) -> ServiceResult<Environment> {
+pub async fn create_environment(
+    core: &Core,
+    ctx: Ctx<'_>,
+    project: Uuid,
+    req: CreateEnvironment,
+) -> ServiceResult<Environment> {
     let (p, path) = authz::project_scope(&core.db, project).await?;
     authz::require(&core.db, ctx.principal, &path, "environments:create").await?;
     let mut c = Checks::new();
@@ -212,10 +297,16 @@ pub async fn create_environment(core: &Core, ctx: Ctx<'_>, project: Uuid, req: C
         updated_at: now,
     };
     let txn = super::begin(&core.db).await?;
-    environments::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    environments::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("environment.create", "environment").resource(m.id, Some(m.name.clone())).org(p.organization_id).project(p.id).environment(m.id),
+        AuditEvent::new("environment.create", "environment")
+            .resource(m.id, Some(m.name.clone()))
+            .org(p.organization_id)
+            .project(p.id)
+            .environment(m.id),
     )
     .await?;
     txn.commit().await?;
@@ -230,7 +321,12 @@ pub async fn get_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResu
 }
 
 /// Updates an environment (`environments:update`). Audited as `environment.update`.
-pub async fn update_environment(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateEnvironment) -> ServiceResult<Environment> {
+pub async fn update_environment(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: UpdateEnvironment,
+) -> ServiceResult<Environment> {
     let (e, path) = authz::environment_scope(&core.db, id).await?;
     authz::require(&core.db, ctx.principal, &path, "environments:update").await?;
     let mut c = Checks::new();
@@ -251,10 +347,17 @@ pub async fn update_environment(core: &Core, ctx: Ctx<'_>, id: Uuid, req: Update
     }
     am.updated_at = Set(Utc::now());
     environments::Entity::update(am).exec(&txn).await?;
-    let updated = environments::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    let updated = environments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     ctx.audit(
         &txn,
-        AuditEvent::new("environment.update", "environment").resource(id, Some(updated.name.clone())).org(e.organization_id).project(e.project_id).environment(id),
+        AuditEvent::new("environment.update", "environment")
+            .resource(id, Some(updated.name.clone()))
+            .org(e.organization_id)
+            .project(e.project_id)
+            .environment(id),
     )
     .await?;
     txn.commit().await?;
@@ -269,7 +372,11 @@ pub async fn delete_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceR
     environments::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("environment.delete", "environment").resource(id, Some(e.name)).org(e.organization_id).project(e.project_id).environment(id),
+        AuditEvent::new("environment.delete", "environment")
+            .resource(id, Some(e.name))
+            .org(e.organization_id)
+            .project(e.project_id)
+            .environment(id),
     )
     .await?;
     txn.commit().await?;

@@ -2,13 +2,19 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::access::{
-    CreateRole, CreateRoleBinding, PERMISSIONS, PermissionInfo, Role, RoleBinding, ScopeType, SubjectType, UpdateRole, is_grantable,
+    CreateRole, CreateRoleBinding, PERMISSIONS, PermissionInfo, Role, RoleBinding, ScopeType,
+    SubjectType, UpdateRole, is_grantable,
 };
 use windflow_api::{Page, PageQuery};
-use windflow_entity::{environments, groups, projects, role_bindings, role_hierarchy, role_permissions, roles};
+use windflow_entity::{
+    environments, groups, projects, role_bindings, role_hierarchy, role_permissions, roles,
+};
 
 use crate::audit::AuditEvent;
 use crate::authz::{self, load_role_graph, parse_scope_type};
@@ -24,17 +30,32 @@ pub fn catalog() -> Vec<PermissionInfo> {
         .iter()
         .map(|(name, description)| {
             let (resource, action) = name.split_once(':').unwrap_or((name, ""));
-            PermissionInfo { name: (*name).into(), resource: resource.into(), action: action.into(), description: (*description).into() }
+            PermissionInfo {
+                name: (*name).into(),
+                resource: resource.into(),
+                action: action.into(),
+                description: (*description).into(),
+            }
         })
         .collect()
 }
 
 async fn to_api<C: ConnectionTrait>(db: &C, m: roles::Model) -> ServiceResult<Role> {
-    let mut permissions: Vec<String> =
-        role_permissions::Entity::find().filter(role_permissions::Column::RoleId.eq(m.id)).all(db).await?.into_iter().map(|p| p.permission).collect();
+    let mut permissions: Vec<String> = role_permissions::Entity::find()
+        .filter(role_permissions::Column::RoleId.eq(m.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.permission)
+        .collect();
     permissions.sort();
-    let parent_ids =
-        role_hierarchy::Entity::find().filter(role_hierarchy::Column::RoleId.eq(m.id)).all(db).await?.into_iter().map(|h| h.parent_role_id).collect();
+    let parent_ids = role_hierarchy::Entity::find()
+        .filter(role_hierarchy::Column::RoleId.eq(m.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| h.parent_role_id)
+        .collect();
     Ok(Role {
         id: m.id,
         organization_id: m.organization_id,
@@ -49,13 +70,29 @@ async fn to_api<C: ConnectionTrait>(db: &C, m: roles::Model) -> ServiceResult<Ro
 }
 
 /// Lists system roles and the organization's roles (`roles:read`); `q` filters, `sort=name`.
-pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<Role>> {
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Role>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "roles:read").await?;
     let spec = PageSpec::parse(q, true)?;
-    let s = roles::Entity::find()
-        .filter(Condition::any().add(roles::Column::OrganizationId.eq(org)).add(roles::Column::OrganizationId.is_null()));
-    let (rows, next_cursor) = fetch_page(&core.db, s, roles::Column::Id, Some(roles::Column::Name), &spec, |m| (m.id, Some(m.name.clone()))).await?;
+    let s = roles::Entity::find().filter(
+        Condition::any()
+            .add(roles::Column::OrganizationId.eq(org))
+            .add(roles::Column::OrganizationId.is_null()),
+    );
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        roles::Column::Id,
+        Some(roles::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         items.push(to_api(&core.db, r).await?);
@@ -66,23 +103,48 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> Servic
 /// Loads a role the caller may see with `perm`: system roles are visible to every
 /// authenticated user (read only); organization roles need `perm` in their organization.
 async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<roles::Model> {
-    let r = roles::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let r = roles::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     match r.organization_id {
         None if perm == "roles:read" => Ok(r),
-        None => Err(ServiceError::Conflict("system roles cannot be changed".into())),
+        None => Err(ServiceError::Conflict(
+            "system roles cannot be changed".into(),
+        )),
         Some(org) => {
-            authz::require(&core.db, ctx.principal, &ScopePath { organization: org, project: None, environment: None }, perm).await?;
+            authz::require(
+                &core.db,
+                ctx.principal,
+                &ScopePath {
+                    organization: org,
+                    project: None,
+                    environment: None,
+                },
+                perm,
+            )
+            .await?;
             Ok(r)
         }
     }
 }
 
 /// Validates permissions and parents of a role of `org` (`role` = None when creating).
-async fn check_grants(core: &Core, org: Uuid, role: Option<Uuid>, perms: Option<&[String]>, parents: Option<&[Uuid]>) -> ServiceResult<()> {
+async fn check_grants(
+    core: &Core,
+    org: Uuid,
+    role: Option<Uuid>,
+    perms: Option<&[String]>,
+    parents: Option<&[Uuid]>,
+) -> ServiceResult<()> {
     let mut c = Checks::new();
     for (i, p) in perms.unwrap_or_default().iter().enumerate() {
         if !is_grantable(p) {
-            c.push(&format!("permissions[{i}]"), "unknown", format!("{p} is not in the permission catalog"));
+            c.push(
+                &format!("permissions[{i}]"),
+                "unknown",
+                format!("{p} is not in the permission catalog"),
+            );
         }
     }
     if let Some(parents) = parents {
@@ -92,7 +154,11 @@ async fn check_grants(core: &Core, org: Uuid, role: Option<Uuid>, perms: Option<
             match roles::Entity::find_by_id(*pid).one(&core.db).await? {
                 Some(p) if p.organization_id.is_none() || p.organization_id == Some(org) => {
                     if role.is_some_and(|r| r == *pid || graph.would_cycle(r, *pid)) {
-                        c.push(&field, "cycle", "this parent would make the role inherit from itself");
+                        c.push(
+                            &field,
+                            "cycle",
+                            "this parent would make the role inherit from itself",
+                        );
                     }
                 }
                 _ => c.push(&field, "unknown", "no such role in this organization"),
@@ -102,25 +168,44 @@ async fn check_grants(core: &Core, org: Uuid, role: Option<Uuid>, perms: Option<
     c.finish()
 }
 
-async fn write_grants<C: ConnectionTrait>(db: &C, role: Uuid, perms: Option<&[String]>, parents: Option<&[Uuid]>) -> ServiceResult<()> {
+async fn write_grants<C: ConnectionTrait>(
+    db: &C,
+    role: Uuid,
+    perms: Option<&[String]>,
+    parents: Option<&[Uuid]>,
+) -> ServiceResult<()> {
     if let Some(perms) = perms {
-        role_permissions::Entity::delete_many().filter(role_permissions::Column::RoleId.eq(role)).exec(db).await?;
+        role_permissions::Entity::delete_many()
+            .filter(role_permissions::Column::RoleId.eq(role))
+            .exec(db)
+            .await?;
         let mut uniq: Vec<&String> = perms.iter().collect();
         uniq.sort();
         uniq.dedup();
         for p in uniq {
-            role_permissions::Entity::insert(role_permissions::ActiveModel { role_id: Set(role), permission: Set(p.clone()) })
-                .exec_without_returning(db)
-                .await?;
+            role_permissions::Entity::insert(role_permissions::ActiveModel {
+                role_id: Set(role),
+                permission: Set(p.clone()),
+            })
+            .exec_without_returning(db)
+            .await?;
         }
     }
     if let Some(parents) = parents {
-        role_hierarchy::Entity::delete_many().filter(role_hierarchy::Column::RoleId.eq(role)).exec(db).await?;
+        role_hierarchy::Entity::delete_many()
+            .filter(role_hierarchy::Column::RoleId.eq(role))
+            .exec(db)
+            .await?;
         let mut uniq: Vec<&Uuid> = parents.iter().collect();
         uniq.sort();
         uniq.dedup();
         for p in uniq {
-            role_hierarchy::Entity::insert(role_hierarchy::ActiveModel { role_id: Set(role), parent_role_id: Set(*p) }).exec_without_returning(db).await?;
+            role_hierarchy::Entity::insert(role_hierarchy::ActiveModel {
+                role_id: Set(role),
+                parent_role_id: Set(*p),
+            })
+            .exec_without_returning(db)
+            .await?;
         }
     }
     Ok(())
@@ -134,15 +219,37 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> Se
     let mut c = Checks::new();
     c.name("name", &req.name, 2, 100);
     c.finish()?;
-    check_grants(core, org, None, Some(&req.permissions), Some(&req.parent_ids)).await?;
+    check_grants(
+        core,
+        org,
+        None,
+        Some(&req.permissions),
+        Some(&req.parent_ids),
+    )
+    .await?;
     let now = Utc::now();
-    let m = roles::Model { id: Uuid::now_v7(), organization_id: Some(org), name: req.name.trim().into(), description: req.description, is_system: false, created_at: now, updated_at: now };
+    let m = roles::Model {
+        id: Uuid::now_v7(),
+        organization_id: Some(org),
+        name: req.name.trim().into(),
+        description: req.description,
+        is_system: false,
+        created_at: now,
+        updated_at: now,
+    };
     let txn = super::begin(&core.db).await?;
-    roles::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    roles::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
     write_grants(&txn, m.id, Some(&req.permissions), Some(&req.parent_ids)).await?;
     ctx.audit(
         &txn,
-        AuditEvent::new("role.create", "role").resource(m.id, Some(m.name.clone())).org(org).details(serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids})),
+        AuditEvent::new("role.create", "role")
+            .resource(m.id, Some(m.name.clone()))
+            .org(org)
+            .details(
+                serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
+            ),
     )
     .await?;
     let out = to_api(&txn, m).await?;
@@ -165,7 +272,14 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
         c.name("name", n, 2, 100);
     }
     c.finish()?;
-    check_grants(core, org, Some(id), req.permissions.as_deref(), req.parent_ids.as_deref()).await?;
+    check_grants(
+        core,
+        org,
+        Some(id),
+        req.permissions.as_deref(),
+        req.parent_ids.as_deref(),
+    )
+    .await?;
     let txn = super::begin(&core.db).await?;
     let mut am = r.clone().into_active_model();
     if let Some(n) = &req.name {
@@ -176,11 +290,25 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
     }
     am.updated_at = Set(Utc::now());
     roles::Entity::update(am).exec(&txn).await?;
-    write_grants(&txn, id, req.permissions.as_deref(), req.parent_ids.as_deref()).await?;
-    let updated = roles::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    write_grants(
+        &txn,
+        id,
+        req.permissions.as_deref(),
+        req.parent_ids.as_deref(),
+    )
+    .await?;
+    let updated = roles::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     ctx.audit(
         &txn,
-        AuditEvent::new("role.update", "role").resource(id, Some(updated.name.clone())).org(org).details(serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids})),
+        AuditEvent::new("role.update", "role")
+            .resource(id, Some(updated.name.clone()))
+            .org(org)
+            .details(
+                serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
+            ),
     )
     .await?;
     let out = to_api(&txn, updated).await?;
@@ -194,7 +322,13 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let org = r.organization_id.ok_or(ServiceError::NotFound)?;
     let txn = super::begin(&core.db).await?;
     roles::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("role.delete", "role").resource(id, Some(r.name)).org(org)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("role.delete", "role")
+            .resource(id, Some(r.name))
+            .org(org),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -205,24 +339,43 @@ fn binding_to_api(m: role_bindings::Model, role_name: String) -> ServiceResult<R
         organization_id: m.organization_id,
         role_id: m.role_id,
         role_name,
-        subject_type: if m.subject_type == "group" { SubjectType::Group } else { SubjectType::User },
+        subject_type: if m.subject_type == "group" {
+            SubjectType::Group
+        } else {
+            SubjectType::User
+        },
         subject_id: m.subject_id,
-        scope_type: parse_scope_type(&m.scope_type).ok_or_else(|| ServiceError::internal("bad scope type"))?,
+        scope_type: parse_scope_type(&m.scope_type)
+            .ok_or_else(|| ServiceError::internal("bad scope type"))?,
         scope_id: m.scope_id,
         created_at: m.created_at,
     })
 }
 
 /// Lists role bindings of an organization (`role_bindings:read`), oldest first.
-pub async fn list_bindings(core: &Core, ctx: Ctx<'_>, org: Uuid, q: &PageQuery) -> ServiceResult<Page<RoleBinding>> {
+pub async fn list_bindings(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<RoleBinding>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "role_bindings:read").await?;
     let spec = PageSpec::parse(q, false)?;
     let s = role_bindings::Entity::find().filter(role_bindings::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(&core.db, s, role_bindings::Column::Id, None, &spec, |m| (m.id, None)).await?;
+    let (rows, next_cursor) =
+        fetch_page(&core.db, s, role_bindings::Column::Id, None, &spec, |m| {
+            (m.id, None)
+        })
+        .await?;
     let role_ids: Vec<Uuid> = rows.iter().map(|r| r.role_id).collect();
-    let names: HashMap<Uuid, String> =
-        roles::Entity::find().filter(roles::Column::Id.is_in(role_ids)).all(&core.db).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let names: HashMap<Uuid, String> = roles::Entity::find()
+        .filter(roles::Column::Id.is_in(role_ids))
+        .all(&core.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
     let items = rows
         .into_iter()
         .map(|r| {
@@ -248,20 +401,37 @@ fn scope_str(s: ScopeType) -> &'static str {
 /// projects or environments. Anti-escalation: unless superadmin, the caller must already hold at
 /// that scope every permission the role grants (expanded with its parents), as in Kubernetes
 /// RBAC's escalation check. Audited as `role_binding.create`.
-pub async fn create_binding(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRoleBinding) -> ServiceResult<RoleBinding> {
+pub async fn create_binding(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    req: CreateRoleBinding,
+) -> ServiceResult<RoleBinding> {
     let (_, org_path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &org_path, "role_bindings:create").await?;
     let mut c = Checks::new();
-    let role = roles::Entity::find_by_id(req.role_id).one(&core.db).await?.filter(|r| r.organization_id.is_none() || r.organization_id == Some(org));
+    let role = roles::Entity::find_by_id(req.role_id)
+        .one(&core.db)
+        .await?
+        .filter(|r| r.organization_id.is_none() || r.organization_id == Some(org));
     if role.is_none() {
         c.push("role_id", "unknown", "no such role in this organization");
     }
     let subject_ok = match req.subject_type {
-        SubjectType::User => authz::membership(&core.db, org, req.subject_id).await?.is_some(),
-        SubjectType::Group => groups::Entity::find_by_id(req.subject_id).one(&core.db).await?.is_some_and(|g| g.organization_id == org),
+        SubjectType::User => authz::membership(&core.db, org, req.subject_id)
+            .await?
+            .is_some(),
+        SubjectType::Group => groups::Entity::find_by_id(req.subject_id)
+            .one(&core.db)
+            .await?
+            .is_some_and(|g| g.organization_id == org),
     };
     if !subject_ok {
-        c.push("subject_id", "unknown", "no such member or group in this organization");
+        c.push(
+            "subject_id",
+            "unknown",
+            "no such member or group in this organization",
+        );
     }
     let path = match req.scope_type {
         ScopeType::Organization => (req.scope_id == org).then_some(org_path),
@@ -269,37 +439,55 @@ pub async fn create_binding(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRol
             .one(&core.db)
             .await?
             .filter(|p| p.organization_id == org)
-            .map(|p| ScopePath { organization: org, project: Some(p.id), environment: None }),
+            .map(|p| ScopePath {
+                organization: org,
+                project: Some(p.id),
+                environment: None,
+            }),
         ScopeType::Environment => environments::Entity::find_by_id(req.scope_id)
             .one(&core.db)
             .await?
             .filter(|e| e.organization_id == org)
-            .map(|e| ScopePath { organization: org, project: Some(e.project_id), environment: Some(e.id) }),
+            .map(|e| ScopePath {
+                organization: org,
+                project: Some(e.project_id),
+                environment: Some(e.id),
+            }),
     };
     if path.is_none() {
         c.push("scope_id", "unknown", "no such scope in this organization");
     }
     c.finish()?;
-    let (Some(role), Some(path)) = (role, path) else { return Err(ServiceError::NotFound) };
+    let (Some(role), Some(path)) = (role, path) else {
+        return Err(ServiceError::NotFound);
+    };
     if !ctx.principal.is_superadmin {
         let mine = authz::effective(&core.db, ctx.principal, &path).await?;
         let graph = load_role_graph(&core.db, [role.id]).await?;
         if let Some(missing) = graph.expand(role.id).into_iter().find(|p| !mine.allows(p)) {
-            return Err(ServiceError::Forbidden(format!("{missing} (cannot grant a permission you do not hold)")));
+            return Err(ServiceError::Forbidden(format!(
+                "{missing} (cannot grant a permission you do not hold)"
+            )));
         }
     }
     let m = role_bindings::Model {
         id: Uuid::now_v7(),
         organization_id: org,
         role_id: role.id,
-        subject_type: if req.subject_type == SubjectType::Group { "group".into() } else { "user".into() },
+        subject_type: if req.subject_type == SubjectType::Group {
+            "group".into()
+        } else {
+            "user".into()
+        },
         subject_id: req.subject_id,
         scope_type: scope_str(req.scope_type).into(),
         scope_id: req.scope_id,
         created_at: Utc::now(),
     };
     let txn = super::begin(&core.db).await?;
-    role_bindings::Entity::insert(m.clone().into_active_model()).exec_without_returning(&txn).await?;
+    role_bindings::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
     ctx.audit(
         &txn,
         AuditEvent::new("role_binding.create", "role_binding")
@@ -314,12 +502,25 @@ pub async fn create_binding(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRol
 
 /// Deletes a role binding (`role_bindings:delete` in its organization). Audited.
 pub async fn delete_binding(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let b = role_bindings::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
-    let path = ScopePath { organization: b.organization_id, project: None, environment: None };
+    let b = role_bindings::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let path = ScopePath {
+        organization: b.organization_id,
+        project: None,
+        environment: None,
+    };
     authz::require(&core.db, ctx.principal, &path, "role_bindings:delete").await?;
     let txn = super::begin(&core.db).await?;
     role_bindings::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("role_binding.delete", "role_binding").resource(id, None).org(b.organization_id)).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("role_binding.delete", "role_binding")
+            .resource(id, None)
+            .org(b.organization_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

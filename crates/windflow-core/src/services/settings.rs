@@ -12,7 +12,10 @@ use crate::validate::Checks;
 
 /// Loads the singleton (seeded by migration).
 pub async fn load<C: ConnectionTrait>(db: &C) -> ServiceResult<AuthSettings> {
-    let m = auth_settings::Entity::find_by_id(1).one(db).await?.ok_or_else(|| ServiceError::internal("auth_settings row missing"))?;
+    let m = auth_settings::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::internal("auth_settings row missing"))?;
     Ok(AuthSettings {
         session_timeout_minutes: m.session_timeout_minutes,
         lockout_max_attempts_per_user: m.lockout_max_attempts_per_user,
@@ -33,16 +36,44 @@ pub async fn get(core: &Core, ctx: Ctx<'_>) -> ServiceResult<AuthSettings> {
 pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResult<AuthSettings> {
     require_global(ctx.principal, "settings:update")?;
     let mut c = Checks::new();
-    c.range("session_timeout_minutes", new.session_timeout_minutes, 5, 525_600);
-    c.range("lockout_max_attempts_per_user", new.lockout_max_attempts_per_user, 1, 100);
-    c.range("lockout_max_attempts_per_ip", new.lockout_max_attempts_per_ip, 1, 10_000);
-    c.range("lockout_window_seconds", new.lockout_window_seconds, 10, 86_400);
+    c.range(
+        "session_timeout_minutes",
+        new.session_timeout_minutes,
+        5,
+        525_600,
+    );
+    c.range(
+        "lockout_max_attempts_per_user",
+        new.lockout_max_attempts_per_user,
+        1,
+        100,
+    );
+    c.range(
+        "lockout_max_attempts_per_ip",
+        new.lockout_max_attempts_per_ip,
+        1,
+        10_000,
+    );
+    c.range(
+        "lockout_window_seconds",
+        new.lockout_window_seconds,
+        10,
+        86_400,
+    );
     c.range("password_min_length", new.password_min_length, 12, 128);
-    c.range("password_max_length", new.password_max_length, new.password_min_length.max(12), 128);
+    c.range(
+        "password_max_length",
+        new.password_max_length,
+        new.password_min_length.max(12),
+        128,
+    );
     c.finish()?;
     let txn = super::begin(&core.db).await?;
     let old = load(&txn).await?;
-    let m = auth_settings::Entity::find_by_id(1).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    let m = auth_settings::Entity::find_by_id(1)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut am = m.into_active_model();
     am.session_timeout_minutes = Set(new.session_timeout_minutes);
     am.lockout_max_attempts_per_user = Set(new.lockout_max_attempts_per_user);
@@ -52,8 +83,13 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResu
     am.password_max_length = Set(new.password_max_length);
     am.updated_at = Set(Utc::now());
     auth_settings::Entity::update(am).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("settings.update", "auth_settings").resource(1, None).details(serde_json::json!({"old": old, "new": new})))
-        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("settings.update", "auth_settings")
+            .resource(1, None)
+            .details(serde_json::json!({"old": old, "new": new})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(new)
 }

@@ -1,6 +1,8 @@
 //! Users (DOMAIN.md identity.users): administration by superadmins, self-service profile.
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::access::EffectivePermissions;
 use windflow_api::users::{AuthProvider, CreateUser, Theme, UpdateUser, User};
@@ -61,7 +63,10 @@ pub(crate) struct NewUser {
 }
 
 /// Inserts a local user; duplicate username or email is `Conflict`.
-pub(crate) async fn insert_user<C: ConnectionTrait>(db: &C, u: NewUser) -> ServiceResult<users::Model> {
+pub(crate) async fn insert_user<C: ConnectionTrait>(
+    db: &C,
+    u: NewUser,
+) -> ServiceResult<users::Model> {
     let now = Utc::now();
     let m = users::Model {
         id: Uuid::now_v7(),
@@ -80,7 +85,9 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(db: &C, u: NewUser) -> Servi
         created_at: now,
         updated_at: now,
     };
-    users::Entity::insert(m.clone().into_active_model()).exec_without_returning(db).await?;
+    users::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(db)
+        .await?;
     Ok(m)
 }
 
@@ -89,7 +96,12 @@ async fn validate_new(core: &Core, req: &CreateUser) -> ServiceResult<()> {
     let mut c = Checks::new();
     c.username("username", &req.username);
     c.email("email", &req.email);
-    c.password("password", &req.password, policy.password_min_length, policy.password_max_length);
+    c.password(
+        "password",
+        &req.password,
+        policy.password_min_length,
+        policy.password_max_length,
+    );
     if let Some(d) = &req.display_name {
         c.name("display_name", d, 1, 200);
     }
@@ -104,11 +116,22 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateUser) -> ServiceResult
     let txn = super::begin(&core.db).await?;
     let m = insert_user(
         &txn,
-        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: req.is_superadmin },
+        NewUser {
+            username: req.username,
+            email: req.email,
+            password_hash: Some(hash),
+            display_name: req.display_name,
+            is_superadmin: req.is_superadmin,
+        },
     )
     .await?;
-    ctx.audit(&txn, AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())).details(serde_json::json!({"is_superadmin": m.is_superadmin})))
-        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("user.create", "user")
+            .resource(m.id, Some(m.username.clone()))
+            .details(serde_json::json!({"is_superadmin": m.is_superadmin})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(m))
 }
@@ -120,11 +143,22 @@ pub async fn admin_create(core: &Core, req: CreateUser) -> ServiceResult<User> {
     let txn = super::begin(&core.db).await?;
     let m = insert_user(
         &txn,
-        NewUser { username: req.username, email: req.email, password_hash: Some(hash), display_name: req.display_name, is_superadmin: true },
+        NewUser {
+            username: req.username,
+            email: req.email,
+            password_hash: Some(hash),
+            display_name: req.display_name,
+            is_superadmin: true,
+        },
     )
     .await?;
-    record(&txn, &Actor::system(), &RequestMeta::default(), AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())))
-        .await?;
+    record(
+        &txn,
+        &Actor::system(),
+        &RequestMeta::default(),
+        AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_api(m))
 }
@@ -134,17 +168,29 @@ pub async fn admin_create(core: &Core, req: CreateUser) -> ServiceResult<User> {
 pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Page<User>> {
     require_global(ctx.principal, "users:read")?;
     let spec = PageSpec::parse(q, true)?;
-    let (rows, next_cursor) =
-        fetch_page(&core.db, users::Entity::find(), users::Column::Id, Some(users::Column::Username), &spec, |m| (m.id, Some(m.username.clone())))
-            .await?;
-    Ok(Page { items: rows.into_iter().map(to_api).collect(), next_cursor })
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        users::Entity::find(),
+        users::Column::Id,
+        Some(users::Column::Username),
+        &spec,
+        |m| (m.id, Some(m.username.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_api).collect(),
+        next_cursor,
+    })
 }
 
 async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<users::Model> {
     if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
         return Err(ServiceError::NotFound);
     }
-    users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)
+    users::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Gets a user: oneself, or anyone for superadmins (others are NotFound).
@@ -173,8 +219,18 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     if let Some(p) = &req.profile {
         c.object("profile", p);
     }
-    if id == ctx.principal.user_id && (req.is_active == Some(false) || req.is_superadmin == Some(false)) {
-        c.push(if req.is_active == Some(false) { "is_active" } else { "is_superadmin" }, "self_lockout", "you cannot deactivate or demote yourself");
+    if id == ctx.principal.user_id
+        && (req.is_active == Some(false) || req.is_superadmin == Some(false))
+    {
+        c.push(
+            if req.is_active == Some(false) {
+                "is_active"
+            } else {
+                "is_superadmin"
+            },
+            "self_lockout",
+            "you cannot deactivate or demote yourself",
+        );
     }
     c.finish()?;
     let txn = super::begin(&core.db).await?;
@@ -205,8 +261,15 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     }
     am.updated_at = Set(Utc::now());
     users::Entity::update(am).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone()))).await?;
-    let updated = users::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone())),
+    )
+    .await?;
+    let updated = users::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     txn.commit().await?;
     Ok(to_api(updated))
 }
@@ -218,7 +281,10 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     if id == ctx.principal.user_id {
         return Err(ServiceError::Conflict("you cannot delete yourself".into()));
     }
-    let m = users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+    let m = users::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let txn = super::begin(&core.db).await?;
     windflow_entity::role_bindings::Entity::delete_many()
         .filter(windflow_entity::role_bindings::Column::SubjectType.eq("user"))
@@ -226,7 +292,11 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
         .exec(&txn)
         .await?;
     users::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, AuditEvent::new("user.delete", "user").resource(m.id, Some(m.username))).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("user.delete", "user").resource(m.id, Some(m.username)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -234,14 +304,30 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 /// Effective permissions of user `id` at `scope` (`organization:<id>`, `project:<id>`,
 /// `environment:<id>`, or global when absent). Callers may ask about themselves, or about others
 /// where they hold `members:read` on the scope's organization; superadmins about anyone.
-pub async fn effective_permissions(core: &Core, ctx: Ctx<'_>, id: Uuid, scope: Option<&str>) -> ServiceResult<EffectivePermissions> {
-    let target = users::Entity::find_by_id(id).one(&core.db).await?.ok_or(ServiceError::NotFound)?;
+pub async fn effective_permissions(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    scope: Option<&str>,
+) -> ServiceResult<EffectivePermissions> {
+    let target = users::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let Some(scope) = scope else {
         if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
             return Err(ServiceError::NotFound);
         }
-        let permissions = if target.is_superadmin { vec!["*".to_owned()] } else { vec![] };
-        return Ok(EffectivePermissions { user_id: id, scope: "global".into(), permissions });
+        let permissions = if target.is_superadmin {
+            vec!["*".to_owned()]
+        } else {
+            vec![]
+        };
+        return Ok(EffectivePermissions {
+            user_id: id,
+            scope: "global".into(),
+            permissions,
+        });
     };
     let path = authz::parse_scope(&core.db, scope).await?;
     if id == ctx.principal.user_id {
@@ -249,6 +335,12 @@ pub async fn effective_permissions(core: &Core, ctx: Ctx<'_>, id: Uuid, scope: O
     } else {
         authz::require(&core.db, ctx.principal, &path, "members:read").await?;
     }
-    let set = authz::effective_for_user(&core.db, target.id, target.is_superadmin, &path).await?.unwrap_or_default();
-    Ok(EffectivePermissions { user_id: id, scope: scope.to_owned(), permissions: set.to_vec() })
+    let set = authz::effective_for_user(&core.db, target.id, target.is_superadmin, &path)
+        .await?
+        .unwrap_or_default();
+    Ok(EffectivePermissions {
+        user_id: id,
+        scope: scope.to_owned(),
+        permissions: set.to_vec(),
+    })
 }

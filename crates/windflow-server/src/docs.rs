@@ -1,0 +1,30 @@
+//! Interactive API docs at `/api/docs`, served entirely from the binary (RapiDoc 9.3.8 from the
+//! npm package `rapidoc`, MIT, vendored in `assets/`): no CDN, works offline.
+use actix_web::http::header;
+use actix_web::{HttpResponse, get};
+
+const RAPIDOC_JS: &[u8] = include_bytes!("../assets/rapidoc-min.js");
+
+const PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>WindFlow API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script type="module" src="/api/docs/rapidoc-min.js"></script></head>
+<body><rapi-doc spec-url="/api/openapi.json" render-style="focused" theme="dark" show-header="false"
+ allow-try="true" allow-authentication="true" persist-auth="false"></rapi-doc></body></html>"#;
+
+/// The docs page.
+#[get("/api/docs")]
+pub async fn page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(PAGE)
+}
+
+/// The RapiDoc script.
+#[get("/api/docs/rapidoc-min.js")]
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(RAPIDOC_JS)
+}

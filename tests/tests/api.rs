@@ -1,0 +1,12 @@
+//! End-to-end API tests against the real server (SQLite, or PostgreSQL with
+//! `WINDFLOW_TEST_DATABASE_URL`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api {
+    pub mod audit;
+    pub mod auth;
+    pub mod errors;
+    pub mod openapi;
+    pub mod rbac;
+    pub mod tenancy;
+}

@@ -1,0 +1,92 @@
+//! Problem documents for malformed input, unknown routes, limits.
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use windflow_tests::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn malformed_bodies_and_routes_answer_problems() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let check = |res: reqwest::Response, status: StatusCode, code: &'static str| async move {
+        assert_eq!(res.status(), status);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let rid = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["status"], status.as_u16());
+        assert_eq!(body["request_id"], rid.as_str());
+        assert!(body["type"].as_str().unwrap().ends_with(code));
+        body
+    };
+    let res = app
+        .req(&root, Method::POST, "/organizations")
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    check(
+        res,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    let res = app
+        .req(&root, Method::POST, "/organizations")
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    check(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+    let res = app
+        .req(&root, Method::POST, "/organizations")
+        .json(&json!({"name": "Acme", "plan": "gold"}))
+        .send()
+        .await
+        .unwrap();
+    let body = check(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "plan");
+    let res = app
+        .req(&root, Method::POST, "/organizations")
+        .json(&json!({"name": 5}))
+        .send()
+        .await
+        .unwrap();
+    check(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let res = app
+        .req(&root, Method::GET, "/no/such/route")
+        .send()
+        .await
+        .unwrap();
+    let body = check(res, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(body["instance"], "/api/v1/no/such/route");
+    let res = app
+        .req(&root, Method::GET, "/projects/not-a-uuid")
+        .send()
+        .await
+        .unwrap();
+    check(res, StatusCode::NOT_FOUND, "not_found").await;
+    let (_, orgs) = app.call(&root, Method::GET, "/organizations", None).await;
+    assert!(
+        orgs["items"].as_array().unwrap().is_empty(),
+        "nothing was created by bad input"
+    );
+}
+
+#[tokio::test]
+async fn body_size_limit() {
+    let app = spawn_app_with(|c| c.http.body_limit_bytes = 256).await;
+    let root = app.superadmin().await;
+    let res = app
+        .req(&root, Method::POST, "/organizations")
+        .json(&json!({"name": "x".repeat(400)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "payload_too_large"
+    );
+}
