@@ -7,7 +7,10 @@ use std::process::{Command, Stdio};
 
 fn windflow(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_windflow"));
-    c.current_dir(dir).env_remove("DATABASE_URL").env_remove("WINDFLOW_DATABASE__URL").env("WINDFLOW_LOG_FORMAT", "json");
+    c.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("WINDFLOW_DATABASE__URL")
+        .env("WINDFLOW_LOG_FORMAT", "json");
     c
 }
 
@@ -20,37 +23,82 @@ fn openapi_migrate_and_admin_create() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
 
     let out = windflow(dir.path()).arg("migrate").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.path().join("data/windflow.db").exists(), "embedded default: ./data/windflow.db");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.path().join("data/windflow.db").exists(),
+        "embedded default: ./data/windflow.db"
+    );
 
     // Password on stdin.
     let mut child = windflow(dir.path())
-        .args(["admin", "create", "--username", "boss", "--email", "boss@example.org"])
+        .args([
+            "admin",
+            "create",
+            "--username",
+            "boss",
+            "--email",
+            "boss@example.org",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"a very long password\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a very long password\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("created superadmin boss"));
     // Password from the environment; policy enforced; duplicates refused.
     let out = windflow(dir.path())
-        .args(["admin", "create", "--username", "boss2", "--email", "boss2@example.org"])
+        .args([
+            "admin",
+            "create",
+            "--username",
+            "boss2",
+            "--email",
+            "boss2@example.org",
+        ])
         .env("WINDFLOW_ADMIN_PASSWORD", "short")
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("password"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = windflow(dir.path())
-        .args(["admin", "create", "--username", "boss", "--email", "other@example.org"])
+        .args([
+            "admin",
+            "create",
+            "--username",
+            "boss",
+            "--email",
+            "other@example.org",
+        ])
         .env("WINDFLOW_ADMIN_PASSWORD", "another long password")
         .output()
         .unwrap();
     assert!(!out.status.success(), "duplicate username refused");
     // Unknown configuration keys are refused.
-    let out = windflow(dir.path()).arg("migrate").env("WINDFLOW_LISTNE", "x").output().unwrap();
+    let out = windflow(dir.path())
+        .arg("migrate")
+        .env("WINDFLOW_LISTNE", "x")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("listne"));
 }
@@ -58,7 +106,11 @@ fn openapi_migrate_and_admin_create() {
 #[test]
 fn serve_prints_the_setup_token_then_accepts_it() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = windflow(dir.path())
         .arg("serve")
         .env("WINDFLOW_LISTEN", format!("127.0.0.1:{port}"))
@@ -73,7 +125,10 @@ fn serve_prints_the_setup_token_then_accepts_it() {
         if let Some(t) = v["setup_token"].as_str() {
             token = Some(t.to_owned());
         }
-        if v["message"].as_str().is_some_and(|m| m.contains("listening")) {
+        if v["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listening"))
+        {
             break;
         }
     }
@@ -97,6 +152,9 @@ fn serve_prints_the_setup_token_then_accepts_it() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }
