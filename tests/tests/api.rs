@@ -9,4 +9,5 @@ mod api {
     pub mod openapi;
     pub mod rbac;
     pub mod tenancy;
+    pub mod webapp;
 }

@@ -86,6 +86,18 @@ pub fn is_grantable(name: &str) -> bool {
     })
 }
 
+/// True when `grant` covers `required` (both `resource:action`; `grant` may be `*`, `res:*` or
+/// `*:action`). The one matching rule, shared by the server's evaluator and the web app.
+pub fn grant_matches(grant: &str, required: &str) -> bool {
+    if grant == "*" || grant == required {
+        return true;
+    }
+    let (Some((gr, ga)), Some((rr, ra))) = (grant.split_once(':'), required.split_once(':')) else {
+        return false;
+    };
+    (gr == "*" || gr == rr) && (ga == "*" || ga == ra)
+}
+
 /// One entry of `GET /api/v1/permissions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PermissionInfo {

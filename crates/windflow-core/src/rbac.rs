@@ -10,16 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 use windflow_api::access::ScopeType;
 
-/// True when `grant` covers `required` (both `resource:action`; `grant` may be a wildcard).
-pub fn grant_matches(grant: &str, required: &str) -> bool {
-    if grant == "*" || grant == required {
-        return true;
-    }
-    let (Some((gr, ga)), Some((rr, ra))) = (grant.split_once(':'), required.split_once(':')) else {
-        return false;
-    };
-    (gr == "*" || gr == rr) && (ga == "*" || ga == ra)
-}
+pub use windflow_api::access::grant_matches;
 
 /// A set of granted permissions (wildcards kept).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

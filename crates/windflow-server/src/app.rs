@@ -28,7 +28,7 @@ use windflow_migration::{Migrator, MigratorTrait};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::{AppState, Metrics};
-use crate::{docs, middleware, openapi, routes};
+use crate::{docs, middleware, openapi, routes, web as webapp};
 
 /// True when the configuration selects PostgreSQL.
 pub fn is_postgres(c: &Config) -> bool {
@@ -204,14 +204,6 @@ async fn openapi_json(st: Data<AppState>) -> HttpResponse {
         .body(st.openapi_json.as_str().to_owned())
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::http(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        "no such route",
-    ))
-}
-
 impl Application {
     /// Connects, migrates, issues the first-run setup token when no user exists (logged at
     /// WARN), and binds `config.listen` (`127.0.0.1:0` picks a free port).
@@ -229,7 +221,14 @@ impl Application {
             cookie_secure: config.auth.cookie_secure,
             trust_proxy_headers: config.auth.trust_proxy_headers,
             openapi_json: Arc::new(openapi::document_json()),
+            web_dir: webapp::resolve_dir(&config),
         };
+        match &state.web_dir {
+            Some(d) => tracing::info!(web_dir = %d.display(), "serving the web app"),
+            None => tracing::warn!(
+                "no web app found (build it with scripts/build-frontend.sh, or set web_dir): serving the API only"
+            ),
+        }
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();
@@ -255,7 +254,7 @@ impl Application {
                 .service(openapi_json)
                 .service(docs::page)
                 .service(docs::script)
-                .default_service(web::to(not_found))
+                .default_service(web::to(webapp::fallback))
         })
         .listen(listener)?;
         if let Some(w) = config.http.workers {

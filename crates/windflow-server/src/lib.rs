@@ -8,6 +8,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;

@@ -15,6 +15,8 @@ pub struct AppState {
     pub trust_proxy_headers: bool,
     /// The OpenAPI document, rendered once.
     pub openapi_json: std::sync::Arc<String>,
+    /// Directory of the built web app, if any.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 /// Request metrics, labelled by method, route pattern (not raw path) and status.

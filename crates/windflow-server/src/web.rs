@@ -1,0 +1,105 @@
+//! Serves the built web app (trunk's `dist/`) at `/`: hashed assets with a one-year immutable
+//! cache, `index.html` with `no-cache`, and every other GET path that is not an API route
+//! answered with `index.html` so client-side routes survive a reload. `/api/…` and unknown
+//! non-GET requests keep their problem 404.
+use std::path::{Component, Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::web::Data;
+use actix_web::{HttpRequest, HttpResponse};
+use windflow_api::ErrorCode;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The web app directory: `web_dir` from the configuration, else `frontend/dist` under the
+/// working directory when it holds an `index.html` (the README's run command).
+pub fn resolve_dir(c: &Config) -> Option<PathBuf> {
+    match &c.web_dir {
+        Some(d) => Some(d.clone()),
+        None => {
+            let d = PathBuf::from("frontend/dist");
+            d.join("index.html").is_file().then_some(d)
+        }
+    }
+}
+
+/// True for trunk's content-hashed file names (`name-<16 hex>.ext`).
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A request path as a relative file path, refusing anything but plain components.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let rel = Path::new(path.trim_start_matches('/'));
+    rel.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| rel.to_path_buf())
+}
+
+fn not_found() -> ApiError {
+    ApiError::http(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route")
+}
+
+async fn file(
+    req: &HttpRequest,
+    path: &Path,
+    cache: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    let f = NamedFile::open_async(path).await.map_err(|_| not_found())?;
+    let mut res = f.into_response(req);
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(res)
+}
+
+/// The app's default service.
+pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let path = req.path().to_owned();
+    let Some(dir) = st.web_dir.as_deref() else {
+        return Err(not_found());
+    };
+    if !matches!(*req.method(), Method::GET | Method::HEAD)
+        || path.starts_with("/api/")
+        || path == "/api"
+    {
+        return Err(not_found());
+    }
+    if let Some(rel) = safe_relative(&path).filter(|r| !r.as_os_str().is_empty()) {
+        let candidate = dir.join(&rel);
+        if candidate.is_file() {
+            let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let cache = if is_hashed(name) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            return file(&req, &candidate, cache).await;
+        }
+    }
+    file(&req, &dir.join("index.html"), "no-cache").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_and_safe_paths() {
+        assert!(
+            is_hashed("windflow-frontend-1a2b3c4d5e6f7a8b_bg.wasm")
+                || is_hashed("windflow-frontend-1a2b3c4d5e6f7a8b.js")
+        );
+        assert!(is_hashed("style-0123456789abcdef.css"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("logo-small.png"));
+        assert!(safe_relative("/a/b.js").is_some());
+        assert!(safe_relative("/../etc/passwd").is_none());
+        assert!(safe_relative("/a/../../b").is_none());
+    }
+}

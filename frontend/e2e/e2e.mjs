@@ -1,0 +1,188 @@
+// Browser tests of the WindFlow console against a real `windflow serve` with the built app.
+// Env: APP_URL (server origin), SETUP_TOKEN (from the server log), SHOTS (screenshot folder).
+// Drives Debian's Chromium through playwright-core; prints "N passed, N failed".
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const base = process.env.APP_URL ?? 'http://127.0.0.1:8080';
+const token = process.env.SETUP_TOKEN;
+const shots = process.env.SHOTS ?? 'screenshots';
+mkdirSync(shots, { recursive: true });
+const PW = 'correct horse battery staple';
+
+const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let passes = 0, failures = 0;
+const errors = [];
+const page = ctx.pages()[0] ?? await ctx.newPage();
+page.setDefaultTimeout(15000);
+page.on('pageerror', e => errors.push(String(e)));
+page.on('console', m => { if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) errors.push(m.text()); });
+
+async function check(name, fn) {
+  try { await fn(); passes++; console.log(`ok - ${name}`); }
+  catch (e) { failures++; console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`); await shot(`FAILED-${name.replace(/\W+/g, '-')}`); }
+}
+async function shot(name) { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }).catch(() => {}); }
+async function nav(label, heading) {
+  await page.locator('nav.sidebar a', { hasText: label }).first().click();
+  await page.locator('h1', { hasText: heading ?? label }).waitFor();
+}
+const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text });
+
+try {
+  await check('first run opens the setup page and creates the first admin', async () => {
+    assert.ok(token, 'SETUP_TOKEN is set');
+    await page.goto(base + '/');
+    await page.locator('#setup-token').waitFor();
+    await shot('01-setup');
+    await page.fill('#setup-token', token);
+    await page.fill('#setup-username', 'admin');
+    await page.fill('#setup-email', 'admin@example.org');
+    await page.fill('#setup-password', PW);
+    await page.click('#setup-submit');
+    await page.locator('h1', { hasText: 'Organizations' }).waitFor();
+    await page.locator('#whoami', { hasText: 'admin' }).waitFor();
+  });
+
+  await check('create an organization', async () => {
+    await page.fill('#org-name', 'Acme');
+    await page.click('#org-create');
+    await row('#orgs-table', 'Acme').waitFor();
+    await page.locator('#org-switch option:checked', { hasText: 'Acme' }).waitFor();
+    await shot('02-organizations');
+  });
+
+  await check('create a user and add her as a viewer member', async () => {
+    await nav('Users');
+    await page.fill('#user-username', 'vera');
+    await page.fill('#user-email', 'vera@example.org');
+    await page.fill('#user-password', PW);
+    await page.click('#user-create');
+    await row('#users-table', 'vera').waitFor();
+    await shot('03-users');
+    await nav('Members');
+    await page.fill('#member-username', 'vera');
+    await page.selectOption('#member-role', 'viewer');
+    await page.click('#member-add');
+    await row('#members-table', 'vera').locator('.badge', { hasText: 'viewer' }).waitFor();
+    await shot('04-members');
+  });
+
+  await check('create a project and an environment', async () => {
+    await nav('Projects');
+    await page.fill('#project-name', 'shop');
+    await page.click('#project-create');
+    await row('#projects-table', 'shop').waitFor();
+    await shot('05-projects');
+    await nav('Environments');
+    await page.fill('#env-name', 'prod');
+    await page.selectOption('#env-type', 'production');
+    await page.click('#env-create');
+    await row('#envs-table', 'prod').locator('.badge', { hasText: 'production' }).waitFor();
+    await shot('06-environments');
+  });
+
+  await check('create a group', async () => {
+    await nav('Groups');
+    await page.fill('#group-name', 'ops');
+    await page.click('#group-create');
+    await row('#groups-table', 'ops').waitFor();
+    await shot('07-groups');
+  });
+
+  await check('create a role from the catalog and bind it', async () => {
+    await nav('Roles & bindings');
+    await page.fill('#role-name', 'deployer');
+    await page.locator('#perm-picker label', { hasText: 'environments:create' }).locator('input').check();
+    await page.locator('#perm-picker label', { hasText: 'environments:update' }).locator('input').check();
+    await page.click('#role-create');
+    await row('#roles-table', 'deployer').locator('code', { hasText: 'environments:create, environments:update' }).waitFor();
+    await page.selectOption('#binding-role', { label: 'deployer' });
+    await page.selectOption('#binding-subject', { label: 'vera' });
+    await page.selectOption('#binding-scope', 'organization');
+    await page.click('#binding-create');
+    await row('#bindings-table', 'deployer').locator('td', { hasText: 'vera' }).waitFor();
+    await shot('08-roles');
+  });
+
+  await check('the audit log shows all of it', async () => {
+    await nav('Audit log');
+    for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create']) {
+      await row('#audit-table', a).first().waitFor();
+    }
+    await page.fill('#audit-action', 'project.');
+    await page.click('#audit-filter');
+    await page.waitForFunction(() => [...document.querySelectorAll('#audit-table tbody tr')].every(r => r.textContent.includes('project.')));
+    await shot('09-audit');
+  });
+
+  await check('my sessions lists this session', async () => {
+    await nav('My sessions');
+    await row('#sessions-table', 'this session').waitFor();
+    await shot('10-sessions');
+  });
+
+  await check('dark theme', async () => {
+    await page.click('#theme-toggle');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await shot('11-dark-theme');
+    await page.click('#theme-toggle');
+  });
+
+  await check('log out', async () => {
+    await page.click('#logout');
+    await page.locator('#login-submit').waitFor();
+    const res = await page.request.get(base + '/api/v1/auth/session');
+    assert.equal(res.status(), 401);
+  });
+
+  await check('a wrong password shows the API error', async () => {
+    await page.fill('#login', 'admin');
+    await page.fill('#password', 'not the password');
+    await page.click('#login-submit');
+    await page.locator('#login-error', { hasText: 'invalid login or password' }).waitFor();
+    await shot('12-login-error');
+  });
+
+  await check('a viewer sees no create or delete buttons', async () => {
+    await page.fill('#login', 'vera');
+    await page.fill('#password', PW);
+    await page.click('#login-submit');
+    await page.locator('#whoami', { hasText: 'vera' }).waitFor();
+    await nav('Projects');
+    await row('#projects-table', 'shop').waitFor();
+    assert.equal(await page.locator('#project-create').count(), 0);
+    assert.equal(await page.locator('#projects-table button', { hasText: 'Delete' }).count(), 0);
+    await nav('Members');
+    await row('#members-table', 'admin').waitFor();
+    assert.equal(await page.locator('#member-add').count(), 0);
+    assert.equal(await page.locator('#members-table button').count(), 0);
+    await nav('Roles & bindings');
+    await row('#roles-table', 'deployer').waitFor();
+    assert.equal(await page.locator('#role-create').count(), 0);
+    assert.equal(await page.locator('#roles-table button').count(), 0);
+    await shot('13-viewer-roles');
+    // The environments:create grant bound above does show that button.
+    await nav('Projects');
+    await page.locator('#projects-table a', { hasText: 'shop' }).click();
+    await page.locator('h1', { hasText: 'Environments' }).waitFor();
+    await page.locator('#env-create').waitFor();
+    assert.equal(await page.locator('#envs-table button', { hasText: 'Delete' }).count(), 0);
+    await shot('14-viewer-environments');
+  });
+
+  await check('no page errors', async () => assert.deepEqual(errors, []));
+} finally {
+  await ctx.close();
+}
+console.log(`${passes} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

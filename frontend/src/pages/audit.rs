@@ -1,0 +1,143 @@
+//! The audit log with filters and infinite scroll on the keyset cursor.
+use leptos::prelude::*;
+use windflow_api::audit::AuditEntry;
+
+use crate::api;
+use crate::components::when;
+use crate::state::ctx;
+
+fn enc(s: &str) -> String {
+    s.chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "-_.~".contains(ch) {
+                ch.to_string()
+            } else {
+                format!("%{:02X}", ch as u32 & 0xff)
+            }
+        })
+        .collect()
+}
+
+#[component]
+pub fn Audit() -> impl IntoView {
+    let c = ctx();
+    let action = RwSignal::new(String::new());
+    let resource = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<AuditEntry>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let done = RwSignal::new(false);
+
+    let query = move || {
+        let mut q = String::from("?limit=50");
+        if !c.is_superadmin() {
+            if let Some(o) = c.org.get_untracked() {
+                q.push_str(&format!("&organization_id={o}"));
+            }
+        }
+        for (k, v) in [
+            ("action", action.get_untracked()),
+            ("resource_type", resource.get_untracked()),
+        ] {
+            if !v.trim().is_empty() {
+                q.push_str(&format!("&{k}={}", enc(v.trim())));
+            }
+        }
+        for (k, v) in [("from", from.get_untracked()), ("to", to.get_untracked())] {
+            if !v.is_empty() {
+                // <input type="datetime-local"> gives local "YYYY-MM-DDTHH:MM"; send it as UTC.
+                q.push_str(&format!("&{k}={}", enc(&format!("{v}:00Z"))));
+            }
+        }
+        q
+    };
+    let load_more = move || {
+        if loading.get_untracked() || done.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let mut q = query();
+        if let Some(cur) = cursor.get_untracked() {
+            q.push_str(&format!("&cursor={cur}"));
+        }
+        leptos::task::spawn_local(async move {
+            match api::client().audit(&q).await {
+                Ok(page) => {
+                    rows.update(|r| r.extend(page.items));
+                    done.set(page.next_cursor.is_none());
+                    cursor.set(page.next_cursor);
+                }
+                Err(e) => {
+                    c.error(&e);
+                    done.set(true);
+                }
+            }
+            loading.set(false);
+        });
+    };
+    let reset = move || {
+        rows.set(vec![]);
+        cursor.set(None);
+        done.set(false);
+        load_more();
+    };
+    Effect::new(move |_| {
+        c.org.track();
+        reset();
+    });
+    // Infinite scroll: fetch the next page when the bottom comes into view.
+    let handle = window_event_listener(leptos::ev::scroll, move |_| {
+        let Some(w) = web_sys::window() else { return };
+        let (Ok(y), Ok(h)) = (w.scroll_y(), w.inner_height()) else {
+            return;
+        };
+        let total = w
+            .document()
+            .and_then(|d| d.document_element())
+            .map(|e| e.scroll_height() as f64)
+            .unwrap_or(0.0);
+        if y + h.as_f64().unwrap_or(0.0) + 200.0 >= total {
+            load_more();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    view! {
+        <h1>"Audit log"</h1>
+        <div class="card">
+            <form class="inline" on:submit=move |ev| { ev.prevent_default(); reset(); }>
+                <input id="audit-action" placeholder="Action prefix, e.g. project." bind:value=action />
+                <input id="audit-resource" placeholder="Resource type" bind:value=resource />
+                <label class="muted">"From " <input type="datetime-local" bind:value=from /></label>
+                <label class="muted">"To " <input type="datetime-local" bind:value=to /></label>
+                <button id="audit-filter" type="submit">"Filter"</button>
+            </form>
+        </div>
+        <table id="audit-table">
+            <thead><tr><th>"Time (UTC)"</th><th>"Actor"</th><th>"Action"</th><th>"Resource"</th><th>"Outcome"</th><th>"IP"</th></tr></thead>
+            <tbody>
+                <For each=move || rows.get() key=|r| r.id let:r>
+                    <tr>
+                        <td class="muted">{when(&r.occurred_at)}</td>
+                        <td>{r.actor_name.clone().unwrap_or_default()}</td>
+                        <td><code>{r.action.clone()}</code></td>
+                        <td>{format!("{} {}", r.resource_type, r.resource_name.clone().unwrap_or_default())}</td>
+                        <td>{
+                            let o = serde_json::to_value(r.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                            let cls = if o == "success" { "badge ok" } else { "badge danger" };
+                            view! { <span class=cls>{o}</span> }
+                        }</td>
+                        <td class="muted">{r.ip.clone().unwrap_or_default()}</td>
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+        <p>
+            <Show when=move || !done.get() fallback=|| view! { <span class="muted">"End of the log."</span> }>
+                <button class="secondary" id="audit-more" on:click=move |_| load_more()>{move || if loading.get() { "Loading…" } else { "Load more" }}</button>
+            </Show>
+        </p>
+    }
+}

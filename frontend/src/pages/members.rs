@@ -1,0 +1,228 @@
+//! Members and groups of the selected organization.
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use windflow_api::tenancy::{AddGroupMember, AddMember, CreateGroup, MembershipRole};
+
+use crate::api;
+use crate::components::{NeedOrg, when};
+use crate::state::ctx;
+
+fn role_of(s: &str) -> MembershipRole {
+    MembershipRole::parse(s).unwrap_or(MembershipRole::Viewer)
+}
+
+#[component]
+pub fn Members() -> impl IntoView {
+    let c = ctx();
+    let list = LocalResource::new(move || {
+        c.version.get();
+        let org = c.org.get();
+        async move {
+            match org {
+                Some(o) => Some(api::client().members(o).await),
+                None => None,
+            }
+        }
+    });
+    let username = RwSignal::new(String::new());
+    let role = RwSignal::new("member".to_owned());
+    let add = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = c.org.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let req = AddMember {
+                user_id: None,
+                username: Some(username.get_untracked()),
+                role: role_of(&role.get_untracked()),
+            };
+            match api::client().add_member(org, &req).await {
+                Ok(m) => {
+                    c.toast(
+                        format!("{} added as {}", m.username, m.role.as_str()),
+                        false,
+                    );
+                    username.set(String::new());
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let remove = move |user: uuid::Uuid| {
+        let Some(org) = c.org.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .delete(&format!("/organizations/{org}/members/{user}"))
+                .await
+            {
+                Ok(()) => c.version.update(|v| *v += 1),
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    view! {
+        <h1>"Members"</h1>
+        <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
+            <Show when=move || c.can("members:create")>
+                <div class="card">
+                    <form class="inline" on:submit=add>
+                        <input id="member-username" placeholder="Username" bind:value=username required />
+                        <select id="member-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                            <option value="member" selected>"member"</option>
+                            <option value="viewer">"viewer"</option>
+                            <option value="admin">"admin"</option>
+                            <option value="owner">"owner"</option>
+                        </select>
+                        <button id="member-add" type="submit">"Add member"</button>
+                    </form>
+                </div>
+            </Show>
+            {move || list.get().flatten().map(|r| match r {
+                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                Ok(page) => view! {
+                    <table id="members-table">
+                        <thead><tr><th>"User"</th><th>"Email"</th><th>"Role"</th><th>"Since"</th><th></th></tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|m| {
+                                let uid = m.user_id;
+                                view! {
+                                    <tr>
+                                        <td>{m.username.clone()}</td>
+                                        <td class="muted">{m.email.clone()}</td>
+                                        <td><span class="badge">{m.role.as_str()}</span></td>
+                                        <td class="muted">{when(&m.created_at)}</td>
+                                        <td><Show when=move || c.can("members:delete")>
+                                            <button class="danger small" on:click=move |_| remove(uid)>"Remove"</button>
+                                        </Show></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Show>
+    }
+}
+
+#[component]
+pub fn Groups() -> impl IntoView {
+    let c = ctx();
+    let list = LocalResource::new(move || {
+        c.version.get();
+        let org = c.org.get();
+        async move {
+            match org {
+                Some(o) => Some(api::client().groups(o).await),
+                None => None,
+            }
+        }
+    });
+    let members = LocalResource::new(move || {
+        let org = c.org.get();
+        async move {
+            match org {
+                Some(o) => api::client()
+                    .members(o)
+                    .await
+                    .map(|p| p.items)
+                    .unwrap_or_default(),
+                None => vec![],
+            }
+        }
+    });
+    let name = RwSignal::new(String::new());
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = c.org.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .create_group(
+                    org,
+                    &CreateGroup {
+                        name: name.get_untracked(),
+                        description: None,
+                    },
+                )
+                .await
+            {
+                Ok(g) => {
+                    c.toast(format!("Group {} created", g.name), false);
+                    name.set(String::new());
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let add_member = move |group: uuid::Uuid, user: String| {
+        let Ok(user_id) = user.parse() else { return };
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .add_group_member(group, &AddGroupMember { user_id })
+                .await
+            {
+                Ok(m) => {
+                    c.toast(format!("{} added to the group", m.username), false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let remove = move |id: uuid::Uuid| {
+        leptos::task::spawn_local(async move {
+            match api::client().delete(&format!("/groups/{id}")).await {
+                Ok(()) => c.version.update(|v| *v += 1),
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    view! {
+        <h1>"Groups"</h1>
+        <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
+            <Show when=move || c.can("groups:create")>
+                <div class="card">
+                    <form class="inline" on:submit=create>
+                        <input id="group-name" placeholder="New group name" bind:value=name required />
+                        <button id="group-create" type="submit">"New group"</button>
+                    </form>
+                </div>
+            </Show>
+            {move || list.get().flatten().map(|r| match r {
+                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                Ok(page) => view! {
+                    <table id="groups-table">
+                        <thead><tr><th>"Name"</th><th>"Members"</th><th>"Add member"</th><th></th></tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|g| {
+                                let gid = g.id;
+                                view! {
+                                    <tr>
+                                        <td>{g.name.clone()}</td>
+                                        <td>{g.member_count}</td>
+                                        <td><Show when=move || c.can("groups:update")>
+                                            <select on:change=move |ev| add_member(gid, event_target_value(&ev))>
+                                                <option value="">"Add…"</option>
+                                                {move || members.get().unwrap_or_default().into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
+                                            </select>
+                                        </Show></td>
+                                        <td><Show when=move || c.can("groups:delete")>
+                                            <button class="danger small" on:click=move |_| remove(gid)>"Delete"</button>
+                                        </Show></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Show>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per area.
+pub mod audit;
+pub mod login;
+pub mod members;
+pub mod orgs;
+pub mod projects;
+pub mod roles;
+pub mod users;

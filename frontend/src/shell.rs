@@ -1,0 +1,179 @@
+//! The app shell: authentication gate, navigation, organization → project → environment
+//! switcher, theme toggle and logout.
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+use windflow_api::ErrorCode;
+
+use crate::api;
+use crate::state::ctx;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let c = ctx();
+    let navigate = use_navigate();
+    let ready = RwSignal::new(false);
+    // Gate: setup first, then a session.
+    leptos::task::spawn_local(async move {
+        let client = api::client();
+        if client
+            .setup_status()
+            .await
+            .map(|s| s.required)
+            .unwrap_or(false)
+        {
+            navigate("/setup", Default::default());
+            return;
+        }
+        match c.reload_session().await {
+            Ok(()) => ready.set(true),
+            Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => {
+                navigate("/login", Default::default())
+            }
+            Err(e) => c.error(&e),
+        }
+    });
+    view! {
+        <Show when=move || ready.get() fallback=|| view! { <div class="auth muted">"Loading…"</div> }>
+            <div class="layout">
+                <nav class="sidebar">
+                    <div class="brand">"WindFlow"</div>
+                    <div class="section">"Tenancy"</div>
+                    <A href="/organizations">"Organizations"</A>
+                    <A href="/projects">"Projects"</A>
+                    <A href="/environments">"Environments"</A>
+                    <div class="section">"Access"</div>
+                    <A href="/members">"Members"</A>
+                    <A href="/groups">"Groups"</A>
+                    <A href="/roles">"Roles & bindings"</A>
+                    <Show when=move || c.is_superadmin()>
+                        <A href="/users">"Users"</A>
+                    </Show>
+                    <div class="section">"Account"</div>
+                    <A href="/sessions">"My sessions"</A>
+                    <A href="/audit">"Audit log"</A>
+                </nav>
+                <div class="main">
+                    <Topbar />
+                    <div class="content">
+                        <Outlet />
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+fn parse_opt(v: String) -> Option<Uuid> {
+    v.parse().ok()
+}
+
+#[component]
+fn Topbar() -> impl IntoView {
+    let c = ctx();
+    let navigate = use_navigate();
+    let orgs = LocalResource::new(move || {
+        c.version.get();
+        c.session.track();
+        async move {
+            api::client()
+                .organizations("?limit=200&sort=name")
+                .await
+                .map(|p| p.items)
+                .unwrap_or_default()
+        }
+    });
+    let projects = LocalResource::new(move || {
+        c.version.get();
+        let org = c.org.get();
+        async move {
+            match org {
+                Some(o) => api::client()
+                    .projects(o)
+                    .await
+                    .map(|p| p.items)
+                    .unwrap_or_default(),
+                None => vec![],
+            }
+        }
+    });
+    let envs = LocalResource::new(move || {
+        c.version.get();
+        let project = c.project.get();
+        async move {
+            match project {
+                Some(p) => api::client()
+                    .environments(p)
+                    .await
+                    .map(|p| p.items)
+                    .unwrap_or_default(),
+                None => vec![],
+            }
+        }
+    });
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let _ = api::client().logout().await;
+            c.session.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+    let toggle_theme = move |_| {
+        let next = if c.theme.get_untracked() == "dark" {
+            "light"
+        } else {
+            "dark"
+        };
+        api::store("wf.theme", Some(next));
+        c.theme.set(next.into());
+    };
+    view! {
+        <header class="topbar">
+            <label>
+                "Organization"
+                <select id="org-switch" on:change=move |ev| {
+                    c.org.set(parse_opt(event_target_value(&ev)));
+                    c.project.set(None);
+                    c.env.set(None);
+                }>
+                    <option value="">"—"</option>
+                    {move || orgs.get().unwrap_or_default().into_iter().map(|o| {
+                        let selected = c.org.get() == Some(o.id);
+                        view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                "Project"
+                <select id="project-switch" on:change=move |ev| {
+                    c.project.set(parse_opt(event_target_value(&ev)));
+                    c.env.set(None);
+                }>
+                    <option value="">"—"</option>
+                    {move || projects.get().unwrap_or_default().into_iter().map(|p| {
+                        let selected = c.project.get() == Some(p.id);
+                        view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                "Environment"
+                <select id="env-switch" on:change=move |ev| c.env.set(parse_opt(event_target_value(&ev)))>
+                    <option value="">"—"</option>
+                    {move || envs.get().unwrap_or_default().into_iter().map(|e| {
+                        let selected = c.env.get() == Some(e.id);
+                        view! { <option value=e.id.to_string() selected=selected>{e.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <span class="spacer"></span>
+            <button class="secondary small" id="theme-toggle" on:click=toggle_theme>
+                {move || if c.theme.get() == "dark" { "Light theme" } else { "Dark theme" }}
+            </button>
+            <span class="muted" id="whoami">{move || c.session.get().map(|s| s.user.username).unwrap_or_default()}</span>
+            <button class="secondary small" id="logout" on:click=logout>"Log out"</button>
+        </header>
+    }
+}

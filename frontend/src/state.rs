@@ -1,0 +1,142 @@
+//! App-wide reactive state: the session, the organization → project → environment selection,
+//! toasts and the theme.
+use leptos::prelude::*;
+use uuid::Uuid;
+use windflow_api::access::grant_matches;
+use windflow_api::auth::CurrentSession;
+use windflow_client::ClientError;
+
+use crate::api;
+
+/// A toast message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub text: String,
+    pub error: bool,
+}
+
+/// Shared signals (all `Copy`).
+#[derive(Clone, Copy)]
+pub struct AppCtx {
+    pub session: RwSignal<Option<CurrentSession>>,
+    pub org: RwSignal<Option<Uuid>>,
+    pub project: RwSignal<Option<Uuid>>,
+    pub env: RwSignal<Option<Uuid>>,
+    pub toasts: RwSignal<Vec<Toast>>,
+    pub theme: RwSignal<String>,
+    /// Bumped after mutations that change what the switcher lists.
+    pub version: RwSignal<u64>,
+}
+
+fn parse(key: &str) -> Option<Uuid> {
+    api::stored(key).and_then(|s| s.parse().ok())
+}
+
+/// Creates the context and applies the stored theme.
+pub fn provide() {
+    let ctx = AppCtx {
+        session: RwSignal::new(None),
+        org: RwSignal::new(parse("wf.org")),
+        project: RwSignal::new(parse("wf.project")),
+        env: RwSignal::new(parse("wf.env")),
+        toasts: RwSignal::new(vec![]),
+        theme: RwSignal::new(api::stored("wf.theme").unwrap_or_else(|| "light".into())),
+        version: RwSignal::new(0),
+    };
+    Effect::new(move |_| {
+        let t = ctx.theme.get();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", &t);
+        }
+    });
+    for (sig, key) in [
+        (ctx.org, "wf.org"),
+        (ctx.project, "wf.project"),
+        (ctx.env, "wf.env"),
+    ] {
+        Effect::new(move |_| api::store(key, sig.get().map(|u| u.to_string()).as_deref()));
+    }
+    provide_context(ctx);
+}
+
+/// The context.
+pub fn ctx() -> AppCtx {
+    expect_context::<AppCtx>()
+}
+
+impl AppCtx {
+    /// True when the session holds `perm` at the selected organization (superadmins: always).
+    /// The API enforces every permission; this only hides what would be refused.
+    pub fn can(&self, perm: &str) -> bool {
+        self.session.with(|s| {
+            let Some(s) = s else { return false };
+            if s.user.is_superadmin {
+                return true;
+            }
+            let org = self.org.get();
+            s.memberships
+                .iter()
+                .filter(|m| Some(m.organization_id) == org)
+                .any(|m| m.permissions.iter().any(|g| grant_matches(g, perm)))
+        })
+    }
+
+    /// True for superadmins.
+    pub fn is_superadmin(&self) -> bool {
+        self.session
+            .with(|s| s.as_ref().is_some_and(|s| s.user.is_superadmin))
+    }
+
+    /// Shows a toast for a few seconds.
+    pub fn toast(&self, text: impl Into<String>, error: bool) {
+        let id = js_sys_now();
+        self.toasts.update(|t| {
+            t.push(Toast {
+                id,
+                text: text.into(),
+                error,
+            })
+        });
+        let toasts = self.toasts;
+        set_timeout(
+            move || toasts.update(|t| t.retain(|x| x.id != id)),
+            std::time::Duration::from_secs(6),
+        );
+    }
+
+    /// Shows an API error.
+    pub fn error(&self, e: &ClientError) {
+        self.toast(e.to_string(), true);
+    }
+
+    /// Reloads the session (after login or membership changes).
+    pub async fn reload_session(&self) -> Result<(), ClientError> {
+        let s = api::client().session().await?;
+        let orgs: Vec<Uuid> = s.memberships.iter().map(|m| m.organization_id).collect();
+        if self
+            .org
+            .get_untracked()
+            .is_none_or(|o| !orgs.contains(&o) && !s.user.is_superadmin)
+        {
+            self.org.set(orgs.first().copied());
+        }
+        self.theme.set(match s.user.theme {
+            windflow_api::users::Theme::Dark => "dark".into(),
+            windflow_api::users::Theme::Light => "light".into(),
+            windflow_api::users::Theme::System => self.theme.get_untracked(),
+        });
+        self.session.set(Some(s));
+        Ok(())
+    }
+}
+
+fn js_sys_now() -> u64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| (p.now() * 1000.0) as u64)
+        .unwrap_or_default()
+}
