@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine of this kind (Debian, root): installs what it needs,
-# checks formatting and lints, runs every test on the embedded SQLite, then the API suite again
-# on a real PostgreSQL that it starts itself. Exits non-zero on any failure.
+# checks formatting and lints, builds the web app (release, wasm32), runs every Rust test on the
+# embedded SQLite, the API suite again on a real PostgreSQL it starts itself, and the browser
+# tests in headless Chromium against `windflow serve`. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
@@ -18,9 +19,20 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+(cd frontend && cargo fmt -- --check)
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "web app toolchain (wasm32, trunk, wasm-bindgen, wasm-opt, chromium, playwright)"
+bash scripts/frontend-tools.sh
+
+step "contract and client crates build for wasm32"
+cargo check --locked -p windflow-api -p windflow-client --target wasm32-unknown-unknown
+
+step "web app: clippy (wasm32) and release build"
+(cd frontend && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/frontend" cargo clippy --locked --target wasm32-unknown-unknown -- -D warnings)
+bash scripts/build-frontend.sh
 
 step "PostgreSQL"
 PG_URL=$(bash tests/infra/postgres-up.sh)
@@ -31,5 +43,8 @@ cargo test --workspace --locked
 
 step "API tests on PostgreSQL"
 WINDFLOW_TEST_DATABASE_URL="$PG_URL" cargo test --locked -p windflow-tests
+
+step "browser tests"
+bash scripts/e2e.sh
 
 step "all tests passed in $((SECONDS - t0))s"

@@ -258,6 +258,69 @@ pub async fn require<C: ConnectionTrait>(
     }
 }
 
+/// Anti-escalation (Kubernetes RBAC's rule): unless superadmin, the principal must already hold
+/// at `path` every permission in `grants` (wildcards must be held as such). Forbidden otherwise.
+pub async fn require_holds<C: ConnectionTrait>(
+    db: &C,
+    p: &Principal,
+    path: &ScopePath,
+    grants: impl IntoIterator<Item = String>,
+) -> ServiceResult<()> {
+    if p.is_superadmin {
+        return Ok(());
+    }
+    let mine = effective(db, p, path).await?;
+    match grants.into_iter().find(|g| !mine.allows(g)) {
+        Some(missing) => Err(ServiceError::Forbidden(format!(
+            "{missing} (cannot grant a permission you do not hold)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Every permission a role grants, its ancestors' included.
+pub async fn role_grants<C: ConnectionTrait>(db: &C, role: Uuid) -> ServiceResult<Vec<String>> {
+    Ok(load_role_graph(db, [role])
+        .await?
+        .expand(role)
+        .into_iter()
+        .collect())
+}
+
+/// The scope path of a binding scope inside `org`, or `None` when it is not in `org`.
+pub async fn binding_scope_path<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    scope_type: ScopeType,
+    scope_id: Uuid,
+) -> ServiceResult<Option<ScopePath>> {
+    Ok(match scope_type {
+        ScopeType::Organization => (scope_id == org).then_some(ScopePath {
+            organization: org,
+            project: None,
+            environment: None,
+        }),
+        ScopeType::Project => projects::Entity::find_by_id(scope_id)
+            .one(db)
+            .await?
+            .filter(|p| p.organization_id == org)
+            .map(|p| ScopePath {
+                organization: org,
+                project: Some(p.id),
+                environment: None,
+            }),
+        ScopeType::Environment => environments::Entity::find_by_id(scope_id)
+            .one(db)
+            .await?
+            .filter(|e| e.organization_id == org)
+            .map(|e| ScopePath {
+                organization: org,
+                project: Some(e.project_id),
+                environment: Some(e.id),
+            }),
+    })
+}
+
 /// Requires a global permission (`users:*`, `settings:*`, `organizations:create`): only
 /// superadmins hold those.
 pub fn require_global(p: &Principal, perm: &str) -> ServiceResult<()> {

@@ -6,15 +6,10 @@ use crate::api;
 use crate::components::when;
 use crate::state::ctx;
 
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
 fn enc(s: &str) -> String {
-    s.chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || "-_.~".contains(ch) {
-                ch.to_string()
-            } else {
-                format!("%{:02X}", ch as u32 & 0xff)
-            }
-        })
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 

@@ -782,3 +782,217 @@ async fn another_tenants_objects_are_404() {
         "only her own organization is listed"
     );
 }
+
+#[tokio::test]
+async fn escalation_through_roles_memberships_and_groups_is_refused() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let w = world(&app, &root).await;
+    let carol = app.user(&root, "carol").await;
+    let dan = app.user(&root, "dan").await;
+    let stranger = app.user(&root, "stranger").await;
+    app.add_member(&root, w.org, &carol, "member").await;
+    app.add_member(&root, w.org, &dan, "viewer").await;
+    let org_bind = |role: Uuid, subject_type: &str, subject: Uuid| json!({"role_id": role, "subject_type": subject_type, "subject_id": subject, "scope_type": "organization", "scope_id": w.org});
+    let (_, manager) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/organizations/{}/roles", w.org),
+            Some(json!({"name": "manager", "permissions": ["roles:create", "roles:update", "role_bindings:create", "members:create", "members:update", "groups:update"]})),
+        )
+        .await;
+    let bindings = format!("/organizations/{}/role-bindings", w.org);
+    assert_eq!(
+        app.call(
+            &root,
+            Method::POST,
+            &bindings,
+            Some(org_bind(id(&manager), "user", carol.user_id))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+
+    // A role carol may bind, then widen: refused unless she holds the result.
+    let (st, x) = app
+        .call(
+            &carol,
+            Method::POST,
+            &format!("/organizations/{}/roles", w.org),
+            Some(json!({"name": "tiny", "permissions": ["roles:read"]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::POST,
+            &bindings,
+            Some(org_bind(id(&x), "user", carol.user_id))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let role = format!("/roles/{}", id(&x));
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::PATCH,
+            &role,
+            Some(json!({"permissions": ["*"]}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::PATCH,
+            &role,
+            Some(json!({"parent_ids": [SYSTEM_ROLE_ADMIN]}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::PATCH,
+            &role,
+            Some(json!({"permissions": ["roles:read", "groups:read"]}))
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (_, me) = app
+        .call(
+            &carol,
+            Method::GET,
+            &format!(
+                "/users/{}/permissions?scope=organization:{}",
+                carol.user_id, w.org
+            ),
+            None,
+        )
+        .await;
+    assert!(
+        !me["permissions"].as_array().unwrap().contains(&json!("*")),
+        "{me}"
+    );
+
+    // Membership roles imply system roles: no self-promotion to admin, no admin recruits.
+    let members = format!("/organizations/{}/members", w.org);
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::PATCH,
+            &format!("{members}/{}", carol.user_id),
+            Some(json!({"role": "admin"}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::POST,
+            &members,
+            Some(json!({"user_id": stranger.user_id, "role": "admin"}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::POST,
+            &members,
+            Some(json!({"user_id": stranger.user_id, "role": "member"}))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+
+    // Joining a group inherits its bindings: refused when the group grants more than carol holds.
+    assert_eq!(
+        app.call(
+            &root,
+            Method::POST,
+            &bindings,
+            Some(org_bind(SYSTEM_ROLE_ADMIN, "group", w.group))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let join = format!("/groups/{}/members", w.group);
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::POST,
+            &join,
+            Some(json!({"user_id": carol.user_id}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &carol,
+            Method::POST,
+            &join,
+            Some(json!({"user_id": dan.user_id}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &root,
+            Method::POST,
+            &join,
+            Some(json!({"user_id": dan.user_id}))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+
+    // Effective permissions of users outside the organization cannot be probed.
+    let outsider = app.user(&root, "outsider").await;
+    let (st, _) = app
+        .call(
+            &carol,
+            Method::GET,
+            &format!(
+                "/users/{}/permissions?scope=organization:{}",
+                outsider.user_id, w.org
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = app
+        .call(
+            &carol,
+            Method::GET,
+            &format!(
+                "/users/{}/permissions?scope=organization:{}",
+                dan.user_id, w.org
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+}

@@ -215,6 +215,28 @@ pub async fn add_member(
         .one(&core.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // Joining a group grants its bindings: the caller must hold what each of them grants.
+    let bindings = role_bindings::Entity::find()
+        .filter(role_bindings::Column::SubjectType.eq("group"))
+        .filter(role_bindings::Column::SubjectId.eq(id))
+        .all(&core.db)
+        .await?;
+    for b in bindings {
+        let Some(scope_type) = authz::parse_scope_type(&b.scope_type) else {
+            continue;
+        };
+        if let Some(path) =
+            authz::binding_scope_path(&core.db, g.organization_id, scope_type, b.scope_id).await?
+        {
+            authz::require_holds(
+                &core.db,
+                ctx.principal,
+                &path,
+                authz::role_grants(&core.db, b.role_id).await?,
+            )
+            .await?;
+        }
+    }
     let now = Utc::now();
     let txn = super::begin(&core.db).await?;
     group_members::Entity::insert(group_members::ActiveModel {

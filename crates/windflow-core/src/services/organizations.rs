@@ -270,6 +270,13 @@ pub async fn add_member(
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "members:create").await?;
     require_owner_for(req.role, is_owner(core, ctx, org).await?)?;
+    authz::require_holds(
+        &core.db,
+        ctx.principal,
+        &path,
+        authz::role_grants(&core.db, authz::implied_role(req.role)).await?,
+    )
+    .await?;
     let user = match (&req.user_id, &req.username) {
         (Some(id), _) => users::Entity::find_by_id(*id).one(&core.db).await?,
         (None, Some(name)) => {
@@ -351,6 +358,13 @@ pub async fn update_member(
     let owner = is_owner(core, ctx, org).await?;
     require_owner_for(old, owner)?;
     require_owner_for(req.role, owner)?;
+    authz::require_holds(
+        &core.db,
+        ctx.principal,
+        &path,
+        authz::role_grants(&core.db, authz::implied_role(req.role)).await?,
+    )
+    .await?;
     let txn = super::begin(&core.db).await?;
     if old == MembershipRole::Owner
         && req.role != MembershipRole::Owner

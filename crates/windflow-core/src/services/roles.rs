@@ -12,9 +12,7 @@ use windflow_api::access::{
     SubjectType, UpdateRole, is_grantable,
 };
 use windflow_api::{Page, PageQuery};
-use windflow_entity::{
-    environments, groups, projects, role_bindings, role_hierarchy, role_permissions, roles,
-};
+use windflow_entity::{groups, role_bindings, role_hierarchy, role_permissions, roles};
 
 use crate::audit::AuditEvent;
 use crate::authz::{self, load_role_graph, parse_scope_type};
@@ -280,6 +278,18 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
         req.parent_ids.as_deref(),
     )
     .await?;
+    // A role may already be bound: whoever edits it must hold everything it will grant.
+    let current = to_api(&core.db, r.clone()).await?;
+    let mut grants = req.permissions.clone().unwrap_or(current.permissions);
+    for p in req.parent_ids.clone().unwrap_or(current.parent_ids) {
+        grants.extend(authz::role_grants(&core.db, p).await?);
+    }
+    let org_path = ScopePath {
+        organization: org,
+        project: None,
+        environment: None,
+    };
+    authz::require_holds(&core.db, ctx.principal, &org_path, grants).await?;
     let txn = super::begin(&core.db).await?;
     let mut am = r.clone().into_active_model();
     if let Some(n) = &req.name {
@@ -433,27 +443,7 @@ pub async fn create_binding(
             "no such member or group in this organization",
         );
     }
-    let path = match req.scope_type {
-        ScopeType::Organization => (req.scope_id == org).then_some(org_path),
-        ScopeType::Project => projects::Entity::find_by_id(req.scope_id)
-            .one(&core.db)
-            .await?
-            .filter(|p| p.organization_id == org)
-            .map(|p| ScopePath {
-                organization: org,
-                project: Some(p.id),
-                environment: None,
-            }),
-        ScopeType::Environment => environments::Entity::find_by_id(req.scope_id)
-            .one(&core.db)
-            .await?
-            .filter(|e| e.organization_id == org)
-            .map(|e| ScopePath {
-                organization: org,
-                project: Some(e.project_id),
-                environment: Some(e.id),
-            }),
-    };
+    let path = authz::binding_scope_path(&core.db, org, req.scope_type, req.scope_id).await?;
     if path.is_none() {
         c.push("scope_id", "unknown", "no such scope in this organization");
     }
@@ -461,15 +451,13 @@ pub async fn create_binding(
     let (Some(role), Some(path)) = (role, path) else {
         return Err(ServiceError::NotFound);
     };
-    if !ctx.principal.is_superadmin {
-        let mine = authz::effective(&core.db, ctx.principal, &path).await?;
-        let graph = load_role_graph(&core.db, [role.id]).await?;
-        if let Some(missing) = graph.expand(role.id).into_iter().find(|p| !mine.allows(p)) {
-            return Err(ServiceError::Forbidden(format!(
-                "{missing} (cannot grant a permission you do not hold)"
-            )));
-        }
-    }
+    authz::require_holds(
+        &core.db,
+        ctx.principal,
+        &path,
+        authz::role_grants(&core.db, role.id).await?,
+    )
+    .await?;
     let m = role_bindings::Model {
         id: Uuid::now_v7(),
         organization_id: org,

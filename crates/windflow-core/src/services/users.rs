@@ -310,14 +310,14 @@ pub async fn effective_permissions(
     id: Uuid,
     scope: Option<&str>,
 ) -> ServiceResult<EffectivePermissions> {
-    let target = users::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
     let Some(scope) = scope else {
         if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
             return Err(ServiceError::NotFound);
         }
+        let target = users::Entity::find_by_id(id)
+            .one(&core.db)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let permissions = if target.is_superadmin {
             vec!["*".to_owned()]
         } else {
@@ -334,7 +334,19 @@ pub async fn effective_permissions(
         authz::effective(&core.db, ctx.principal, &path).await?;
     } else {
         authz::require(&core.db, ctx.principal, &path, "members:read").await?;
+        // Only members of the scope's organization can be looked up (no probing other tenants).
+        if !ctx.principal.is_superadmin
+            && authz::membership(&core.db, path.organization, id)
+                .await?
+                .is_none()
+        {
+            return Err(ServiceError::NotFound);
+        }
     }
+    let target = users::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let set = authz::effective_for_user(&core.db, target.id, target.is_superadmin, &path)
         .await?
         .unwrap_or_default();
