@@ -57,7 +57,7 @@ try {
     await page.fill('#org-name', 'Acme');
     await page.click('#org-create');
     await row('#orgs-table', 'Acme').waitFor();
-    await page.locator('#org-switch option:checked', { hasText: 'Acme' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('#org-switch').selectedOptions[0]?.textContent === 'Acme');
     await shot('02-organizations');
   });
 

@@ -10,7 +10,13 @@ pub fn Toasts() -> impl IntoView {
     view! {
         <div class="toasts" role="status">
             <For each=move || c.toasts.get() key=|t| t.id let:t>
-                <div class=if t.error { "toast error" } else { "toast" }>{t.text}</div>
+                <div
+                    class=if t.error { "toast error" } else { "toast" }
+                    title="Dismiss"
+                    on:click=move |_| c.toasts.update(|all| all.retain(|x| x.id != t.id))
+                >
+                    {t.text.clone()}
+                </div>
             </For>
         </div>
     }
@@ -27,17 +33,17 @@ pub fn short(id: &uuid::Uuid) -> String {
     id.to_string()[..8].to_owned()
 }
 
-/// Formats a timestamp for tables.
-pub fn when(t: &chrono_like::Ts) -> String {
-    chrono_like::fmt(t)
-}
-
-/// Timestamps arrive as RFC 3339 strings inside the contract's `DateTime<Utc>`; format them.
-pub mod chrono_like {
-    /// The contract's timestamp type.
-    pub type Ts = chrono::DateTime<chrono::Utc>;
-    /// `YYYY-MM-DD HH:MM:SS` UTC.
-    pub fn fmt(t: &Ts) -> String {
-        t.format("%Y-%m-%d %H:%M:%S").to_string()
-    }
+/// Formats a timestamp for tables as `YYYY-MM-DD HH:MM:SS` (UTC), without chrono's strftime
+/// machinery (keeps the wasm small).
+pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }

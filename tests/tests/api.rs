@@ -5,6 +5,7 @@
 mod api {
     pub mod audit;
     pub mod auth;
+    pub mod client;
     pub mod errors;
     pub mod openapi;
     pub mod rbac;

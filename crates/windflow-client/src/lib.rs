@@ -1,10 +1,11 @@
-//! Typed client of the WindFlow REST API, over `reqwest` (native, and the browser's `fetch` on
-//! `wasm32-unknown-unknown`). Errors come back as the server's RFC 9457 [`Problem`].
+//! Typed client of the WindFlow REST API: `reqwest` natively, the browser's `fetch` (gloo-net) on
+//! `wasm32-unknown-unknown`. Errors come back as the server's RFC 9457 [`Problem`].
 //!
 //! Authentication: set a bearer token ([`Client::with_bearer`]) for API use, or rely on the
 //! browser's same-origin cookies and set the CSRF token ([`Client::with_csrf`]) so mutations
 //! carry `X-CSRF-Token`.
-use reqwest::{Method, RequestBuilder, StatusCode};
+mod transport;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -20,11 +21,13 @@ use windflow_api::tenancy::{
 use windflow_api::users::{CreateUser, UpdateUser, User};
 use windflow_api::{CSRF_HEADER, ErrorCode, Page, Problem};
 
+use crate::transport::{Transport, Verb};
+
 /// A failed call.
 #[derive(Debug, Clone)]
 pub enum ClientError {
     /// The server answered with a problem document.
-    Problem(Problem),
+    Problem(Box<Problem>),
     /// The request did not complete (network, CORS, aborted).
     Network(String),
     /// The answer could not be decoded.
@@ -68,7 +71,7 @@ pub type ClientResult<T> = Result<T, ClientError>;
 #[derive(Debug, Clone)]
 pub struct Client {
     base: String,
-    http: reqwest::Client,
+    http: Transport,
     bearer: Option<String>,
     csrf: Option<String>,
 }
@@ -78,7 +81,7 @@ impl Client {
     pub fn new(base: impl Into<String>) -> Self {
         Self {
             base: base.into().trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            http: Transport::default(),
             bearer: None,
             csrf: None,
         }
@@ -94,46 +97,48 @@ impl Client {
         self
     }
 
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let mut r = self
-            .http
-            .request(method.clone(), format!("{}/api/v1{path}", self.base));
+    async fn call<T: DeserializeOwned>(
+        &self,
+        verb: Verb,
+        path: &str,
+        body: Option<String>,
+    ) -> ClientResult<T> {
+        let mut headers: Vec<(&str, String)> = vec![("accept", "application/json".into())];
         if let Some(t) = &self.bearer {
-            r = r.bearer_auth(t);
+            headers.push(("authorization", format!("Bearer {t}")));
         }
-        if let (Some(c), false) = (&self.csrf, method == Method::GET) {
-            r = r.header(CSRF_HEADER, c);
+        if let (Some(c), false) = (&self.csrf, verb == Verb::Get) {
+            headers.push((CSRF_HEADER, c.clone()));
         }
-        r
-    }
-
-    async fn send<T: DeserializeOwned>(&self, r: RequestBuilder) -> ClientResult<T> {
-        let res = r
-            .send()
+        let url = format!("{}/api/v1{path}", self.base);
+        let (status, text) = self
+            .http
+            .send(verb, &url, &headers, body)
             .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
-        let status = res.status();
-        let text = res
-            .text()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
-        if !status.is_success() {
+            .map_err(ClientError::Network)?;
+        if !(200..300).contains(&status) {
             return Err(match serde_json::from_str::<Problem>(&text) {
-                Ok(p) => ClientError::Problem(p),
+                Ok(p) => ClientError::Problem(Box::new(p)),
                 Err(_) => ClientError::Decode(format!("HTTP {status}")),
             });
         }
-        let text = if status == StatusCode::NO_CONTENT || text.is_empty() {
-            "null".to_owned()
+        let text = if status == 204 || text.is_empty() {
+            "null"
         } else {
-            text
+            text.as_str()
         };
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
+        serde_json::from_str(text).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    fn json<B: Serialize>(body: &B) -> ClientResult<Option<String>> {
+        serde_json::to_string(body)
+            .map(Some)
+            .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// `GET path` (relative to `/api/v1`).
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> ClientResult<T> {
-        self.send(self.request(Method::GET, path)).await
+        self.call(Verb::Get, path, None).await
     }
     /// `POST path` with a JSON body.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -141,7 +146,7 @@ impl Client {
         path: &str,
         body: &B,
     ) -> ClientResult<T> {
-        self.send(self.request(Method::POST, path).json(body)).await
+        self.call(Verb::Post, path, Self::json(body)?).await
     }
     /// `PATCH path` with a JSON body.
     pub async fn patch<B: Serialize, T: DeserializeOwned>(
@@ -149,8 +154,7 @@ impl Client {
         path: &str,
         body: &B,
     ) -> ClientResult<T> {
-        self.send(self.request(Method::PATCH, path).json(body))
-            .await
+        self.call(Verb::Patch, path, Self::json(body)?).await
     }
     /// `PUT path` with a JSON body.
     pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -158,11 +162,11 @@ impl Client {
         path: &str,
         body: &B,
     ) -> ClientResult<T> {
-        self.send(self.request(Method::PUT, path).json(body)).await
+        self.call(Verb::Put, path, Self::json(body)?).await
     }
     /// `DELETE path`.
     pub async fn delete(&self, path: &str) -> ClientResult<()> {
-        self.send::<serde_json::Value>(self.request(Method::DELETE, path))
+        self.call::<serde_json::Value>(Verb::Delete, path, None)
             .await
             .map(|_| ())
     }
@@ -181,7 +185,7 @@ impl Client {
     }
     /// Logs out.
     pub async fn logout(&self) -> ClientResult<()> {
-        self.send::<serde_json::Value>(self.request(Method::POST, "/auth/logout"))
+        self.call::<serde_json::Value>(Verb::Post, "/auth/logout", None)
             .await
             .map(|_| ())
     }

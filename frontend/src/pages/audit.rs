@@ -9,7 +9,13 @@ use crate::state::ctx;
 /// Percent-encodes a query value (RFC 3986 unreserved characters kept).
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -27,10 +33,8 @@ pub fn Audit() -> impl IntoView {
 
     let query = move || {
         let mut q = String::from("?limit=50");
-        if !c.is_superadmin() {
-            if let Some(o) = c.org.get_untracked() {
-                q.push_str(&format!("&organization_id={o}"));
-            }
+        if let (false, Some(o)) = (c.is_superadmin(), c.org.get_untracked()) {
+            q.push_str(&format!("&organization_id={o}"));
         }
         for (k, v) in [
             ("action", action.get_untracked()),
