@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests: starts `windflow serve` (fresh SQLite data dir, the built app from
 # frontend/dist) on a free loopback port, reads the setup token from its JSON log, and runs
-# frontend/e2e/e2e.mjs in headless Chromium. Screenshots go to $CARGO_TARGET_DIR/e2e-screenshots.
+# frontend/e2e/e2e.mjs in headless Chromium. Screenshots go to target/e2e-screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/windflow/target}
@@ -20,7 +20,7 @@ for l in open(sys.argv[1]):
     except ValueError: continue
     if "setup_token" in v: print(v["setup_token"]); break' "$data/server.log")
 [ -n "$token" ] || { echo "no setup token in the server log"; cat "$data/server.log"; exit 1; }
-shots="$CARGO_TARGET_DIR/e2e-screenshots"
+shots="$PWD/target/e2e-screenshots"   # ignored folder inside the clone: the CI artefact
 rm -rf "$shots"
 APP_URL="http://127.0.0.1:$port" SETUP_TOKEN="$token" SHOTS="$shots" node frontend/e2e/e2e.mjs
 echo "screenshots: $shots"

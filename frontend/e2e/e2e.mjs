@@ -135,7 +135,10 @@ try {
     await page.click('#theme-toggle');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await shot('11-dark-theme');
+    // Saved as the user's theme through the API.
+    await page.waitForFunction(async () => (await (await fetch('/api/v1/auth/session')).json()).user.theme === 'dark');
     await page.click('#theme-toggle');
+    await page.waitForFunction(async () => (await (await fetch('/api/v1/auth/session')).json()).user.theme === 'light');
   });
 
   await check('log out', async () => {

@@ -5,6 +5,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use windflow_api::ErrorCode;
+use windflow_api::users::{Theme, UpdateUser};
 
 use crate::api;
 use crate::state::ctx;
@@ -120,14 +121,30 @@ fn Topbar() -> impl IntoView {
             navigate("/login", Default::default());
         });
     };
+    // The theme is the user's `theme` field: saved through the API, applied at once.
     let toggle_theme = move |_| {
-        let next = if c.theme.get_untracked() == "dark" {
-            "light"
-        } else {
-            "dark"
-        };
+        let dark = c.theme.get_untracked() != "dark";
+        let next = if dark { "dark" } else { "light" };
         api::store("wf.theme", Some(next));
         c.theme.set(next.into());
+        let Some(me) = c.session.get_untracked().map(|s| s.user.id) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let theme = if dark { Theme::Dark } else { Theme::Light };
+            if let Err(e) = api::client()
+                .update_user(
+                    me,
+                    &UpdateUser {
+                        theme: Some(theme),
+                        ..Default::default()
+                    },
+                )
+                .await
+            {
+                c.error(&e);
+            }
+        });
     };
     view! {
         <header class="topbar">

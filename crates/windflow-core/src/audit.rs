@@ -1,6 +1,5 @@
 //! The append-only audit log (DOMAIN.md audit): writing rows inside the caller's transaction,
 //! and reading them back with filters and keyset paging.
-use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
@@ -130,7 +129,7 @@ pub async fn record<C: ConnectionTrait>(
 ) -> ServiceResult<()> {
     let row = audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
-        occurred_at: Set(Utc::now()),
+        occurred_at: Set(crate::now()),
         actor_type: Set(actor.kind.into()),
         actor_id: Set(actor.id),
         actor_name: Set(actor.name.clone()),

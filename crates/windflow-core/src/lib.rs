@@ -17,6 +17,13 @@ pub mod services;
 pub mod tokens;
 pub mod validate;
 
+/// The current time at microsecond precision: what both SQLite and PostgreSQL store, so a value
+/// returned by a create call equals the one read back later.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 pub use context::{Core, CoreSettings, Ctx, Principal, RequestMeta};
 pub use error::{ServiceError, ServiceResult};
 /// Re-exported so that the server needs no direct knowledge of the ORM's types.

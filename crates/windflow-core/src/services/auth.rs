@@ -43,7 +43,7 @@ pub async fn issue_setup_token(core: &Core) -> ServiceResult<Option<String>> {
     let token = random_token();
     setup_tokens::Entity::insert(setup_tokens::ActiveModel {
         token_hash: Set(token_hash(&token)),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::now()),
     })
     .exec_without_returning(&core.db)
     .await?;
@@ -116,7 +116,7 @@ async fn lockout<C: ConnectionTrait>(
     max: i64,
     window: Duration,
 ) -> ServiceResult<Option<u64>> {
-    let now = Utc::now();
+    let now = crate::now();
     let failures: Vec<DateTime<Utc>> = login_attempts::Entity::find()
         .filter(filter)
         .filter(login_attempts::Column::Outcome.eq("failure"))
@@ -147,7 +147,7 @@ async fn record_attempt<C: ConnectionTrait>(
         username: Set(username.to_owned()),
         ip: Set(ip.map(str::to_owned)),
         outcome: Set(outcome.into()),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::now()),
     })
     .exec_without_returning(db)
     .await?;
@@ -238,7 +238,7 @@ pub async fn login(
         (true, Some(u)) => {
             record_attempt(&txn, &name, meta.ip.as_deref(), "success").await?;
             let mut am = u.clone().into_active_model();
-            am.last_login_at = Set(Some(Utc::now()));
+            am.last_login_at = Set(Some(crate::now()));
             users::Entity::update(am).exec(&txn).await?;
             record(
                 &txn,
@@ -274,7 +274,7 @@ async fn start_session<C: ConnectionTrait>(
     user: &users::Model,
 ) -> ServiceResult<TokenResponse> {
     let policy = settings::load(db).await?;
-    let now = Utc::now();
+    let now = crate::now();
     let expires_at = now + Duration::minutes(policy.session_timeout_minutes);
     let session_id = Uuid::now_v7();
     sessions::Entity::insert(sessions::ActiveModel {
@@ -308,7 +308,7 @@ async fn issue_tokens<C: ConnectionTrait>(
         id: Set(Uuid::now_v7()),
         session_id: Set(session_id),
         token_hash: Set(token_hash(&refresh)),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::now()),
         expires_at: Set(session_expires_at),
         used_at: Set(None),
     })
@@ -341,7 +341,7 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
         .one(&core.db)
         .await?
         .ok_or(ServiceError::InvalidRefreshToken)?;
-    let now = Utc::now();
+    let now = crate::now();
     if session.revoked_at.is_some() || session.expires_at <= now || row.expires_at <= now {
         return Err(ServiceError::InvalidRefreshToken);
     }
@@ -386,7 +386,7 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
 
 async fn revoke_session<C: ConnectionTrait>(db: &C, session: Uuid) -> ServiceResult<()> {
     sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sessions::Column::RevokedAt, Expr::value(crate::now()))
         .filter(sessions::Column::Id.eq(session))
         .filter(sessions::Column::RevokedAt.is_null())
         .exec(db)
@@ -401,7 +401,7 @@ pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
     except: Option<Uuid>,
 ) -> ServiceResult<()> {
     let mut q = sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sessions::Column::RevokedAt, Expr::value(crate::now()))
         .filter(sessions::Column::UserId.eq(user))
         .filter(sessions::Column::RevokedAt.is_null());
     if let Some(s) = except {
@@ -419,7 +419,7 @@ pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
     revoked_tokens::Entity::insert(revoked_tokens::ActiveModel {
         jti: Set(ctx.principal.jti),
         expires_at: Set(ctx.principal.token_expires_at),
-        revoked_at: Set(Utc::now()),
+        revoked_at: Set(crate::now()),
     })
     .exec_without_returning(&txn)
     .await?;
@@ -448,7 +448,7 @@ pub async fn authenticate(core: &Core, token: &str) -> ServiceResult<Principal> 
         .await?
         .ok_or(ServiceError::Unauthenticated)?;
     if session.revoked_at.is_some()
-        || session.expires_at <= Utc::now()
+        || session.expires_at <= crate::now()
         || session.user_id != claims.sub
     {
         return Err(ServiceError::Unauthenticated);
@@ -475,7 +475,7 @@ pub async fn list_sessions(core: &Core, ctx: Ctx<'_>) -> ServiceResult<Vec<Sessi
     let rows = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(ctx.principal.user_id))
         .filter(sessions::Column::RevokedAt.is_null())
-        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .filter(sessions::Column::ExpiresAt.gt(crate::now()))
         .order_by_desc(sessions::Column::Id)
         .all(&core.db)
         .await?;
@@ -565,7 +565,7 @@ pub async fn change_password(
     let txn = super::begin(&core.db).await?;
     let mut am = user.clone().into_active_model();
     am.password_hash = Set(Some(hash));
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     users::Entity::update(am).exec(&txn).await?;
     revoke_user_sessions(&txn, user.id, Some(ctx.principal.session_id)).await?;
     ctx.audit(

@@ -1,5 +1,4 @@
 //! Groups of an organization and their members.
-use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
 };
@@ -85,7 +84,7 @@ pub async fn create(
     let mut c = Checks::new();
     c.name("name", &req.name, 2, 100);
     c.finish()?;
-    let now = Utc::now();
+    let now = crate::now();
     let m = groups::Model {
         id: Uuid::now_v7(),
         organization_id: org,
@@ -131,7 +130,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
     if let Some(d) = req.description {
         am.description = Set(Some(d));
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     groups::Entity::update(am).exec(&txn).await?;
     let updated = groups::Entity::find_by_id(id)
         .one(&txn)
@@ -237,7 +236,7 @@ pub async fn add_member(
             .await?;
         }
     }
-    let now = Utc::now();
+    let now = crate::now();
     let txn = super::begin(&core.db).await?;
     group_members::Entity::insert(group_members::ActiveModel {
         group_id: Set(id),

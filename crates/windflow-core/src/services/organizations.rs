@@ -1,5 +1,4 @@
 //! Organizations (tenants) and their memberships.
-use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter,
@@ -45,7 +44,7 @@ pub async fn create(
         c.object("settings", s);
     }
     c.finish()?;
-    let now = Utc::now();
+    let now = crate::now();
     let m = organizations::Model {
         id: Uuid::now_v7(),
         name: req.name.trim().to_owned(),
@@ -77,7 +76,7 @@ async fn insert_membership<C: ConnectionTrait>(
     user: Uuid,
     role: MembershipRole,
 ) -> ServiceResult<memberships::Model> {
-    let now = Utc::now();
+    let now = crate::now();
     let m = memberships::Model {
         id: Uuid::now_v7(),
         organization_id: org,
@@ -159,7 +158,7 @@ pub async fn update(
     if let Some(a) = req.is_active {
         am.is_active = Set(a);
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     organizations::Entity::update(am).exec(&txn).await?;
     let updated = organizations::Entity::find_by_id(id)
         .one(&txn)
@@ -376,7 +375,7 @@ pub async fn update_member(
     }
     let mut am = m.clone().into_active_model();
     am.role = Set(req.role.as_str().into());
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     memberships::Entity::update(am).exec(&txn).await?;
     ctx.audit(
         &txn,

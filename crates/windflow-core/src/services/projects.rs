@@ -1,5 +1,4 @@
 //! Projects of an organization and their environments.
-use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
 use windflow_api::tenancy::{
@@ -106,7 +105,7 @@ pub async fn create(
     }
     check_owner(core, org, req.owner_id, &mut c).await?;
     c.finish()?;
-    let now = Utc::now();
+    let now = crate::now();
     let m = projects::Model {
         id: Uuid::now_v7(),
         organization_id: org,
@@ -179,7 +178,7 @@ pub async fn update(
     if let Some(o) = req.owner_id {
         am.owner_id = Set(Some(o));
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     projects::Entity::update(am).exec(&txn).await?;
     let updated = projects::Entity::find_by_id(id)
         .one(&txn)
@@ -285,7 +284,7 @@ pub async fn create_environment(
     let mut c = Checks::new();
     c.name("name", &req.name, 2, 100);
     c.finish()?;
-    let now = Utc::now();
+    let now = crate::now();
     let m = environments::Model {
         id: Uuid::now_v7(),
         organization_id: p.organization_id,
@@ -345,7 +344,7 @@ pub async fn update_environment(
     if let Some(d) = req.description {
         am.description = Set(Some(d));
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     environments::Entity::update(am).exec(&txn).await?;
     let updated = environments::Entity::find_by_id(id)
         .one(&txn)

@@ -1,7 +1,6 @@
 //! Roles (system and per organization), their permissions and hierarchy, and role bindings.
 use std::collections::HashMap;
 
-use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter,
@@ -225,7 +224,7 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> Se
         Some(&req.parent_ids),
     )
     .await?;
-    let now = Utc::now();
+    let now = crate::now();
     let m = roles::Model {
         id: Uuid::now_v7(),
         organization_id: Some(org),
@@ -298,7 +297,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
     if let Some(d) = &req.description {
         am.description = Set(Some(d.clone()));
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     roles::Entity::update(am).exec(&txn).await?;
     write_grants(
         &txn,
@@ -470,7 +469,7 @@ pub async fn create_binding(
         subject_id: req.subject_id,
         scope_type: scope_str(req.scope_type).into(),
         scope_id: req.scope_id,
-        created_at: Utc::now(),
+        created_at: crate::now(),
     };
     let txn = super::begin(&core.db).await?;
     role_bindings::Entity::insert(m.clone().into_active_model())

@@ -1,5 +1,4 @@
 //! The `auth_settings` singleton (superadmins).
-use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use windflow_api::auth::AuthSettings;
 use windflow_entity::auth_settings;
@@ -81,7 +80,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResu
     am.lockout_window_seconds = Set(new.lockout_window_seconds);
     am.password_min_length = Set(new.password_min_length);
     am.password_max_length = Set(new.password_max_length);
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     auth_settings::Entity::update(am).exec(&txn).await?;
     ctx.audit(
         &txn,

@@ -1,5 +1,4 @@
 //! Users (DOMAIN.md identity.users): administration by superadmins, self-service profile.
-use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
@@ -67,7 +66,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
     db: &C,
     u: NewUser,
 ) -> ServiceResult<users::Model> {
-    let now = Utc::now();
+    let now = crate::now();
     let m = users::Model {
         id: Uuid::now_v7(),
         username: u.username,
@@ -259,7 +258,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     if let Some(s) = req.is_superadmin {
         am.is_superadmin = Set(s);
     }
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::now());
     users::Entity::update(am).exec(&txn).await?;
     ctx.audit(
         &txn,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install (Debian docker.io 20.10, Engine API 1.41) and start a throwaway Docker engine on a unix
+# socket for the integration tests, and build a registry-free test image `local/busybox:1`.
+# Prints the socket path on stdout. Stop with tests/infra/docker-down.sh.
+set -euo pipefail
+ROOT=${WF_DOCKER_ROOT:-/tmp/wf-docker}   # short: unix socket paths max ~107 chars
+SOCK=$ROOT/docker.sock
+log() { echo "docker-up: $*" >&2; }
+if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ]; then
+  log "installing docker.io and busybox-static (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends docker.io busybox-static >&2
+fi
+mkdir -p "$ROOT/data" "$ROOT/exec"
+if ! docker -H "unix://$SOCK" version >/dev/null 2>&1; then
+  for drv in overlay2 vfs; do
+    log "starting dockerd (storage driver $drv)"
+    setsid dockerd --host="unix://$SOCK" --data-root="$ROOT/data" --exec-root="$ROOT/exec" \
+      --pidfile="$ROOT/docker.pid" --storage-driver="$drv" \
+      --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+      </dev/null >"$ROOT/dockerd.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do
+      docker -H "unix://$SOCK" version >/dev/null 2>&1 && break 2
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+    log "dockerd with $drv failed:"; tail -3 "$ROOT/dockerd.log" >&2
+  done
+  docker -H "unix://$SOCK" version >/dev/null 2>&1 || { log "no engine"; exit 1; }
+fi
+# A test image without any registry: static busybox imported as one layer.
+if ! docker -H "unix://$SOCK" image inspect local/busybox:1 >/dev/null 2>&1; then
+  rfs=$(mktemp -d); mkdir -p "$rfs/bin" "$rfs/tmp" "$rfs/etc"; cp /bin/busybox "$rfs/bin/"
+  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$rfs/bin/$a"; done
+  tar -C "$rfs" -c . | docker -H "unix://$SOCK" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - local/busybox:1 >&2
+  rm -rf "$rfs"
+fi
+log "engine up: $(docker -H "unix://$SOCK" version --format '{{.Server.Version}} API {{.Server.APIVersion}}')"
+echo "$SOCK"
