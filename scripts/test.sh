@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine of this kind (Debian, root): installs what it needs,
 # checks formatting and lints, builds the web app (release, wasm32), runs every Rust test on the
-# embedded SQLite, the API suite again on a real PostgreSQL it starts itself, and the browser
+# embedded SQLite, the API suite again on a real PostgreSQL it starts itself (with a real Docker
+# engine for the endpoint and container tests), and the browser
 # tests in headless Chromium against `windflow serve`. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +35,11 @@ step "web app: clippy (wasm32) and release build"
 (cd frontend && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/frontend" cargo clippy --locked --target wasm32-unknown-unknown -- -D warnings)
 bash scripts/build-frontend.sh
 
-step "PostgreSQL"
+step "PostgreSQL and a Docker engine"
 PG_URL=$(bash tests/infra/postgres-up.sh)
-trap 'bash tests/infra/postgres-down.sh' EXIT
+trap 'bash tests/infra/postgres-down.sh; bash tests/infra/docker-down.sh' EXIT
+WINDFLOW_TEST_DOCKER_SOCKET=$(bash tests/infra/docker-up.sh)
+export WINDFLOW_TEST_DOCKER_SOCKET WINDFLOW_REQUIRE_DOCKER=1
 
 step "tests on SQLite (every crate)"
 cargo test --workspace --locked

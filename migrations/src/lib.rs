@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod foundation_schema;
 mod m20261122_000001_create_foundation;
 mod m20261122_000002_seed_access;
+mod m20261122_000003_create_endpoints;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_foundation::Migration),
             Box::new(m20261122_000002_seed_access::Migration),
+            Box::new(m20261122_000003_create_endpoints::Migration),
         ]
     }
 }

@@ -64,7 +64,25 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
         "settings:update",
         "Change authentication settings (global; superadmins)",
     ),
+    (
+        "endpoints:read",
+        "See Docker endpoints and check their engines",
+    ),
+    ("endpoints:create", "Add Docker endpoints to an environment"),
+    ("endpoints:update", "Change Docker endpoints"),
+    ("endpoints:delete", "Remove Docker endpoints"),
     ("containers:read", "See containers"),
+    ("containers:create", "Create containers"),
+    (
+        "containers:create_privileged",
+        "Create containers with privileged options (privileged, host namespaces, devices, capabilities, sysctls, security options, binds outside the allow-list)",
+    ),
+    ("containers:start", "Start and unpause containers"),
+    ("containers:stop", "Stop and pause containers"),
+    ("containers:restart", "Restart containers"),
+    ("containers:kill", "Kill containers"),
+    ("containers:update", "Rename containers"),
+    ("containers:delete", "Remove containers"),
     ("images:read", "See images"),
 ];
 

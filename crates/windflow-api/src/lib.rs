@@ -11,6 +11,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod docker;
 pub mod page;
 pub mod problem;
 pub mod tenancy;

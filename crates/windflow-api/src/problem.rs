@@ -41,8 +41,10 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// An unexpected server error; the log has the cause under the request id (500).
     Internal,
-    /// A dependency (database, engine) is unavailable (503).
+    /// A dependency (database) is unavailable (503).
     ServiceUnavailable,
+    /// The endpoint's Docker engine cannot be reached or failed (502).
+    EngineUnavailable,
 }
 
 /// One invalid field of a request (RFC 9457 extension member `errors`).

@@ -37,6 +37,8 @@ pub struct Core {
     pub crypto: Arc<Crypto>,
     /// Settings.
     pub settings: CoreSettings,
+    /// One Docker engine client per endpoint, reused.
+    pub engines: crate::services::endpoints::Engines,
 }
 
 /// The authenticated caller, built once per request by the server's auth middleware.

@@ -50,6 +50,9 @@ pub enum ServiceError {
         /// Cause (logged, not returned).
         message: String,
     },
+    /// The endpoint's Docker engine is unreachable or failed (message is the engine's).
+    #[error("engine unavailable: {0}")]
+    EngineUnavailable(String),
     /// Anything else; the cause is logged, never returned.
     #[error("internal error: {0}")]
     Internal(String),

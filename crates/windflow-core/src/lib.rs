@@ -9,6 +9,7 @@ pub mod audit;
 pub mod authz;
 pub mod context;
 pub mod crypto;
+pub mod docker_guard;
 pub mod error;
 pub mod pagination;
 pub mod password;

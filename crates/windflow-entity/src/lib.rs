@@ -3,6 +3,7 @@
 
 pub mod audit_log;
 pub mod auth_settings;
+pub mod endpoints;
 pub mod environments;
 pub mod group_members;
 pub mod groups;

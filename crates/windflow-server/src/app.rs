@@ -107,6 +107,7 @@ pub async fn core(c: &Config) -> anyhow::Result<Core> {
         settings: CoreSettings {
             access_token_ttl_secs: c.auth.access_token_ttl_secs,
         },
+        engines: Default::default(),
     })
 }
 

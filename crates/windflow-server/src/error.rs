@@ -143,6 +143,13 @@ impl ApiError {
                     None,
                     None,
                 ),
+                S::EngineUnavailable(m) => (
+                    StatusCode::BAD_GATEWAY,
+                    ErrorCode::EngineUnavailable,
+                    Some(format!("the Docker engine is unavailable: {m}")),
+                    None,
+                    None,
+                ),
                 S::Internal(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,

@@ -32,7 +32,8 @@ use crate::routes;
         (name = "environments", description = "Deployment stages of projects"),
         (name = "access", description = "Permissions, roles, role bindings"),
         (name = "audit", description = "Audit trail"),
-        (name = "settings", description = "Authentication settings")
+        (name = "settings", description = "Authentication settings"),
+        (name = "docker", description = "Docker endpoints and containers (live from the engines)")
     )
 )]
 struct ApiDoc;

@@ -1,5 +1,6 @@
 //! One module per resource. Every mutating function runs in one transaction with its audit row.
 pub mod auth;
+pub mod endpoints;
 pub mod groups;
 pub mod organizations;
 pub mod projects;

@@ -2,6 +2,7 @@
 //! Each handler's doc comment names the permission it needs (checked in the service).
 pub mod audit;
 pub mod auth;
+pub mod endpoints;
 pub mod groups;
 pub mod organizations;
 pub mod projects;
@@ -19,4 +20,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     projects::configure(cfg);
     roles::configure(cfg);
     audit::configure(cfg);
+    endpoints::configure(cfg);
 }

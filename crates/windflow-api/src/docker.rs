@@ -1,0 +1,412 @@
+//! Docker endpoints and the resources read live from their engines (module docker).
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// How WindFlow reaches an engine. The agent types are reserved for a later release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionType {
+    /// A unix socket on the WindFlow host (`socket_path`).
+    Socket,
+    /// TCP to `host:port` (`protocol` http; https with TLS material is not supported yet).
+    Direct,
+}
+
+/// Last known reachability of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointStatus {
+    /// Never checked.
+    Unknown,
+    /// The last check succeeded.
+    Up,
+    /// The last check failed (`last_error`).
+    Down,
+}
+
+/// A Docker Engine connection of an environment (DOMAIN.md: seed 000's "environments").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Endpoint {
+    /// Endpoint id.
+    pub id: Uuid,
+    /// Organization id.
+    pub organization_id: Uuid,
+    /// Project id.
+    pub project_id: Uuid,
+    /// Environment id.
+    pub environment_id: Uuid,
+    /// Name, unique per environment.
+    pub name: String,
+    /// Connection type.
+    pub connection_type: ConnectionType,
+    /// Unix socket path (socket).
+    pub socket_path: Option<String>,
+    /// Host name or IP (direct).
+    pub host: Option<String>,
+    /// TCP port (direct).
+    pub port: Option<i32>,
+    /// `http` (direct).
+    pub protocol: Option<String>,
+    /// Icon name.
+    pub icon: Option<String>,
+    /// Free labels.
+    pub labels: HashMap<String, String>,
+    /// Collect engine events.
+    pub collect_activity: bool,
+    /// Collect host metrics.
+    pub collect_metrics: bool,
+    /// Highlight changed containers in the UI.
+    pub highlight_changes: bool,
+    /// Host path prefixes that bind mounts may use without `containers:create_privileged`.
+    pub bind_allowlist: Vec<String>,
+    /// Reachability.
+    pub status: EndpointStatus,
+    /// Last error message when down.
+    pub last_error: Option<String>,
+    /// Last successful contact.
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Engine facts from the last successful check.
+    pub engine: Option<EngineInfo>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last update.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/environments/{id}/endpoints` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEndpoint {
+    /// Name, 2 to 100 characters, unique per environment.
+    pub name: String,
+    /// Connection type.
+    pub connection_type: ConnectionType,
+    /// Absolute socket path (socket), e.g. `/var/run/docker.sock`.
+    pub socket_path: Option<String>,
+    /// Host (direct).
+    pub host: Option<String>,
+    /// Port 1 to 65535 (direct).
+    pub port: Option<i32>,
+    /// Icon name.
+    pub icon: Option<String>,
+    /// Labels.
+    #[serde(default)]
+    pub labels: HashMap<String, String>,
+    /// Collect engine events (default false).
+    #[serde(default)]
+    pub collect_activity: bool,
+    /// Collect host metrics (default false).
+    #[serde(default)]
+    pub collect_metrics: bool,
+    /// Highlight changes (default false).
+    #[serde(default)]
+    pub highlight_changes: bool,
+    /// Absolute host path prefixes allowed for bind mounts.
+    #[serde(default)]
+    pub bind_allowlist: Vec<String>,
+}
+
+/// `PATCH /api/v1/endpoints/{id}` body.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEndpoint {
+    /// New name.
+    pub name: Option<String>,
+    /// New socket path.
+    pub socket_path: Option<String>,
+    /// New host.
+    pub host: Option<String>,
+    /// New port.
+    pub port: Option<i32>,
+    /// New icon.
+    pub icon: Option<String>,
+    /// New labels.
+    pub labels: Option<HashMap<String, String>>,
+    /// Collect events.
+    pub collect_activity: Option<bool>,
+    /// Collect metrics.
+    pub collect_metrics: Option<bool>,
+    /// Highlight changes.
+    pub highlight_changes: Option<bool>,
+    /// New bind allow-list.
+    pub bind_allowlist: Option<Vec<String>>,
+}
+
+/// Engine facts (`POST /endpoints/{id}/test`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EngineInfo {
+    /// Engine version, e.g. `20.10.24`.
+    pub engine_version: String,
+    /// Negotiated API version, e.g. `1.41`.
+    pub api_version: String,
+    /// Operating system.
+    pub os: String,
+    /// Architecture.
+    pub architecture: String,
+    /// CPUs.
+    pub cpus: i64,
+    /// Memory in bytes.
+    pub memory_bytes: i64,
+    /// Running containers.
+    pub containers_running: i64,
+    /// Stopped and paused containers.
+    pub containers_stopped: i64,
+}
+
+/// A published port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortMapping {
+    /// Port inside the container.
+    pub container_port: u16,
+    /// Host port (none = not published, or random when creating).
+    pub host_port: Option<u16>,
+    /// Host IP to bind (e.g. `127.0.0.1`).
+    pub host_ip: Option<String>,
+    /// `tcp` or `udp`.
+    #[serde(default = "tcp")]
+    pub protocol: String,
+}
+
+fn tcp() -> String {
+    "tcp".into()
+}
+
+/// A container as listed by the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContainerSummary {
+    /// Container id.
+    pub id: String,
+    /// Name without the leading slash.
+    pub name: String,
+    /// Image.
+    pub image: String,
+    /// Command.
+    pub command: String,
+    /// `created`, `running`, `paused`, `restarting`, `exited`, `dead`.
+    pub state: String,
+    /// Human status, e.g. `Up 3 minutes`.
+    pub status: String,
+    /// Creation time (seconds since the epoch).
+    pub created: i64,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+    /// Ports.
+    pub ports: Vec<PortMapping>,
+}
+
+/// A container of one endpoint in the all-endpoints list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EndpointContainer {
+    /// Endpoint id.
+    pub endpoint_id: Uuid,
+    /// Endpoint name.
+    pub endpoint_name: String,
+    /// The container.
+    #[serde(flatten)]
+    pub container: ContainerSummary,
+}
+
+/// An endpoint that could not be listed in the all-endpoints view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EndpointFailure {
+    /// Endpoint id.
+    pub endpoint_id: Uuid,
+    /// Endpoint name.
+    pub endpoint_name: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// `GET /api/v1/containers`: containers of every endpoint the caller may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AllContainers {
+    /// Containers, endpoint by endpoint.
+    pub items: Vec<EndpointContainer>,
+    /// Endpoints that failed (the page still answers).
+    pub errors: Vec<EndpointFailure>,
+}
+
+/// A container's details (`raw` is the engine's inspect document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContainerDetails {
+    /// Container id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Image.
+    pub image: String,
+    /// State.
+    pub state: String,
+    /// Running.
+    pub running: bool,
+    /// Exit code of the last run.
+    pub exit_code: Option<i64>,
+    /// Creation time (RFC 3339 from the engine).
+    pub created: String,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+    /// The engine's full inspect document.
+    pub raw: serde_json::Value,
+}
+
+/// A mount of a new container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MountSpec {
+    /// `bind`, `volume` or `tmpfs`.
+    pub kind: String,
+    /// Host path (bind) or volume name.
+    pub source: String,
+    /// Path in the container.
+    pub target: String,
+    /// Read-only.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// `POST /api/v1/endpoints/{id}/containers` body. The privileged options (`privileged`, host
+/// `pid_mode`/`ipc_mode`/`network_mode`/`uts_mode`, `devices`, `cap_add`, `sysctls`,
+/// `security_opt`, binds outside the endpoint's allow-list) need `containers:create_privileged`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    /// Name (engine rules: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`).
+    pub name: Option<String>,
+    /// Image reference.
+    pub image: String,
+    /// Command and arguments.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Environment variables.
+    #[serde(default)]
+    pub env: HashMap<String, String>,
+    /// Labels.
+    #[serde(default)]
+    pub labels: HashMap<String, String>,
+    /// Published ports.
+    #[serde(default)]
+    pub ports: Vec<PortMapping>,
+    /// `host:container[:ro]` bind strings.
+    #[serde(default)]
+    pub binds: Vec<String>,
+    /// Mounts.
+    #[serde(default)]
+    pub mounts: Vec<MountSpec>,
+    /// `no`, `always`, `unless-stopped`, `on-failure`.
+    pub restart_policy: Option<String>,
+    /// Memory limit in bytes.
+    pub memory_bytes: Option<i64>,
+    /// CPU limit in 1e-9 CPUs.
+    pub nano_cpus: Option<i64>,
+    /// Network mode (`bridge`, a network name; `host` is privileged).
+    pub network_mode: Option<String>,
+    /// Run an init process as PID 1 (default true: signals are forwarded).
+    #[serde(default = "yes")]
+    pub init: bool,
+    /// Privileged mode.
+    #[serde(default)]
+    pub privileged: bool,
+    /// PID namespace (`host` is privileged).
+    pub pid_mode: Option<String>,
+    /// IPC namespace (`host` is privileged).
+    pub ipc_mode: Option<String>,
+    /// UTS namespace (`host` is privileged).
+    pub uts_mode: Option<String>,
+    /// Host devices to map.
+    #[serde(default)]
+    pub devices: Vec<String>,
+    /// Added capabilities.
+    #[serde(default)]
+    pub cap_add: Vec<String>,
+    /// Sysctls.
+    #[serde(default)]
+    pub sysctls: HashMap<String, String>,
+    /// Security options.
+    #[serde(default)]
+    pub security_opt: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A lifecycle action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainerAction {
+    /// Start.
+    Start,
+    /// Stop (10 s grace).
+    Stop,
+    /// Restart.
+    Restart,
+    /// Kill (SIGKILL).
+    Kill,
+    /// Pause.
+    Pause,
+    /// Unpause.
+    Unpause,
+}
+
+impl ContainerAction {
+    /// Parses a path segment.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "start" => Self::Start,
+            "stop" => Self::Stop,
+            "restart" => Self::Restart,
+            "kill" => Self::Kill,
+            "pause" => Self::Pause,
+            "unpause" => Self::Unpause,
+            _ => return None,
+        })
+    }
+    /// Permission the action needs.
+    pub fn permission(self) -> &'static str {
+        match self {
+            Self::Start | Self::Unpause => "containers:start",
+            Self::Stop | Self::Pause => "containers:stop",
+            Self::Restart => "containers:restart",
+            Self::Kill => "containers:kill",
+        }
+    }
+}
+
+/// Container list filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContainerQuery {
+    /// Include stopped containers (default false).
+    pub all: Option<bool>,
+    /// Engine state: `created`, `running`, `paused`, `restarting`, `exited`, `dead`.
+    pub status: Option<String>,
+    /// Name substring.
+    pub name: Option<String>,
+    /// Label `key` or `key=value`.
+    pub label: Option<String>,
+    /// Image (ancestor) reference.
+    pub image: Option<String>,
+}
+
+/// `DELETE /endpoints/{id}/containers/{cid}` query.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RemoveQuery {
+    /// Kill a running container first.
+    pub force: Option<bool>,
+    /// Remove its anonymous volumes.
+    pub volumes: Option<bool>,
+}
+
+/// `POST /endpoints/{id}/containers/{cid}/rename` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameContainer {
+    /// New name.
+    pub name: String,
+}

@@ -1,0 +1,672 @@
+//! Docker endpoints (an environment's engine connections) and the containers read live from
+//! them. Permissions are checked at the endpoint's environment scope, so environment-scoped role
+//! bindings apply. Engine calls are not database changes: their audit row is written right after
+//! the engine answered (outcome `success`, or `error` with the engine's message).
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+use windflow_api::audit::AuditOutcome;
+use windflow_api::docker::{
+    AllContainers, ConnectionType, ContainerAction, ContainerDetails, ContainerQuery,
+    ContainerSpec, ContainerSummary, CreateEndpoint, Endpoint, EndpointContainer, EndpointFailure,
+    EndpointStatus, EngineInfo, UpdateEndpoint,
+};
+use windflow_api::{Page, PageQuery};
+use windflow_docker::{Engine, EngineError, Target};
+use windflow_entity::{endpoints, memberships};
+
+use crate::audit::AuditEvent;
+use crate::authz;
+use crate::context::{Core, Ctx};
+use crate::docker_guard::privileged_options;
+use crate::error::{ServiceError, ServiceResult};
+use crate::pagination::{PageSpec, fetch_page};
+use crate::rbac::ScopePath;
+use crate::validate::Checks;
+
+/// One engine client per endpoint, reused until the endpoint's connection settings change.
+#[derive(Default)]
+pub struct EngineCache(Mutex<HashMap<Uuid, (DateTime<Utc>, Engine)>>);
+
+impl EngineCache {
+    fn get(&self, id: Uuid, version: DateTime<Utc>) -> Option<Engine> {
+        let map = self.0.lock().ok()?;
+        map.get(&id)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, e)| e.clone())
+    }
+    fn put(&self, id: Uuid, version: DateTime<Utc>, e: Engine) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(id, (version, e));
+        }
+    }
+    fn forget(&self, id: Uuid) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&id);
+        }
+    }
+}
+
+/// Shared handle.
+pub type Engines = Arc<EngineCache>;
+
+impl From<EngineError> for ServiceError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::NotFound(_) => ServiceError::NotFound,
+            EngineError::Conflict(m) => ServiceError::Conflict(m),
+            EngineError::BadRequest(m) => ServiceError::BadRequest(m),
+            EngineError::Unreachable(m) => ServiceError::EngineUnavailable(m),
+            EngineError::Engine { status, message } if status >= 500 => {
+                ServiceError::EngineUnavailable(message)
+            }
+            EngineError::Engine { message, .. } => ServiceError::BadRequest(message),
+        }
+    }
+}
+
+fn path_of(m: &endpoints::Model) -> ScopePath {
+    ScopePath {
+        organization: m.organization_id,
+        project: Some(m.project_id),
+        environment: Some(m.environment_id),
+    }
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn to_api(m: endpoints::Model) -> Endpoint {
+    Endpoint {
+        id: m.id,
+        organization_id: m.organization_id,
+        project_id: m.project_id,
+        environment_id: m.environment_id,
+        name: m.name,
+        connection_type: if m.connection_type == "direct" {
+            ConnectionType::Direct
+        } else {
+            ConnectionType::Socket
+        },
+        socket_path: m.socket_path,
+        host: m.host,
+        port: m.port,
+        protocol: m.protocol,
+        icon: m.icon,
+        labels: serde_json::from_value(m.labels).unwrap_or_default(),
+        collect_activity: m.collect_activity,
+        collect_metrics: m.collect_metrics,
+        highlight_changes: m.highlight_changes,
+        bind_allowlist: strings(&m.bind_allowlist),
+        status: match m.status.as_str() {
+            "up" => EndpointStatus::Up,
+            "down" => EndpointStatus::Down,
+            _ => EndpointStatus::Unknown,
+        },
+        last_error: m.last_error,
+        last_seen_at: m.last_seen_at,
+        engine: m.engine_info.and_then(|v| serde_json::from_value(v).ok()),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn check_connection(
+    c: &mut Checks,
+    kind: ConnectionType,
+    socket: Option<&str>,
+    host: Option<&str>,
+    port: Option<i32>,
+) {
+    match kind {
+        ConnectionType::Socket => match socket {
+            Some(p) if p.starts_with('/') && !p.contains("..") && p.len() < 108 => {}
+            _ => c.push(
+                "socket_path",
+                "invalid_format",
+                "an absolute unix socket path is required",
+            ),
+        },
+        ConnectionType::Direct => {
+            // The engine address is the administrator's choice (it is a Docker host, often on a
+            // private network): only its shape is checked, and no other scheme than http.
+            match host {
+                Some(h)
+                    if !h.is_empty()
+                        && h.len() <= 253
+                        && h.chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ".-:[]".contains(ch)) => {}
+                _ => c.push(
+                    "host",
+                    "invalid_format",
+                    "a host name or IP address is required",
+                ),
+            }
+            if !port.is_some_and(|p| (1..=65_535).contains(&p)) {
+                c.push(
+                    "port",
+                    "out_of_range",
+                    "a port between 1 and 65535 is required",
+                );
+            }
+        }
+    }
+}
+
+fn check_allowlist(c: &mut Checks, list: &[String]) {
+    for (i, p) in list.iter().enumerate() {
+        if !p.starts_with('/') || p.split('/').any(|s| s == "..") || p == "/" {
+            c.push(
+                &format!("bind_allowlist[{i}]"),
+                "invalid_format",
+                "an absolute host path other than / is required",
+            );
+        }
+    }
+}
+
+/// Lists the endpoints of an environment (`endpoints:read` there).
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    env: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<Endpoint>> {
+    let (_, path) = authz::environment_scope(&core.db, env).await?;
+    authz::require(&core.db, ctx.principal, &path, "endpoints:read").await?;
+    let spec = PageSpec::parse(q, true)?;
+    let s = endpoints::Entity::find().filter(endpoints::Column::EnvironmentId.eq(env));
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        endpoints::Column::Id,
+        Some(endpoints::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_api).collect(),
+        next_cursor,
+    })
+}
+
+/// Creates an endpoint (`endpoints:create` at the environment). Audited as `endpoint.create`.
+pub async fn create(
+    core: &Core,
+    ctx: Ctx<'_>,
+    env: Uuid,
+    req: CreateEndpoint,
+) -> ServiceResult<Endpoint> {
+    let (e, path) = authz::environment_scope(&core.db, env).await?;
+    authz::require(&core.db, ctx.principal, &path, "endpoints:create").await?;
+    let mut c = Checks::new();
+    c.name("name", &req.name, 2, 100);
+    check_connection(
+        &mut c,
+        req.connection_type,
+        req.socket_path.as_deref(),
+        req.host.as_deref(),
+        req.port,
+    );
+    check_allowlist(&mut c, &req.bind_allowlist);
+    c.finish()?;
+    let now = crate::now();
+    let direct = req.connection_type == ConnectionType::Direct;
+    let m = endpoints::Model {
+        id: Uuid::now_v7(),
+        organization_id: e.organization_id,
+        project_id: e.project_id,
+        environment_id: e.id,
+        name: req.name.trim().into(),
+        connection_type: if direct {
+            "direct".into()
+        } else {
+            "socket".into()
+        },
+        socket_path: if direct { None } else { req.socket_path },
+        host: if direct { req.host } else { None },
+        port: if direct { req.port } else { None },
+        protocol: direct.then(|| "http".into()),
+        tls_ca_enc: None,
+        tls_cert_enc: None,
+        tls_key_enc: None,
+        tls_skip_verify: false,
+        icon: req.icon,
+        labels: serde_json::to_value(&req.labels).unwrap_or_default(),
+        collect_activity: req.collect_activity,
+        collect_metrics: req.collect_metrics,
+        highlight_changes: req.highlight_changes,
+        bind_allowlist: serde_json::to_value(&req.bind_allowlist).unwrap_or_default(),
+        status: "unknown".into(),
+        last_error: None,
+        last_seen_at: None,
+        engine_info: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = super::begin(&core.db).await?;
+    endpoints::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("endpoint.create", "endpoint")
+            .resource(m.id, Some(m.name.clone()))
+            .org(m.organization_id)
+            .project(m.project_id)
+            .environment(m.environment_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(to_api(m))
+}
+
+async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<endpoints::Model> {
+    let m = endpoints::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    authz::require(&core.db, ctx.principal, &path_of(&m), perm).await?;
+    Ok(m)
+}
+
+/// Gets an endpoint (`endpoints:read`).
+pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
+    load(core, ctx, id, "endpoints:read").await.map(to_api)
+}
+
+/// Updates an endpoint (`endpoints:update`). Audited as `endpoint.update`.
+pub async fn update(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: UpdateEndpoint,
+) -> ServiceResult<Endpoint> {
+    let m = load(core, ctx, id, "endpoints:update").await?;
+    let kind = if m.connection_type == "direct" {
+        ConnectionType::Direct
+    } else {
+        ConnectionType::Socket
+    };
+    let mut c = Checks::new();
+    if let Some(n) = &req.name {
+        c.name("name", n, 2, 100);
+    }
+    let socket = req.socket_path.clone().or(m.socket_path.clone());
+    let host = req.host.clone().or(m.host.clone());
+    check_connection(
+        &mut c,
+        kind,
+        socket.as_deref(),
+        host.as_deref(),
+        req.port.or(m.port),
+    );
+    if let Some(l) = &req.bind_allowlist {
+        check_allowlist(&mut c, l);
+    }
+    c.finish()?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = m.clone().into_active_model();
+    if let Some(n) = req.name {
+        am.name = Set(n.trim().into());
+    }
+    if kind == ConnectionType::Socket {
+        am.socket_path = Set(socket);
+    } else {
+        am.host = Set(host);
+        am.port = Set(req.port.or(m.port));
+    }
+    if let Some(i) = req.icon {
+        am.icon = Set(Some(i));
+    }
+    if let Some(l) = req.labels {
+        am.labels = Set(serde_json::to_value(l).unwrap_or_default());
+    }
+    if let Some(v) = req.collect_activity {
+        am.collect_activity = Set(v);
+    }
+    if let Some(v) = req.collect_metrics {
+        am.collect_metrics = Set(v);
+    }
+    if let Some(v) = req.highlight_changes {
+        am.highlight_changes = Set(v);
+    }
+    if let Some(l) = req.bind_allowlist {
+        am.bind_allowlist = Set(serde_json::to_value(l).unwrap_or_default());
+    }
+    am.updated_at = Set(crate::now());
+    endpoints::Entity::update(am).exec(&txn).await?;
+    let updated = endpoints::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("endpoint.update", "endpoint")
+            .resource(id, Some(updated.name.clone()))
+            .org(m.organization_id)
+            .project(m.project_id)
+            .environment(m.environment_id),
+    )
+    .await?;
+    txn.commit().await?;
+    core.engines.forget(id);
+    Ok(to_api(updated))
+}
+
+/// Deletes an endpoint (`endpoints:delete`); its containers are untouched. Audited.
+pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "endpoints:delete").await?;
+    let txn = super::begin(&core.db).await?;
+    endpoints::Entity::delete_by_id(id).exec(&txn).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("endpoint.delete", "endpoint")
+            .resource(id, Some(m.name))
+            .org(m.organization_id)
+            .project(m.project_id)
+            .environment(m.environment_id),
+    )
+    .await?;
+    txn.commit().await?;
+    core.engines.forget(id);
+    Ok(())
+}
+
+fn target(m: &endpoints::Model) -> Target {
+    match (m.connection_type.as_str(), &m.host, m.port) {
+        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
+        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
+    }
+}
+
+async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
+    if let Some(e) = core.engines.get(m.id, m.updated_at) {
+        return Ok(e);
+    }
+    let e = Engine::connect(&target(m)).await?;
+    core.engines.put(m.id, m.updated_at, e.clone());
+    Ok(e)
+}
+
+/// Checks an endpoint now (`endpoints:read`): engine version, API version, OS, CPUs, memory,
+/// container counts; records status `up` (with the facts) or `down` (with the error).
+pub async fn test(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
+    let m = load(core, ctx, id, "endpoints:read").await?;
+    let result: ServiceResult<EngineInfo> =
+        async { Ok(engine(core, &m).await?.info().await?) }.await;
+    let mut am = m.clone().into_active_model();
+    match &result {
+        Ok(info) => {
+            am.status = Set("up".into());
+            am.last_error = Set(None);
+            am.last_seen_at = Set(Some(crate::now()));
+            am.engine_info = Set(serde_json::to_value(info).ok());
+        }
+        Err(e) => {
+            core.engines.forget(id);
+            am.status = Set("down".into());
+            am.last_error = Set(Some(match e {
+                ServiceError::EngineUnavailable(msg) => msg.clone(),
+                other => other.to_string(),
+            }));
+        }
+    }
+    endpoints::Entity::update(am).exec(&core.db).await?;
+    let fresh = endpoints::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(to_api(fresh))
+}
+
+fn filters(q: &ContainerQuery) -> HashMap<String, Vec<String>> {
+    let mut f = HashMap::new();
+    for (k, v) in [
+        ("status", &q.status),
+        ("name", &q.name),
+        ("label", &q.label),
+        ("ancestor", &q.image),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+            f.insert(k.to_owned(), vec![v.clone()]);
+        }
+    }
+    f
+}
+
+/// Lists containers of one endpoint (`containers:read`).
+pub async fn containers(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    q: &ContainerQuery,
+) -> ServiceResult<Vec<ContainerSummary>> {
+    let m = load(core, ctx, id, "containers:read").await?;
+    Ok(engine(core, &m)
+        .await?
+        .list_containers(q.all.unwrap_or(false), &filters(q))
+        .await?)
+}
+
+/// Lists containers of every endpoint the caller may read containers of, endpoint by endpoint;
+/// an engine that fails is reported in `errors` instead of failing the whole list.
+pub async fn all_containers(
+    core: &Core,
+    ctx: Ctx<'_>,
+    q: &ContainerQuery,
+) -> ServiceResult<AllContainers> {
+    let mut s = endpoints::Entity::find().order_by_asc(endpoints::Column::Name);
+    if !ctx.principal.is_superadmin {
+        let orgs: Vec<Uuid> = memberships::Entity::find()
+            .filter(memberships::Column::UserId.eq(ctx.principal.user_id))
+            .all(&core.db)
+            .await?
+            .into_iter()
+            .map(|m| m.organization_id)
+            .collect();
+        s = s.filter(endpoints::Column::OrganizationId.is_in(orgs));
+    }
+    let mut visible = vec![];
+    for m in s.all(&core.db).await? {
+        if authz::effective(&core.db, ctx.principal, &path_of(&m))
+            .await?
+            .allows("containers:read")
+        {
+            visible.push(m);
+        }
+    }
+    let filters = filters(q);
+    let all = q.all.unwrap_or(false);
+    let results = futures_util::future::join_all(visible.iter().map(|m| {
+        let filters = &filters;
+        async move {
+            let r: ServiceResult<Vec<ContainerSummary>> =
+                async { Ok(engine(core, m).await?.list_containers(all, filters).await?) }.await;
+            (m, r)
+        }
+    }))
+    .await;
+    let mut out = AllContainers {
+        items: vec![],
+        errors: vec![],
+    };
+    for (m, r) in results {
+        match r {
+            Ok(list) => out
+                .items
+                .extend(list.into_iter().map(|c| EndpointContainer {
+                    endpoint_id: m.id,
+                    endpoint_name: m.name.clone(),
+                    container: c,
+                })),
+            Err(e) => out.errors.push(EndpointFailure {
+                endpoint_id: m.id,
+                endpoint_name: m.name.clone(),
+                error: e.to_string(),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Inspects a container (`containers:read`).
+pub async fn inspect(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+) -> ServiceResult<ContainerDetails> {
+    let m = load(core, ctx, id, "containers:read").await?;
+    Ok(engine(core, &m).await?.inspect(container).await?)
+}
+
+async fn audit_engine_call<T>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    m: &endpoints::Model,
+    action: &str,
+    resource: &str,
+    result: &ServiceResult<T>,
+) -> ServiceResult<()> {
+    let mut ev = AuditEvent::new(action, "container")
+        .resource(resource, None)
+        .org(m.organization_id)
+        .project(m.project_id)
+        .environment(m.environment_id)
+        .details(serde_json::json!({"endpoint_id": m.id}));
+    if let Err(e) = result {
+        ev = ev
+            .outcome(AuditOutcome::Error)
+            .details(serde_json::json!({"endpoint_id": m.id, "error": e.to_string()}));
+    }
+    ctx.audit(&core.db, ev).await
+}
+
+/// Runs a lifecycle action (`containers:start|stop|restart|kill`). Audited as
+/// `container.<action>`.
+pub async fn action(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    action: ContainerAction,
+) -> ServiceResult<()> {
+    let m = load(core, ctx, id, action.permission()).await?;
+    let r: ServiceResult<()> =
+        async { Ok(engine(core, &m).await?.action(container, action).await?) }.await;
+    let name = serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    audit_engine_call(core, ctx, &m, &format!("container.{name}"), container, &r).await?;
+    r
+}
+
+/// Creates a container (`containers:create`; privileged options also need
+/// `containers:create_privileged`, refused with 403 before the engine is called). Audited as
+/// `container.create`.
+pub async fn create_container(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    spec: ContainerSpec,
+) -> ServiceResult<String> {
+    let m = load(core, ctx, id, "containers:create").await?;
+    let mut c = Checks::new();
+    if spec.image.trim().is_empty() {
+        c.push("image", "required", "an image reference is required");
+    }
+    if let Some(n) = &spec.name
+        && (n.len() < 2
+            || !n
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch)))
+    {
+        c.push("name", "invalid_format", "2+ characters of [a-zA-Z0-9_.-]");
+    }
+    c.finish()?;
+    let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
+    if !privileged.is_empty() {
+        authz::require(
+            &core.db,
+            ctx.principal,
+            &path_of(&m),
+            "containers:create_privileged",
+        )
+        .await
+        .map_err(|_| {
+            ServiceError::Forbidden(format!(
+                "containers:create_privileged (for {})",
+                privileged.join(", ")
+            ))
+        })?;
+    }
+    let r: ServiceResult<String> = async { Ok(engine(core, &m).await?.create(&spec).await?) }.await;
+    let resource = r
+        .as_ref()
+        .map(|id| id.clone())
+        .unwrap_or_else(|_| spec.name.clone().unwrap_or_default());
+    audit_engine_call(core, ctx, &m, "container.create", &resource, &r).await?;
+    r
+}
+
+/// Renames a container (`containers:update`). Audited as `container.rename`.
+pub async fn rename(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    name: &str,
+) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "containers:update").await?;
+    if name.len() < 2
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch))
+    {
+        return Err(ServiceError::field(
+            "name",
+            "invalid_format",
+            "2+ characters of [a-zA-Z0-9_.-]",
+        ));
+    }
+    let r: ServiceResult<()> =
+        async { Ok(engine(core, &m).await?.rename(container, name).await?) }.await;
+    audit_engine_call(core, ctx, &m, "container.rename", container, &r).await?;
+    r
+}
+
+/// Removes a container (`containers:delete`). Audited as `container.delete`.
+pub async fn remove(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    force: bool,
+    volumes: bool,
+) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "containers:delete").await?;
+    let r: ServiceResult<()> = async {
+        Ok(engine(core, &m)
+            .await?
+            .remove(container, force, volumes)
+            .await?)
+    }
+    .await;
+    audit_engine_call(core, ctx, &m, "container.delete", container, &r).await?;
+    r
+}
