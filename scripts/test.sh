@@ -38,14 +38,14 @@ bash scripts/build-frontend.sh
 step "PostgreSQL and a Docker engine"
 PG_URL=$(bash tests/infra/postgres-up.sh)
 trap 'bash tests/infra/postgres-down.sh; bash tests/infra/docker-down.sh' EXIT
-WINDFLOW_TEST_DOCKER_SOCKET=$(bash tests/infra/docker-up.sh)
-export WINDFLOW_TEST_DOCKER_SOCKET WINDFLOW_REQUIRE_DOCKER=1
+WF_TEST_DOCKER_SOCKET=$(bash tests/infra/docker-up.sh)
+export WF_TEST_DOCKER_SOCKET WF_REQUIRE_DOCKER=1
 
 step "tests on SQLite (every crate)"
 cargo test --workspace --locked
 
 step "API tests on PostgreSQL"
-WINDFLOW_TEST_DATABASE_URL="$PG_URL" cargo test --locked -p windflow-tests
+WF_TEST_DATABASE_URL="$PG_URL" cargo test --locked -p windflow-tests
 
 step "browser tests"
 bash scripts/e2e.sh

@@ -1,6 +1,7 @@
 //! Test harness: [`spawn_app`] starts the real WindFlow server in-process on port 0 with a fresh
 //! database: a new SQLite file by default, or a new PostgreSQL database named per test when
-//! `WINDFLOW_TEST_DATABASE_URL` points at a PostgreSQL server whose role may `CREATE DATABASE`.
+//! `WF_TEST_DATABASE_URL` points at a PostgreSQL server whose role may `CREATE DATABASE`.
+//! Test settings use the `WF_` prefix: the server rejects unknown `WINDFLOW_*` variables.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine;
@@ -47,14 +48,14 @@ pub struct Session {
 
 /// True when the suite runs against PostgreSQL.
 pub fn on_postgres() -> bool {
-    std::env::var("WINDFLOW_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+    std::env::var("WF_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
 }
 
 async fn fresh_postgres(base: &str) -> String {
     let name = format!("wf_{}", Uuid::new_v4().simple());
     let admin = sea_orm::Database::connect(base)
         .await
-        .expect("connect to WINDFLOW_TEST_DATABASE_URL");
+        .expect("connect to WF_TEST_DATABASE_URL");
     admin
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
@@ -74,7 +75,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     };
     config.http.workers = Some(1);
     config.database.max_connections = 5;
-    if let Ok(base) = std::env::var("WINDFLOW_TEST_DATABASE_URL") {
+    if let Ok(base) = std::env::var("WF_TEST_DATABASE_URL") {
         config.database.url = Some(Secret::new(fresh_postgres(&base).await));
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);

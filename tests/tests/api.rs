@@ -1,5 +1,5 @@
 //! End-to-end API tests against the real server (SQLite, or PostgreSQL with
-//! `WINDFLOW_TEST_DATABASE_URL`).
+//! `WF_TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api {

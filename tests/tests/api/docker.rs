@@ -1,5 +1,5 @@
 //! Docker endpoints and containers against a real Docker engine (tests/infra/docker-up.sh;
-//! `WINDFLOW_TEST_DOCKER_SOCKET` names its socket). Without the variable these tests say so and
+//! `WF_TEST_DOCKER_SOCKET` names its socket). Without the variable these tests say so and
 //! pass only outside CI: `scripts/test.sh` always starts the engine and sets it.
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -7,15 +7,13 @@ use uuid::Uuid;
 use windflow_tests::{Session, TestApp, id, spawn_app};
 
 fn socket() -> Option<String> {
-    match std::env::var("WINDFLOW_TEST_DOCKER_SOCKET") {
+    match std::env::var("WF_TEST_DOCKER_SOCKET") {
         Ok(s) => Some(s),
-        Err(_)
-            if std::env::var("CI").is_ok() || std::env::var("WINDFLOW_REQUIRE_DOCKER").is_ok() =>
-        {
-            panic!("WINDFLOW_TEST_DOCKER_SOCKET is required (scripts/test.sh starts the engine)")
+        Err(_) if std::env::var("CI").is_ok() || std::env::var("WF_REQUIRE_DOCKER").is_ok() => {
+            panic!("WF_TEST_DOCKER_SOCKET is required (scripts/test.sh starts the engine)")
         }
         Err(_) => {
-            eprintln!("no WINDFLOW_TEST_DOCKER_SOCKET: Docker tests not run");
+            eprintln!("no WF_TEST_DOCKER_SOCKET: Docker tests not run");
             None
         }
     }

@@ -9,7 +9,7 @@ fn committed_openapi_matches_the_server() {
     let generated = windflow_server::openapi::document_json();
     if generated != COMMITTED {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/windflow.json");
-        if std::env::var("WINDFLOW_UPDATE_OPENAPI").is_ok() {
+        if std::env::var("WF_UPDATE_OPENAPI").is_ok() {
             std::fs::write(path, &generated).unwrap();
         }
         panic!(
