@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Install (Debian docker.io 20.10, Engine API 1.41) and start a throwaway Docker engine on a unix
 # socket for the integration tests, and build a registry-free test image `local/busybox:1`.
+# Also starts Debian's docker-registry (distribution 2.8) on 127.0.0.1:5000 holding
+# 127.0.0.1:5000/wf/busybox:1, for the pull-with-progress tests (no outside registry here).
 # Prints the socket path on stdout. Stop with tests/infra/docker-down.sh.
 set -euo pipefail
 ROOT=${WF_DOCKER_ROOT:-/tmp/wf-docker}   # short: unix socket paths max ~107 chars
 SOCK=$ROOT/docker.sock
 log() { echo "docker-up: $*" >&2; }
-if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ]; then
-  log "installing docker.io and busybox-static (apt)"
+if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ] || ! command -v docker-registry >/dev/null; then
+  log "installing docker.io, busybox-static and docker-registry (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends docker.io busybox-static >&2
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends docker.io busybox-static docker-registry >&2
 fi
 mkdir -p "$ROOT/data" "$ROOT/exec"
 if ! docker -H "unix://$SOCK" version >/dev/null 2>&1; then
@@ -38,5 +40,26 @@ if ! docker -H "unix://$SOCK" image inspect local/busybox:1 >/dev/null 2>&1; the
   tar -C "$rfs" -c . | docker -H "unix://$SOCK" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - local/busybox:1 >&2
   rm -rf "$rfs"
 fi
+# Local registry on loopback only, with a pushed copy of the test image.
+if ! curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then
+  mkdir -p "$ROOT/registry"
+  cat >"$ROOT/registry.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $ROOT/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:5000
+YML
+  setsid docker-registry serve "$ROOT/registry.yml" </dev/null >"$ROOT/registry.log" 2>&1 &
+  echo $! >"$ROOT/registry.pid"
+  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -fsS http://127.0.0.1:5000/v2/ >/dev/null || { log "registry did not start"; tail -3 "$ROOT/registry.log" >&2; exit 1; }
+fi
+docker -H "unix://$SOCK" tag local/busybox:1 127.0.0.1:5000/wf/busybox:1 >&2
+docker -H "unix://$SOCK" push 127.0.0.1:5000/wf/busybox:1 >/dev/null
+docker -H "unix://$SOCK" rmi 127.0.0.1:5000/wf/busybox:1 >/dev/null
 log "engine up: $(docker -H "unix://$SOCK" version --format '{{.Server.Version}} API {{.Server.APIVersion}}')"
 echo "$SOCK"

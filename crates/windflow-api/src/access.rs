@@ -84,6 +84,17 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("containers:update", "Rename containers"),
     ("containers:delete", "Remove containers"),
     ("images:read", "See images"),
+    ("images:pull", "Pull images"),
+    ("images:update", "Tag images"),
+    ("images:delete", "Remove and prune images"),
+    ("volumes:read", "See volumes"),
+    ("volumes:create", "Create volumes"),
+    ("volumes:delete", "Remove and prune volumes"),
+    ("networks:read", "See networks"),
+    ("networks:create", "Create networks"),
+    ("networks:update", "Connect and disconnect containers"),
+    ("networks:delete", "Remove and prune networks"),
+    ("system:read", "See engine info, version and disk usage"),
 ];
 
 /// Returns true when `name` is a catalog permission or a wildcard over catalog resources or

@@ -410,3 +410,200 @@ pub struct RenameContainer {
     /// New name.
     pub name: String,
 }
+
+/// Log query (`GET …/containers/{cid}/logs`, and `…/logs/stream` for a live SSE stream).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogQuery {
+    /// Last N lines, or `all` (default 100).
+    pub tail: Option<String>,
+    /// Only lines since this Unix time (seconds).
+    pub since: Option<i32>,
+    /// Prefix lines with the engine's RFC 3339 timestamps.
+    pub timestamps: Option<bool>,
+    /// Include stdout (default true).
+    pub stdout: Option<bool>,
+    /// Include stderr (default true).
+    pub stderr: Option<bool>,
+    /// Keep the stream open (set by the stream route).
+    #[param(ignore)]
+    #[serde(skip)]
+    pub follow: Option<bool>,
+}
+
+/// One log line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LogLine {
+    /// `stdout` or `stderr`.
+    pub stream: String,
+    /// The line without its trailing newline.
+    pub text: String,
+}
+
+/// One stats sample of a container (engine one-shot stats).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StatsSnapshot {
+    /// Memory in use, bytes.
+    pub memory_usage_bytes: u64,
+    /// Memory limit, bytes.
+    pub memory_limit_bytes: u64,
+    /// Total CPU time used, nanoseconds.
+    pub cpu_total_usage_ns: u64,
+    /// CPUs online.
+    pub online_cpus: u64,
+    /// Processes.
+    pub pids: u64,
+    /// Bytes received over all networks.
+    pub network_rx_bytes: u64,
+    /// Bytes sent over all networks.
+    pub network_tx_bytes: u64,
+    /// The engine's full stats document.
+    pub raw: serde_json::Value,
+}
+
+/// Processes of a container (`ps` output).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProcessList {
+    /// Column titles.
+    pub titles: Vec<String>,
+    /// Rows.
+    pub processes: Vec<Vec<String>>,
+}
+
+/// An image on an engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImageSummary {
+    /// Image id (`sha256:…`).
+    pub id: String,
+    /// Tags.
+    pub repo_tags: Vec<String>,
+    /// Creation (seconds since the epoch).
+    pub created: i64,
+    /// Size in bytes.
+    pub size: i64,
+    /// Containers using it (-1 when the engine did not count).
+    pub containers: i64,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+}
+
+/// One progress event of an image pull (per layer), as sent over the SSE stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PullProgress {
+    /// Layer id, when the event is about a layer.
+    pub layer: Option<String>,
+    /// `Pulling fs layer`, `Downloading`, `Download complete`, `Pull complete`, …
+    pub status: String,
+    /// Bytes done.
+    pub current: Option<i64>,
+    /// Bytes in all.
+    pub total: Option<i64>,
+    /// Error reported by the engine.
+    pub error: Option<String>,
+}
+
+/// `POST /endpoints/{id}/images/pull` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PullImage {
+    /// Image reference without tag, e.g. `127.0.0.1:5000/app`.
+    pub image: String,
+    /// Tag (default `latest`).
+    pub tag: Option<String>,
+}
+
+/// `POST /endpoints/{id}/images/{name}/tag` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagImage {
+    /// Repository.
+    pub repo: String,
+    /// Tag.
+    pub tag: String,
+}
+
+/// What a prune removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PruneReport {
+    /// Objects deleted.
+    pub deleted: u64,
+    /// Bytes reclaimed.
+    pub space_reclaimed: i64,
+}
+
+/// A volume on an engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VolumeSummary {
+    /// Name.
+    pub name: String,
+    /// Driver.
+    pub driver: String,
+    /// Mount point on the host.
+    pub mountpoint: String,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+    /// Creation time as the engine reports it.
+    pub created_at: Option<String>,
+}
+
+/// `POST /endpoints/{id}/volumes` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVolume {
+    /// Name.
+    pub name: String,
+    /// Driver (default `local`).
+    pub driver: Option<String>,
+    /// Labels.
+    #[serde(default)]
+    pub labels: HashMap<String, String>,
+}
+
+/// A network on an engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NetworkSummary {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Driver.
+    pub driver: String,
+    /// Scope.
+    pub scope: String,
+    /// Internal (no outside access).
+    pub internal: bool,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+}
+
+/// `POST /endpoints/{id}/networks` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateNetwork {
+    /// Name.
+    pub name: String,
+    /// Driver (default `bridge`).
+    pub driver: Option<String>,
+    /// Internal network.
+    #[serde(default)]
+    pub internal: bool,
+    /// Labels.
+    #[serde(default)]
+    pub labels: HashMap<String, String>,
+}
+
+/// `POST /endpoints/{id}/networks/{net}/connect|disconnect` body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkMember {
+    /// Container id or name.
+    pub container: String,
+}
+
+/// Force flag of removals.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForceQuery {
+    /// Force the removal.
+    pub force: Option<bool>,
+}

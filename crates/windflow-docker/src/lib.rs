@@ -5,6 +5,8 @@
 //! Debian engine here speaks 1.41; bollard 0.21 defaults to a newer one).
 use std::collections::HashMap;
 
+mod resources;
+
 use bollard::Docker;
 use bollard::models::{
     ContainerCreateBody, DeviceMapping, HostConfig, Mount, MountType, PortBinding, RestartPolicy,

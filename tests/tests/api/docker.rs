@@ -494,3 +494,465 @@ async fn environment_scoped_bindings_and_other_tenants() {
         StatusCode::NO_CONTENT
     );
 }
+
+async fn sse_events(
+    app: &TestApp,
+    s: &Session,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    until: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    use futures_util::StreamExt;
+    let mut r = app.req(s, method, path);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let res = r.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut events = vec![];
+    let mut buf = String::new();
+    let mut stream = res.bytes_stream();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !until(&events) {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("events in time");
+        let Some(chunk) = chunk else { break };
+        buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        while let Some(i) = buf.find("\n\n") {
+            let frame: String = buf.drain(..i + 2).collect();
+            if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: ")) {
+                events.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn logs_stats_top_and_live_log_stream() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let script =
+        "echo first; echo oops >&2; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done";
+    let (_, c) = app.call(&root, Method::POST, &base, Some(json!({"name": unique("wf-logs"), "image": "local/busybox:1", "command": ["sh", "-c", script]}))).await;
+    let cid = c["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.call(&root, Method::POST, &format!("{base}/{cid}/start"), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    // The live stream sees new lines as they are written.
+    let events = sse_events(
+        &app,
+        &root,
+        Method::GET,
+        &format!("{base}/{cid}/logs/stream?tail=all"),
+        None,
+        |ev| ev.iter().any(|e| e["text"] == "tick 3"),
+    )
+    .await;
+    // stdout and stderr are separate pipes: their relative order is not guaranteed.
+    assert!(
+        events.contains(&json!({"stream": "stdout", "text": "first"})),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["stream"] == "stderr" && e["text"] == "oops")
+    );
+    // Tail, stream selection and timestamps.
+    let (st, lines) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("{base}/{cid}/logs?tail=2&stderr=false"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let lines = lines.as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["stream"] == "stdout" && l["text"].as_str().unwrap().starts_with("tick"))
+    );
+    let (_, stamped) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("{base}/{cid}/logs?tail=1&timestamps=true"),
+            None,
+        )
+        .await;
+    assert!(
+        stamped[0]["text"].as_str().unwrap().starts_with("20"),
+        "{stamped}"
+    );
+    let (st, stats) = app
+        .call(&root, Method::GET, &format!("{base}/{cid}/stats"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{stats}");
+    assert!(
+        stats["memory_usage_bytes"].as_u64().unwrap() > 0 && stats["pids"].as_u64().unwrap() >= 2,
+        "{stats}"
+    );
+    let (st, top) = app
+        .call(&root, Method::GET, &format!("{base}/{cid}/top"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        top["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.to_string().contains("sh -c")),
+        "{top}"
+    );
+    let (st, _) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("{base}/nope-{}/logs", Uuid::new_v4()),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    app.call(
+        &root,
+        Method::DELETE,
+        &format!("{base}/{cid}?force=true"),
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn images_pull_with_progress_tag_and_remove() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let ep = format!("/endpoints/{}", s.endpoint);
+    let tag = unique("t");
+    // A fresh copy in the local registry under a unique tag, so that the pull really transfers.
+    let (st, _) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{ep}/images/local%2Fbusybox:1/tag"),
+            Some(json!({"repo": "127.0.0.1:5000/wf/busybox", "tag": tag})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let pushed = std::process::Command::new("docker")
+        .args([
+            "-H",
+            &format!("unix://{sock}"),
+            "push",
+            &format!("127.0.0.1:5000/wf/busybox:{tag}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        pushed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    let (st, _) = app
+        .call(
+            &root,
+            Method::DELETE,
+            &format!("{ep}/images/127.0.0.1:5000%2Fwf%2Fbusybox:{tag}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let events = sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("{ep}/images/pull"),
+        Some(json!({"image": "127.0.0.1:5000/wf/busybox", "tag": tag})),
+        |ev| {
+            ev.iter().any(|e| {
+                e["status"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Status:")
+            })
+        },
+    )
+    .await;
+    assert!(
+        events.iter().any(|e| e["layer"].is_string()),
+        "per-layer events: {events:?}"
+    );
+    assert!(events.iter().all(|e| e["error"].is_null()), "{events:?}");
+    let (_, images) = app
+        .call(&root, Method::GET, &format!("{ep}/images"), None)
+        .await;
+    let wanted = format!("127.0.0.1:5000/wf/busybox:{tag}");
+    let img = images
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["repo_tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == wanted.as_str())
+        })
+        .cloned();
+    assert!(img.is_some(), "pulled image listed: {images}");
+    let (st, doc) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("{ep}/images/{}", wanted.replace('/', "%2F")),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{doc}");
+    assert!(doc["RepoTags"].as_array().unwrap().contains(&json!(wanted)));
+    let (st, hist) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("{ep}/images/{}/history", wanted.replace('/', "%2F")),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (st, hist.as_array().map(|h| !h.is_empty())),
+        (StatusCode::OK, Some(true))
+    );
+    // A pull of something that does not exist reports the engine's error in the stream.
+    let events = sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("{ep}/images/pull"),
+        Some(json!({"image": "127.0.0.1:5000/wf/none", "tag": "x"})),
+        |_| false,
+    )
+    .await;
+    assert!(events.iter().any(|e| !e["error"].is_null()), "{events:?}");
+    let (st, body) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{ep}/images/pull"),
+            Some(json!({"image": "bad image!"})),
+        )
+        .await;
+    assert_eq!(
+        (st, body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("image"))
+    );
+    let (st, _) = app
+        .call(
+            &root,
+            Method::DELETE,
+            &format!("{ep}/images/{}", wanted.replace('/', "%2F")),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, p) = app
+        .call(&root, Method::POST, &format!("{ep}/images/prune"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    for a in ["image.tag", "image.delete", "image.pull", "image.prune"] {
+        assert!(!app.audit(&root, a).await.is_empty(), "{a}");
+    }
+}
+
+#[tokio::test]
+async fn volumes_networks_and_system() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let ep = format!("/endpoints/{}", s.endpoint);
+    let vol = unique("wf-vol");
+    let (st, v) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{ep}/volumes"),
+            Some(json!({"name": vol, "labels": {"wf": "1"}})),
+        )
+        .await;
+    assert_eq!(
+        (st, v["name"].as_str()),
+        (StatusCode::CREATED, Some(vol.as_str()))
+    );
+    let (_, list) = app
+        .call(&root, Method::GET, &format!("{ep}/volumes"), None)
+        .await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == vol.as_str())
+    );
+    let (st, doc) = app
+        .call(&root, Method::GET, &format!("{ep}/volumes/{vol}"), None)
+        .await;
+    assert_eq!(
+        (st, doc["Labels"]["wf"].as_str()),
+        (StatusCode::OK, Some("1"))
+    );
+    assert_eq!(
+        app.call(&root, Method::DELETE, &format!("{ep}/volumes/{vol}"), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.call(&root, Method::GET, &format!("{ep}/volumes/{vol}"), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call(&root, Method::POST, &format!("{ep}/volumes/prune"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let net = unique("wf-net");
+    let (st, n) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{ep}/networks"),
+            Some(json!({"name": net, "internal": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{n}");
+    let (_, c) = app.call(&root, Method::POST, &format!("{ep}/containers"), Some(json!({"name": unique("wf-net-c"), "image": "local/busybox:1", "command": ["sleep", "60"]}))).await;
+    let cid = c["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.call(
+            &root,
+            Method::POST,
+            &format!("{ep}/networks/{net}/connect"),
+            Some(json!({"container": cid}))
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, doc) = app
+        .call(&root, Method::GET, &format!("{ep}/networks/{net}"), None)
+        .await;
+    assert_eq!(doc["Internal"], true);
+    assert_eq!(
+        app.call(
+            &root,
+            Method::POST,
+            &format!("{ep}/networks/{net}/disconnect"),
+            Some(json!({"container": cid}))
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, list) = app
+        .call(&root, Method::GET, &format!("{ep}/networks"), None)
+        .await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == net.as_str() && x["internal"] == true)
+    );
+    assert_eq!(
+        app.call(&root, Method::DELETE, &format!("{ep}/networks/{net}"), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.call(&root, Method::POST, &format!("{ep}/networks/prune"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    app.call(
+        &root,
+        Method::DELETE,
+        &format!("{ep}/containers/{cid}?force=true"),
+        None,
+    )
+    .await;
+
+    for what in ["info", "version", "df"] {
+        let (st, doc) = app
+            .call(&root, Method::GET, &format!("{ep}/system/{what}"), None)
+            .await;
+        assert_eq!(st, StatusCode::OK, "{what}");
+        assert!(doc.is_object());
+    }
+    assert_eq!(
+        app.call(&root, Method::GET, &format!("{ep}/system/secrets"), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // A viewer reads, but cannot create or delete.
+    let viewer = app.user(&root, "viewer").await;
+    app.add_member(&root, s.org, &viewer, "viewer").await;
+    assert_eq!(
+        app.call(&viewer, Method::GET, &format!("{ep}/volumes"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call(&viewer, Method::GET, &format!("{ep}/system/df"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call(
+            &viewer,
+            Method::POST,
+            &format!("{ep}/volumes"),
+            Some(json!({"name": unique("v")}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(&viewer, Method::POST, &format!("{ep}/networks/prune"), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &viewer,
+            Method::POST,
+            &format!("{ep}/images/pull"),
+            Some(json!({"image": "x"}))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -274,7 +274,12 @@ pub async fn create(
     Ok(to_api(m))
 }
 
-async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<endpoints::Model> {
+pub(crate) async fn load(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+) -> ServiceResult<endpoints::Model> {
     let m = endpoints::Entity::find_by_id(id)
         .one(&core.db)
         .await?
@@ -393,7 +398,7 @@ fn target(m: &endpoints::Model) -> Target {
     }
 }
 
-async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
+pub(crate) async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
     if let Some(e) = core.engines.get(m.id, m.updated_at) {
         return Ok(e);
     }
@@ -534,7 +539,7 @@ pub async fn inspect(
     Ok(engine(core, &m).await?.inspect(container).await?)
 }
 
-async fn audit_engine_call<T>(
+pub(crate) async fn audit_engine_call<T>(
     core: &Core,
     ctx: Ctx<'_>,
     m: &endpoints::Model,
@@ -542,7 +547,8 @@ async fn audit_engine_call<T>(
     resource: &str,
     result: &ServiceResult<T>,
 ) -> ServiceResult<()> {
-    let mut ev = AuditEvent::new(action, "container")
+    let kind = action.split('.').next().unwrap_or("container");
+    let mut ev = AuditEvent::new(action, kind)
         .resource(resource, None)
         .org(m.organization_id)
         .project(m.project_id)

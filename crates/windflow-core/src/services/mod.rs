@@ -1,6 +1,7 @@
 //! One module per resource. Every mutating function runs in one transaction with its audit row.
 pub mod auth;
 pub mod endpoints;
+pub mod engine_resources;
 pub mod groups;
 pub mod organizations;
 pub mod projects;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod endpoints;
+pub mod engine;
 pub mod groups;
 pub mod organizations;
 pub mod projects;
@@ -20,5 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     projects::configure(cfg);
     roles::configure(cfg);
     audit::configure(cfg);
+    engine::configure(cfg);
     endpoints::configure(cfg);
 }

@@ -1,0 +1,369 @@
+//! Logs, stats, processes, images, volumes, networks and system data of an endpoint's engine,
+//! read live. Permissions at the endpoint's environment: `containers:read` (logs, stats, top),
+//! `images:read|pull|update|delete`, `volumes:read|create|delete`,
+//! `networks:read|create|update|delete`, `system:read`. Mutations are audited after the engine
+//! answered.
+use futures_util::Stream;
+use uuid::Uuid;
+use windflow_api::docker::{
+    CreateNetwork, CreateVolume, ImageSummary, LogLine, LogQuery, NetworkSummary, ProcessList,
+    PruneReport, PullProgress, StatsSnapshot, VolumeSummary,
+};
+
+use super::endpoints::{audit_engine_call, engine, load};
+use crate::context::{Core, Ctx};
+use crate::error::{ServiceError, ServiceResult};
+
+fn check_ref(field: &str, v: &str) -> ServiceResult<()> {
+    let ok = !v.is_empty()
+        && v.len() <= 255
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:._-@".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::field(
+            field,
+            "invalid_format",
+            "letters, digits and / : . _ - @ only",
+        ))
+    }
+}
+
+fn check_tail(q: &LogQuery) -> ServiceResult<()> {
+    match q.tail.as_deref() {
+        None | Some("all") => Ok(()),
+        Some(n) if n.parse::<u32>().is_ok_and(|n| n <= 100_000) => Ok(()),
+        Some(_) => Err(ServiceError::field(
+            "tail",
+            "invalid_value",
+            "a number up to 100000, or all",
+        )),
+    }
+}
+
+/// The last lines of a container's logs (`containers:read`).
+pub async fn logs(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    q: &LogQuery,
+) -> ServiceResult<Vec<LogLine>> {
+    check_tail(q)?;
+    use futures_util::TryStreamExt;
+    let m = load(core, ctx, id, "containers:read").await?;
+    let q = LogQuery {
+        follow: Some(false),
+        ..q.clone()
+    };
+    Ok(engine(core, &m)
+        .await?
+        .logs(container, &q)
+        .try_collect()
+        .await?)
+}
+
+/// A live log stream (`containers:read`): the tail, then new lines until the client leaves.
+pub async fn follow_logs(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    q: &LogQuery,
+) -> ServiceResult<impl Stream<Item = Result<LogLine, windflow_docker::EngineError>> + use<>> {
+    check_tail(q)?;
+    let m = load(core, ctx, id, "containers:read").await?;
+    let e = engine(core, &m).await?;
+    e.inspect(container).await?;
+    let q = LogQuery {
+        follow: Some(true),
+        ..q.clone()
+    };
+    Ok(e.logs(container, &q))
+}
+
+/// One stats sample (`containers:read`).
+pub async fn stats(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+) -> ServiceResult<StatsSnapshot> {
+    let m = load(core, ctx, id, "containers:read").await?;
+    Ok(engine(core, &m).await?.stats(container).await?)
+}
+
+/// Processes of a running container (`containers:read`).
+pub async fn top(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+) -> ServiceResult<ProcessList> {
+    let m = load(core, ctx, id, "containers:read").await?;
+    Ok(engine(core, &m).await?.top(container).await?)
+}
+
+/// Images (`images:read`).
+pub async fn images(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<ImageSummary>> {
+    let m = load(core, ctx, id, "images:read").await?;
+    Ok(engine(core, &m).await?.images().await?)
+}
+
+/// An image's inspect document (`images:read`).
+pub async fn inspect_image(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "images:read").await?;
+    Ok(engine(core, &m).await?.inspect_image(name).await?)
+}
+
+/// An image's history (`images:read`).
+pub async fn image_history(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "images:read").await?;
+    Ok(engine(core, &m).await?.image_history(name).await?)
+}
+
+/// Starts a pull (`images:pull`) and returns its progress stream. Audited as `image.pull`
+/// when the engine accepted the request.
+pub async fn pull(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    image: &str,
+    tag: &str,
+) -> ServiceResult<impl Stream<Item = Result<PullProgress, windflow_docker::EngineError>> + use<>> {
+    check_ref("image", image)?;
+    check_ref("tag", tag)?;
+    let m = load(core, ctx, id, "images:pull").await?;
+    let e = engine(core, &m).await?;
+    audit_engine_call(
+        core,
+        ctx,
+        &m,
+        "image.pull",
+        &format!("{image}:{tag}"),
+        &Ok::<(), ServiceError>(()),
+    )
+    .await?;
+    Ok(e.pull(image, tag, None))
+}
+
+/// Tags an image (`images:update`). Audited as `image.tag`.
+pub async fn tag_image(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+    repo: &str,
+    tag: &str,
+) -> ServiceResult<()> {
+    check_ref("repo", repo)?;
+    check_ref("tag", tag)?;
+    let m = load(core, ctx, id, "images:update").await?;
+    let r: ServiceResult<()> =
+        async { Ok(engine(core, &m).await?.tag_image(name, repo, tag).await?) }.await;
+    audit_engine_call(core, ctx, &m, "image.tag", name, &r).await?;
+    r
+}
+
+/// Removes an image (`images:delete`). Audited as `image.delete`.
+pub async fn remove_image(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+    force: bool,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "images:delete").await?;
+    let r: ServiceResult<serde_json::Value> =
+        async { Ok(engine(core, &m).await?.remove_image(name, force).await?) }.await;
+    audit_engine_call(core, ctx, &m, "image.delete", name, &r).await?;
+    r
+}
+
+/// Removes dangling images (`images:delete`). Audited as `image.prune`.
+pub async fn prune_images(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
+    let m = load(core, ctx, id, "images:delete").await?;
+    let r: ServiceResult<PruneReport> =
+        async { Ok(engine(core, &m).await?.prune_images().await?) }.await;
+    audit_engine_call(core, ctx, &m, "image.prune", "dangling", &r).await?;
+    r
+}
+
+/// Volumes (`volumes:read`).
+pub async fn volumes(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<VolumeSummary>> {
+    let m = load(core, ctx, id, "volumes:read").await?;
+    Ok(engine(core, &m).await?.volumes().await?)
+}
+
+/// A volume's inspect document (`volumes:read`).
+pub async fn inspect_volume(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "volumes:read").await?;
+    Ok(engine(core, &m).await?.inspect_volume(name).await?)
+}
+
+/// Creates a volume (`volumes:create`). Audited as `volume.create`.
+pub async fn create_volume(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: CreateVolume,
+) -> ServiceResult<VolumeSummary> {
+    check_ref("name", &req.name)?;
+    let m = load(core, ctx, id, "volumes:create").await?;
+    let r: ServiceResult<VolumeSummary> = async {
+        Ok(engine(core, &m)
+            .await?
+            .create_volume(&req.name, req.driver.clone(), req.labels.clone())
+            .await?)
+    }
+    .await;
+    audit_engine_call(core, ctx, &m, "volume.create", &req.name, &r).await?;
+    r
+}
+
+/// Removes a volume (`volumes:delete`). Audited as `volume.delete`.
+pub async fn remove_volume(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+    force: bool,
+) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "volumes:delete").await?;
+    let r: ServiceResult<()> =
+        async { Ok(engine(core, &m).await?.remove_volume(name, force).await?) }.await;
+    audit_engine_call(core, ctx, &m, "volume.delete", name, &r).await?;
+    r
+}
+
+/// Removes unused volumes (`volumes:delete`). Audited as `volume.prune`.
+pub async fn prune_volumes(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
+    let m = load(core, ctx, id, "volumes:delete").await?;
+    let r: ServiceResult<PruneReport> =
+        async { Ok(engine(core, &m).await?.prune_volumes().await?) }.await;
+    audit_engine_call(core, ctx, &m, "volume.prune", "unused", &r).await?;
+    r
+}
+
+/// Networks (`networks:read`).
+pub async fn networks(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<NetworkSummary>> {
+    let m = load(core, ctx, id, "networks:read").await?;
+    Ok(engine(core, &m).await?.networks().await?)
+}
+
+/// A network's inspect document (`networks:read`).
+pub async fn inspect_network(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    name: &str,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "networks:read").await?;
+    Ok(engine(core, &m).await?.inspect_network(name).await?)
+}
+
+/// Creates a network (`networks:create`); returns its id. Audited as `network.create`.
+pub async fn create_network(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: CreateNetwork,
+) -> ServiceResult<String> {
+    check_ref("name", &req.name)?;
+    let m = load(core, ctx, id, "networks:create").await?;
+    let r: ServiceResult<String> = async {
+        Ok(engine(core, &m)
+            .await?
+            .create_network(
+                &req.name,
+                req.driver.clone(),
+                req.internal,
+                req.labels.clone(),
+            )
+            .await?)
+    }
+    .await;
+    audit_engine_call(core, ctx, &m, "network.create", &req.name, &r).await?;
+    r
+}
+
+/// Removes a network (`networks:delete`). Audited as `network.delete`.
+pub async fn remove_network(core: &Core, ctx: Ctx<'_>, id: Uuid, name: &str) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "networks:delete").await?;
+    let r: ServiceResult<()> =
+        async { Ok(engine(core, &m).await?.remove_network(name).await?) }.await;
+    audit_engine_call(core, ctx, &m, "network.delete", name, &r).await?;
+    r
+}
+
+/// Removes unused networks (`networks:delete`). Audited as `network.prune`.
+pub async fn prune_networks(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
+    let m = load(core, ctx, id, "networks:delete").await?;
+    let r: ServiceResult<PruneReport> =
+        async { Ok(engine(core, &m).await?.prune_networks().await?) }.await;
+    audit_engine_call(core, ctx, &m, "network.prune", "unused", &r).await?;
+    r
+}
+
+/// Connects (`connect = true`) or disconnects a container (`networks:update`). Audited as
+/// `network.connect` / `network.disconnect`.
+pub async fn membership(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    network: &str,
+    container: &str,
+    connect: bool,
+) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "networks:update").await?;
+    let r: ServiceResult<()> = async {
+        let e = engine(core, &m).await?;
+        if connect {
+            e.network_connect(network, container).await?;
+        } else {
+            e.network_disconnect(network, container, false).await?;
+        }
+        Ok(())
+    }
+    .await;
+    let action = if connect {
+        "network.connect"
+    } else {
+        "network.disconnect"
+    };
+    audit_engine_call(core, ctx, &m, action, network, &r).await?;
+    r
+}
+
+/// Engine system document: `info`, `version` or `df` (`system:read`).
+pub async fn system(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    what: &str,
+) -> ServiceResult<serde_json::Value> {
+    let m = load(core, ctx, id, "system:read").await?;
+    let e = engine(core, &m).await?;
+    Ok(match what {
+        "info" => e.system_info().await?,
+        "version" => e.system_version().await?,
+        "df" => e.system_df().await?,
+        _ => return Err(ServiceError::NotFound),
+    })
+}
