@@ -6,6 +6,7 @@ mod foundation_schema;
 mod m20261122_000001_create_foundation;
 mod m20261122_000002_seed_access;
 mod m20261122_000003_create_endpoints;
+mod m20261122_000004_create_collectors;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_foundation::Migration),
             Box::new(m20261122_000002_seed_access::Migration),
             Box::new(m20261122_000003_create_endpoints::Migration),
+            Box::new(m20261122_000004_create_collectors::Migration),
         ]
     }
 }

@@ -99,6 +99,23 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// Starts a second server (replica) on the same database, data directory and master key.
+pub async fn spawn_replica(first: &TestApp) -> (String, Option<String>) {
+    let mut config = first.config.clone();
+    config.listen = "127.0.0.1:0".into();
+    if config.database.url.is_none() {
+        config.database.url = Some(Secret::new(format!(
+            "sqlite://{}?mode=rwc",
+            first.config.data_dir.join("windflow.db").display()
+        )));
+    }
+    let application = Application::build(config).await.expect("build replica");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    let token = application.setup_token().map(str::to_owned);
+    tokio::spawn(application.into_server());
+    (base, token)
+}
+
 /// Starts a server with a fresh database and the default test configuration.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await

@@ -7,10 +7,12 @@
 
 pub mod audit;
 pub mod authz;
+pub mod collectors;
 pub mod context;
 pub mod crypto;
 pub mod docker_guard;
 pub mod error;
+pub mod lease;
 pub mod pagination;
 pub mod password;
 pub mod rbac;

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 mod resources;
 
+pub use resources::{EngineEvent, HostSample};
+
 use bollard::Docker;
 use bollard::models::{
     ContainerCreateBody, DeviceMapping, HostConfig, Mount, MountType, PortBinding, RestartPolicy,

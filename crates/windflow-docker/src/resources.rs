@@ -391,3 +391,89 @@ impl Engine {
         Ok(doc(&self.docker.df(None).await?))
     }
 }
+
+/// One engine event, in WindFlow's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineEvent {
+    /// `container`, `image`, `network`, `volume`, …
+    pub kind: String,
+    /// `start`, `die`, `pull`, …
+    pub action: String,
+    /// Object id.
+    pub actor_id: Option<String>,
+    /// Object attributes (name, image, labels).
+    pub attributes: HashMap<String, String>,
+    /// Unix time in nanoseconds.
+    pub time_nano: i64,
+}
+
+/// Engine-wide CPU and memory, summed over running containers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HostSample {
+    /// CPU use in percent of one CPU (may exceed 100 on several CPUs).
+    pub cpu_percent: f64,
+    /// Memory used by containers, bytes.
+    pub memory_used_bytes: i64,
+    /// Engine host memory, bytes.
+    pub memory_total_bytes: i64,
+    /// Running containers.
+    pub containers_running: i64,
+}
+
+impl Engine {
+    /// The engine's event stream from now on (until the connection ends).
+    pub fn events(&self) -> impl Stream<Item = Result<EngineEvent, EngineError>> + use<> {
+        self.docker.events(None).map(|r| {
+            r.map(|e| EngineEvent {
+                kind: e.typ.map(|t| t.to_string()).unwrap_or_default(),
+                action: e.action.unwrap_or_default(),
+                actor_id: e.actor.as_ref().and_then(|a| a.id.clone()),
+                attributes: e.actor.and_then(|a| a.attributes).unwrap_or_default(),
+                time_nano: e.time_nano.unwrap_or_default(),
+            })
+            .map_err(EngineError::from)
+        })
+    }
+
+    /// One host sample: engine memory plus, per running container, one non-streamed stats
+    /// reading (the engine measures CPU over its own ~1 s window).
+    pub async fn host_sample(&self) -> Result<HostSample, EngineError> {
+        let info = self.docker.info().await?;
+        let running = self.list_containers(false, &HashMap::new()).await?;
+        let mut cpu = 0.0;
+        let mut mem = 0i64;
+        for c in &running {
+            let opts = StatsOptionsBuilder::new().stream(false).build();
+            let Some(Ok(s)) = self.docker.stats(&c.id, Some(opts)).next().await else {
+                continue;
+            };
+            let usage = |x: &Option<bollard::models::ContainerCpuStats>| {
+                let c = x.as_ref();
+                (
+                    c.and_then(|c| c.cpu_usage.as_ref())
+                        .and_then(|u| u.total_usage)
+                        .unwrap_or(0),
+                    c.and_then(|c| c.system_cpu_usage).unwrap_or(0),
+                )
+            };
+            let (cu, sys) = usage(&s.cpu_stats);
+            let (pcu, psys) = usage(&s.precpu_stats);
+            let cpus = s
+                .cpu_stats
+                .as_ref()
+                .and_then(|c| c.online_cpus)
+                .unwrap_or(1)
+                .max(1) as f64;
+            if sys > psys && cu >= pcu {
+                cpu += (cu - pcu) as f64 / (sys - psys) as f64 * cpus * 100.0;
+            }
+            mem += s.memory_stats.as_ref().and_then(|m| m.usage).unwrap_or(0) as i64;
+        }
+        Ok(HostSample {
+            cpu_percent: cpu,
+            memory_used_bytes: mem,
+            memory_total_bytes: info.mem_total.unwrap_or(0),
+            containers_running: running.len() as i64,
+        })
+    }
+}

@@ -3,10 +3,13 @@
 
 pub mod audit_log;
 pub mod auth_settings;
+pub mod container_events;
 pub mod endpoints;
 pub mod environments;
 pub mod group_members;
 pub mod groups;
+pub mod host_metrics;
+pub mod leases;
 pub mod login_attempts;
 pub mod memberships;
 pub mod organizations;

@@ -230,6 +230,17 @@ impl Application {
                 "no web app found (build it with scripts/build-frontend.sh, or set web_dir): serving the API only"
             ),
         }
+        if config.collectors.enabled {
+            let c = &config.collectors;
+            let cfg = windflow_core::collectors::CollectorConfig {
+                tick: Duration::from_secs(c.tick_secs.max(1)),
+                metrics_interval: Duration::from_secs(c.metrics_interval_secs.max(1)),
+                events_retention_days: c.events_retention_days.max(1),
+                metrics_retention_days: c.metrics_retention_days.max(1),
+            };
+            // Runs beside the server on this runtime; it stops with the process.
+            windflow_core::collectors::spawn(state.core.clone(), cfg);
+        }
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();

@@ -68,6 +68,36 @@ pub struct Config {
     pub auth: AuthConfig,
     /// HTTP limits.
     pub http: HttpConfig,
+    /// Background collectors of endpoint events and metrics.
+    pub collectors: CollectorsConfig,
+}
+
+/// Background collectors (one per endpoint across all replicas, by database lease).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectorsConfig {
+    /// Run the collectors in this process.
+    pub enabled: bool,
+    /// Seconds between supervisor passes (lease renewal; leases last three passes).
+    pub tick_secs: u64,
+    /// Seconds between host metrics samples.
+    pub metrics_interval_secs: u64,
+    /// Days engine events are kept.
+    pub events_retention_days: i64,
+    /// Days host metrics are kept.
+    pub metrics_retention_days: i64,
+}
+
+impl Default for CollectorsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            tick_secs: 5,
+            metrics_interval_secs: 30,
+            events_retention_days: 30,
+            metrics_retention_days: 7,
+        }
+    }
 }
 
 /// Database settings.
@@ -120,6 +150,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             auth: AuthConfig::default(),
             http: HttpConfig::default(),
+            collectors: CollectorsConfig::default(),
         }
     }
 }

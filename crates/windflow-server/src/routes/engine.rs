@@ -41,7 +41,10 @@ pub(super) fn configure(cfg: &mut ServiceConfig) {
         .service(remove_network)
         .service(network_connect)
         .service(network_disconnect)
-        .service(system);
+        .service(system)
+        .service(events_stream)
+        .service(events)
+        .service(metrics);
 }
 
 /// Server-sent events: each item as `data: <json>`, an engine failure as `event: error`, then
@@ -396,4 +399,66 @@ async fn system(
 ) -> ApiResult<Json<serde_json::Value>> {
     let (id, what) = p.into_inner();
     Ok(Json(res::system(&st.core, u.ctx(), id, &what).await?))
+}
+
+/// Collected engine events, newest first (keyset cursor). Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), windflow_api::PageQuery), responses((status = 200, body = windflow_api::Page<windflow_api::docker::ContainerEvent>)))]
+#[get("/endpoints/{id}/events")]
+async fn events(
+    st: Data<AppState>,
+    u: AuthUser,
+    id: Path<Uuid>,
+    q: Query<windflow_api::PageQuery>,
+) -> ApiResult<Json<windflow_api::Page<windflow_api::docker::ContainerEvent>>> {
+    Ok(Json(
+        res::events(&st.core, u.ctx(), id.into_inner(), &q).await?,
+    ))
+}
+
+/// Live feed of collected events as server-sent events (`ContainerEvent`), from now on.
+/// Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id")),
+    responses((status = 200, description = "text/event-stream of ContainerEvent", content_type = "text/event-stream", body = windflow_api::docker::ContainerEvent)))]
+#[get("/endpoints/{id}/events/stream")]
+async fn events_stream(st: Data<AppState>, u: AuthUser, id: Path<Uuid>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let start = res::events_feed_start(&st.core, u.ctx(), id).await?;
+    let core = st.core.clone();
+    // Polls the table once a second, so the feed works whichever replica collects.
+    let feed = futures_util::stream::unfold(
+        (core, start, std::collections::VecDeque::new()),
+        move |(core, mut last, mut queue)| async move {
+            loop {
+                if let Some(e) = queue.pop_front() {
+                    return Some((Ok::<_, windflow_core::ServiceError>(e), (core, last, queue)));
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                match res::events_after(&core, id, last).await {
+                    Ok(batch) => {
+                        if let Some(l) = batch.last() {
+                            last = l.id;
+                        }
+                        queue.extend(batch);
+                    }
+                    Err(e) => return Some((Err(e), (core, last, queue))),
+                }
+            }
+        },
+    );
+    Ok(sse(feed))
+}
+
+/// Host CPU and memory samples between `from` and `to` (default: the last hour), for charts.
+/// Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), windflow_api::docker::MetricsQuery), responses((status = 200, body = Vec<windflow_api::docker::HostMetric>)))]
+#[get("/endpoints/{id}/metrics")]
+async fn metrics(
+    st: Data<AppState>,
+    u: AuthUser,
+    id: Path<Uuid>,
+    q: Query<windflow_api::docker::MetricsQuery>,
+) -> ApiResult<Json<Vec<windflow_api::docker::HostMetric>>> {
+    Ok(Json(
+        res::metrics(&st.core, u.ctx(), id.into_inner(), &q).await?,
+    ))
 }
