@@ -7,6 +7,7 @@ mod m20261122_000001_create_foundation;
 mod m20261122_000002_seed_access;
 mod m20261122_000003_create_endpoints;
 mod m20261122_000004_create_collectors;
+mod m20261122_000005_create_registry_credentials;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_seed_access::Migration),
             Box::new(m20261122_000003_create_endpoints::Migration),
             Box::new(m20261122_000004_create_collectors::Migration),
+            Box::new(m20261122_000005_create_registry_credentials::Migration),
         ]
     }
 }

@@ -83,6 +83,13 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("containers:kill", "Kill containers"),
     ("containers:update", "Rename containers"),
     ("containers:delete", "Remove containers"),
+    (
+        "registries:read",
+        "See the organization's registry credentials (never their passwords)",
+    ),
+    ("registries:create", "Add registry credentials"),
+    ("registries:update", "Change registry credentials"),
+    ("registries:delete", "Remove registry credentials"),
     ("images:read", "See images"),
     ("images:pull", "Pull images"),
     ("images:update", "Tag images"),

@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod permissions;
 pub mod projects;
 pub mod refresh_tokens;
+pub mod registry_credentials;
 pub mod revoked_tokens;
 pub mod role_bindings;
 pub mod role_hierarchy;

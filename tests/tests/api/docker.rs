@@ -2,6 +2,7 @@
 //! `WF_TEST_DOCKER_SOCKET` names its socket). Without the variable these tests say so and
 //! pass only outside CI: `scripts/test.sh` always starts the engine and sets it.
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use windflow_tests::{Session, TestApp, id, spawn_app};
@@ -954,5 +955,125 @@ async fn volumes_networks_and_system() {
         .await
         .0,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn registry_credentials_are_encrypted_write_only_and_tenant_scoped() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let regs = format!("/organizations/{}/registries", s.org);
+    let (st, r) = app
+        .call(&root, Method::POST, &regs, Some(json!({"name": "lab", "server": "127.0.0.1:5000", "username": "ci", "password": "s3cret-registry-pw"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert!(
+        !r.to_string().contains("s3cret-registry-pw"),
+        "never returned"
+    );
+    let (_, list) = app.call(&root, Method::GET, &regs, None).await;
+    assert!(!list.to_string().contains("s3cret") && list["items"][0]["username"] == "ci");
+    // Encrypted at rest.
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT password_enc FROM registry_credentials",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: String = row.try_get("", "password_enc").unwrap();
+    assert!(
+        stored.starts_with("v1:") && !stored.contains("s3cret"),
+        "{stored}"
+    );
+    let (st, body) = app
+        .call(
+            &root,
+            Method::POST,
+            &regs,
+            Some(json!({"name": "bad", "server": "https://x", "username": "u", "password": ""})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A pull that names the credential uses it (the loopback registry accepts any).
+    let ep = format!("/endpoints/{}", s.endpoint);
+    let res = app
+        .req(&root, Method::POST, &format!("{ep}/images/pull"))
+        .json(&json!({"image": "127.0.0.1:5000/wf/busybox", "tag": "1", "registry_id": id(&r)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Status:") && !body.contains("s3cret"),
+        "{body}"
+    );
+    // Another organization's credential cannot be used or seen.
+    let other = app.org(&root, "Other").await;
+    let (_, foreign) = app
+        .call(&root, Method::POST, &format!("/organizations/{other}/registries"), Some(json!({"name": "theirs", "server": "r.example.org", "username": "u", "password": "p"})))
+        .await;
+    let (st, body) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{ep}/images/pull"),
+            Some(json!({"image": "127.0.0.1:5000/wf/busybox", "registry_id": id(&foreign)})),
+        )
+        .await;
+    assert_eq!(
+        (st, body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("registry_id"))
+    );
+    let eve = app.user(&root, "eve").await;
+    app.add_member(&root, other, &eve, "owner").await;
+    assert_eq!(
+        app.call(
+            &eve,
+            Method::PATCH,
+            &format!("/registries/{}", id(&r)),
+            Some(json!({"password": "x"}))
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call(&eve, Method::GET, &regs, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (st, upd) = app
+        .call(
+            &root,
+            Method::PATCH,
+            &format!("/registries/{}", id(&r)),
+            Some(json!({"password": "rotated-pw", "username": "ci2"})),
+        )
+        .await;
+    assert_eq!(
+        (st, upd["username"].as_str()),
+        (StatusCode::OK, Some("ci2"))
+    );
+    assert_eq!(
+        app.call(
+            &root,
+            Method::DELETE,
+            &format!("/registries/{}", id(&r)),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    let audit = app.audit(&root, "registry.").await;
+    assert_eq!(audit.len(), 4);
+    assert!(
+        !serde_json::to_string(&audit).unwrap().contains("pw"),
+        "no secret in the audit log"
     );
 }

@@ -141,10 +141,15 @@ pub async fn pull(
     id: Uuid,
     image: &str,
     tag: &str,
+    registry: Option<Uuid>,
 ) -> ServiceResult<impl Stream<Item = Result<PullProgress, windflow_docker::EngineError>> + use<>> {
     check_ref("image", image)?;
     check_ref("tag", tag)?;
     let m = load(core, ctx, id, "images:pull").await?;
+    let auth = match registry {
+        Some(r) => Some(super::registries::for_pull(core, m.organization_id, r).await?),
+        None => None,
+    };
     let e = engine(core, &m).await?;
     audit_engine_call(
         core,
@@ -155,7 +160,7 @@ pub async fn pull(
         &Ok::<(), ServiceError>(()),
     )
     .await?;
-    Ok(e.pull(image, tag, None))
+    Ok(e.pull(image, tag, auth))
 }
 
 /// Tags an image (`images:update`). Audited as `image.tag`.

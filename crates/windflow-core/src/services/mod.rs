@@ -5,6 +5,7 @@ pub mod engine_resources;
 pub mod groups;
 pub mod organizations;
 pub mod projects;
+pub mod registries;
 pub mod roles;
 pub mod settings;
 pub mod users;

@@ -154,6 +154,7 @@ async fn pull(
         id.into_inner(),
         &body.image,
         &tag,
+        body.registry_id,
     )
     .await?))
 }

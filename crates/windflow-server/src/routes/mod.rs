@@ -7,6 +7,7 @@ pub mod engine;
 pub mod groups;
 pub mod organizations;
 pub mod projects;
+pub mod registries;
 pub mod roles;
 pub mod users;
 
@@ -23,4 +24,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     audit::configure(cfg);
     engine::configure(cfg);
     endpoints::configure(cfg);
+    registries::configure(cfg);
 }

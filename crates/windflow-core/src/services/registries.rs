@@ -1,0 +1,237 @@
+//! Registry credentials of an organization, for private image pulls. Passwords are encrypted
+//! by the crypto module (associated data `registry_credential:<id>`), write-only, never returned
+//! nor logged; reading one for a pull happens inside the pull service.
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use uuid::Uuid;
+use windflow_api::docker::{
+    CreateRegistryCredential, RegistryCredential, UpdateRegistryCredential,
+};
+use windflow_api::{Page, PageQuery};
+use windflow_entity::registry_credentials as rc;
+
+use crate::audit::AuditEvent;
+use crate::authz;
+use crate::context::{Core, Ctx};
+use crate::error::{ServiceError, ServiceResult};
+use crate::pagination::{PageSpec, fetch_page};
+use crate::rbac::ScopePath;
+use crate::validate::Checks;
+
+fn aad(id: Uuid) -> String {
+    format!("registry_credential:{id}")
+}
+
+fn to_api(m: rc::Model) -> RegistryCredential {
+    RegistryCredential {
+        id: m.id,
+        organization_id: m.organization_id,
+        name: m.name,
+        server: m.server,
+        username: m.username,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn check_server(c: &mut Checks, s: &str) {
+    let ok = !s.is_empty()
+        && s.len() <= 253
+        && !s.contains("://")
+        && s.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ".-:[]".contains(ch));
+    if !ok {
+        c.push(
+            "server",
+            "invalid_format",
+            "a registry host[:port] without scheme",
+        );
+    }
+}
+
+/// Lists the organization's credentials (`registries:read`).
+pub async fn list(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    q: &PageQuery,
+) -> ServiceResult<Page<RegistryCredential>> {
+    let (_, path) = authz::org_scope(&core.db, org).await?;
+    authz::require(&core.db, ctx.principal, &path, "registries:read").await?;
+    let spec = PageSpec::parse(q, true)?;
+    let s = rc::Entity::find().filter(rc::Column::OrganizationId.eq(org));
+    let (rows, next_cursor) = fetch_page(
+        &core.db,
+        s,
+        rc::Column::Id,
+        Some(rc::Column::Name),
+        &spec,
+        |m| (m.id, Some(m.name.clone())),
+    )
+    .await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_api).collect(),
+        next_cursor,
+    })
+}
+
+/// Adds a credential (`registries:create`). Audited as `registry.create` (no secret in it).
+pub async fn create(
+    core: &Core,
+    ctx: Ctx<'_>,
+    org: Uuid,
+    req: CreateRegistryCredential,
+) -> ServiceResult<RegistryCredential> {
+    let (_, path) = authz::org_scope(&core.db, org).await?;
+    authz::require(&core.db, ctx.principal, &path, "registries:create").await?;
+    let mut c = Checks::new();
+    c.name("name", &req.name, 2, 100);
+    check_server(&mut c, &req.server);
+    c.name("username", &req.username, 1, 255);
+    c.name("password", &req.password, 1, 4096);
+    c.finish()?;
+    let id = Uuid::now_v7();
+    let now = crate::now();
+    let m = rc::Model {
+        id,
+        organization_id: org,
+        name: req.name.trim().into(),
+        server: req.server,
+        username: req.username,
+        password_enc: core
+            .crypto
+            .encrypt(req.password.as_bytes(), &aad(id))
+            .map_err(ServiceError::internal)?,
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = super::begin(&core.db).await?;
+    rc::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("registry.create", "registry_credential")
+            .resource(id, Some(m.name.clone()))
+            .org(org),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(to_api(m))
+}
+
+async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<rc::Model> {
+    let m = rc::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &ScopePath {
+            organization: m.organization_id,
+            project: None,
+            environment: None,
+        },
+        perm,
+    )
+    .await?;
+    Ok(m)
+}
+
+/// Updates a credential (`registries:update`); a new password is re-encrypted. Audited.
+pub async fn update(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    req: UpdateRegistryCredential,
+) -> ServiceResult<RegistryCredential> {
+    let m = load(core, ctx, id, "registries:update").await?;
+    let mut c = Checks::new();
+    if let Some(n) = &req.name {
+        c.name("name", n, 2, 100);
+    }
+    if let Some(s) = &req.server {
+        check_server(&mut c, s);
+    }
+    if let Some(p) = &req.password {
+        c.name("password", p, 1, 4096);
+    }
+    c.finish()?;
+    let txn = super::begin(&core.db).await?;
+    let mut am = m.clone().into_active_model();
+    if let Some(n) = req.name {
+        am.name = Set(n.trim().into());
+    }
+    if let Some(s) = req.server {
+        am.server = Set(s);
+    }
+    if let Some(u) = req.username {
+        am.username = Set(u);
+    }
+    if let Some(p) = req.password {
+        am.password_enc = Set(core
+            .crypto
+            .encrypt(p.as_bytes(), &aad(id))
+            .map_err(ServiceError::internal)?);
+    }
+    am.updated_at = Set(crate::now());
+    rc::Entity::update(am).exec(&txn).await?;
+    let updated = rc::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("registry.update", "registry_credential")
+            .resource(id, Some(updated.name.clone()))
+            .org(m.organization_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(to_api(updated))
+}
+
+/// Removes a credential (`registries:delete`). Audited.
+pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    let m = load(core, ctx, id, "registries:delete").await?;
+    let txn = super::begin(&core.db).await?;
+    rc::Entity::delete_by_id(id).exec(&txn).await?;
+    ctx.audit(
+        &txn,
+        AuditEvent::new("registry.delete", "registry_credential")
+            .resource(id, Some(m.name))
+            .org(m.organization_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `(username, password, server)` of credential `id` for a pull in organization `org`;
+/// another organization's credential is a field error, as if it did not exist.
+pub(crate) async fn for_pull(
+    core: &Core,
+    org: Uuid,
+    id: Uuid,
+) -> ServiceResult<(String, String, String)> {
+    let m = rc::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .filter(|m| m.organization_id == org)
+        .ok_or_else(|| {
+            ServiceError::field(
+                "registry_id",
+                "unknown",
+                "no such registry credential in this organization",
+            )
+        })?;
+    let password = core
+        .crypto
+        .decrypt(&m.password_enc, &aad(id))
+        .map_err(ServiceError::internal)?;
+    Ok((
+        m.username,
+        String::from_utf8_lossy(&password).into_owned(),
+        m.server,
+    ))
+}
