@@ -22,5 +22,6 @@ for l in open(sys.argv[1]):
 [ -n "$token" ] || { echo "no setup token in the server log"; cat "$data/server.log"; exit 1; }
 shots="$PWD/target/e2e-screenshots"   # ignored folder inside the clone: the CI artefact
 rm -rf "$shots"
-APP_URL="http://127.0.0.1:$port" SETUP_TOKEN="$token" SHOTS="$shots" node frontend/e2e/e2e.mjs
+APP_URL="http://127.0.0.1:$port" SETUP_TOKEN="$token" SHOTS="$shots" DOCKER_SOCKET="${WF_TEST_DOCKER_SOCKET:-}" \
+  node frontend/e2e/e2e.mjs
 echo "screenshots: $shots"

@@ -114,9 +114,52 @@ try {
     await shot('08-roles');
   });
 
+  await check('add the local Docker endpoint, start and stop a container, watch its logs live', async () => {
+    const sock = process.env.DOCKER_SOCKET;
+    assert.ok(sock, 'DOCKER_SOCKET is set (scripts/test.sh starts an engine)');
+    await page.selectOption('#env-switch', { label: 'prod' });
+    await nav('Endpoints');
+    await page.fill('#endpoint-name', 'local');
+    await page.fill('#endpoint-socket', sock);
+    await page.click('#endpoint-create');
+    await row('#endpoints-table', 'local').locator('.badge', { hasText: 'up' }).waitFor();
+    await shot('15-endpoints');
+    // A container to drive, created through the API with the browser's own session.
+    const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+    const eps = await (await page.request.get(base + '/api/v1/containers?all=true')).json();
+    assert.deepEqual(eps.errors, []);
+    const envId = await page.evaluate(() => localStorage.getItem('wf.env'));
+    const list = await (await page.request.get(`${base}/api/v1/environments/${envId}/endpoints`)).json();
+    const ep = list.items[0].id;
+    const name = 'wf-e2e-' + Date.now();
+    const created = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { name, image: 'local/busybox:1', command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.5; done'] },
+    });
+    assert.equal(created.status(), 201);
+    const cid = (await created.json()).id;
+    await nav('Containers');
+    const r = page.locator(`#containers-table tr[data-name="${name}"]`);
+    await r.waitFor();
+    await r.locator('button.action-start').click();
+    await r.locator('.badge', { hasText: 'running' }).waitFor();
+    await shot('16-containers');
+    await r.locator('a').click();
+    await page.locator('#container-summary', { hasText: name }).waitFor();
+    await page.locator('#logs', { hasText: 'tick 2' }).waitFor();
+    const first = await page.locator('#logs div').count();
+    await page.waitForFunction(n => document.querySelectorAll('#logs div').length > n + 2, first);
+    await shot('17-container-logs');
+    await nav('Containers');
+    await r.locator('button.action-stop').click();
+    await r.locator('.badge', { hasText: 'exited' }).waitFor({ timeout: 20000 });
+    const del = await page.request.delete(`${base}/api/v1/endpoints/${ep}/containers/${cid}?force=true`, { headers: { 'X-CSRF-Token': csrf } });
+    assert.equal(del.status(), 204);
+  });
+
   await check('the audit log shows all of it', async () => {
     await nav('Audit log');
-    for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create']) {
+    for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create', 'endpoint.create', 'container.start', 'container.stop']) {
       await row('#audit-table', a).first().waitFor();
     }
     await page.fill('#audit-action', 'project.');

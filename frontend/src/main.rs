@@ -30,6 +30,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/users") view=pages::users::Users />
                     <Route path=path!("/sessions") view=pages::users::Sessions />
                     <Route path=path!("/audit") view=pages::audit::Audit />
+                    <Route path=path!("/endpoints") view=pages::docker::Endpoints />
+                    <Route path=path!("/containers") view=pages::docker::Containers />
+                    <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::ContainerPage />
                 </ParentRoute>
             </Routes>
             <components::Toasts />
@@ -38,6 +41,9 @@ fn App() -> impl IntoView {
 }
 
 fn main() {
+    // Panic messages in the browser console for debug builds; release builds abort silently
+    // (the hook's formatting costs wasm size).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     mount_to_body(App);
 }

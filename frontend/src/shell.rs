@@ -44,6 +44,9 @@ pub fn Shell() -> impl IntoView {
                     <A href="/organizations">"Organizations"</A>
                     <A href="/projects">"Projects"</A>
                     <A href="/environments">"Environments"</A>
+                    <div class="section">"Docker"</div>
+                    <A href="/endpoints">"Endpoints"</A>
+                    <A href="/containers">"Containers"</A>
                     <div class="section">"Access"</div>
                     <A href="/members">"Members"</A>
                     <A href="/groups">"Groups"</A>

@@ -99,12 +99,15 @@ impl AppCtx {
                 id,
                 text: text.into(),
                 error,
-            })
+            });
+            // Keep the stack short: the newest three.
+            let extra = t.len().saturating_sub(3);
+            t.drain(..extra);
         });
         let toasts = self.toasts;
         set_timeout(
             move || toasts.update(|t| t.retain(|x| x.id != id)),
-            std::time::Duration::from_secs(6),
+            std::time::Duration::from_secs(5),
         );
     }
 

@@ -316,3 +316,82 @@ impl Client {
         self.get(&format!("/audit{query}")).await
     }
 }
+
+/// Docker endpoints and containers.
+impl Client {
+    /// Endpoints of an environment.
+    pub async fn endpoints(&self, env: Uuid) -> ClientResult<Page<windflow_api::docker::Endpoint>> {
+        self.get(&format!(
+            "/environments/{env}/endpoints?limit=200&sort=name"
+        ))
+        .await
+    }
+    /// Adds an endpoint.
+    pub async fn create_endpoint(
+        &self,
+        env: Uuid,
+        req: &windflow_api::docker::CreateEndpoint,
+    ) -> ClientResult<windflow_api::docker::Endpoint> {
+        self.post(&format!("/environments/{env}/endpoints"), req)
+            .await
+    }
+    /// Checks an endpoint's engine now.
+    pub async fn test_endpoint(&self, id: Uuid) -> ClientResult<windflow_api::docker::Endpoint> {
+        self.post(&format!("/endpoints/{id}/test"), &serde_json::json!({}))
+            .await
+    }
+    /// Containers of every endpoint the caller may see; `query` like `?all=true`.
+    pub async fn all_containers(
+        &self,
+        query: &str,
+    ) -> ClientResult<windflow_api::docker::AllContainers> {
+        self.get(&format!("/containers{query}")).await
+    }
+    /// Runs a lifecycle action (`start`, `stop`, `restart`, `kill`, `pause`, `unpause`).
+    pub async fn container_action(
+        &self,
+        endpoint: Uuid,
+        container: &str,
+        action: &str,
+    ) -> ClientResult<()> {
+        self.call::<serde_json::Value>(
+            Verb::Post,
+            &format!("/endpoints/{endpoint}/containers/{container}/{action}"),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+    /// Inspects a container.
+    pub async fn inspect_container(
+        &self,
+        endpoint: Uuid,
+        container: &str,
+    ) -> ClientResult<windflow_api::docker::ContainerDetails> {
+        self.get(&format!("/endpoints/{endpoint}/containers/{container}"))
+            .await
+    }
+    /// The last `tail` log lines.
+    pub async fn container_logs(
+        &self,
+        endpoint: Uuid,
+        container: &str,
+        tail: u32,
+    ) -> ClientResult<Vec<windflow_api::docker::LogLine>> {
+        self.get(&format!(
+            "/endpoints/{endpoint}/containers/{container}/logs?tail={tail}"
+        ))
+        .await
+    }
+    /// One stats sample.
+    pub async fn container_stats(
+        &self,
+        endpoint: Uuid,
+        container: &str,
+    ) -> ClientResult<windflow_api::docker::StatsSnapshot> {
+        self.get(&format!(
+            "/endpoints/{endpoint}/containers/{container}/stats"
+        ))
+        .await
+    }
+}

@@ -1,5 +1,6 @@
 //! One module per area.
 pub mod audit;
+pub mod docker;
 pub mod login;
 pub mod members;
 pub mod orgs;

@@ -480,7 +480,7 @@ async fn environment_scoped_bindings_and_other_tenants() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|c| c["id"] != cid.as_str()),
+            .all(|c| c["container"]["id"] != cid.as_str()),
         "not in another tenant's list"
     );
     assert_eq!(
