@@ -1077,3 +1077,87 @@ async fn registry_credentials_are_encrypted_write_only_and_tenant_scoped() {
         "no secret in the audit log"
     );
 }
+
+#[tokio::test]
+async fn recreate_with_an_edited_configuration() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let name = unique("wf-recreate");
+    let (_, c) = app.call(&root, Method::POST, &base, Some(json!({"name": name, "image": "local/busybox:1", "command": ["sleep", "300"], "env": {"V": "1"}}))).await;
+    let old = c["id"].as_str().unwrap().to_owned();
+    app.call(&root, Method::POST, &format!("{base}/{old}/start"), None)
+        .await;
+    let (st, r) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("{base}/{old}/recreate"),
+            Some(
+                json!({"image": "local/busybox:1", "command": ["sleep", "300"], "env": {"V": "2"}}),
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let new = r["id"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+    let (_, d) = app
+        .call(&root, Method::GET, &format!("{base}/{new}"), None)
+        .await;
+    assert_eq!(
+        (d["name"].as_str(), d["running"].as_bool()),
+        (Some(name.as_str()), Some(true)),
+        "same name, running again"
+    );
+    assert!(
+        d["raw"]["Config"]["Env"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("V=2"))
+    );
+    assert_eq!(
+        app.call(&root, Method::GET, &format!("{base}/{old}"), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // The guard applies before anything is removed.
+    let (_, role) = app
+        .call(&root, Method::POST, &format!("/organizations/{}/roles", s.org), Some(json!({"name": "rebuilder", "permissions": ["containers:create", "containers:delete", "containers:read"]})))
+        .await;
+    let limited = app.user(&root, "limited").await;
+    app.add_member(&root, s.org, &limited, "viewer").await;
+    app.call(
+        &root,
+        Method::POST,
+        &format!("/organizations/{}/role-bindings", s.org),
+        Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": limited.user_id, "scope_type": "environment", "scope_id": s.env_a})),
+    )
+    .await;
+    let (st, _) = app
+        .call(
+            &limited,
+            Method::POST,
+            &format!("{base}/{new}/recreate"),
+            Some(json!({"image": "local/busybox:1", "privileged": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(&root, Method::GET, &format!("{base}/{new}"), None)
+            .await
+            .0,
+        StatusCode::OK,
+        "untouched"
+    );
+    assert_eq!(app.audit(&root, "container.recreate").await.len(), 1);
+    app.call(
+        &root,
+        Method::DELETE,
+        &format!("{base}/{new}?force=true"),
+        None,
+    )
+    .await;
+}

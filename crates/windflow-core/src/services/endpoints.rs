@@ -676,3 +676,58 @@ pub async fn remove(
     audit_engine_call(core, ctx, &m, "container.delete", container, &r).await?;
     r
 }
+
+/// Recreates a container with an edited spec (`containers:create` and `containers:delete`,
+/// plus `containers:create_privileged` for privileged options, checked before the engine is
+/// touched): the old container is removed, the new one created under the old name unless the
+/// spec names another, and started if the old one was running. Audited as `container.recreate`.
+/// Returns the new container id.
+pub async fn recreate(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    mut spec: ContainerSpec,
+) -> ServiceResult<String> {
+    let m = load(core, ctx, id, "containers:create").await?;
+    authz::require(&core.db, ctx.principal, &path_of(&m), "containers:delete").await?;
+    if spec.image.trim().is_empty() {
+        return Err(ServiceError::field(
+            "image",
+            "required",
+            "an image reference is required",
+        ));
+    }
+    let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
+    if !privileged.is_empty() {
+        authz::require(
+            &core.db,
+            ctx.principal,
+            &path_of(&m),
+            "containers:create_privileged",
+        )
+        .await
+        .map_err(|_| {
+            ServiceError::Forbidden(format!(
+                "containers:create_privileged (for {})",
+                privileged.join(", ")
+            ))
+        })?;
+    }
+    let r: ServiceResult<String> = async {
+        let e = engine(core, &m).await?;
+        let old = e.inspect(container).await?;
+        if spec.name.is_none() {
+            spec.name = Some(old.name.clone());
+        }
+        e.remove(&old.id, true, false).await?;
+        let new_id = e.create(&spec).await?;
+        if old.running {
+            e.action(&new_id, ContainerAction::Start).await?;
+        }
+        Ok(new_id)
+    }
+    .await;
+    audit_engine_call(core, ctx, &m, "container.recreate", container, &r).await?;
+    r
+}

@@ -27,6 +27,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig) {
         .service(create_container)
         .service(inspect)
         .service(rename)
+        .service(recreate)
         .service(action)
         .service(remove_container);
 }
@@ -206,4 +207,20 @@ async fn remove_container(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Recreates a container with an edited configuration (same name unless the spec gives one;
+/// started again if it was running); answers `{"id": new id}`. Permission: `containers:create`
+/// and `containers:delete` (plus `containers:create_privileged` for privileged options).
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container id or name")), request_body = ContainerSpec, responses((status = 201, description = "Recreated: {\"id\": new container id}")))]
+#[post("/endpoints/{id}/containers/{cid}/recreate")]
+async fn recreate(
+    st: Data<AppState>,
+    u: AuthUser,
+    p: Path<(Uuid, String)>,
+    body: Json<ContainerSpec>,
+) -> ApiResult<HttpResponse> {
+    let (id, cid) = p.into_inner();
+    let new_id = endpoints::recreate(&st.core, u.ctx(), id, &cid, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": new_id })))
 }
