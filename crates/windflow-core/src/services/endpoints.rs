@@ -562,6 +562,27 @@ pub(crate) async fn audit_engine_call<T>(
     ctx.audit(&core.db, ev).await
 }
 
+/// Loads the endpoint with `perm`, runs one engine mutation, and audits it as `action` on
+/// `resource` (outcome success, or error with the engine's message).
+pub(crate) async fn mutate<T, F, Fut>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+    action: &str,
+    resource: &str,
+    f: F,
+) -> ServiceResult<T>
+where
+    F: FnOnce(windflow_docker::Engine) -> Fut,
+    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
+{
+    let m = load(core, ctx, id, perm).await?;
+    let r: ServiceResult<T> = async { Ok(f(engine(core, &m).await?).await?) }.await;
+    audit_engine_call(core, ctx, &m, action, resource, &r).await?;
+    r
+}
+
 /// Runs a lifecycle action (`containers:start|stop|restart|kill`). Audited as
 /// `container.<action>`.
 pub async fn action(
@@ -571,15 +592,20 @@ pub async fn action(
     container: &str,
     action: ContainerAction,
 ) -> ServiceResult<()> {
-    let m = load(core, ctx, id, action.permission()).await?;
-    let r: ServiceResult<()> =
-        async { Ok(engine(core, &m).await?.action(container, action).await?) }.await;
     let name = serde_json::to_value(action)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    audit_engine_call(core, ctx, &m, &format!("container.{name}"), container, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        action.permission(),
+        &format!("container.{name}"),
+        container,
+        |e| async move { e.action(container, action).await },
+    )
+    .await
 }
 
 /// Creates a container (`containers:create`; privileged options also need
@@ -638,7 +664,8 @@ pub async fn rename(
     container: &str,
     name: &str,
 ) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "containers:update").await?;
+    // Authorize first: another tenant's endpoint is 404 whatever the input.
+    load(core, ctx, id, "containers:update").await?;
     if name.len() < 2
         || !name
             .chars()
@@ -650,10 +677,16 @@ pub async fn rename(
             "2+ characters of [a-zA-Z0-9_.-]",
         ));
     }
-    let r: ServiceResult<()> =
-        async { Ok(engine(core, &m).await?.rename(container, name).await?) }.await;
-    audit_engine_call(core, ctx, &m, "container.rename", container, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "containers:update",
+        "container.rename",
+        container,
+        |e| async move { e.rename(container, name).await },
+    )
+    .await
 }
 
 /// Removes a container (`containers:delete`). Audited as `container.delete`.
@@ -665,16 +698,16 @@ pub async fn remove(
     force: bool,
     volumes: bool,
 ) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "containers:delete").await?;
-    let r: ServiceResult<()> = async {
-        Ok(engine(core, &m)
-            .await?
-            .remove(container, force, volumes)
-            .await?)
-    }
-    .await;
-    audit_engine_call(core, ctx, &m, "container.delete", container, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "containers:delete",
+        "container.delete",
+        container,
+        |e| async move { e.remove(container, force, volumes).await },
+    )
+    .await
 }
 
 /// Recreates a container with an edited spec (`containers:create` and `containers:delete`,

@@ -10,7 +10,7 @@ use windflow_api::docker::{
     PruneReport, PullProgress, StatsSnapshot, VolumeSummary,
 };
 
-use super::endpoints::{audit_engine_call, engine, load};
+use super::endpoints::{audit_engine_call, engine, load, mutate};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -174,11 +174,16 @@ pub async fn tag_image(
 ) -> ServiceResult<()> {
     check_ref("repo", repo)?;
     check_ref("tag", tag)?;
-    let m = load(core, ctx, id, "images:update").await?;
-    let r: ServiceResult<()> =
-        async { Ok(engine(core, &m).await?.tag_image(name, repo, tag).await?) }.await;
-    audit_engine_call(core, ctx, &m, "image.tag", name, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "images:update",
+        "image.tag",
+        name,
+        |e| async move { e.tag_image(name, repo, tag).await },
+    )
+    .await
 }
 
 /// Removes an image (`images:delete`). Audited as `image.delete`.
@@ -189,20 +194,30 @@ pub async fn remove_image(
     name: &str,
     force: bool,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "images:delete").await?;
-    let r: ServiceResult<serde_json::Value> =
-        async { Ok(engine(core, &m).await?.remove_image(name, force).await?) }.await;
-    audit_engine_call(core, ctx, &m, "image.delete", name, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "images:delete",
+        "image.delete",
+        name,
+        |e| async move { e.remove_image(name, force).await },
+    )
+    .await
 }
 
 /// Removes dangling images (`images:delete`). Audited as `image.prune`.
 pub async fn prune_images(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
-    let m = load(core, ctx, id, "images:delete").await?;
-    let r: ServiceResult<PruneReport> =
-        async { Ok(engine(core, &m).await?.prune_images().await?) }.await;
-    audit_engine_call(core, ctx, &m, "image.prune", "dangling", &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "images:delete",
+        "image.prune",
+        "dangling",
+        |e| async move { e.prune_images().await },
+    )
+    .await
 }
 
 /// Volumes (`volumes:read`).
@@ -230,16 +245,20 @@ pub async fn create_volume(
     req: CreateVolume,
 ) -> ServiceResult<VolumeSummary> {
     check_ref("name", &req.name)?;
-    let m = load(core, ctx, id, "volumes:create").await?;
-    let r: ServiceResult<VolumeSummary> = async {
-        Ok(engine(core, &m)
-            .await?
-            .create_volume(&req.name, req.driver.clone(), req.labels.clone())
-            .await?)
-    }
-    .await;
-    audit_engine_call(core, ctx, &m, "volume.create", &req.name, &r).await?;
-    r
+    let req = &req;
+    mutate(
+        core,
+        ctx,
+        id,
+        "volumes:create",
+        "volume.create",
+        &req.name,
+        |e| async move {
+            e.create_volume(&req.name, req.driver.clone(), req.labels.clone())
+                .await
+        },
+    )
+    .await
 }
 
 /// Removes a volume (`volumes:delete`). Audited as `volume.delete`.
@@ -250,20 +269,30 @@ pub async fn remove_volume(
     name: &str,
     force: bool,
 ) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "volumes:delete").await?;
-    let r: ServiceResult<()> =
-        async { Ok(engine(core, &m).await?.remove_volume(name, force).await?) }.await;
-    audit_engine_call(core, ctx, &m, "volume.delete", name, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "volumes:delete",
+        "volume.delete",
+        name,
+        |e| async move { e.remove_volume(name, force).await },
+    )
+    .await
 }
 
 /// Removes unused volumes (`volumes:delete`). Audited as `volume.prune`.
 pub async fn prune_volumes(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
-    let m = load(core, ctx, id, "volumes:delete").await?;
-    let r: ServiceResult<PruneReport> =
-        async { Ok(engine(core, &m).await?.prune_volumes().await?) }.await;
-    audit_engine_call(core, ctx, &m, "volume.prune", "unused", &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "volumes:delete",
+        "volume.prune",
+        "unused",
+        |e| async move { e.prune_volumes().await },
+    )
+    .await
 }
 
 /// Networks (`networks:read`).
@@ -291,39 +320,53 @@ pub async fn create_network(
     req: CreateNetwork,
 ) -> ServiceResult<String> {
     check_ref("name", &req.name)?;
-    let m = load(core, ctx, id, "networks:create").await?;
-    let r: ServiceResult<String> = async {
-        Ok(engine(core, &m)
-            .await?
-            .create_network(
+    let req = &req;
+    mutate(
+        core,
+        ctx,
+        id,
+        "networks:create",
+        "network.create",
+        &req.name,
+        |e| async move {
+            e.create_network(
                 &req.name,
                 req.driver.clone(),
                 req.internal,
                 req.labels.clone(),
             )
-            .await?)
-    }
-    .await;
-    audit_engine_call(core, ctx, &m, "network.create", &req.name, &r).await?;
-    r
+            .await
+        },
+    )
+    .await
 }
 
 /// Removes a network (`networks:delete`). Audited as `network.delete`.
 pub async fn remove_network(core: &Core, ctx: Ctx<'_>, id: Uuid, name: &str) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "networks:delete").await?;
-    let r: ServiceResult<()> =
-        async { Ok(engine(core, &m).await?.remove_network(name).await?) }.await;
-    audit_engine_call(core, ctx, &m, "network.delete", name, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "networks:delete",
+        "network.delete",
+        name,
+        |e| async move { e.remove_network(name).await },
+    )
+    .await
 }
 
 /// Removes unused networks (`networks:delete`). Audited as `network.prune`.
 pub async fn prune_networks(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneReport> {
-    let m = load(core, ctx, id, "networks:delete").await?;
-    let r: ServiceResult<PruneReport> =
-        async { Ok(engine(core, &m).await?.prune_networks().await?) }.await;
-    audit_engine_call(core, ctx, &m, "network.prune", "unused", &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "networks:delete",
+        "network.prune",
+        "unused",
+        |e| async move { e.prune_networks().await },
+    )
+    .await
 }
 
 /// Connects (`connect = true`) or disconnects a container (`networks:update`). Audited as
@@ -336,24 +379,27 @@ pub async fn membership(
     container: &str,
     connect: bool,
 ) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "networks:update").await?;
-    let r: ServiceResult<()> = async {
-        let e = engine(core, &m).await?;
-        if connect {
-            e.network_connect(network, container).await?;
-        } else {
-            e.network_disconnect(network, container, false).await?;
-        }
-        Ok(())
-    }
-    .await;
     let action = if connect {
         "network.connect"
     } else {
         "network.disconnect"
     };
-    audit_engine_call(core, ctx, &m, action, network, &r).await?;
-    r
+    mutate(
+        core,
+        ctx,
+        id,
+        "networks:update",
+        action,
+        network,
+        |e| async move {
+            if connect {
+                e.network_connect(network, container).await
+            } else {
+                e.network_disconnect(network, container, false).await
+            }
+        },
+    )
+    .await
 }
 
 /// Engine system document: `info`, `version` or `df` (`system:read`).
