@@ -65,6 +65,18 @@ async fn main() {
     std::thread::spawn(move || lines.for_each(drop));
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let http = reqwest::Client::new();
+    // The token is logged before the socket listens: wait for readiness.
+    for _ in 0..200 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let t: Value = http
         .post(format!("{base}/setup"))
         .json(&json!({"token": token.unwrap(), "username": "bench", "email": "bench@example.org", "password": "benchmark password"}))
