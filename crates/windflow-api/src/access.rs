@@ -82,6 +82,10 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("containers:restart", "Restart containers"),
     ("containers:kill", "Kill containers"),
     ("containers:update", "Rename containers"),
+    (
+        "containers:exec",
+        "Open an interactive console (exec) in containers",
+    ),
     ("containers:delete", "Remove containers"),
     (
         "registries:read",

@@ -702,3 +702,18 @@ pub struct MetricsQuery {
     /// Exclusive end (RFC 3339).
     pub to: Option<DateTime<Utc>>,
 }
+
+/// Query of the console WebSocket (`GET /endpoints/{id}/containers/{cid}/exec`).
+///
+/// Protocol: binary (or non-JSON text) frames from the client are written to the process's
+/// stdin; a text frame `{"type":"resize","cols":C,"rows":R}` resizes the TTY. The server sends
+/// the output as binary frames and, when the process ends, a text frame
+/// `{"type":"exit","code":N}` before closing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExecQuery {
+    /// Command line, split on spaces (default `sh`).
+    pub cmd: Option<String>,
+    /// Allocate a TTY (default true).
+    pub tty: Option<bool>,
+}

@@ -5,7 +5,10 @@
 //! Debian engine here speaks 1.41; bollard 0.21 defaults to a newer one).
 use std::collections::HashMap;
 
+mod exec;
 mod resources;
+
+pub use exec::{ExecInput, ExecOutput, ExecSession};
 
 pub use resources::{EngineEvent, HostSample};
 

@@ -520,3 +520,36 @@ pub async fn metrics(
         })
         .collect())
 }
+
+/// Opens an interactive session in a running container (`containers:exec`). Audited as
+/// `container.exec` with the command. Returns the engine (for resize and exit code) and the
+/// session.
+pub async fn exec(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    container: &str,
+    cmd: Vec<String>,
+    tty: bool,
+) -> ServiceResult<(windflow_docker::Engine, windflow_docker::ExecSession)> {
+    if cmd.is_empty() || cmd.iter().any(|c| c.is_empty() || c.len() > 4096) {
+        return Err(ServiceError::field(
+            "cmd",
+            "invalid_value",
+            "a non-empty command is required",
+        ));
+    }
+    let m = load(core, ctx, id, "containers:exec").await?;
+    let e = engine(core, &m).await?;
+    let r = e
+        .exec(container, cmd.clone(), tty)
+        .await
+        .map_err(ServiceError::from);
+    let audit: ServiceResult<()> = r
+        .as_ref()
+        .map(|_| ())
+        .map_err(|err| ServiceError::BadRequest(err.to_string()));
+    let kind = audit_engine_call(core, ctx, &m, "container.exec", container, &audit);
+    kind.await?;
+    Ok((e, r?))
+}

@@ -2,6 +2,7 @@
 //! Each handler's doc comment names the permission it needs (checked in the service).
 pub mod audit;
 pub mod auth;
+pub mod console;
 pub mod endpoints;
 pub mod engine;
 pub mod groups;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     roles::configure(cfg);
     audit::configure(cfg);
     engine::configure(cfg);
+    console::configure(cfg);
     endpoints::configure(cfg);
     registries::configure(cfg);
 }

@@ -1,0 +1,127 @@
+//! The container console: an interactive exec session over an authenticated WebSocket.
+use actix_web::http::StatusCode;
+use actix_web::web::{Data, Path, Payload, Query};
+use actix_web::{HttpRequest, HttpResponse, get};
+use actix_ws::Message;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use windflow_api::ErrorCode;
+use windflow_api::docker::ExecQuery;
+use windflow_core::services::engine_resources as res;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+pub(super) fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(exec);
+}
+
+/// A browser's WebSocket carries cookies but no custom header, so the CSRF defence for a
+/// cookie-authenticated console is the `Origin` check (cross-site WebSocket hijacking).
+fn same_origin(req: &HttpRequest) -> bool {
+    if req.headers().contains_key("authorization") {
+        return true;
+    }
+    let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = req.connection_info().host().to_owned();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
+}
+
+/// Opens an interactive console (WebSocket upgrade). Binary or text frames go to stdin, a text
+/// frame `{"type":"resize","cols":C,"rows":R}` resizes the TTY; output comes as binary frames,
+/// then `{"type":"exit","code":N}`. Permission: `containers:exec`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container"), ExecQuery),
+    responses((status = 101, description = "Switching to the WebSocket protocol")))]
+#[get("/endpoints/{id}/containers/{cid}/exec")]
+async fn exec(
+    st: Data<AppState>,
+    u: AuthUser,
+    req: HttpRequest,
+    body: Payload,
+    p: Path<(Uuid, String)>,
+    q: Query<ExecQuery>,
+) -> ApiResult<HttpResponse> {
+    if !same_origin(&req) {
+        return Err(ApiError::http(
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+            "cross-origin console request",
+        ));
+    }
+    let (id, cid) = p.into_inner();
+    let cmd: Vec<String> = q
+        .cmd
+        .as_deref()
+        .unwrap_or("sh")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let (engine, session) =
+        res::exec(&st.core, u.ctx(), id, &cid, cmd, q.tty.unwrap_or(true)).await?;
+    let (response, mut ws, mut incoming) = actix_ws::handle(&req, body).map_err(|e| {
+        ApiError::http(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            e.to_string(),
+        )
+    })?;
+    let exec_id = session.id.clone();
+    let mut output = session.output;
+    let mut input = session.input;
+    let mut out_ws = ws.clone();
+    let out_engine = engine.clone();
+    let out_id = exec_id.clone();
+    actix_web::rt::spawn(async move {
+        while let Some(Ok(bytes)) = output.next().await {
+            if out_ws.binary(bytes).await.is_err() {
+                return;
+            }
+        }
+        let code = out_engine.exec_exit_code(&out_id).await.ok().flatten();
+        let _ = out_ws
+            .text(serde_json::json!({ "type": "exit", "code": code }).to_string())
+            .await;
+        let _ = out_ws.close(None).await;
+    });
+    actix_web::rt::spawn(async move {
+        while let Some(Ok(msg)) = incoming.next().await {
+            let data: Option<Vec<u8>> = match msg {
+                Message::Text(t) => match serde_json::from_str::<serde_json::Value>(&t)
+                    .ok()
+                    .filter(|v| v["type"] == "resize")
+                {
+                    Some(v) => {
+                        let (cols, rows) = (
+                            v["cols"].as_u64().unwrap_or(80) as u16,
+                            v["rows"].as_u64().unwrap_or(24) as u16,
+                        );
+                        let _ = engine.exec_resize(&exec_id, cols, rows).await;
+                        None
+                    }
+                    None => Some(t.as_bytes().to_vec()),
+                },
+                Message::Binary(b) => Some(b.to_vec()),
+                Message::Ping(b) => {
+                    let _ = ws.pong(&b).await;
+                    None
+                }
+                Message::Close(_) => break,
+                _ => None,
+            };
+            if let Some(d) = data
+                && input.write_all(&d).await.is_err()
+            {
+                break;
+            }
+        }
+        let _ = input.shutdown().await;
+    });
+    Ok(response)
+}
