@@ -12,12 +12,13 @@ use futures_util::StreamExt;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
-use windflow_docker::{Engine, EngineEvent, Target};
+use windflow_docker::{Engine, EngineEvent};
 use windflow_entity::{container_events, endpoints, host_metrics};
 
 use crate::context::Core;
 use crate::error::ServiceResult;
 use crate::lease;
+use crate::services::endpoints::target;
 
 /// Collector settings.
 #[derive(Debug, Clone)]
@@ -53,13 +54,6 @@ impl Drop for Running {
         for t in &self.tasks {
             t.abort();
         }
-    }
-}
-
-fn target(m: &endpoints::Model) -> Target {
-    match (m.connection_type.as_str(), &m.host, m.port) {
-        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
-        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
     }
 }
 

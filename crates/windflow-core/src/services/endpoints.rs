@@ -391,7 +391,8 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     Ok(())
 }
 
-fn target(m: &endpoints::Model) -> Target {
+/// Where an endpoint's engine listens.
+pub(crate) fn target(m: &endpoints::Model) -> Target {
     match (m.connection_type.as_str(), &m.host, m.port) {
         ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
         _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
