@@ -536,8 +536,10 @@ pub async fn inspect(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ContainerDetails> {
-    let m = load(core, ctx, id, "containers:read").await?;
-    Ok(engine(core, &m).await?.inspect(container).await?)
+    read(core, ctx, id, "containers:read", |e| async move {
+        e.inspect(container).await
+    })
+    .await
 }
 
 pub(crate) async fn audit_engine_call<T>(
@@ -561,6 +563,22 @@ pub(crate) async fn audit_engine_call<T>(
             .details(serde_json::json!({"endpoint_id": m.id, "error": e.to_string()}));
     }
     ctx.audit(&core.db, ev).await
+}
+
+/// Loads the endpoint with `perm` and runs one engine read (no audit row).
+pub(crate) async fn read<T, F, Fut>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+    f: F,
+) -> ServiceResult<T>
+where
+    F: FnOnce(windflow_docker::Engine) -> Fut,
+    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
+{
+    let m = load(core, ctx, id, perm).await?;
+    Ok(f(engine(core, &m).await?).await?)
 }
 
 /// Loads the endpoint with `perm`, runs one engine mutation, and audits it as `action` on

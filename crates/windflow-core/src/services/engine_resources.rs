@@ -10,7 +10,7 @@ use windflow_api::docker::{
     PruneReport, PullProgress, StatsSnapshot, VolumeSummary,
 };
 
-use super::endpoints::{audit_engine_call, engine, load, mutate};
+use super::endpoints::{audit_engine_call, engine, load, mutate, read};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -90,8 +90,10 @@ pub async fn stats(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<StatsSnapshot> {
-    let m = load(core, ctx, id, "containers:read").await?;
-    Ok(engine(core, &m).await?.stats(container).await?)
+    read(core, ctx, id, "containers:read", |e| async move {
+        e.stats(container).await
+    })
+    .await
 }
 
 /// Processes of a running container (`containers:read`).
@@ -101,14 +103,22 @@ pub async fn top(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ProcessList> {
-    let m = load(core, ctx, id, "containers:read").await?;
-    Ok(engine(core, &m).await?.top(container).await?)
+    read(core, ctx, id, "containers:read", |e| async move {
+        e.top(container).await
+    })
+    .await
 }
 
 /// Images (`images:read`).
 pub async fn images(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<ImageSummary>> {
-    let m = load(core, ctx, id, "images:read").await?;
-    Ok(engine(core, &m).await?.images().await?)
+    read(
+        core,
+        ctx,
+        id,
+        "images:read",
+        |e| async move { e.images().await },
+    )
+    .await
 }
 
 /// An image's inspect document (`images:read`).
@@ -118,8 +128,10 @@ pub async fn inspect_image(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "images:read").await?;
-    Ok(engine(core, &m).await?.inspect_image(name).await?)
+    read(core, ctx, id, "images:read", |e| async move {
+        e.inspect_image(name).await
+    })
+    .await
 }
 
 /// An image's history (`images:read`).
@@ -129,8 +141,10 @@ pub async fn image_history(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "images:read").await?;
-    Ok(engine(core, &m).await?.image_history(name).await?)
+    read(core, ctx, id, "images:read", |e| async move {
+        e.image_history(name).await
+    })
+    .await
 }
 
 /// Starts a pull (`images:pull`) and returns its progress stream. Audited as `image.pull`
@@ -222,8 +236,10 @@ pub async fn prune_images(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<
 
 /// Volumes (`volumes:read`).
 pub async fn volumes(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<VolumeSummary>> {
-    let m = load(core, ctx, id, "volumes:read").await?;
-    Ok(engine(core, &m).await?.volumes().await?)
+    read(core, ctx, id, "volumes:read", |e| async move {
+        e.volumes().await
+    })
+    .await
 }
 
 /// A volume's inspect document (`volumes:read`).
@@ -233,8 +249,10 @@ pub async fn inspect_volume(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "volumes:read").await?;
-    Ok(engine(core, &m).await?.inspect_volume(name).await?)
+    read(core, ctx, id, "volumes:read", |e| async move {
+        e.inspect_volume(name).await
+    })
+    .await
 }
 
 /// Creates a volume (`volumes:create`). Audited as `volume.create`.
@@ -297,8 +315,10 @@ pub async fn prune_volumes(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult
 
 /// Networks (`networks:read`).
 pub async fn networks(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<NetworkSummary>> {
-    let m = load(core, ctx, id, "networks:read").await?;
-    Ok(engine(core, &m).await?.networks().await?)
+    read(core, ctx, id, "networks:read", |e| async move {
+        e.networks().await
+    })
+    .await
 }
 
 /// A network's inspect document (`networks:read`).
@@ -308,8 +328,10 @@ pub async fn inspect_network(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "networks:read").await?;
-    Ok(engine(core, &m).await?.inspect_network(name).await?)
+    read(core, ctx, id, "networks:read", |e| async move {
+        e.inspect_network(name).await
+    })
+    .await
 }
 
 /// Creates a network (`networks:create`); returns its id. Audited as `network.create`.
