@@ -9,7 +9,8 @@ bin="$CARGO_TARGET_DIR/debug/windflow"
 [ -x "$bin" ] || cargo build --locked -p windflow-server
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-WINDFLOW_DATA_DIR="$data/data" WINDFLOW_LISTEN="127.0.0.1:$port" WINDFLOW_LOG_FORMAT=json WINDFLOW_WEB_DIR="$PWD/frontend/dist" \
+WINDFLOW_COLLECTORS__TICK_SECS=1 WINDFLOW_COLLECTORS__METRICS_INTERVAL_SECS=2 \
+  WINDFLOW_DATA_DIR="$data/data" WINDFLOW_LISTEN="127.0.0.1:$port" WINDFLOW_LOG_FORMAT=json WINDFLOW_WEB_DIR="$PWD/frontend/dist" \
   "$bin" serve >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT

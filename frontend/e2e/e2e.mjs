@@ -157,6 +157,92 @@ try {
     assert.equal(del.status(), 204);
   });
 
+  await check('endpoint dashboard: engine facts, CPU/memory chart, live events feed', async () => {
+    await nav('Endpoints');
+    await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
+    await page.locator('#endpoint-info', { hasText: 'API 1.41' }).waitFor();
+    // The e2e server samples every 2 s (WINDFLOW_COLLECTORS__METRICS_INTERVAL_SECS).
+    await page.locator('#metrics-chart polyline.cpu').waitFor({ state: 'attached', timeout: 20000 });
+    // An engine event caused now shows up in the live feed.
+    const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const vol = 'wf-e2e-feed-' + Date.now();
+    const made = await page.request.post(`${base}/api/v1/endpoints/${ep}/volumes`, { headers: { 'X-CSRF-Token': csrf }, data: { name: vol } });
+    assert.equal(made.status(), 201);
+    await page.locator('#events-feed tr', { hasText: vol }).waitFor({ timeout: 20000 });
+    await shot('18-endpoint-dashboard');
+    await page.request.delete(`${base}/api/v1/endpoints/${ep}/volumes/${vol}`, { headers: { 'X-CSRF-Token': csrf } });
+  });
+
+  await check('images: pull from the local registry with per-layer progress bars, then remove', async () => {
+    // The payload image's layer must be new to the engine for a real download.
+    const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent('127.0.0.1:5000/wf/payload:1')}?force=true`, { headers: { 'X-CSRF-Token': csrf } });
+    await page.locator('nav.tabs a', { hasText: 'Images' }).click();
+    await page.locator('#images-table').waitFor();
+    await page.fill('#pull-image', '127.0.0.1:5000/wf/payload');
+    await page.fill('#pull-tag', '1');
+    await page.click('#pull-start');
+    await page.locator('#pull-layers [role=progressbar]').first().waitFor();
+    await page.locator('#pull-layers [role=progressbar][aria-valuenow="100"]').first().waitFor({ timeout: 30000 });
+    await page.locator('#pull-status', { hasText: /Status: |Done/ }).waitFor({ timeout: 30000 });
+    const img = row('#images-table', '127.0.0.1:5000/wf/payload:1');
+    await img.waitFor();
+    await shot('19-images-pull');
+    await img.locator('button', { hasText: 'Remove' }).click();
+    await img.waitFor({ state: 'detached' });
+  });
+
+  await check('volumes and networks: create and remove', async () => {
+    await page.locator('nav.tabs a', { hasText: 'Volumes' }).click();
+    await page.fill('#volume-name', 'wf-e2e-vol');
+    await page.click('#volume-create');
+    const v = page.locator('#volumes-table tr[data-name="wf-e2e-vol"]');
+    await v.waitFor();
+    await shot('20-volumes');
+    await v.locator('button', { hasText: 'Remove' }).click();
+    await v.waitFor({ state: 'detached' });
+    await page.locator('nav.tabs a', { hasText: 'Networks' }).click();
+    await page.fill('#network-name', 'wf-e2e-net');
+    await page.click('#network-create');
+    const n = page.locator('#networks-table tr[data-name="wf-e2e-net"]');
+    await n.waitFor();
+    await shot('21-networks');
+    await n.locator('button', { hasText: 'Remove' }).click();
+    await n.waitFor({ state: 'detached' });
+  });
+
+  await check('bulk start and remove, and a shell in the console (xterm.js)', async () => {
+    const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+    const envId = await page.evaluate(() => localStorage.getItem('wf.env'));
+    const ep = (await (await page.request.get(`${base}/api/v1/environments/${envId}/endpoints`)).json()).items[0].id;
+    const names = [1, 2].map(i => `wf-bulk-${i}-${Date.now()}`);
+    for (const name of names) {
+      const r = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, {
+        headers: { 'X-CSRF-Token': csrf }, data: { name, image: 'local/busybox:1', command: ['sleep', '600'] } });
+      assert.equal(r.status(), 201);
+    }
+    await nav('Containers');
+    for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] input.select`).check();
+    await page.locator('#bulk-count', { hasText: '2 selected' }).waitFor();
+    await page.click('#bulk-start');
+    for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] .badge`, { hasText: 'running' }).waitFor();
+    await page.locator(`#containers-table tr[data-name="${names[0]}"] a`).click();
+    await page.click('#console-open');
+    await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+    await page.locator('#console .xterm-helper-textarea').focus();
+    await page.keyboard.type('echo wf-$((6*7))\n');
+    await page.locator('#console .xterm-rows', { hasText: 'wf-42' }).waitFor();
+    await shot('22-console');
+    await page.keyboard.type('exit 3\n');
+    await page.locator('#console-status', { hasText: 'Exited with code 3' }).waitFor();
+    await nav('Containers');
+    for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] input.select`).check();
+    await page.click('#bulk-remove');
+    for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
+  });
+
   await check('the audit log shows all of it', async () => {
     await nav('Audit log');
     for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create', 'endpoint.create', 'container.start', 'container.stop']) {

@@ -33,6 +33,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/endpoints") view=pages::docker::Endpoints />
                     <Route path=path!("/containers") view=pages::docker::Containers />
                     <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::ContainerPage />
+                    <Route path=path!("/endpoints/:id/:tab?") view=pages::engine::EndpointPage />
                 </ParentRoute>
             </Routes>
             <components::Toasts />

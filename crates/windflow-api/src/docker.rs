@@ -12,7 +12,8 @@ use uuid::Uuid;
 pub enum ConnectionType {
     /// A unix socket on the WindFlow host (`socket_path`).
     Socket,
-    /// TCP to `host:port` (`protocol` http; https with TLS material is not supported yet).
+    /// TCP to `host:port`, `protocol` `http` or `https` (TLS material: CA, client certificate
+    /// and key, stored encrypted and never returned; or `tls_skip_verify`).
     Direct,
 }
 
@@ -49,8 +50,14 @@ pub struct Endpoint {
     pub host: Option<String>,
     /// TCP port (direct).
     pub port: Option<i32>,
-    /// `http` (direct).
+    /// `http` or `https` (direct).
     pub protocol: Option<String>,
+    /// A CA certificate is stored (https; the PEM itself is never returned).
+    pub tls_ca_set: bool,
+    /// A client certificate and key are stored (https; never returned).
+    pub tls_client_cert_set: bool,
+    /// The engine's certificate is not verified (https).
+    pub tls_skip_verify: bool,
     /// Icon name.
     pub icon: Option<String>,
     /// Free labels.
@@ -91,6 +98,18 @@ pub struct CreateEndpoint {
     pub host: Option<String>,
     /// Port 1 to 65535 (direct).
     pub port: Option<i32>,
+    /// `http` (default) or `https` (direct).
+    pub protocol: Option<String>,
+    /// PEM CA certificate(s) trusted for the engine (https); without it the public web PKI roots.
+    /// Write-only: stored encrypted.
+    pub tls_ca: Option<String>,
+    /// PEM client certificate (https engines started with `--tlsverify`). Write-only.
+    pub tls_cert: Option<String>,
+    /// PEM client private key, with `tls_cert`. Write-only: stored encrypted, never returned.
+    pub tls_key: Option<String>,
+    /// Accept any engine certificate (https; default false).
+    #[serde(default)]
+    pub tls_skip_verify: bool,
     /// Icon name.
     pub icon: Option<String>,
     /// Labels.
@@ -122,6 +141,16 @@ pub struct UpdateEndpoint {
     pub host: Option<String>,
     /// New port.
     pub port: Option<i32>,
+    /// New protocol, `http` or `https`.
+    pub protocol: Option<String>,
+    /// New PEM CA; an empty string removes it.
+    pub tls_ca: Option<String>,
+    /// New PEM client certificate; an empty string removes it (and the key).
+    pub tls_cert: Option<String>,
+    /// New PEM client key; an empty string removes it (and the certificate).
+    pub tls_key: Option<String>,
+    /// Accept any engine certificate.
+    pub tls_skip_verify: Option<bool>,
     /// New icon.
     pub icon: Option<String>,
     /// New labels.

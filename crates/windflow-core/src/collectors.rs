@@ -167,7 +167,11 @@ async fn store_event(core: &Core, m: &endpoints::Model, e: EngineEvent) -> Servi
 async fn events_loop(core: Core, m: endpoints::Model) {
     let mut attempt = 0;
     loop {
-        match Engine::connect(&target(&m)).await {
+        let connected = match target(&core, &m) {
+            Ok(t) => Engine::connect(&t).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match connected {
             Ok(engine) => {
                 let mut stream = std::pin::pin!(engine.events());
                 while let Some(item) = stream.next().await {

@@ -7,10 +7,12 @@ use std::collections::HashMap;
 
 mod exec;
 mod resources;
+mod tls;
 
 pub use exec::{ExecInput, ExecOutput, ExecSession};
 
 pub use resources::{EngineEvent, HostSample};
+pub use tls::{TlsMaterial, check_material};
 
 use bollard::Docker;
 use bollard::models::{
@@ -81,7 +83,20 @@ impl From<bollard::errors::Error> for EngineError {
                 status: status_code,
                 message,
             },
-            other => Self::Unreachable(other.to_string()),
+            other => {
+                // The cause chain says why (refused, TLS: unknown issuer, bad certificate...).
+                let mut msg = other.to_string();
+                let mut cause = std::error::Error::source(&other);
+                while let Some(c) = cause {
+                    let text = c.to_string();
+                    if !msg.contains(&text) {
+                        msg.push_str(": ");
+                        msg.push_str(&text);
+                    }
+                    cause = c.source();
+                }
+                Self::Unreachable(msg)
+            }
         }
     }
 }
@@ -93,6 +108,8 @@ pub enum Target {
     Socket(String),
     /// Plain HTTP over TCP (`host:port`).
     Http(String),
+    /// HTTPS over TCP (`host:port`) with its TLS material.
+    Https(String, TlsMaterial),
 }
 
 /// A connected engine (cheap to clone).
@@ -113,6 +130,7 @@ impl Engine {
                 TIMEOUT_SECS,
                 bollard::API_DEFAULT_VERSION,
             )?,
+            Target::Https(addr, tls) => tls::connect(addr, tls)?,
         };
         let docker = docker.negotiate_version().await?;
         Ok(Self { docker })

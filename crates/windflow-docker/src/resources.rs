@@ -202,12 +202,16 @@ impl Engine {
         });
         self.docker
             .create_image(Some(opts), None, creds)
-            .map_ok(|i| PullProgress {
-                layer: i.id,
-                status: i.status.unwrap_or_default(),
-                current: i.progress_detail.as_ref().and_then(|p| p.current),
-                total: i.progress_detail.as_ref().and_then(|p| p.total),
-                error: i.error_detail.and_then(|e| e.message),
+            .map_ok(|i| {
+                let status = i.status.unwrap_or_default();
+                PullProgress {
+                    // "Pulling from <repo>" carries the tag as its id: it is not a layer.
+                    layer: i.id.filter(|_| !status.starts_with("Pulling from")),
+                    status,
+                    current: i.progress_detail.as_ref().and_then(|p| p.current),
+                    total: i.progress_detail.as_ref().and_then(|p| p.total),
+                    error: i.error_detail.and_then(|e| e.message),
+                }
             })
             .map_err(EngineError::from)
     }

@@ -16,7 +16,7 @@ pub struct Model {
     pub host: Option<String>,
     pub port: Option<i32>,
     pub protocol: Option<String>,
-    /// TLS material, encrypted by the crypto module (reserved: https endpoints come later).
+    /// TLS material (PEM), encrypted by the crypto module (AAD `endpoint:{id}:{part}`).
     pub tls_ca_enc: Option<String>,
     pub tls_cert_enc: Option<String>,
     pub tls_key_enc: Option<String>,

@@ -4,16 +4,18 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use windflow_api::docker::{ConnectionType, CreateEndpoint, EndpointStatus, LogLine};
+use wasm_bindgen::{JsCast, JsValue};
+use windflow_api::docker::{
+    ConnectionType, CreateEndpoint, EndpointStatus, LogLine, UpdateEndpoint,
+};
 
 use crate::api;
 use crate::state::ctx;
 
 /// Bytes as MiB or GiB with one decimal, in integer arithmetic (float formatting would add
 /// tens of KB to the wasm).
-fn fmt_bytes(b: i64) -> String {
+pub fn fmt_bytes(b: i64) -> String {
     const MIB: i64 = 1024 * 1024;
     const GIB: i64 = 1024 * MIB;
     if b >= GIB {
@@ -22,6 +24,19 @@ fn fmt_bytes(b: i64) -> String {
     } else {
         format!("{} MiB", b / MIB)
     }
+}
+
+/// Indented JSON through the browser's `JSON.stringify` (serde_json's serializer would add its
+/// float formatting to the wasm).
+fn pretty(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    js_sys::JSON::parse(&text)
+        .ok()
+        .and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &2.into()).ok()
+        })
+        .and_then(|s| s.as_string())
+        .unwrap_or(text)
 }
 
 #[component]
@@ -39,18 +54,86 @@ pub fn Endpoints() -> impl IntoView {
     });
     let name = RwSignal::new(String::new());
     let socket = RwSignal::new("/var/run/docker.sock".to_owned());
+    let direct = RwSignal::new(false);
+    let host = RwSignal::new(String::new());
+    let port = RwSignal::new("2376".to_owned());
+    let https = RwSignal::new(true);
+    let (ca, cert, key) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let skip_verify = RwSignal::new(false);
+    // The endpoint being edited (the form then PATCHes it); `None` adds a new one.
+    let editing = RwSignal::new(None::<Uuid>);
+    let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(env) = c.env.get_untracked() else {
             return;
         };
+        let is_direct = direct.get_untracked();
+        let tls = is_direct && https.get_untracked();
+        let protocol = is_direct.then(|| if tls { "https" } else { "http" }.to_owned());
+        let (host_v, port_v) = if is_direct {
+            (opt(host), port.get_untracked().trim().parse::<i32>().ok())
+        } else {
+            (None, None)
+        };
+        let socket_v = (!is_direct).then(|| socket.get_untracked());
+        let (ca_v, cert_v, key_v) = if tls {
+            (opt(ca), opt(cert), opt(key))
+        } else {
+            (None, None, None)
+        };
+        let skip = tls && skip_verify.get_untracked();
         leptos::task::spawn_local(async move {
+            let done = |e: windflow_api::docker::Endpoint, verb: &str| {
+                c.toast(format!("Endpoint {} {verb}", e.name), false);
+                name.set(String::new());
+                editing.set(None);
+                for s in [ca, cert, key] {
+                    s.set(String::new());
+                }
+                c.version.update(|v| *v += 1);
+            };
+            if let Some(id) = editing.get_untracked() {
+                let req = UpdateEndpoint {
+                    name: opt(name),
+                    socket_path: socket_v,
+                    host: host_v,
+                    port: port_v,
+                    protocol,
+                    tls_ca: ca_v,
+                    tls_cert: cert_v,
+                    tls_key: key_v,
+                    tls_skip_verify: is_direct.then_some(skip),
+                    ..Default::default()
+                };
+                match api::client()
+                    .patch::<_, windflow_api::docker::Endpoint>(&format!("/endpoints/{id}"), &req)
+                    .await
+                {
+                    Ok(e) => done(e, "saved"),
+                    Err(e) => c.error(&e),
+                }
+                return;
+            }
             let req = CreateEndpoint {
                 name: name.get_untracked(),
-                connection_type: ConnectionType::Socket,
-                socket_path: Some(socket.get_untracked()),
-                host: None,
-                port: None,
+                connection_type: if is_direct {
+                    ConnectionType::Direct
+                } else {
+                    ConnectionType::Socket
+                },
+                socket_path: socket_v,
+                host: host_v,
+                port: port_v,
+                protocol,
+                tls_ca: ca_v,
+                tls_cert: cert_v,
+                tls_key: key_v,
+                tls_skip_verify: skip,
                 icon: None,
                 labels: Default::default(),
                 collect_activity: true,
@@ -60,11 +143,27 @@ pub fn Endpoints() -> impl IntoView {
             };
             match api::client().create_endpoint(env, &req).await {
                 Ok(e) => {
-                    c.toast(format!("Endpoint {} added", e.name), false);
-                    name.set(String::new());
                     let _ = api::client().test_endpoint(e.id).await;
-                    c.version.update(|v| *v += 1);
+                    done(e, "added");
                 }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let edit = move |e: windflow_api::docker::Endpoint| {
+        editing.set(Some(e.id));
+        name.set(e.name);
+        direct.set(e.connection_type == ConnectionType::Direct);
+        socket.set(e.socket_path.unwrap_or_default());
+        host.set(e.host.unwrap_or_default());
+        port.set(e.port.map(|p| p.to_string()).unwrap_or_default());
+        https.set(e.protocol.as_deref() == Some("https"));
+        skip_verify.set(e.tls_skip_verify);
+    };
+    let remove = move |id: Uuid| {
+        leptos::task::spawn_local(async move {
+            match api::client().delete(&format!("/endpoints/{id}")).await {
+                Ok(()) => c.version.update(|v| *v += 1),
                 Err(e) => c.error(&e),
             }
         });
@@ -96,10 +195,35 @@ pub fn Endpoints() -> impl IntoView {
         <Show when=move || c.env.get().is_some() fallback=|| view! { <div class="card muted">"Select an environment in the top bar first."</div> }>
             <Show when=move || c.can("endpoints:create")>
                 <div class="card">
-                    <form class="inline" on:submit=create>
-                        <input id="endpoint-name" placeholder="Endpoint name" bind:value=name required />
-                        <input id="endpoint-socket" placeholder="Socket path" bind:value=socket required size="34" />
-                        <button id="endpoint-create" type="submit">"Add endpoint"</button>
+                    <form class="stack" on:submit=create>
+                        <div class="inline">
+                            <input id="endpoint-name" placeholder="Endpoint name" bind:value=name required=move || editing.get().is_none() />
+                            <select id="endpoint-kind" prop:value=move || if direct.get() { "direct" } else { "socket" } on:change=move |ev| direct.set(event_target_value(&ev) == "direct") prop:disabled=move || editing.get().is_some()>
+                                <option value="socket">"Unix socket"</option>
+                                <option value="direct">"TCP (direct)"</option>
+                            </select>
+                            <Show when=move || !direct.get()>
+                                <input id="endpoint-socket" placeholder="Socket path" bind:value=socket size="34" />
+                            </Show>
+                            <Show when=move || direct.get()>
+                                <input id="endpoint-host" placeholder="Host or IP" bind:value=host />
+                                <input id="endpoint-port" placeholder="Port" bind:value=port size="6" />
+                                <label><input id="endpoint-https" type="checkbox" bind:checked=https />" TLS (https)"</label>
+                            </Show>
+                            <button id="endpoint-create" type="submit">{move || if editing.get().is_some() { "Save endpoint" } else { "Add endpoint" }}</button>
+                            <Show when=move || editing.get().is_some()>
+                                <button class="secondary" type="button" on:click=move |_| { editing.set(None); name.set(String::new()); }>"Cancel"</button>
+                            </Show>
+                        </div>
+                        <Show when=move || direct.get() && https.get()>
+                            <div class="inline tls">
+                                <textarea id="endpoint-ca" placeholder="CA certificate (PEM)" bind:value=ca rows="3"></textarea>
+                                <textarea id="endpoint-cert" placeholder="Client certificate (PEM)" bind:value=cert rows="3"></textarea>
+                                <textarea id="endpoint-key" placeholder="Client key (PEM, stored encrypted)" bind:value=key rows="3"></textarea>
+                                <label><input type="checkbox" bind:checked=skip_verify />" skip certificate verification"</label>
+                            </div>
+                            <p class="muted">"Certificates and keys are write-only: leave them empty to keep the stored ones."</p>
+                        </Show>
                     </form>
                 </div>
             </Show>
@@ -117,14 +241,20 @@ pub fn Endpoints() -> impl IntoView {
                                     EndpointStatus::Unknown => ("badge", "unknown"),
                                 };
                                 let engine = e.engine.clone();
+                                let (can_edit, can_delete) = (c.can("endpoints:update"), c.can("endpoints:delete"));
+                                let e2 = e.clone();
                                 view! {
                                     <tr>
-                                        <td>{e.name.clone()}</td>
-                                        <td class="muted">{e.socket_path.clone().or_else(|| e.host.clone()).unwrap_or_default()}</td>
+                                        <td><a href=format!("/endpoints/{id}")>{e.name.clone()}</a></td>
+                                        <td class="muted">{e.socket_path.clone().unwrap_or_else(|| format!("{}://{}:{}", e.protocol.clone().unwrap_or_default(), e.host.clone().unwrap_or_default(), e.port.unwrap_or_default()))}</td>
                                         <td><span class=cls title=e.last_error.clone().unwrap_or_default()>{label}</span></td>
                                         <td class="muted">{engine.as_ref().map(|i| format!("Docker {} · API {} · {} CPU · {}", i.engine_version, i.api_version, i.cpus, fmt_bytes(i.memory_bytes))).unwrap_or_default()}</td>
                                         <td>{engine.as_ref().map(|i| format!("{} running, {} stopped", i.containers_running, i.containers_stopped)).unwrap_or_default()}</td>
-                                        <td><button class="secondary small" on:click=move |_| test(id)>"Test"</button></td>
+                                        <td>
+                                            <button class="secondary small" on:click=move |_| test(id)>"Test"</button>
+                                            {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(e2.clone())>"Edit"</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| remove(id)>"Delete"</button> })}
+                                        </td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -146,19 +276,39 @@ pub fn Containers() -> impl IntoView {
         let all = show_all.get();
         async move { api::client().all_containers(&format!("?all={all}")).await }
     });
+    // Selected rows for the bulk actions: (endpoint, container id).
+    let selected = RwSignal::new(Vec::<(Uuid, String)>::new());
+    let run = |ep: Uuid, id: String, action: &'static str| async move {
+        if action == "remove" {
+            api::client()
+                .delete(&format!("/endpoints/{ep}/containers/{id}?force=true"))
+                .await
+        } else {
+            api::client().container_action(ep, &id, action).await
+        }
+    };
     let act = move |ep: Uuid, id: String, action: &'static str| {
         leptos::task::spawn_local(async move {
-            let r = if action == "remove" {
-                api::client()
-                    .delete(&format!("/endpoints/{ep}/containers/{id}?force=true"))
-                    .await
-            } else {
-                api::client().container_action(ep, &id, action).await
-            };
-            match r {
+            match run(ep, id, action).await {
                 Ok(()) => c.version.update(|v| *v += 1),
                 Err(e) => c.error(&e),
             }
+        });
+    };
+    // One call per selected container; every failure is shown, the rest still run.
+    let bulk = move |action: &'static str| {
+        let rows = selected.get_untracked();
+        leptos::task::spawn_local(async move {
+            let mut ok = 0;
+            for (ep, id) in rows {
+                match run(ep, id, action).await {
+                    Ok(()) => ok += 1,
+                    Err(e) => c.error(&e),
+                }
+            }
+            c.toast(format!("{action}: {ok} container(s)"), false);
+            selected.set(vec![]);
+            c.version.update(|v| *v += 1);
         });
     };
     view! {
@@ -168,6 +318,10 @@ pub fn Containers() -> impl IntoView {
                 <input id="container-filter" placeholder="Filter by name or image" bind:value=filter />
                 <label><input type="checkbox" bind:checked=show_all />" include stopped"</label>
                 <button class="secondary" type="button" on:click=move |_| c.version.update(|v| *v += 1)>"Refresh"</button>
+                <span class="muted" id="bulk-count">{move || format!("{} selected", selected.get().len())}</span>
+                <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>"Start"</button>
+                <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>"Stop"</button>
+                <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("remove")>"Remove"</button>
             </form>
         </div>
         {move || list.get().map(|r| match r {
@@ -183,7 +337,7 @@ pub fn Containers() -> impl IntoView {
                 view! {
                     {all.errors.into_iter().map(|e| view! { <p class="error">{format!("{}: {}", e.endpoint_name, e.error)}</p> }).collect_view()}
                     <table id="containers-table">
-                        <thead><tr><th>"Name"</th><th>"Endpoint"</th><th>"Image"</th><th>"State"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
+                        <thead><tr><th></th><th>"Name"</th><th>"Endpoint"</th><th>"Image"</th><th>"State"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
                         <tbody>
                             {all.items.into_iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).map(|x| {
                                 let ep = x.endpoint_id;
@@ -203,8 +357,14 @@ pub fn Containers() -> impl IntoView {
                                 if can_delete {
                                     actions.push(button("danger small", "Remove", ep, id.clone(), "remove"));
                                 }
+                                let key = (ep, id.clone());
+                                let key2 = key.clone();
                                 view! {
                                     <tr data-name=x.container.name.clone()>
+                                        <td><input type="checkbox" class="select" prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            selected.update(|s| { s.retain(|k| *k != key2); if on { s.push(key2.clone()); } });
+                                        } /></td>
                                         <td><a href=format!("/containers/{ep}/{id}")>{x.container.name.clone()}</a></td>
                                         <td class="muted">{x.endpoint_name.clone()}</td>
                                         <td><code>{x.container.image.clone()}</code></td>
@@ -254,6 +414,7 @@ pub fn ContainerPage() -> impl IntoView {
         }
     });
     let lines = RwSignal::new(Vec::<LogLine>::new());
+    let console = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     // Live logs: an EventSource on the SSE route (same-origin cookies authenticate it).
     let source = StoredValue::new_local(None::<web_sys::EventSource>);
@@ -328,6 +489,23 @@ pub fn ContainerPage() -> impl IntoView {
                 </div>
             }.into_any(),
         })}
+        <details class="card" id="container-inspect">
+            <summary>"Inspect"</summary>
+            {move || details.get().flatten().and_then(Result::ok).map(|d| view! {
+                <pre class="logs">{pretty(&d.raw)}</pre>
+            })}
+        </details>
+        <Show when=move || c.can("containers:exec")>
+            <h2>"Console"</h2>
+            <div class="card">
+                <Show
+                    when=move || console.get()
+                    fallback=move || view! { <button id="console-open" class="secondary" on:click=move |_| console.set(true)>"Open a shell (sh)"</button> }
+                >
+                    {move || endpoint().map(|ep| view! { <crate::pages::console::Console endpoint=ep container=cid() /> })}
+                </Show>
+            </div>
+        </Show>
         <h2>"Logs"</h2>
         <div class="card">
             <form class="inline" on:submit=|ev: SubmitEvent| ev.prevent_default()>

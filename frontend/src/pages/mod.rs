@@ -1,6 +1,8 @@
 //! One module per area.
 pub mod audit;
+pub mod console;
 pub mod docker;
+pub mod engine;
 pub mod login;
 pub mod members;
 pub mod orgs;

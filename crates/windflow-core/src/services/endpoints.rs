@@ -17,7 +17,7 @@ use windflow_api::docker::{
     EndpointStatus, EngineInfo, UpdateEndpoint,
 };
 use windflow_api::{Page, PageQuery};
-use windflow_docker::{Engine, EngineError, Target};
+use windflow_docker::{Engine, EngineError, Target, TlsMaterial, check_material};
 use windflow_entity::{endpoints, memberships};
 
 use crate::audit::AuditEvent;
@@ -104,6 +104,9 @@ fn to_api(m: endpoints::Model) -> Endpoint {
         host: m.host,
         port: m.port,
         protocol: m.protocol,
+        tls_ca_set: m.tls_ca_enc.is_some(),
+        tls_client_cert_set: m.tls_cert_enc.is_some(),
+        tls_skip_verify: m.tls_skip_verify,
         icon: m.icon,
         labels: serde_json::from_value(m.labels).unwrap_or_default(),
         collect_activity: m.collect_activity,
@@ -165,6 +168,74 @@ fn check_connection(
     }
 }
 
+/// TLS settings of a direct endpoint as they will be stored (PEM text in clear, before
+/// encryption).
+struct TlsInput {
+    protocol: Option<String>,
+    material: TlsMaterial,
+}
+
+fn check_tls(c: &mut Checks, kind: ConnectionType, t: &TlsInput) {
+    let has_material =
+        t.material.ca.is_some() || t.material.cert.is_some() || t.material.skip_verify;
+    match (kind, t.protocol.as_deref()) {
+        (ConnectionType::Socket, None) if !has_material => {}
+        (ConnectionType::Socket, _) => c.push(
+            "protocol",
+            "not_allowed",
+            "protocol and TLS settings are for direct endpoints",
+        ),
+        (ConnectionType::Direct, Some("http")) if has_material => c.push(
+            "protocol",
+            "invalid_value",
+            "TLS settings need protocol https",
+        ),
+        (ConnectionType::Direct, Some("http" | "https")) => {
+            if let Err((field, msg)) = check_material(&t.material) {
+                c.push(field, "invalid_format", msg);
+            }
+        }
+        (ConnectionType::Direct, _) => {
+            c.push("protocol", "invalid_value", "protocol is http or https")
+        }
+    }
+}
+
+/// Associated data binding an encrypted TLS part to its endpoint and role.
+fn tls_aad(id: Uuid, part: &str) -> String {
+    format!("endpoint:{id}:{part}")
+}
+
+fn seal(core: &Core, id: Uuid, part: &str, pem: Option<&str>) -> ServiceResult<Option<String>> {
+    pem.map(|p| {
+        core.crypto
+            .encrypt(p.as_bytes(), &tls_aad(id, part))
+            .map_err(ServiceError::internal)
+    })
+    .transpose()
+}
+
+fn open_part(
+    core: &Core,
+    id: Uuid,
+    part: &str,
+    enc: &Option<String>,
+) -> ServiceResult<Option<String>> {
+    enc.as_deref()
+        .map(|e| {
+            let plain = core
+                .crypto
+                .decrypt(e, &tls_aad(id, part))
+                .map_err(ServiceError::internal)?;
+            String::from_utf8(plain).map_err(ServiceError::internal)
+        })
+        .transpose()
+}
+
+fn nonempty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
 fn check_allowlist(c: &mut Checks, list: &[String]) {
     for (i, p) in list.iter().enumerate() {
         if !p.starts_with('/') || p.split('/').any(|s| s == "..") || p == "/" {
@@ -222,11 +293,25 @@ pub async fn create(
         req.port,
     );
     check_allowlist(&mut c, &req.bind_allowlist);
+    let tls = TlsInput {
+        protocol: req
+            .protocol
+            .clone()
+            .or_else(|| (req.connection_type == ConnectionType::Direct).then(|| "http".to_owned())),
+        material: TlsMaterial {
+            ca: nonempty(req.tls_ca),
+            cert: nonempty(req.tls_cert),
+            key: nonempty(req.tls_key),
+            skip_verify: req.tls_skip_verify,
+        },
+    };
+    check_tls(&mut c, req.connection_type, &tls);
     c.finish()?;
     let now = crate::now();
     let direct = req.connection_type == ConnectionType::Direct;
+    let id = Uuid::now_v7();
     let m = endpoints::Model {
-        id: Uuid::now_v7(),
+        id,
         organization_id: e.organization_id,
         project_id: e.project_id,
         environment_id: e.id,
@@ -239,11 +324,11 @@ pub async fn create(
         socket_path: if direct { None } else { req.socket_path },
         host: if direct { req.host } else { None },
         port: if direct { req.port } else { None },
-        protocol: direct.then(|| "http".into()),
-        tls_ca_enc: None,
-        tls_cert_enc: None,
-        tls_key_enc: None,
-        tls_skip_verify: false,
+        protocol: tls.protocol.clone(),
+        tls_ca_enc: seal(core, id, "tls_ca", tls.material.ca.as_deref())?,
+        tls_cert_enc: seal(core, id, "tls_cert", tls.material.cert.as_deref())?,
+        tls_key_enc: seal(core, id, "tls_key", tls.material.key.as_deref())?,
+        tls_skip_verify: tls.material.skip_verify,
         icon: req.icon,
         labels: serde_json::to_value(&req.labels).unwrap_or_default(),
         collect_activity: req.collect_activity,
@@ -322,9 +407,45 @@ pub async fn update(
     if let Some(l) = &req.bind_allowlist {
         check_allowlist(&mut c, l);
     }
+    // TLS: a field left out keeps the stored value; an empty PEM string removes it. Client
+    // certificate and key go together.
+    let tls_touched = req.protocol.is_some()
+        || req.tls_ca.is_some()
+        || req.tls_cert.is_some()
+        || req.tls_key.is_some()
+        || req.tls_skip_verify.is_some();
+    let (cert, key) = match (&req.tls_cert, &req.tls_key) {
+        (None, None) => (
+            open_part(core, id, "tls_cert", &m.tls_cert_enc)?,
+            open_part(core, id, "tls_key", &m.tls_key_enc)?,
+        ),
+        (c, k) => (nonempty(c.clone()), nonempty(k.clone())),
+    };
+    let tls = TlsInput {
+        protocol: req.protocol.clone().or(m.protocol.clone()),
+        material: TlsMaterial {
+            ca: match &req.tls_ca {
+                Some(v) => nonempty(Some(v.clone())),
+                None => open_part(core, id, "tls_ca", &m.tls_ca_enc)?,
+            },
+            cert,
+            key,
+            skip_verify: req.tls_skip_verify.unwrap_or(m.tls_skip_verify),
+        },
+    };
+    if tls_touched {
+        check_tls(&mut c, kind, &tls);
+    }
     c.finish()?;
     let txn = super::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
+    if tls_touched {
+        am.protocol = Set(tls.protocol.clone());
+        am.tls_ca_enc = Set(seal(core, id, "tls_ca", tls.material.ca.as_deref())?);
+        am.tls_cert_enc = Set(seal(core, id, "tls_cert", tls.material.cert.as_deref())?);
+        am.tls_key_enc = Set(seal(core, id, "tls_key", tls.material.key.as_deref())?);
+        am.tls_skip_verify = Set(tls.material.skip_verify);
+    }
     if let Some(n) = req.name {
         am.name = Set(n.trim().into());
     }
@@ -392,18 +513,28 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 }
 
 /// Where an endpoint's engine listens.
-pub(crate) fn target(m: &endpoints::Model) -> Target {
-    match (m.connection_type.as_str(), &m.host, m.port) {
+/// Where an endpoint's engine listens, with its TLS material decrypted.
+pub(crate) fn target(core: &Core, m: &endpoints::Model) -> ServiceResult<Target> {
+    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
+        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
+            format!("{h}:{p}"),
+            TlsMaterial {
+                ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
+                cert: open_part(core, m.id, "tls_cert", &m.tls_cert_enc)?,
+                key: open_part(core, m.id, "tls_key", &m.tls_key_enc)?,
+                skip_verify: m.tls_skip_verify,
+            },
+        ),
         ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
         _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
-    }
+    })
 }
 
 pub(crate) async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
     if let Some(e) = core.engines.get(m.id, m.updated_at) {
         return Ok(e);
     }
-    let e = Engine::connect(&target(m)).await?;
+    let e = Engine::connect(&target(core, m)?).await?;
     core.engines.put(m.id, m.updated_at, e.clone());
     Ok(e)
 }
