@@ -11,6 +11,7 @@ mod api {
     pub mod errors;
     pub mod openapi;
     pub mod rbac;
+    pub mod stacks;
     pub mod tenancy;
     pub mod webapp;
 }

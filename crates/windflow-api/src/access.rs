@@ -106,6 +106,20 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("networks:update", "Connect and disconnect containers"),
     ("networks:delete", "Remove and prune networks"),
     ("system:read", "See engine info, version and disk usage"),
+    (
+        "stacks:read",
+        "See compose stacks, their variables (secrets masked) and deployments",
+    ),
+    ("stacks:create", "Create and adopt compose stacks"),
+    (
+        "stacks:update",
+        "Edit compose stacks and their variables, lock and unlock them",
+    ),
+    ("stacks:delete", "Remove compose stacks"),
+    (
+        "stacks:deploy",
+        "Deploy, start, stop, restart, take down and roll back compose stacks",
+    ),
 ];
 
 /// Returns true when `name` is a catalog permission or a wildcard over catalog resources or

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod docker;
 pub mod page;
 pub mod problem;
+pub mod stacks;
 pub mod tenancy;
 pub mod users;
 

@@ -14,12 +14,15 @@ use crate::tokens::JwtKeys;
 pub struct CoreSettings {
     /// Access-token lifetime in seconds (15 minutes by default).
     pub access_token_ttl_secs: i64,
+    /// The server's data directory; compose stacks run in `<data_dir>/stacks/<stack id>/`.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for CoreSettings {
     fn default() -> Self {
         Self {
             access_token_ttl_secs: 15 * 60,
+            data_dir: std::path::PathBuf::from("./data"),
         }
     }
 }
@@ -39,6 +42,8 @@ pub struct Core {
     pub settings: CoreSettings,
     /// One Docker engine client per endpoint, reused.
     pub engines: crate::services::endpoints::Engines,
+    /// The Docker Compose CLI, found on first use.
+    pub compose: Arc<crate::services::stacks::ComposeSlot>,
 }
 
 /// The authenticated caller, built once per request by the server's auth middleware.

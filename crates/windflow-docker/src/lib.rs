@@ -5,10 +5,12 @@
 //! Debian engine here speaks 1.41; bollard 0.21 defaults to a newer one).
 use std::collections::HashMap;
 
+mod compose;
 mod exec;
 mod resources;
 mod tls;
 
+pub use compose::{ComposeCli, ComposeError, ComposeInvocation};
 pub use exec::{ExecInput, ExecOutput, ExecSession};
 
 pub use resources::{EngineEvent, HostSample};

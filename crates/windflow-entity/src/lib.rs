@@ -4,6 +4,8 @@
 pub mod audit_log;
 pub mod auth_settings;
 pub mod container_events;
+pub mod deployment_events;
+pub mod deployments;
 pub mod endpoints;
 pub mod environments;
 pub mod group_members;
@@ -24,4 +26,6 @@ pub mod role_permissions;
 pub mod roles;
 pub mod sessions;
 pub mod setup_tokens;
+pub mod stack_variables;
+pub mod stacks;
 pub mod users;

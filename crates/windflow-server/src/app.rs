@@ -106,8 +106,10 @@ pub async fn core(c: &Config) -> anyhow::Result<Core> {
         crypto,
         settings: CoreSettings {
             access_token_ttl_secs: c.auth.access_token_ttl_secs,
+            data_dir: c.data_dir.clone(),
         },
         engines: Default::default(),
+        compose: Default::default(),
     })
 }
 

@@ -33,7 +33,8 @@ use crate::routes;
         (name = "access", description = "Permissions, roles, role bindings"),
         (name = "audit", description = "Audit trail"),
         (name = "settings", description = "Authentication settings"),
-        (name = "docker", description = "Docker endpoints and containers (live from the engines)")
+        (name = "docker", description = "Docker endpoints and containers (live from the engines)"),
+        (name = "stacks", description = "Compose stacks, variables, deployments and rollback")
     )
 )]
 struct ApiDoc;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use windflow_tests::{Session, TestApp, id, spawn_app};
 
-fn socket() -> Option<String> {
+pub(super) fn socket() -> Option<String> {
     match std::env::var("WF_TEST_DOCKER_SOCKET") {
         Ok(s) => Some(s),
         Err(_) if std::env::var("CI").is_ok() || std::env::var("WF_REQUIRE_DOCKER").is_ok() => {
@@ -20,14 +20,14 @@ fn socket() -> Option<String> {
     }
 }
 
-struct Setup {
-    org: Uuid,
-    env_a: Uuid,
-    env_b: Uuid,
-    endpoint: Uuid,
+pub(super) struct Setup {
+    pub(super) org: Uuid,
+    pub(super) env_a: Uuid,
+    pub(super) env_b: Uuid,
+    pub(super) endpoint: Uuid,
 }
 
-async fn setup(app: &TestApp, root: &Session, sock: &str) -> Setup {
+pub(super) async fn setup(app: &TestApp, root: &Session, sock: &str) -> Setup {
     let org = app.org(root, "Acme").await;
     let p = app.project(root, org, "shop").await;
     let env_a = app.environment(root, p, "prod").await;
@@ -49,7 +49,7 @@ async fn setup(app: &TestApp, root: &Session, sock: &str) -> Setup {
     }
 }
 
-fn unique(prefix: &str) -> String {
+pub(super) fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", &Uuid::new_v4().simple().to_string()[..10])
 }
 
@@ -496,7 +496,7 @@ async fn environment_scoped_bindings_and_other_tenants() {
     );
 }
 
-async fn sse_events(
+pub(super) async fn sse_events(
     app: &TestApp,
     s: &Session,
     method: Method,
@@ -515,7 +515,7 @@ async fn sse_events(
     let mut events = vec![];
     let mut buf = String::new();
     let mut stream = res.bytes_stream();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
     while !until(&events) {
         let chunk = tokio::time::timeout_at(deadline, stream.next())
             .await

@@ -70,7 +70,7 @@ impl From<EngineError> for ServiceError {
     }
 }
 
-fn path_of(m: &endpoints::Model) -> ScopePath {
+pub(crate) fn path_of(m: &endpoints::Model) -> ScopePath {
     ScopePath {
         organization: m.organization_id,
         project: Some(m.project_id),
@@ -78,7 +78,7 @@ fn path_of(m: &endpoints::Model) -> ScopePath {
     }
 }
 
-fn strings(v: &serde_json::Value) -> Vec<String> {
+pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
             a.iter()

@@ -8,6 +8,7 @@ pub mod projects;
 pub mod registries;
 pub mod roles;
 pub mod settings;
+pub mod stacks;
 pub mod users;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

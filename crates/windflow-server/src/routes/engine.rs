@@ -49,7 +49,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig) {
 
 /// Server-sent events: each item as `data: <json>`, an engine failure as `event: error`, then
 /// the stream ends.
-fn sse<T: Serialize, E: std::fmt::Display>(
+pub(crate) fn sse<T: Serialize, E: std::fmt::Display>(
     s: impl Stream<Item = Result<T, E>> + 'static,
 ) -> HttpResponse {
     let body = s.map(|item| {

@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod projects;
 pub mod registries;
 pub mod roles;
+pub mod stacks;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,4 +28,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     console::configure(cfg);
     endpoints::configure(cfg);
     registries::configure(cfg);
+    stacks::configure(cfg);
 }
