@@ -41,6 +41,10 @@ if [ ! -s "$TLS/key.pem" ]; then
     mv key.pem.tmp key.pem )
 fi
 if ! docker -H "unix://$SOCK" version >/dev/null 2>&1; then
+  # A pid file left by an engine that was killed would stop dockerd from starting.
+  if [ -f "$ROOT/docker.pid" ] && ! kill -0 "$(cat "$ROOT/docker.pid")" 2>/dev/null; then
+    rm -f "$ROOT/docker.pid"
+  fi
   for drv in overlay2 vfs; do
     log "starting dockerd (storage driver $drv)"
     setsid dockerd --host="unix://$SOCK" --host=tcp://127.0.0.1:2376 \
