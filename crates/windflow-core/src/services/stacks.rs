@@ -662,6 +662,18 @@ fn var_rows(
     Ok(out)
 }
 
+async fn insert_vars<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<stack_variables::Model>,
+) -> ServiceResult<()> {
+    for r in rows {
+        stack_variables::Entity::insert(r.into_active_model())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Creates an internal stack on an endpoint (`stacks:create`), validated first (422 with the
 /// YAML or compose error; 403 for privileged options without `containers:create_privileged`).
 /// Audited as `stack.create` with the variable names (never values).
@@ -720,11 +732,7 @@ pub async fn create(
     stacks::Entity::insert(m.clone().into_active_model())
         .exec_without_returning(&txn)
         .await?;
-    for r in rows {
-        stack_variables::Entity::insert(r.into_active_model())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_vars(&txn, rows).await?;
     ctx.audit(
         &txn,
         audit_ev("stack.create", &m)
@@ -853,11 +861,7 @@ pub async fn set_variables(
         .filter(stack_variables::Column::StackId.eq(id))
         .exec(&txn)
         .await?;
-    for r in rows {
-        stack_variables::Entity::insert(r.into_active_model())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_vars(&txn, rows).await?;
     ctx.audit(
         &txn,
         audit_ev("stack.variables", &m).details(serde_json::json!({"variables": names})),
@@ -1442,7 +1446,12 @@ pub async fn projects(
     endpoint: Uuid,
 ) -> ServiceResult<Vec<ComposeProject>> {
     let ep = super::endpoints::load(core, ctx, endpoint, "stacks:read").await?;
-    let e = engine(core, &ep).await?;
+    projects_of(core, &ep).await
+}
+
+async fn projects_of(core: &Core, ep: &endpoints::Model) -> ServiceResult<Vec<ComposeProject>> {
+    let endpoint = ep.id;
+    let e = engine(core, ep).await?;
     let filters = HashMap::from([("label".to_owned(), vec![PROJECT_LABEL.to_owned()])]);
     let managed: std::collections::HashSet<String> = stacks::Entity::find()
         .filter(stacks::Column::EndpointId.eq(endpoint))
@@ -1522,7 +1531,7 @@ pub async fn adopt(
     req: AdoptStack,
 ) -> ServiceResult<Stack> {
     let ep = super::endpoints::load(core, ctx, endpoint, "stacks:create").await?;
-    let found = projects(core, ctx, endpoint)
+    let found = projects_of(core, &ep)
         .await?
         .into_iter()
         .find(|p| p.name == req.project)
