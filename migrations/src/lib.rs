@@ -9,6 +9,7 @@ mod m20261122_000003_create_endpoints;
 mod m20261122_000004_create_collectors;
 mod m20261122_000005_create_registry_credentials;
 mod m20261202_000006_create_stacks;
+mod m20261202_000007_create_git;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_collectors::Migration),
             Box::new(m20261122_000005_create_registry_credentials::Migration),
             Box::new(m20261202_000006_create_stacks::Migration),
+            Box::new(m20261202_000007_create_git::Migration),
         ]
     }
 }

@@ -120,6 +120,17 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
         "stacks:deploy",
         "Deploy, start, stop, restart, take down and roll back compose stacks",
     ),
+    (
+        "git:read",
+        "See Git credentials (never their secrets), repositories and sync history",
+    ),
+    ("git:create", "Add Git credentials and repositories"),
+    (
+        "git:update",
+        "Change Git credentials and repositories, rotate webhook secrets",
+    ),
+    ("git:delete", "Remove Git credentials and repositories"),
+    ("git:sync", "Sync Git repositories by hand"),
 ];
 
 /// Returns true when `name` is a catalog permission or a wildcard over catalog resources or

@@ -12,6 +12,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod docker;
+pub mod git;
 pub mod page;
 pub mod problem;
 pub mod stacks;

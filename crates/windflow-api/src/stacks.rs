@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub enum StackSource {
     /// Compose YAML stored in WindFlow.
     Internal,
-    /// Compose file of a synced Git repository (reserved: Git-backed stacks come later).
+    /// Compose file of a synced Git repository.
     Git,
 }
 
@@ -51,8 +51,17 @@ pub struct Stack {
     pub name: String,
     /// Source of the compose file.
     pub source: StackSource,
-    /// The compose YAML (only in single-stack answers; `null` in lists).
+    /// The compose YAML (only in single-stack answers; `null` in lists). For a Git stack, the
+    /// file at the repository's last synced commit (`null` before the first sync).
     pub compose_content: Option<String>,
+    /// Git stacks: the repository.
+    pub repository_id: Option<Uuid>,
+    /// Git stacks: the compose file's path in the repository.
+    pub compose_path: Option<String>,
+    /// Git stacks: an env file's path in the repository, passed as `--env-file`.
+    pub env_path: Option<String>,
+    /// Git stacks: the commit of the last successful deployment.
+    pub deployed_commit: Option<String>,
     /// Stored lifecycle: `draft` (never deployed), `deploying`, `deployed`, `error`.
     pub status: String,
     /// Running state read from the engine now.
@@ -107,19 +116,43 @@ pub struct StackVariableInput {
 pub struct CreateStack {
     /// Compose project name (see [`Stack::name`]).
     pub name: String,
-    /// Compose YAML (at most 256 KiB), validated before it is saved.
+    /// `internal` (default) or `git`.
+    #[serde(default = "internal")]
+    pub source: StackSource,
+    /// `internal`: compose YAML (at most 256 KiB), validated before it is saved.
+    #[serde(default)]
     pub compose_content: String,
+    /// `git`: a repository of the endpoint's project.
+    #[serde(default)]
+    pub repository_id: Option<Uuid>,
+    /// `git`: compose file path in the repository (default: the repository's `compose_path`).
+    #[serde(default)]
+    pub compose_path: Option<String>,
+    /// `git`: env file path in the repository (optional).
+    #[serde(default)]
+    pub env_path: Option<String>,
     /// Variables (optional).
     #[serde(default)]
     pub variables: Vec<StackVariableInput>,
+}
+
+fn internal() -> StackSource {
+    StackSource::Internal
 }
 
 /// Body of `PATCH /stacks/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStack {
-    /// New compose YAML, validated before it is saved.
+    /// `internal`: new compose YAML, validated before it is saved.
+    #[serde(default)]
     pub compose_content: Option<String>,
+    /// `git`: new compose file path in the repository.
+    #[serde(default)]
+    pub compose_path: Option<String>,
+    /// `git`: new env file path in the repository (an empty string clears it).
+    #[serde(default)]
+    pub env_path: Option<String>,
 }
 
 /// Body of `POST /stacks/validate` and of the editor's check.
@@ -228,6 +261,8 @@ pub struct Deployment {
     pub pinned_images: BTreeMap<String, String>,
     /// Service → resolved image (`repo@sha256:…`, or the image id when it has no repo digest).
     pub image_digests: BTreeMap<String, String>,
+    /// Git stacks: the commit deployed.
+    pub git_commit: Option<String>,
     /// Exit code of `up`.
     pub exit_code: Option<i32>,
     /// Started.

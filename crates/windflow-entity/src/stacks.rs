@@ -17,6 +17,10 @@ pub struct Model {
     pub compose_content: Option<String>,
     pub compose_path: Option<String>,
     pub env_path: Option<String>,
+    /// Git stacks: the repository (`git_repositories.id`).
+    pub repository_id: Option<Uuid>,
+    /// Git stacks: the commit of the last successful deployment.
+    pub deployed_commit: Option<String>,
     pub status: String,
     pub locked: bool,
     pub adopted: bool,

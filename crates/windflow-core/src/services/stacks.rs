@@ -490,6 +490,10 @@ fn to_api(
         } else {
             None
         },
+        repository_id: m.repository_id,
+        compose_path: m.compose_path,
+        env_path: m.env_path,
+        deployed_commit: m.deployed_commit,
         status: m.status,
         state,
         containers,
@@ -687,6 +691,9 @@ pub async fn create(
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);
+    if req.source == StackSource::Git {
+        c.push("source", "unsupported", "Git stacks are not available yet");
+    }
     c.finish()?;
     parse_compose(&req.compose_content)?;
     let id = Uuid::now_v7();
@@ -717,6 +724,8 @@ pub async fn create(
         compose_content: Some(req.compose_content),
         compose_path: None,
         env_path: None,
+        repository_id: None,
+        deployed_commit: None,
         status: "draft".into(),
         locked: false,
         adopted: false,
@@ -1378,6 +1387,7 @@ fn dep_to_api(d: deployments::Model) -> Deployment {
         variable_names: serde_json::from_value(d.variable_names).unwrap_or_default(),
         pinned_images: serde_json::from_value(d.pinned_images).unwrap_or_default(),
         image_digests: serde_json::from_value(d.image_digests).unwrap_or_default(),
+        git_commit: d.git_commit,
         exit_code: d.exit_code,
         created_at: d.created_at,
         finished_at: d.finished_at,
@@ -1563,6 +1573,8 @@ pub async fn adopt(
         compose_content: content.clone(),
         compose_path: None,
         env_path: None,
+        repository_id: None,
+        deployed_commit: None,
         status: "deployed".into(),
         locked: false,
         adopted: true,
