@@ -116,6 +116,45 @@ impl Drop for Daemon {
     }
 }
 
+/// `git http-backend` behind basic auth (`tests/infra/git-http.py`) serving `root`; killed on
+/// drop.
+struct HttpGit {
+    child: Child,
+    port: u16,
+}
+
+impl HttpGit {
+    fn start(root: &Path, user: &str, password: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/infra/git-http.py"))
+            .arg(root)
+            .arg(port.to_string())
+            .arg(user)
+            .arg(password)
+            .spawn()
+            .expect("python3");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for HttpGit {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn compose(rev: &str) -> String {
     format!(
         "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n    labels:\n      wf.rev: \"{rev}\"\n    env_file: [app.env]\n"
@@ -863,4 +902,69 @@ async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
             .unwrap(),
         due
     );
+}
+
+#[tokio::test]
+async fn sync_over_http_with_a_token_credential() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let org = app.org(&root, "Acme").await;
+    let project = app.project(&root, org, "shop").await;
+    allow_local(&app, &root).await;
+    let remote = Remote::new();
+    let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
+    let server = HttpGit::start(remote.root.path(), "bot", "tok-s3cret-123");
+    let url = format!("http://127.0.0.1:{}/app.git", server.port);
+    let creds = format!("/projects/{project}/git-credentials");
+    let mut cred_ids = vec![];
+    for token in ["tok-s3cret-123", "wrong-token"] {
+        let (st, c) = app
+            .call(
+                &root,
+                Method::POST,
+                &creds,
+                Some(json!({"name": token, "kind": "https", "username": "bot", "token": token})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{c}");
+        cred_ids.push(id(&c));
+    }
+    let repos = format!("/projects/{project}/git-repositories");
+    let mut results = vec![];
+    for (name, cred) in [
+        ("good", Some(cred_ids[0])),
+        ("bad", Some(cred_ids[1])),
+        ("anon", None),
+    ] {
+        let (st, r) = app
+            .call(
+                &root,
+                Method::POST,
+                &repos,
+                Some(json!({"name": name, "url": url, "credential_id": cred})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        let rid = id(&r["repository"]);
+        let (_, ex) = app
+            .call(
+                &root,
+                Method::POST,
+                &format!("/git-repositories/{rid}/sync"),
+                None,
+            )
+            .await;
+        results.push(ex);
+    }
+    assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);
+    assert_eq!(results[0]["commit"], sha.as_str());
+    for ex in &results[1..] {
+        assert_eq!(ex["status"], "failed", "{ex}");
+        let err = ex["error"].as_str().unwrap().to_lowercase();
+        assert!(err.contains("auth") || err.contains("credential"), "{err}");
+        assert!(
+            !ex.to_string().contains("wrong-token"),
+            "the token never shows"
+        );
+    }
 }
