@@ -38,11 +38,13 @@ step "web app: clippy (wasm32) and release build"
 (cd frontend && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/frontend" cargo clippy --locked --target wasm32-unknown-unknown -- -D warnings)
 bash scripts/build-frontend.sh
 
-step "PostgreSQL and a Docker engine"
+step "PostgreSQL, a Docker engine and OpenSSH's server (for Git over SSH)"
 PG_URL=$(bash tests/infra/postgres-up.sh)
 trap 'bash tests/infra/postgres-down.sh; bash tests/infra/docker-down.sh' EXIT
 WF_TEST_DOCKER_SOCKET=$(bash tests/infra/docker-up.sh)
 export WF_TEST_DOCKER_SOCKET WF_REQUIRE_DOCKER=1
+WF_TEST_SSHD=$(bash tests/infra/sshd-up.sh)
+export WF_TEST_SSHD
 
 step "tests on SQLite (every crate)"
 cargo test --workspace --locked

@@ -968,3 +968,121 @@ async fn sync_over_http_with_a_token_credential() {
         );
     }
 }
+
+/// sshd's path: `WF_TEST_SSHD` (set by scripts/test.sh, which installs it), else skip outside CI.
+fn sshd() -> Option<String> {
+    match std::env::var("WF_TEST_SSHD") {
+        Ok(s) => Some(s),
+        Err(_) if std::env::var("CI").is_ok() || std::env::var("WF_REQUIRE_DOCKER").is_ok() => {
+            panic!("WF_TEST_SSHD is required (scripts/test.sh installs OpenSSH's server)")
+        }
+        Err(_) => {
+            eprintln!("no WF_TEST_SSHD: the Git-over-SSH test is not run");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn sync_over_ssh_with_a_key_and_passphrase() {
+    let Some(sshd) = sshd() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let org = app.org(&root, "Acme").await;
+    let project = app.project(&root, org, "shop").await;
+    allow_local(&app, &root).await;
+    let remote = Remote::new();
+    let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
+    let keys = tempfile::tempdir().unwrap();
+    let k = keys.path();
+    let keygen = |file: &str, pass: &str| {
+        let st = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-C", "wf-test", "-N", pass, "-f"])
+            .arg(k.join(file))
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    keygen("host", "");
+    keygen("client", "key-pass-123");
+    std::fs::copy(k.join("client.pub"), k.join("authorized_keys")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let opt = |o: String| ["-o".to_owned(), o];
+    let mut args = vec![
+        "-D".to_owned(),
+        "-e".into(),
+        "-f".into(),
+        "/dev/null".into(),
+        "-p".into(),
+        port.to_string(),
+    ];
+    for o in [
+        "ListenAddress=127.0.0.1".to_owned(),
+        format!("HostKey={}", k.join("host").display()),
+        format!("AuthorizedKeysFile={}", k.join("authorized_keys").display()),
+        "StrictModes=no".into(),
+        "PasswordAuthentication=no".into(),
+        "KbdInteractiveAuthentication=no".into(),
+        "UsePAM=no".into(),
+        "PidFile=none".into(),
+        "PermitRootLogin=prohibit-password".into(),
+    ] {
+        args.extend(opt(o));
+    }
+    let mut child = Command::new(&sshd)
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sshd");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let url = format!("ssh://{user}@127.0.0.1:{port}{}", remote.bare().display());
+    let key = std::fs::read_to_string(k.join("client")).unwrap();
+    let creds = format!("/projects/{project}/git-credentials");
+    let repos = format!("/projects/{project}/git-repositories");
+    let mut results = vec![];
+    for (name, pass) in [("good", "key-pass-123"), ("bad", "not-the-passphrase")] {
+        let (st, c) = app
+            .call(&root, Method::POST, &creds, Some(json!({"name": name, "kind": "ssh", "username": user, "private_key": key, "passphrase": pass})))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{c}");
+        let (st, r) = app
+            .call(
+                &root,
+                Method::POST,
+                &repos,
+                Some(json!({"name": name, "url": url, "credential_id": id(&c)})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        let rid = id(&r["repository"]);
+        let (_, ex) = app
+            .call(
+                &root,
+                Method::POST,
+                &format!("/git-repositories/{rid}/sync"),
+                None,
+            )
+            .await;
+        results.push(ex);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);
+    assert_eq!(results[0]["commit"], sha.as_str());
+    assert_eq!(results[1]["status"], "failed", "{}", results[1]);
+    assert!(!results[1].to_string().contains("not-the-passphrase"));
+}
