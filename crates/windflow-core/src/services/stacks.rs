@@ -14,6 +14,13 @@
 //! - The compose CLI runs with a clean environment (see `windflow_docker::ComposeCli`), in
 //!   `<data_dir>/stacks/<stack id>/`, where the compose file is written from the database before
 //!   each action (replicas stay stateless).
+//! - A Git stack (source `git`) takes its compose file from its repository's checkout (see
+//!   `services::git`): the file is read at each action, written to the stack's directory like an
+//!   internal one (so the deployment records what ran), and compose runs with the checkout as
+//!   project directory (`--project-directory`, `--env-file`), so relative paths resolve in the
+//!   repository and bind sources inside the checkout count as the stack's own.
+//! - Actions started by the server (Git webhook or schedule) record their trigger, are audited
+//!   as the `system` actor, and check the privileged guard with the stack creator's permissions.
 //! - One action at a time per stack, across replicas: a database lease `stack:<id>`; a second
 //!   action gets 409.
 //! - A locked stack refuses every change and action (409) until unlocked.
