@@ -73,32 +73,28 @@ impl Remote {
     }
 }
 
-/// `git daemon` serving `root` on a free loopback port; killed on drop.
-struct Daemon {
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A test server process listening on `port`; killed on drop.
+struct Server {
     child: Child,
     port: u16,
 }
 
-impl Daemon {
-    fn start(root: &Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        // git-daemon itself (not the `git daemon` wrapper, which may leave it running).
-        let exec_path = git(root, &["--exec-path"]);
-        let child = Command::new(Path::new(&exec_path).join("git-daemon"))
-            .args([
-                "--reuseaddr",
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                "--export-all",
-                &format!("--base-path={}", root.display()),
-                root.to_str().unwrap(),
-            ])
+impl Server {
+    /// Spawns `cmd` and waits until `port` accepts connections.
+    fn start(mut cmd: Command, port: u16) -> Self {
+        let child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
-            .expect("git daemon");
+            .expect("test server");
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 break;
@@ -109,50 +105,39 @@ impl Daemon {
     }
 }
 
-impl Drop for Daemon {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// `git http-backend` behind basic auth (`tests/infra/git-http.py`) serving `root`; killed on
-/// drop.
-struct HttpGit {
-    child: Child,
-    port: u16,
+/// `git daemon` serving `root` (git:// on 127.0.0.1). It runs git-daemon itself: the `git
+/// daemon` wrapper may leave it running when killed.
+fn git_daemon(root: &Path) -> Server {
+    let port = free_port();
+    let mut cmd = Command::new(Path::new(&git(root, &["--exec-path"])).join("git-daemon"));
+    cmd.args([
+        "--reuseaddr",
+        "--listen=127.0.0.1",
+        &format!("--port={port}"),
+        "--export-all",
+        &format!("--base-path={}", root.display()),
+        root.to_str().unwrap(),
+    ]);
+    Server::start(cmd, port)
 }
 
-impl HttpGit {
-    fn start(root: &Path, user: &str, password: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/infra/git-http.py"))
-            .arg(root)
-            .arg(port.to_string())
-            .arg(user)
-            .arg(password)
-            .spawn()
-            .expect("python3");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for HttpGit {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `git http-backend` behind basic auth (`tests/infra/git-http.py`) serving `root`.
+fn git_http(root: &Path, user: &str, password: &str) -> Server {
+    let port = free_port();
+    let mut cmd = Command::new("python3");
+    cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/infra/git-http.py"))
+        .arg(root)
+        .arg(port.to_string())
+        .arg(user)
+        .arg(password);
+    Server::start(cmd, port)
 }
 
 fn compose(rev: &str) -> String {
@@ -591,7 +576,7 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
         ],
         "one",
     );
-    let daemon = Daemon::start(remote.root.path());
+    let daemon = git_daemon(remote.root.path());
     let url = format!("git://127.0.0.1:{}/app.git", daemon.port);
     let (st, created) = app
         .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": url, "provider": "github", "compose_path": "deploy/docker-compose.yml"})))
@@ -913,7 +898,7 @@ async fn sync_over_http_with_a_token_credential() {
     allow_local(&app, &root).await;
     let remote = Remote::new();
     let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
-    let server = HttpGit::start(remote.root.path(), "bot", "tok-s3cret-123");
+    let server = git_http(remote.root.path(), "bot", "tok-s3cret-123");
     let url = format!("http://127.0.0.1:{}/app.git", server.port);
     let creds = format!("/projects/{project}/git-credentials");
     let mut cred_ids = vec![];
@@ -1006,11 +991,7 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
     keygen("host", "");
     keygen("client", "key-pass-123");
     std::fs::copy(k.join("client.pub"), k.join("authorized_keys")).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let opt = |o: String| ["-o".to_owned(), o];
     let mut args = vec![
         "-D".to_owned(),
@@ -1033,18 +1014,9 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
     ] {
         args.extend(opt(o));
     }
-    let mut child = Command::new(&sshd)
-        .args(&args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("sshd");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut cmd = Command::new(&sshd);
+    cmd.args(&args);
+    let server = Server::start(cmd, port);
     let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
         .unwrap()
         .trim()
@@ -1079,8 +1051,7 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
             .await;
         results.push(ex);
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);
     assert_eq!(results[0]["commit"], sha.as_str());
     assert_eq!(results[1]["status"], "failed", "{}", results[1]);
