@@ -46,3 +46,71 @@ pub fn store(key: &str, value: Option<&str>) {
         };
     }
 }
+
+/// `POST /api/v1{path}` answered with server-sent events (read from the fetch body, since
+/// `EventSource` cannot POST): calls `on_data` with each event's `data:` payload until the
+/// stream ends or `on_data` returns an error. A non-2xx answer becomes the problem's detail.
+pub async fn stream_post(
+    path: &str,
+    body: Option<String>,
+    mut on_data: impl FnMut(&str) -> Result<(), String>,
+) -> Result<(), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let mut b = gloo_net::http::Request::post(&format!("/api/v1{path}"))
+        .header("content-type", "application/json")
+        .header("accept", "text/event-stream");
+    if let Some(t) = cookie(windflow_api::CSRF_COOKIE) {
+        b = b.header(windflow_api::CSRF_HEADER, &t);
+    }
+    let res = match body {
+        Some(body) => b.body(body),
+        None => b.build(),
+    }
+    .map_err(|e| e.to_string())?
+    .send()
+    .await
+    .map_err(|e| e.to_string())?;
+    if !res.ok() {
+        let text = res.text().await.unwrap_or_default();
+        return Err(serde_json::from_str::<windflow_api::Problem>(&text)
+            .map(|p| p.detail.unwrap_or(p.title))
+            .unwrap_or(text));
+    }
+    let reader = res
+        .body()
+        .ok_or("no body")?
+        .get_reader()
+        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
+    let mut buf = Vec::<u8>::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| "the stream broke".to_owned())?;
+        if js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|_| "no value")?;
+        buf.extend(js_sys::Uint8Array::new(&value).to_vec());
+        // One SSE event per blank line; only `data:` lines matter here.
+        while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+            let event: Vec<u8> = buf.drain(..end + 2).collect();
+            for line in String::from_utf8_lossy(&event).lines() {
+                if let Some(data) = line.strip_prefix("data:") {
+                    on_data(data.trim())?;
+                }
+            }
+        }
+    }
+}
+
+/// `GET /api/v1{path}` for a resource that needs a route parameter first: `None` (nothing to
+/// load yet) stays `None`, a failure becomes its message.
+pub async fn load<T: serde::de::DeserializeOwned>(
+    path: Option<String>,
+) -> Option<Result<T, String>> {
+    Some(client().get::<T>(&path?).await.map_err(|e| e.to_string()))
+}

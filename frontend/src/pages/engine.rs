@@ -20,13 +20,13 @@ use crate::pages::docker::fmt_bytes;
 use crate::state::ctx;
 
 /// The endpoint id of the current route (`/endpoints/:id/...`).
-fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
+pub(crate) fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
     let params = use_params_map();
     move || params.read().get("id").and_then(|s| s.parse().ok())
 }
 
 /// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes.
-fn live_list<T: DeserializeOwned + Clone + 'static>(
+pub(crate) fn live_list<T: DeserializeOwned + Clone + 'static>(
     id: impl Fn() -> Option<Uuid> + Copy + 'static,
     suffix: &'static str,
 ) -> LocalResource<Option<Result<Vec<T>, String>>> {
@@ -47,7 +47,9 @@ fn live_list<T: DeserializeOwned + Clone + 'static>(
 }
 
 /// Runs a mutation, then refreshes the page (or shows the API's error).
-fn mutate<F: std::future::Future<Output = Result<(), windflow_client::ClientError>> + 'static>(
+pub(crate) fn mutate<
+    F: std::future::Future<Output = Result<(), windflow_client::ClientError>> + 'static,
+>(
     f: F,
 ) {
     let c = ctx();
@@ -61,7 +63,7 @@ fn mutate<F: std::future::Future<Output = Result<(), windflow_client::ClientErro
 
 /// Title and tabs shared by an endpoint's pages.
 #[component]
-fn EndpointTabs(id: Uuid) -> impl IntoView {
+pub(crate) fn EndpointTabs(id: Uuid) -> impl IntoView {
     let c = ctx();
     let ep = LocalResource::new(move || async move {
         api::client()
@@ -77,6 +79,7 @@ fn EndpointTabs(id: Uuid) -> impl IntoView {
         <h1>{move || ep.get().flatten().map(|e| e.name).unwrap_or_else(|| "Endpoint".into())}</h1>
         <nav class="tabs">
             {tab("", "Dashboard")}
+            {tab("/stacks", "Stacks")}
             {tab("/images", "Images")}
             {tab("/volumes", "Volumes")}
             {tab("/networks", "Networks")}
@@ -90,6 +93,7 @@ fn EndpointTabs(id: Uuid) -> impl IntoView {
 pub fn EndpointPage() -> impl IntoView {
     let params = use_params_map();
     move || match params.read().get("tab").as_deref() {
+        Some("stacks") => view! { <crate::pages::stacks::Stacks /> }.into_any(),
         Some("images") => view! { <Images /> }.into_any(),
         Some("volumes") => view! { <Volumes /> }.into_any(),
         Some("networks") => view! { <Networks /> }.into_any(),
@@ -245,90 +249,48 @@ pub fn EndpointDashboard() -> impl IntoView {
 /// Per-layer state of a running pull: (layer, status, current, total).
 type Layer = (String, String, i64, i64);
 
-/// Streams `POST /endpoints/{id}/images/pull` (server-sent events over fetch, since
-/// `EventSource` cannot POST) and applies each progress event to `layers`.
+/// Streams `POST /endpoints/{id}/images/pull` and applies each progress event to `layers`.
 async fn pull(
     ep: Uuid,
     req: PullImage,
     layers: RwSignal<Vec<Layer>>,
     status: RwSignal<String>,
 ) -> Result<(), String> {
-    use wasm_bindgen_futures::JsFuture;
     let body = serde_json::to_string(&req).map_err(|e| e.to_string())?;
-    let mut b = gloo_net::http::Request::post(&format!("/api/v1/endpoints/{ep}/images/pull"))
-        .header("content-type", "application/json")
-        .header("accept", "text/event-stream");
-    if let Some(t) = api::cookie(windflow_api::CSRF_COOKIE) {
-        b = b.header(windflow_api::CSRF_HEADER, &t);
-    }
-    let res = b
-        .body(body)
-        .map_err(|e| e.to_string())?
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !res.ok() {
-        let text = res.text().await.unwrap_or_default();
-        return Err(serde_json::from_str::<windflow_api::Problem>(&text)
-            .map(|p| p.detail.unwrap_or(p.title))
-            .unwrap_or(text));
-    }
-    let reader = res
-        .body()
-        .ok_or("no body")?
-        .get_reader()
-        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
-    let mut buf = Vec::<u8>::new();
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| "the stream broke".to_owned())?;
-        if js_sys::Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|_| "no value")?;
-        buf.extend(js_sys::Uint8Array::new(&value).to_vec());
-        // One SSE event per blank line; only `data:` lines matter here.
-        while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
-            let event: Vec<u8> = buf.drain(..end + 2).collect();
-            for line in String::from_utf8_lossy(&event).lines() {
-                let Some(data) = line.strip_prefix("data:") else {
-                    continue;
-                };
-                let Ok(p) = serde_json::from_str::<PullProgress>(data.trim()) else {
-                    continue;
-                };
-                if let Some(e) = p.error {
-                    return Err(e);
-                }
-                match p.layer {
-                    Some(l) => layers.update(|all| {
-                        let row = (
-                            l.clone(),
-                            p.status.clone(),
-                            p.current.unwrap_or(0),
-                            p.total.unwrap_or(0),
-                        );
-                        match all.iter_mut().find(|x| x.0 == l) {
-                            // "complete" events carry no byte counts: keep the bar full.
-                            Some(x) if p.total.is_none() && x.3 > 0 => {
-                                x.1 = row.1;
-                                x.2 = x.3;
-                            }
-                            Some(x) => *x = row,
-                            None => all.push(row),
-                        }
-                    }),
-                    None => status.set(p.status),
-                }
+    api::stream_post(
+        &format!("/endpoints/{ep}/images/pull"),
+        Some(body),
+        |data| {
+            let Ok(p) = serde_json::from_str::<PullProgress>(data) else {
+                return Ok(());
+            };
+            if let Some(e) = p.error {
+                return Err(e);
             }
-        }
-    }
-    Ok(())
+            match p.layer {
+                Some(l) => layers.update(|all| {
+                    let row = (
+                        l.clone(),
+                        p.status.clone(),
+                        p.current.unwrap_or(0),
+                        p.total.unwrap_or(0),
+                    );
+                    match all.iter_mut().find(|x| x.0 == l) {
+                        // "complete" events carry no byte counts: keep the bar full.
+                        Some(x) if p.total.is_none() && x.3 > 0 => {
+                            x.1 = row.1;
+                            x.2 = x.3;
+                        }
+                        Some(x) => *x = row,
+                        None => all.push(row),
+                    }
+                }),
+                None => status.set(p.status),
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 #[component]

@@ -8,4 +8,5 @@ pub mod members;
 pub mod orgs;
 pub mod projects;
 pub mod roles;
+pub mod stacks;
 pub mod users;
