@@ -1,5 +1,6 @@
 //! The typed client for this page: same-origin cookies carry the session; the CSRF token is read
 //! from the `wf_csrf` cookie (double-submit) for every mutation.
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use windflow_client::Client;
 
@@ -71,10 +72,7 @@ pub async fn stream_post(
     .await
     .map_err(|e| e.to_string())?;
     if !res.ok() {
-        let text = res.text().await.unwrap_or_default();
-        return Err(serde_json::from_str::<windflow_api::Problem>(&text)
-            .map(|p| p.detail.unwrap_or(p.title))
-            .unwrap_or(text));
+        return Err(problem_text(res.text().await.unwrap_or_default()));
     }
     let reader = res
         .body()
@@ -107,10 +105,53 @@ pub async fn stream_post(
     }
 }
 
-/// `GET /api/v1{path}` for a resource that needs a route parameter first: `None` (nothing to
-/// load yet) stays `None`, a failure becomes its message.
-pub async fn load<T: serde::de::DeserializeOwned>(
-    path: Option<String>,
-) -> Option<Result<T, String>> {
-    Some(client().get::<T>(&path?).await.map_err(|e| e.to_string()))
+/// A resource's raw answer: `None` while there is nothing to load, the JSON text, or the error
+/// message.
+pub type Raw = Option<Result<String, String>>;
+
+/// The message of a problem document (its detail, or its title), else the text itself.
+fn problem_text(text: String) -> String {
+    serde_json::from_str::<windflow_api::Problem>(&text)
+        .map(|p| p.detail.unwrap_or(p.title))
+        .unwrap_or(text)
+}
+
+async fn fetch_text(path: Option<String>) -> Raw {
+    let path = path?;
+    Some(
+        async move {
+            let res = gloo_net::http::Request::get(&format!("/api/v1{path}"))
+                .header("accept", "application/json")
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let text = res.text().await.map_err(|e| e.to_string())?;
+            if res.ok() {
+                Ok(text)
+            } else {
+                Err(problem_text(text))
+            }
+        }
+        .await,
+    )
+}
+
+/// A `GET /api/v1{path}` resource, refetched whenever a signal read by `path` changes (`None`:
+/// nothing to load yet). Every such resource has the same type, so the reactive machinery is
+/// compiled once for all of them (each typed `LocalResource` costs several KB of wasm); the
+/// view decodes the text with [`read`].
+pub fn resource(path: impl Fn() -> Option<String> + 'static) -> LocalResource<Raw> {
+    boxed_resource(Box::new(path))
+}
+
+/// Not generic, so that `LocalResource::new` is instantiated once.
+fn boxed_resource(path: Box<dyn Fn() -> Option<String>>) -> LocalResource<Raw> {
+    LocalResource::new(move || fetch_text(path()))
+}
+
+/// Reads and decodes a [`resource`] (tracked).
+pub fn read<T: serde::de::DeserializeOwned>(r: LocalResource<Raw>) -> Option<Result<T, String>> {
+    r.get()
+        .flatten()
+        .map(|x| x.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())))
 }

@@ -55,6 +55,22 @@ pub fn confirm(message: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Copies text to the clipboard (`navigator.clipboard.writeText`, through reflection: no extra
+/// web-sys features).
+pub fn copy(text: &str) {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let clip =
+        Reflect::get(&w, &"navigator".into()).and_then(|n| Reflect::get(&n, &"clipboard".into()));
+    if let Ok(clip) = clip
+        && let Ok(f) = Reflect::get(&clip, &"writeText".into())
+        && let Some(f) = f.dyn_ref::<Function>()
+    {
+        let _ = f.call1(&clip, &text.into());
+    }
+}
+
 /// A state badge: `ok` for good states, `danger` for failures, plain otherwise.
 pub fn badge(label: String) -> impl IntoView {
     let class = match label.as_str() {

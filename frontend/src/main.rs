@@ -35,6 +35,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::ContainerPage />
                     <Route path=path!("/endpoints/:id/:tab?") view=pages::engine::EndpointPage />
                     <Route path=path!("/stacks/:id") view=pages::stacks::StackPage />
+                    <Route path=path!("/projects/:id/git") view=pages::git::GitPage />
                 </ParentRoute>
             </Routes>
             <components::Toasts />

@@ -42,11 +42,12 @@ pub fn Shell() -> impl IntoView {
                     <div class="brand">"WindFlow"</div>
                     <div class="section">"Tenancy"</div>
                     <A href="/organizations">"Organizations"</A>
-                    <A href="/projects">"Projects"</A>
+                    <A href="/projects" exact=true>"Projects"</A>
                     <A href="/environments">"Environments"</A>
                     <div class="section">"Docker"</div>
                     <A href="/endpoints">"Endpoints"</A>
                     <A href="/containers">"Containers"</A>
+                    {move || c.project.get().map(|p| view! { <A href=format!("/projects/{p}/git")>"Git"</A> })}
                     <div class="section">"Access"</div>
                     <A href="/members">"Members"</A>
                     <A href="/groups">"Groups"</A>

@@ -3,6 +3,7 @@ pub mod audit;
 pub mod console;
 pub mod docker;
 pub mod engine;
+pub mod git;
 pub mod login;
 pub mod members;
 pub mod orgs;

@@ -84,7 +84,8 @@ pub fn Projects() -> impl IntoView {
                                             <a href="/environments" on:click=move |_| c.project.set(Some(id))>{p.name.clone()}</a></td>
                                         <td><span class="badge">{status}</span></td>
                                         <td class="muted">{when(&p.created_at)}</td>
-                                        <td><Show when=move || c.can("projects:delete")>
+                                        <td><a class="small" href=format!("/projects/{id}/git") on:click=move |_| c.project.set(Some(id))>"Git"</a>" "
+                                            <Show when=move || c.can("projects:delete")>
                                             <button class="danger small" on:click=move |_| remove(id)>"Delete"</button>
                                         </Show></td>
                                     </tr>

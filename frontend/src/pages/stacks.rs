@@ -16,8 +16,8 @@ use windflow_api::stacks::{
 };
 
 use crate::api;
-use crate::components::{badge, confirm, problem_lines, short_sha, when};
-use crate::pages::engine::{EndpointTabs, endpoint_id, live_list};
+use crate::components::{badge, confirm, problem_lines, short, short_sha, when};
+use crate::pages::engine::{EndpointTabs, endpoint_id};
 use crate::state::{AppCtx, ctx};
 
 fn state_label(s: StackState) -> String {
@@ -43,27 +43,27 @@ fn source_label(s: StackSource) -> &'static str {
 pub fn Stacks() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        api::load::<Page<Stack>>(id().map(|ep| format!("/endpoints/{ep}/stacks")))
+        id().map(|ep| format!("/endpoints/{ep}/stacks"))
     });
     // 0: none, 1: the new-stack form, 2: the adopt dialog.
     let panel = RwSignal::new(0u8);
     view! {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
-        <Show when=move || c.can("stacks:create")>
+        {c.can("stacks:create").then(|| view! {
             <div class="inline">
                 <button id="stack-new" on:click=move |_| panel.set(1)>"New stack"</button>
                 <button id="stack-adopt" class="secondary" on:click=move |_| panel.set(2)>"Adopt a compose project"</button>
             </div>
-        </Show>
+        })}
         {move || match (panel.get(), id()) {
             (1, Some(ep)) => view! { <NewStack endpoint=ep /> }.into_any(),
             (2, Some(_)) => view! { <Adopt /> }.into_any(),
             _ => ().into_any(),
         }}
         <h2>"Stacks"</h2>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Page<Stack>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) if page.items.is_empty() => view! { <p class="muted">"No stack on this endpoint yet."</p> }.into_any(),
             Ok(page) => view! {
@@ -95,7 +95,7 @@ fn Adopt() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
     let navigate = use_navigate();
-    let list = live_list::<ComposeProject>(id, "/compose-projects");
+    let list = api::resource(move || id().map(|ep| format!("/endpoints/{ep}/compose-projects")));
     let adopt = move |project: String| {
         let Some(ep) = id() else { return };
         let navigate = navigate.clone();
@@ -115,7 +115,7 @@ fn Adopt() -> impl IntoView {
     view! {
         <div class="card" id="adopt-dialog">
             <strong>"Compose projects not managed by WindFlow"</strong>
-            {move || list.get().flatten().map(|r| match r {
+            {move || api::read::<Vec<ComposeProject>>(list).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(all) => {
                     let rows: Vec<_> = all.into_iter().filter(|p| !p.managed).collect();
@@ -213,17 +213,12 @@ fn NewStack(endpoint: Uuid) -> impl IntoView {
     let repo = RwSignal::new(String::new());
     let path = RwSignal::new(String::new());
     let env_path = RwSignal::new(String::new());
-    let repos = LocalResource::new(move || async move {
-        let client = api::client();
-        let ep = client
-            .get::<Endpoint>(&format!("/endpoints/{endpoint}"))
-            .await
-            .ok()?;
-        client
-            .get::<Page<GitRepository>>(&format!("/projects/{}/git-repositories", ep.project_id))
-            .await
-            .ok()
-            .map(|p| p.items)
+    // The repositories of the endpoint's project.
+    let ep = api::resource(move || Some(format!("/endpoints/{endpoint}")));
+    let repos = api::resource(move || {
+        api::read::<Endpoint>(ep)
+            .and_then(Result::ok)
+            .map(|e| format!("/projects/{}/git-repositories", e.project_id))
     });
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -271,18 +266,17 @@ fn NewStack(endpoint: Uuid) -> impl IntoView {
                         <option value="git">"Git repository"</option>
                     </select>
                 </div>
-                <Show when=move || git.get() fallback=move || view! { <ComposeEditor endpoint=endpoint content=content /> }>
-                    <div class="inline">
+                <div hidden=git><ComposeEditor endpoint=endpoint content=content /></div>
+                    <div class="inline" hidden=move || !git.get()>
                         <select id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
                             <option value="">"Repository…"</option>
-                            {move || repos.get().flatten().unwrap_or_default().into_iter().map(|r| view! {
+                            {move || api::read::<Page<GitRepository>>(repos).and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|r| view! {
                                 <option value=r.id.to_string()>{format!("{} ({})", r.name, r.branch)}</option>
                             }).collect_view()}
                         </select>
                         <input id="stack-compose-path" placeholder="Compose path (default: the repository's)" bind:value=path size="34" />
                         <input id="stack-env-path" placeholder="Env file path (optional)" bind:value=env_path />
                     </div>
-                </Show>
                 <div><button id="stack-create" type="submit">"Create stack"</button></div>
             </form>
         </div>
@@ -378,9 +372,9 @@ pub fn StackPage() -> impl IntoView {
     let params = use_params_map();
     let navigate = use_navigate();
     let sid = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
-    let stack = LocalResource::new(move || {
+    let stack = api::resource(move || {
         c.version.get();
-        api::load::<Stack>(sid().map(|id| format!("/stacks/{id}")))
+        sid().map(|id| format!("/stacks/{id}"))
     });
     let out = Output {
         c,
@@ -396,7 +390,7 @@ pub fn StackPage() -> impl IntoView {
     // replaces the editor's text unless it has unsaved edits.
     let loaded = StoredValue::new((None::<Uuid>, String::new()));
     Effect::new(move |_| {
-        let Some(Some(Ok(s))) = stack.get() else {
+        let Some(Ok(s)) = api::read::<Stack>(stack) else {
             return;
         };
         let text = s.compose_content.unwrap_or_default();
@@ -482,7 +476,7 @@ pub fn StackPage() -> impl IntoView {
         });
     };
     view! {
-        {move || stack.get().flatten().map(|r| match r {
+        {move || api::read::<Stack>(stack).map(|r| match r {
             Err(e) => view! { <h1>"Stack"</h1><p class="error">{e}</p> }.into_any(),
             Ok(s) => {
                 let id = s.id;
@@ -539,7 +533,7 @@ pub fn StackPage() -> impl IntoView {
                             }.into_any(),
                             StackSource::Git => view! {
                                 <p id="stack-git">
-                                    "Repository "<code>{s.repository_id.map(|r| r.to_string()).unwrap_or_default()}</code>
+                                    "Repository "<a href=format!("/projects/{}/git", s.project_id)>{s.repository_id.as_ref().map(short).unwrap_or_default()}</a>
                                     " · file "<code>{s.compose_path.clone().unwrap_or_default()}</code>
                                     {s.env_path.clone().map(|p| view! { " · env file " <code>{p}</code> })}
                                     " · deployed commit "<code>{s.deployed_commit.as_deref().map(short_sha).unwrap_or_else(|| "none".into())}</code>
@@ -562,13 +556,13 @@ pub fn StackPage() -> impl IntoView {
                 }.into_any()
             }
         })}
-        <Show when=move || !out.status.get().is_empty()>
+        <div hidden=move || out.status.get().is_empty()>
             <h2>"Output"</h2>
             <div class="card">
                 <strong id="stack-output-status">{move || out.status.get()}</strong>
                 <pre class="logs" id="stack-output">{move || out.lines.get().join("\n")}</pre>
             </div>
-        </Show>
+        </div>
         {move || sid().map(|id| view! {
             <StackLogs id=id />
             <Deployments id=id out=out />
@@ -602,14 +596,13 @@ fn Variables(vars: RwSignal<Vec<Var>>) -> impl IntoView {
 /// Containers of the stack (label `com.docker.compose.project`).
 #[component]
 fn StackContainers(endpoint: Uuid, name: String) -> impl IntoView {
-    let list = LocalResource::new(move || {
-        api::load::<Vec<ContainerSummary>>(Some(format!(
-            "/endpoints/{endpoint}/containers?all=true&label=com.docker.compose.project%3D{name}"
-        )))
-    });
+    let path = format!(
+        "/endpoints/{endpoint}/containers?all=true&label=com.docker.compose.project%3D{name}"
+    );
+    let list = api::resource(move || Some(path.clone()));
     view! {
         <h2>"Containers"</h2>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<ContainerSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) if items.is_empty() => view! { <p class="muted">"No container."</p> }.into_any(),
             Ok(items) => view! {
@@ -637,17 +630,17 @@ fn StackContainers(endpoint: Uuid, name: String) -> impl IntoView {
 fn StackLogs(id: Uuid) -> impl IntoView {
     let c = ctx();
     let tick = RwSignal::new(0u32);
-    let logs = LocalResource::new(move || {
+    let logs = api::resource(move || {
         tick.get();
         c.version.get();
-        api::load::<Vec<StackLogLine>>(Some(format!("/stacks/{id}/logs?tail=200")))
+        Some(format!("/stacks/{id}/logs?tail=200"))
     });
     view! {
         <h2>"Logs"</h2>
         <div class="card">
             <button class="secondary small" id="logs-refresh" on:click=move |_| tick.update(|t| *t += 1)>"Refresh"</button>
             <pre class="logs" id="stack-logs">
-                {move || logs.get().flatten().map(|r| match r {
+                {move || api::read::<Vec<StackLogLine>>(logs).map(|r| match r {
                     Err(e) => view! { <div class="error">{e}</div> }.into_any(),
                     Ok(lines) => lines.into_iter().map(|l| view! {
                         <div class=if l.stream == "stderr" { "error" } else { "" }>{format!("{} | {}", l.service, l.text)}</div>
@@ -663,17 +656,15 @@ fn StackLogs(id: Uuid) -> impl IntoView {
 #[component]
 fn Deployments(id: Uuid, out: Output) -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        api::load::<Page<Deployment>>(Some(format!("/stacks/{id}/deployments")))
+        Some(format!("/stacks/{id}/deployments"))
     });
     let open = RwSignal::new(None::<Uuid>);
-    let details = LocalResource::new(move || {
-        api::load::<DeploymentDetails>(open.get().map(|d| format!("/deployments/{d}")))
-    });
+    let details = api::resource(move || open.get().map(|d| format!("/deployments/{d}")));
     view! {
         <h2>"Deployments"</h2>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Page<Deployment>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => {
                 let can = c.can("stacks:deploy");
@@ -696,9 +687,9 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                             {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| out.run(format!("/stacks/{id}/deployments/{did}/rollback"))>"Roll back to this"</button> })}
                                         </td>
                                     </tr>
-                                    <Show when=move || open.get() == Some(did)>
+                                    {move || (open.get() == Some(did)).then(|| view! {
                                         <tr class="details"><td colspan="6">
-                                            {move || details.get().flatten().map(|r| match r {
+                                            {move || api::read::<DeploymentDetails>(details).map(|r| match r {
                                                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                                                 Ok(x) => view! {
                                                     <ul>{x.events.into_iter().map(|e| view! { <li>{format!("{} {}: {}", when(&e.created_at), e.kind, e.message)}</li> }).collect_view()}</ul>
@@ -707,7 +698,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                                 }.into_any(),
                                             })}
                                         </td></tr>
-                                    </Show>
+                                    })}
                                 }
                             }).collect_view()}
                         </tbody>
