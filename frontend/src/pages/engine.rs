@@ -5,7 +5,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -25,24 +24,16 @@ pub(crate) fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
     move || params.read().get("id").and_then(|s| s.parse().ok())
 }
 
-/// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes.
-pub(crate) fn live_list<T: DeserializeOwned + Clone + 'static>(
+/// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes (read
+/// it with `api::read`).
+pub(crate) fn live_list(
     id: impl Fn() -> Option<Uuid> + Copy + 'static,
     suffix: &'static str,
-) -> LocalResource<Option<Result<Vec<T>, String>>> {
+) -> LocalResource<api::Raw> {
     let c = ctx();
-    LocalResource::new(move || {
+    api::resource(move || {
         c.version.get();
-        let ep = id();
-        async move {
-            let ep = ep?;
-            Some(
-                api::client()
-                    .get::<Vec<T>>(&format!("/endpoints/{ep}{suffix}"))
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        }
+        id().map(|ep| format!("/endpoints/{ep}{suffix}"))
     })
 }
 
@@ -64,19 +55,12 @@ pub(crate) fn mutate<
 /// Title and tabs shared by an endpoint's pages.
 #[component]
 pub(crate) fn EndpointTabs(id: Uuid) -> impl IntoView {
-    let c = ctx();
-    let ep = LocalResource::new(move || async move {
-        api::client()
-            .get::<Endpoint>(&format!("/endpoints/{id}"))
-            .await
-            .ok()
-    });
+    let ep = api::resource(move || Some(format!("/endpoints/{id}")));
     let tab = move |path: &'static str, label: &'static str| {
         view! { <a href=format!("/endpoints/{id}{path}")>{label}</a> }
     };
-    let _ = c;
     view! {
-        <h1>{move || ep.get().flatten().map(|e| e.name).unwrap_or_else(|| "Endpoint".into())}</h1>
+        <h1>{move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| e.name).unwrap_or_else(|| "Endpoint".into())}</h1>
         <nav class="tabs">
             {tab("", "Dashboard")}
             {tab("/stacks", "Stacks")}
@@ -115,15 +99,9 @@ fn points(values: &[i64]) -> String {
 pub fn EndpointDashboard() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let ep = LocalResource::new(move || {
+    let ep = api::resource(move || {
         c.version.get();
-        let ep = id();
-        async move {
-            api::client()
-                .get::<Endpoint>(&format!("/endpoints/{}", ep?))
-                .await
-                .ok()
-        }
+        id().map(|ep| format!("/endpoints/{ep}"))
     });
     // Samples come in at the collector's interval: refetch the chart every 5 s.
     let tick = RwSignal::new(0u32);
@@ -133,17 +111,9 @@ pub fn EndpointDashboard() -> impl IntoView {
     ) {
         on_cleanup(move || h.clear());
     }
-    let metrics = LocalResource::new(move || {
+    let metrics = api::resource(move || {
         tick.get();
-        let ep = id();
-        async move {
-            Some(
-                api::client()
-                    .get::<Vec<HostMetric>>(&format!("/endpoints/{}/metrics", ep?))
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        }
+        id().map(|ep| format!("/endpoints/{ep}/metrics"))
     });
     // Live events: the collector's SSE feed, newest first, the last 100.
     let events = RwSignal::new(Vec::<ContainerEvent>::new());
@@ -181,7 +151,7 @@ pub fn EndpointDashboard() -> impl IntoView {
     });
     view! {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
-        {move || ep.get().flatten().map(|e| {
+        {move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| {
             let info = e.engine.clone();
             view! {
                 <div class="card" id="endpoint-info">
@@ -199,7 +169,7 @@ pub fn EndpointDashboard() -> impl IntoView {
         })}
         <h2>"CPU and memory (last hour)"</h2>
         <div class="card">
-            {move || metrics.get().flatten().map(|r| match r {
+            {move || api::read::<Vec<HostMetric>>(metrics).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(m) if m.is_empty() => view! { <p class="muted" id="metrics-empty">"No samples yet: the metrics collector samples this endpoint at its interval when collect_metrics is on."</p> }.into_any(),
                 Ok(m) => {
@@ -297,7 +267,7 @@ async fn pull(
 pub fn Images() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<ImageSummary>(id, "/images");
+    let list = live_list(id, "/images");
     let image = RwSignal::new(String::new());
     let tag = RwSignal::new("latest".to_owned());
     let layers = RwSignal::new(Vec::<Layer>::new());
@@ -381,7 +351,7 @@ pub fn Images() -> impl IntoView {
         <Show when=move || c.can("images:delete")>
             <p><button class="secondary small" on:click=prune>"Prune dangling images"</button></p>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<ImageSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("images:delete");
@@ -413,7 +383,7 @@ pub fn Images() -> impl IntoView {
 pub fn Volumes() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<VolumeSummary>(id, "/volumes");
+    let list = live_list(id, "/volumes");
     let name = RwSignal::new(String::new());
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -449,7 +419,7 @@ pub fn Volumes() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<VolumeSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("volumes:delete");
@@ -480,7 +450,7 @@ pub fn Volumes() -> impl IntoView {
 pub fn Networks() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<NetworkSummary>(id, "/networks");
+    let list = live_list(id, "/networks");
     let name = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
     let create = move |ev: SubmitEvent| {
@@ -519,7 +489,7 @@ pub fn Networks() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<NetworkSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("networks:delete");
