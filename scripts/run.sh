@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/windflow/target}
+bash scripts/build-deps.sh
 bash scripts/build-frontend.sh
 cargo build --release --locked -p windflow-server
 exec "$CARGO_TARGET_DIR/release/windflow" serve "$@"

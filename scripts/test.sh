@@ -18,6 +18,9 @@ step "toolchain components"
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
+step "C build dependencies (OpenSSL for libgit2)"
+bash scripts/build-deps.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 (cd frontend && cargo fmt -- --check)

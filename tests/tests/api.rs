@@ -9,6 +9,7 @@ mod api {
     pub mod collectors;
     pub mod docker;
     pub mod errors;
+    pub mod git;
     pub mod openapi;
     pub mod rbac;
     pub mod stacks;

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// The endpoint's Docker engine cannot be reached or failed (502).
     EngineUnavailable,
+    /// A webhook delivery's signature or token is missing or wrong (401).
+    WebhookSignatureInvalid,
 }
 
 /// One invalid field of a request (RFC 9457 extension member `errors`).

@@ -53,6 +53,9 @@ pub enum ServiceError {
     /// The endpoint's Docker engine is unreachable or failed (message is the engine's).
     #[error("engine unavailable: {0}")]
     EngineUnavailable(String),
+    /// A webhook delivery's signature or token is missing or wrong.
+    #[error("webhook signature invalid: {0}")]
+    WebhookSignature(String),
     /// Anything else; the cause is logged, never returned.
     #[error("internal error: {0}")]
     Internal(String),

@@ -46,6 +46,11 @@ pub struct ComposeInvocation<'a> {
     pub files: &'a [PathBuf],
     /// Variables for interpolation.
     pub env: &'a [(String, String)],
+    /// `--project-directory` (a Git stack's checkout: relative paths resolve there); `None`:
+    /// the directory of the first compose file.
+    pub project_dir: Option<&'a Path>,
+    /// `--env-file` (a Git stack's env file); `None`: compose's default `.env` lookup.
+    pub env_file: Option<&'a Path>,
 }
 
 impl ComposeCli {
@@ -110,6 +115,12 @@ impl ComposeCli {
             c.env(k, v);
         }
         c.arg("--ansi").arg("never").arg("-p").arg(inv.project);
+        if let Some(d) = inv.project_dir {
+            c.arg("--project-directory").arg(d);
+        }
+        if let Some(f) = inv.env_file {
+            c.arg("--env-file").arg(f);
+        }
         for f in inv.files {
             c.arg("-f").arg(f);
         }

@@ -243,6 +243,13 @@ impl Application {
             // Runs beside the server on this runtime; it stops with the process.
             windflow_core::collectors::spawn(state.core.clone(), cfg);
         }
+        if config.scheduler.enabled {
+            // Runs beside the server on this runtime; it stops with the process.
+            windflow_core::services::git::spawn_scheduler(
+                state.core.clone(),
+                Duration::from_secs(config.scheduler.tick_secs.max(1)),
+            );
+        }
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();

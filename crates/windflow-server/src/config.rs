@@ -70,6 +70,27 @@ pub struct Config {
     pub http: HttpConfig,
     /// Background collectors of endpoint events and metrics.
     pub collectors: CollectorsConfig,
+    /// The scheduler of Git syncs.
+    pub scheduler: SchedulerConfig,
+}
+
+/// The scheduler of Git syncs (each due run executes once across replicas).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerConfig {
+    /// Run the scheduler in this process.
+    pub enabled: bool,
+    /// Seconds between passes over due repositories.
+    pub tick_secs: u64,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            tick_secs: 20,
+        }
+    }
 }
 
 /// Background collectors (one per endpoint across all replicas, by database lease).
@@ -151,6 +172,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             http: HttpConfig::default(),
             collectors: CollectorsConfig::default(),
+            scheduler: SchedulerConfig::default(),
         }
     }
 }

@@ -150,6 +150,13 @@ impl ApiError {
                     None,
                     None,
                 ),
+                S::WebhookSignature(m) => (
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::WebhookSignatureInvalid,
+                    Some(m.clone()),
+                    None,
+                    None,
+                ),
                 S::Internal(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,

@@ -32,9 +32,10 @@ use crate::routes;
         (name = "environments", description = "Deployment stages of projects"),
         (name = "access", description = "Permissions, roles, role bindings"),
         (name = "audit", description = "Audit trail"),
-        (name = "settings", description = "Authentication settings"),
+        (name = "settings", description = "Authentication and platform settings"),
         (name = "docker", description = "Docker endpoints and containers (live from the engines)"),
-        (name = "stacks", description = "Compose stacks, variables, deployments and rollback")
+        (name = "stacks", description = "Compose stacks, variables, deployments and rollback"),
+        (name = "git", description = "Git credentials and repositories, sync, webhooks, schedule executions")
     )
 )]
 struct ApiDoc;

@@ -47,7 +47,7 @@ use windflow_api::{Page, PageQuery};
 use windflow_docker::{ComposeCli, ComposeInvocation, Engine, Target};
 use windflow_entity::{deployment_events, deployments, endpoints, stack_variables, stacks};
 
-use crate::audit::AuditEvent;
+use crate::audit::{Actor, AuditEvent};
 use crate::authz;
 use crate::context::{Core, Ctx, Principal, RequestMeta};
 use crate::docker_guard::path_allowed;
@@ -362,19 +362,21 @@ async fn resolve(
     core: &Core,
     target: &Target,
     project: &str,
-    dir: &Path,
+    layout: &Layout,
     content: &str,
     vars: &Vars,
 ) -> ServiceResult<Yaml> {
     let cli = core.compose.get().await?;
-    let file = write_file(dir, CHECK_FILE, content)?;
+    let file = write_file(&layout.dir, CHECK_FILE, content)?;
     let files = [file.clone()];
     let inv = ComposeInvocation {
         target,
         project,
-        workdir: dir,
+        workdir: &layout.dir,
         files: &files,
         env: &vars.pairs,
+        project_dir: layout.project_dir.as_deref(),
+        env_file: layout.env_file.as_deref(),
     };
     let r = cli.output(&inv, &["config"]).await;
     let _ = std::fs::remove_file(&file);
@@ -400,33 +402,63 @@ async fn resolve(
     serde_yaml_ng::from_str(&stdout).map_err(ServiceError::internal)
 }
 
-/// Validates `content` for endpoint `ep` and enforces the privileged guard for `ctx`.
+/// Where compose runs for a stack: its own directory (where files are written) and, for a Git
+/// stack, the checkout as project directory (relative paths resolve there) and an env file.
+pub(crate) struct Layout {
+    /// `<data_dir>/stacks/<id>`.
+    pub dir: PathBuf,
+    /// Git stacks: the directory of the compose file in the checkout.
+    pub project_dir: Option<PathBuf>,
+    /// Git stacks: the env file in the checkout.
+    pub env_file: Option<PathBuf>,
+}
+
+impl Layout {
+    fn internal(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            project_dir: None,
+            env_file: None,
+        }
+    }
+    /// The stack's own files: bind sources inside are not privileged.
+    fn own(&self) -> &Path {
+        self.project_dir.as_deref().unwrap_or(&self.dir)
+    }
+}
+
+/// Validates `content` for endpoint `ep` and enforces the privileged guard for `principal`
+/// (`None`: an automatic run whose stack creator is gone; privileged options are refused).
 async fn validate_for(
     core: &Core,
-    ctx: Ctx<'_>,
+    principal: Option<&Principal>,
     ep: &endpoints::Model,
     project: &str,
-    dir: &Path,
+    layout: &Layout,
     content: &str,
     vars: &Vars,
 ) -> ServiceResult<ComposeCheck> {
     let services = parse_compose(content)?;
-    let resolved = resolve(core, &target(core, ep)?, project, dir, content, vars).await?;
-    let found = compose_privileged_options(&resolved, dir, &strings(&ep.bind_allowlist));
+    let resolved = resolve(core, &target(core, ep)?, project, layout, content, vars).await?;
+    let found = compose_privileged_options(&resolved, layout.own(), &strings(&ep.bind_allowlist));
     if !found.is_empty() {
-        authz::require(
-            &core.db,
-            ctx.principal,
-            &endpoint_path(ep),
-            "containers:create_privileged",
-        )
-        .await
-        .map_err(|_| {
-            ServiceError::Forbidden(format!(
+        let allowed = match principal {
+            Some(p) => authz::require(
+                &core.db,
+                p,
+                &endpoint_path(ep),
+                "containers:create_privileged",
+            )
+            .await
+            .is_ok(),
+            None => false,
+        };
+        if !allowed {
+            return Err(ServiceError::Forbidden(format!(
                 "containers:create_privileged (for {})",
                 found.join(", ")
-            ))
-        })?;
+            )));
+        }
     }
     Ok(ComposeCheck {
         services,
@@ -611,10 +643,10 @@ pub async fn validate(
         .join(format!(".check-{}", Uuid::now_v7()));
     let r = validate_for(
         core,
-        ctx,
+        Some(ctx.principal),
         &ep,
         "windflow-check",
-        &dir,
+        &Layout::internal(dir.clone()),
         &req.compose_content,
         &vars_of_input(&req.variables),
     )
@@ -678,9 +710,11 @@ async fn insert_vars<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Creates an internal stack on an endpoint (`stacks:create`), validated first (422 with the
-/// YAML or compose error; 403 for privileged options without `containers:create_privileged`).
-/// Audited as `stack.create` with the variable names (never values).
+/// Creates a stack on an endpoint (`stacks:create`), validated first (422 with the YAML or
+/// compose error; 403 for privileged options without `containers:create_privileged`). A Git
+/// stack names a repository of the endpoint's project (synced now if it never was) and takes
+/// its compose file from the checkout. Audited as `stack.create` with the variable names
+/// (never values).
 pub async fn create(
     core: &Core,
     ctx: Ctx<'_>,
@@ -691,37 +725,42 @@ pub async fn create(
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);
-    if req.source == StackSource::Git {
-        c.push("source", "unsupported", "Git stacks are not available yet");
+    let git = req.source == StackSource::Git;
+    if git {
+        if req.repository_id.is_none() {
+            c.push(
+                "repository_id",
+                "required",
+                "a Git stack needs a repository",
+            );
+        }
+        if !req.compose_content.is_empty() {
+            c.push(
+                "compose_content",
+                "read_only",
+                "a Git stack's compose file comes from its repository",
+            );
+        }
+    } else if req.repository_id.is_some() || req.compose_path.is_some() || req.env_path.is_some() {
+        c.push(
+            "repository_id",
+            "not_git",
+            "only Git stacks have a repository, a compose path and an env path",
+        );
     }
     c.finish()?;
-    parse_compose(&req.compose_content)?;
     let id = Uuid::now_v7();
     let dir = workdir(core, id);
-    let r = validate_for(
-        core,
-        ctx,
-        &ep,
-        &req.name,
-        &dir,
-        &req.compose_content,
-        &vars_of_input(&req.variables),
-    )
-    .await;
-    if r.is_err() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    r?;
     let now = crate::now();
-    let m = stacks::Model {
+    let mut m = stacks::Model {
         id,
         organization_id: ep.organization_id,
         project_id: ep.project_id,
         environment_id: ep.environment_id,
         endpoint_id: ep.id,
         name: req.name,
-        source: "internal".into(),
-        compose_content: Some(req.compose_content),
+        source: if git { "git" } else { "internal" }.into(),
+        compose_content: None,
         compose_path: None,
         env_path: None,
         repository_id: None,
@@ -735,6 +774,36 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
+    let layout = match req.repository_id.filter(|_| git) {
+        Some(rid) => {
+            let repo = super::git::repository_for_stack(core, ctx, &ep, rid).await?;
+            m.repository_id = Some(repo.id);
+            m.compose_path = Some(req.compose_path.unwrap_or(repo.compose_path));
+            m.env_path = req.env_path.filter(|p| !p.is_empty());
+            let (layout, content, _) = super::git::stack_source(core, &m).await?;
+            m.compose_content = Some(content);
+            layout
+        }
+        None => {
+            parse_compose(&req.compose_content)?;
+            m.compose_content = Some(req.compose_content);
+            Layout::internal(dir.clone())
+        }
+    };
+    let r = validate_for(
+        core,
+        Some(ctx.principal),
+        &ep,
+        &m.name,
+        &layout,
+        m.compose_content.as_deref().unwrap_or_default(),
+        &vars_of_input(&req.variables),
+    )
+    .await;
+    if r.is_err() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    r?;
     let names: Vec<String> = req.variables.iter().map(|v| v.key.clone()).collect();
     let rows = var_rows(core, id, req.variables, &HashMap::new())?;
     let txn = super::begin(&core.db).await?;
@@ -763,14 +832,65 @@ pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Stack> {
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> ServiceResult<Stack> {
     let (m, ep) = load(core, ctx, id, "stacks:update").await?;
     unlocked(&m)?;
-    let Some(content) = req.compose_content else {
-        return Ok(with_state(core, &ep, m).await);
-    };
     let vars = load_vars(core, &core.db, id).await?;
-    validate_for(core, ctx, &ep, &m.name, &workdir(core, id), &content, &vars).await?;
-    let txn = super::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
-    am.compose_content = Set(Some(content));
+    if m.source == "git" {
+        if req.compose_content.is_some() {
+            return Err(ServiceError::field(
+                "compose_content",
+                "read_only",
+                "a Git stack's compose file comes from its repository",
+            ));
+        }
+        if req.compose_path.is_none() && req.env_path.is_none() {
+            return Ok(with_state(core, &ep, m).await);
+        }
+        let mut next = m.clone();
+        if let Some(p) = req.compose_path {
+            next.compose_path = Some(p);
+        }
+        if let Some(p) = req.env_path {
+            next.env_path = Some(p).filter(|p| !p.is_empty());
+        }
+        let (layout, content, _) = super::git::stack_source(core, &next).await?;
+        validate_for(
+            core,
+            Some(ctx.principal),
+            &ep,
+            &m.name,
+            &layout,
+            &content,
+            &vars,
+        )
+        .await?;
+        am.compose_path = Set(next.compose_path);
+        am.env_path = Set(next.env_path);
+        am.compose_content = Set(Some(content));
+    } else {
+        if req.compose_path.is_some() || req.env_path.is_some() {
+            return Err(ServiceError::field(
+                "compose_path",
+                "not_git",
+                "only Git stacks have a compose path and an env path",
+            ));
+        }
+        let Some(content) = req.compose_content else {
+            return Ok(with_state(core, &ep, m).await);
+        };
+        let layout = Layout::internal(workdir(core, id));
+        validate_for(
+            core,
+            Some(ctx.principal),
+            &ep,
+            &m.name,
+            &layout,
+            &content,
+            &vars,
+        )
+        .await?;
+        am.compose_content = Set(Some(content));
+    }
+    let txn = super::begin(&core.db).await?;
     am.updated_at = Set(crate::now());
     let updated = stacks::Entity::update(am).exec(&txn).await?;
     ctx.audit(&txn, audit_ev("stack.update", &m)).await?;
@@ -883,17 +1003,47 @@ pub async fn set_variables(
 /// What a spawned action needs after the request is gone.
 struct Job {
     core: Core,
-    principal: Principal,
+    actor: Actor,
     meta: RequestMeta,
+    trigger: &'static str,
+    user: Option<Uuid>,
     stack: stacks::Model,
     target: Target,
     engine: Engine,
     cli: ComposeCli,
     vars: Vars,
-    dir: PathBuf,
+    layout: Layout,
+    content: String,
+    git_commit: Option<String>,
     files: Vec<PathBuf>,
     holder: String,
     tx: mpsc::UnboundedSender<StackOutput>,
+}
+
+/// Who starts an action, and how it is recorded.
+pub(crate) struct Starter<'a> {
+    /// Whose permissions the privileged guard checks (`None`: privileged options refused).
+    pub principal: Option<&'a Principal>,
+    /// The audit actor.
+    pub actor: Actor,
+    /// Request facts for the audit row.
+    pub meta: RequestMeta,
+    /// `manual`, `webhook` or `schedule`.
+    pub trigger: &'static str,
+    /// The user recorded as `triggered_by`.
+    pub user: Option<Uuid>,
+}
+
+impl<'a> Starter<'a> {
+    fn manual(ctx: Ctx<'a>) -> Self {
+        Self {
+            principal: Some(ctx.principal),
+            actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
+            meta: ctx.meta.clone(),
+            trigger: "manual",
+            user: Some(ctx.principal.user_id),
+        }
+    }
 }
 
 fn line(text: String) -> StackOutput {
@@ -913,9 +1063,11 @@ impl Job {
         let inv = ComposeInvocation {
             target: &self.target,
             project: &self.stack.name,
-            workdir: &self.dir,
+            workdir: &self.layout.dir,
             files: &self.files,
             env: &self.vars.pairs,
+            project_dir: self.layout.project_dir.as_deref(),
+            env_file: self.layout.env_file.as_deref(),
         };
         let run = self.cli.run(&inv, args, ltx);
         tokio::pin!(run);
@@ -1022,22 +1174,31 @@ fn pins_yaml(pins: &BTreeMap<String, String>) -> String {
 /// and the receiver of its output.
 async fn prepare(
     core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
+    st: &Starter<'_>,
+    m: stacks::Model,
+    ep: endpoints::Model,
     content: Option<String>,
     pins: &BTreeMap<String, String>,
 ) -> ServiceResult<(Job, mpsc::UnboundedReceiver<StackOutput>)> {
-    let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
+    let id = m.id;
     unlocked(&m)?;
-    let content = content
-        .or_else(|| m.compose_content.clone())
-        .ok_or_else(|| {
-            ServiceError::Conflict("the stack has no compose file: save one first".into())
-        })?;
+    let (layout, current, git_commit) = if m.source == "git" {
+        let (l, c, commit) = super::git::stack_source(core, &m).await?;
+        (l, Some(c), commit)
+    } else {
+        (
+            Layout::internal(workdir(core, id)),
+            m.compose_content.clone(),
+            None,
+        )
+    };
+    let content = content.or(current).ok_or_else(|| {
+        ServiceError::Conflict("the stack has no compose file: save one first".into())
+    })?;
     let cli = core.compose.get().await?;
-    let dir = workdir(core, id);
+    let dir = layout.dir.clone();
     let vars = load_vars(core, &core.db, id).await?;
-    validate_for(core, ctx, &ep, &m.name, &dir, &content, &vars).await?;
+    validate_for(core, st.principal, &ep, &m.name, &layout, &content, &vars).await?;
     let target = target(core, &ep)?;
     let engine = engine(core, &ep).await?;
     let holder = Uuid::now_v7().to_string();
@@ -1064,14 +1225,18 @@ async fn prepare(
     Ok((
         Job {
             core: core.clone(),
-            principal: ctx.principal.clone(),
-            meta: ctx.meta.clone(),
+            actor: st.actor.clone(),
+            meta: st.meta.clone(),
+            trigger: st.trigger,
+            user: st.user,
             stack: m,
             target,
             engine,
             cli,
             vars,
-            dir,
+            layout,
+            content,
+            git_commit,
             files,
             holder,
             tx,
@@ -1119,20 +1284,65 @@ async fn start_deploy(
     pins: BTreeMap<String, String>,
     parent: Option<Uuid>,
 ) -> ServiceResult<impl Stream<Item = Result<StackOutput, std::convert::Infallible>> + use<>> {
-    let (job, rx) = prepare(core, ctx, id, content.clone(), &pins).await?;
+    let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
+    let starter = Starter::manual(ctx);
+    let (_, rx) = launch(core, &starter, m, ep, kind, pull, content, pins, parent).await?;
+    Ok(stream(rx))
+}
+
+/// A standard deploy of stack `m` started by the server (a Git webhook or schedule): returns
+/// the deployment id; the deploy goes on in the background.
+pub(crate) async fn redeploy(
+    core: &Core,
+    starter: &Starter<'_>,
+    m: stacks::Model,
+) -> ServiceResult<Uuid> {
+    let ep = endpoints::Entity::find_by_id(m.endpoint_id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (id, _) = launch(
+        core,
+        starter,
+        m,
+        ep,
+        "standard",
+        false,
+        None,
+        BTreeMap::new(),
+        None,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Prepares a deploy-like action, records its deployment (with its audit row, in one
+/// transaction) and spawns it.
+#[allow(clippy::too_many_arguments)]
+async fn launch(
+    core: &Core,
+    st: &Starter<'_>,
+    m: stacks::Model,
+    ep: endpoints::Model,
+    kind: &str,
+    pull: bool,
+    content: Option<String>,
+    pins: BTreeMap<String, String>,
+    parent: Option<Uuid>,
+) -> ServiceResult<(Uuid, mpsc::UnboundedReceiver<StackOutput>)> {
+    let id = m.id;
+    let (job, rx) = prepare(core, st, m, ep, content, &pins).await?;
     let dep = deployments::Model {
         id: Uuid::now_v7(),
         stack_id: id,
         organization_id: job.stack.organization_id,
         kind: kind.into(),
         status: "running".into(),
-        trigger: "manual".into(),
-        triggered_by: Some(ctx.principal.user_id),
+        trigger: job.trigger.into(),
+        triggered_by: job.user,
         parent_id: parent,
         pull,
-        compose_content: content
-            .or_else(|| job.stack.compose_content.clone())
-            .unwrap_or_default(),
+        compose_content: job.content.clone(),
         variable_names: serde_json::json!(
             job.vars
                 .pairs
@@ -1142,7 +1352,7 @@ async fn start_deploy(
         ),
         pinned_images: serde_json::json!(pins),
         image_digests: serde_json::json!({}),
-        git_commit: None,
+        git_commit: job.git_commit.clone(),
         exit_code: None,
         logs: String::new(),
         created_at: crate::now(),
@@ -1168,10 +1378,13 @@ async fn start_deploy(
         } else {
             "stack.deploy"
         };
-        ctx.audit(
+        crate::audit::record(
             &txn,
+            &job.actor,
+            &job.meta,
             audit_ev(action, &job.stack).details(serde_json::json!({
                 "deployment_id": dep.id, "pull": pull, "parent_id": parent,
+                "trigger": job.trigger, "git_commit": job.git_commit,
             })),
         )
         .await?;
@@ -1183,8 +1396,9 @@ async fn start_deploy(
         job.release().await;
         return Err(e);
     }
+    let id = dep.id;
     tokio::spawn(run_deploy(job, dep));
-    Ok(stream(rx))
+    Ok((id, rx))
 }
 
 async fn run_deploy(job: Job, dep: deployments::Model) {
@@ -1244,6 +1458,9 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         if ok {
             st.last_deployed_at = Set(Some(now));
             st.last_error = Set(None);
+            if dep.git_commit.is_some() {
+                st.deployed_commit = Set(dep.git_commit.clone());
+            }
         } else {
             st.last_error = Set(Some(format!(
                 "deployment {} failed (exit {:?})",
@@ -1287,7 +1504,8 @@ pub async fn action(
         StackAction::Down if q.remove_volumes.unwrap_or(false) => vec!["down", "-v"],
         StackAction::Down => vec!["down"],
     };
-    let (job, rx) = prepare(core, ctx, id, None, &BTreeMap::new()).await?;
+    let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
+    let (job, rx) = prepare(core, &Starter::manual(ctx), m, ep, None, &BTreeMap::new()).await?;
     let name = match action {
         StackAction::Start => "start",
         StackAction::Stop => "stop",
@@ -1303,10 +1521,6 @@ pub async fn action(
             .map(|(i, _)| i)
             .find(|i| log.len() - i <= AUDIT_OUTPUT_BYTES)
             .unwrap_or(0);
-        let ctx = Ctx {
-            principal: &job.principal,
-            meta: &job.meta,
-        };
         let r: ServiceResult<()> = async {
             let txn = super::begin(&job.core.db).await?;
             if let Some(st) = stacks::Entity::find_by_id(job.stack.id).one(&txn).await? {
@@ -1325,7 +1539,7 @@ pub async fn action(
             if !ok {
                 ev = ev.outcome(AuditOutcome::Error);
             }
-            ctx.audit(&txn, ev).await?;
+            crate::audit::record(&txn, &job.actor, &job.meta, ev).await?;
             txn.commit().await?;
             Ok(())
         }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod console;
 pub mod endpoints;
 pub mod engine;
+pub mod git;
 pub mod groups;
 pub mod organizations;
 pub mod projects;
@@ -29,4 +30,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     endpoints::configure(cfg);
     registries::configure(cfg);
     stacks::configure(cfg);
+    git::configure(cfg);
 }

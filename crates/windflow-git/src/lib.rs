@@ -1,0 +1,299 @@
+//! The Git adapter: fetches one branch of a remote into a local work tree with libgit2 (the
+//! `git2` crate) and reads files from it. git2's types stop here: callers see [`Auth`],
+//! [`Synced`] and [`GitError`].
+//!
+//! Calls block (libgit2 does network and disk I/O synchronously): run them on a blocking
+//! thread (`tokio::task::spawn_blocking`).
+//!
+//! Host keys: SSH host keys are accepted on first use (libgit2 has no known-hosts store of
+//! WindFlow's); HTTPS certificates are verified against the system roots as usual.
+use std::cell::Cell;
+use std::path::{Component, Path};
+
+use git2::build::CheckoutBuilder;
+use git2::{
+    AutotagOption, CertificateCheckStatus, Cred, CredentialType, FetchOptions, Oid,
+    RemoteCallbacks, Repository,
+};
+
+/// How to authenticate to the remote. Secrets live only as long as the call.
+#[derive(Clone)]
+pub enum Auth {
+    /// Anonymous.
+    None,
+    /// HTTP(S) basic authentication: username and token or password.
+    UserPass {
+        /// Username.
+        username: String,
+        /// Token or password.
+        password: String,
+    },
+    /// SSH public-key authentication.
+    SshKey {
+        /// User (usually `git`).
+        username: String,
+        /// Private key, PEM or OpenSSH format.
+        private_key: String,
+        /// Key passphrase.
+        passphrase: Option<String>,
+    },
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::None => "Auth::None",
+            Self::UserPass { .. } => "Auth::UserPass(****)",
+            Self::SshKey { .. } => "Auth::SshKey(****)",
+        })
+    }
+}
+
+/// Result of a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synced {
+    /// Commit now checked out (40 hex chars).
+    pub commit: String,
+    /// Commit checked out before, if the work tree existed.
+    pub previous: Option<String>,
+    /// Summary line of the commit.
+    pub summary: String,
+}
+
+/// Why a Git operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The remote has no such branch.
+    #[error("branch {0:?} not found on the remote")]
+    BranchNotFound(String),
+    /// The remote refused the credentials (or asked for some that were not given).
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// A path inside the repository is absent, not a file, or escapes the work tree.
+    #[error("file {0:?}: {1}")]
+    File(String, String),
+    /// Any other libgit2 or I/O error (network, not a repository …).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<git2::Error> for GitError {
+    fn from(e: git2::Error) -> Self {
+        if e.class() == git2::ErrorClass::Http && e.code() == git2::ErrorCode::Auth
+            || e.code() == git2::ErrorCode::Auth
+        {
+            Self::Auth(e.message().to_owned())
+        } else {
+            Self::Other(e.message().to_owned())
+        }
+    }
+}
+
+fn callbacks<'a>(auth: &'a Auth, attempts: &'a Cell<u32>) -> RemoteCallbacks<'a> {
+    let mut cb = RemoteCallbacks::new();
+    cb.credentials(move |_url, username_from_url, allowed| {
+        // libgit2 calls again after a refusal: give each credential once, then fail.
+        attempts.set(attempts.get() + 1);
+        if attempts.get() > 1 {
+            return Err(git2::Error::new(
+                git2::ErrorCode::Auth,
+                git2::ErrorClass::Net,
+                "the remote refused the credentials",
+            ));
+        }
+        match auth {
+            Auth::UserPass { username, password }
+                if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) =>
+            {
+                Cred::userpass_plaintext(username, password)
+            }
+            Auth::SshKey {
+                username,
+                private_key,
+                passphrase,
+            } if allowed.contains(CredentialType::SSH_KEY)
+                || allowed.contains(CredentialType::USERNAME) =>
+            {
+                let user = username_from_url.unwrap_or(username);
+                if allowed.contains(CredentialType::USERNAME) {
+                    attempts.set(0);
+                    return Cred::username(user);
+                }
+                Cred::ssh_key_from_memory(user, None, private_key, passphrase.as_deref())
+            }
+            _ => Err(git2::Error::new(
+                git2::ErrorCode::Auth,
+                git2::ErrorClass::Net,
+                "the remote asks for credentials that this repository does not have",
+            )),
+        }
+    });
+    cb.certificate_check(|cert, _host| {
+        Ok(if cert.as_hostkey().is_some() {
+            CertificateCheckStatus::CertificateOk
+        } else {
+            CertificateCheckStatus::CertificatePassthrough
+        })
+    });
+    cb
+}
+
+/// Fetches `branch` of `url` into the work tree `dir` (created when missing; an existing one is
+/// re-pointed at `url`) and checks its tip out, discarding local changes.
+///
+/// Errors: [`GitError::BranchNotFound`], [`GitError::Auth`], [`GitError::Other`].
+pub fn sync(url: &str, branch: &str, dir: &Path, auth: &Auth) -> Result<Synced, GitError> {
+    std::fs::create_dir_all(dir).map_err(|e| GitError::Other(e.to_string()))?;
+    let repo = match Repository::open(dir) {
+        Ok(r) => r,
+        Err(_) => Repository::init(dir)?,
+    };
+    let previous = repo
+        .head()
+        .ok()
+        .and_then(|h| h.target())
+        .map(|o| o.to_string());
+    if repo.find_remote("origin").is_ok() {
+        repo.remote_set_url("origin", url)?;
+    } else {
+        repo.remote("origin", url)?;
+    }
+    let mut remote = repo.find_remote("origin")?;
+    let attempts = Cell::new(0);
+    let mut fo = FetchOptions::new();
+    fo.remote_callbacks(callbacks(auth, &attempts));
+    fo.download_tags(AutotagOption::None);
+    let tracking = format!("refs/remotes/origin/{branch}");
+    let refspec = format!("+refs/heads/{branch}:{tracking}");
+    remote.fetch(&[refspec.as_str()], Some(&mut fo), None)?;
+    let oid: Oid = repo
+        .refname_to_id(&tracking)
+        .map_err(|_| GitError::BranchNotFound(branch.to_owned()))?;
+    let commit = repo.find_commit(oid)?;
+    repo.checkout_tree(
+        commit.as_object(),
+        Some(CheckoutBuilder::new().force().remove_untracked(true)),
+    )?;
+    repo.set_head_detached(oid)?;
+    Ok(Synced {
+        commit: oid.to_string(),
+        previous,
+        summary: commit.summary().unwrap_or_default().to_owned(),
+    })
+}
+
+/// Checks that `path` is a relative path inside a work tree: no `..`, no root, not empty.
+pub fn check_relative(path: &str) -> Result<(), GitError> {
+    let p = Path::new(path);
+    let ok = !path.is_empty()
+        && p.components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.contains('\0');
+    if ok {
+        Ok(())
+    } else {
+        Err(GitError::File(
+            path.to_owned(),
+            "must be a relative path inside the repository".into(),
+        ))
+    }
+}
+
+/// Reads the file `path` (relative, checked by [`check_relative`]) of the work tree `dir`, at
+/// most `max` bytes. Symbolic links leaving the work tree are refused.
+pub fn read_file(dir: &Path, path: &str, max: usize) -> Result<String, GitError> {
+    check_relative(path)?;
+    let full = dir.join(path);
+    let err = |m: String| GitError::File(path.to_owned(), m);
+    let real = full
+        .canonicalize()
+        .map_err(|_| err("not found in the repository".into()))?;
+    let root = dir.canonicalize().map_err(|e| err(e.to_string()))?;
+    if !real.starts_with(&root) {
+        return Err(err("leaves the repository".into()));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| err(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(err("is not a file".into()));
+    }
+    if meta.len() as usize > max {
+        return Err(err(format!("is larger than {max} bytes")));
+    }
+    std::fs::read_to_string(&real).map_err(|e| err(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit_file(repo: &Repository, name: &str, content: &str, msg: &str) -> Oid {
+        let wd = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+        std::fs::write(wd.join(name), content).unwrap_or_default();
+        let mut idx = repo
+            .index()
+            .map_err(|e| e.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        idx.add_path(Path::new(name))
+            .unwrap_or_else(|e| panic!("{e}"));
+        idx.write().unwrap_or_else(|e| panic!("{e}"));
+        let tree = repo
+            .find_tree(idx.write_tree().unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let sig = git2::Signature::now("t", "t@example.org").unwrap_or_else(|e| panic!("{e}"));
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn sync_fetches_the_branch_then_follows_new_commits() {
+        let src = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let repo = Repository::init(src.path()).unwrap_or_else(|e| panic!("{e}"));
+        let first = commit_file(&repo, "docker-compose.yml", "services: {}\n", "one");
+        let head = repo.head().unwrap_or_else(|e| panic!("{e}"));
+        let branch = head.shorthand().unwrap_or("master").to_owned();
+        let url = format!("file://{}", src.path().display());
+        let dst = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let wt = dst.path().join("wt");
+        let s = sync(&url, &branch, &wt, &Auth::None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.commit, first.to_string());
+        assert_eq!(s.previous, None);
+        assert_eq!(s.summary, "one");
+        let second = commit_file(&repo, "docker-compose.yml", "services: {a: {}}\n", "two");
+        let s = sync(&url, &branch, &wt, &Auth::None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.commit, second.to_string());
+        assert_eq!(s.previous, Some(first.to_string()));
+        assert_eq!(
+            read_file(&wt, "docker-compose.yml", 1024).unwrap_or_default(),
+            "services: {a: {}}\n"
+        );
+        assert!(matches!(
+            sync(&url, "nope", &wt, &Auth::None),
+            Err(GitError::BranchNotFound(_))
+        ));
+    }
+
+    #[test]
+    fn paths_must_stay_inside_the_work_tree() {
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "./a"] {
+            assert!(check_relative(bad).is_err(), "{bad}");
+        }
+        for good in ["docker-compose.yml", "deploy/app/compose.yaml"] {
+            assert!(check_relative(good).is_ok(), "{good}");
+        }
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            read_file(d.path(), "missing.yml", 10),
+            Err(GitError::File(..))
+        ));
+    }
+
+    #[test]
+    fn auth_debug_hides_secrets() {
+        let a = Auth::UserPass {
+            username: "u".into(),
+            password: "hunter2-token".into(),
+        };
+        assert!(!format!("{a:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,866 @@
+//! Git credentials, repositories, Git-backed stacks, webhooks and the scheduler, against real
+//! Git servers started here (a bare repository served by `git daemon` on 127.0.0.1, and the
+//! same repository over `file://`), the real Docker engine and docker-compose.
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use uuid::Uuid;
+use windflow_tests::{Session, TestApp, id, spawn_app, spawn_app_with};
+
+use super::docker::{setup, socket, sse_events};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .output()
+        .expect("git CLI");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// A bare repository `app.git` with a work clone that commits and pushes.
+struct Remote {
+    root: tempfile::TempDir,
+    work: PathBuf,
+}
+
+impl Remote {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        git(
+            root.path(),
+            &["init", "-q", "--bare", "-b", "main", "app.git"],
+        );
+        let work = root.path().join("work");
+        git(
+            root.path(),
+            &[
+                "clone",
+                "-q",
+                root.path().join("app.git").to_str().unwrap(),
+                "work",
+            ],
+        );
+        git(&work, &["checkout", "-q", "-b", "main"]);
+        Self { root, work }
+    }
+    fn bare(&self) -> PathBuf {
+        self.root.path().join("app.git")
+    }
+    /// Writes files, commits and pushes; returns the commit SHA.
+    fn commit(&self, files: &[(&str, &str)], msg: &str) -> String {
+        for (p, c) in files {
+            let f = self.work.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, c).unwrap();
+        }
+        git(&self.work, &["add", "-A"]);
+        git(&self.work, &["commit", "-q", "-m", msg]);
+        git(&self.work, &["push", "-q", "origin", "HEAD:main"]);
+        git(&self.work, &["rev-parse", "HEAD"])
+    }
+}
+
+/// `git daemon` serving `root` on a free loopback port; killed on drop.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(root: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // git-daemon itself (not the `git daemon` wrapper, which may leave it running).
+        let exec_path = git(root, &["--exec-path"]);
+        let child = Command::new(Path::new(&exec_path).join("git-daemon"))
+            .args([
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                &format!("--port={port}"),
+                "--export-all",
+                &format!("--base-path={}", root.display()),
+                root.to_str().unwrap(),
+            ])
+            .spawn()
+            .expect("git daemon");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn compose(rev: &str) -> String {
+    format!(
+        "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n    labels:\n      wf.rev: \"{rev}\"\n    env_file: [app.env]\n"
+    )
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+async fn allow_local(app: &TestApp, root: &Session) {
+    let (st, b) = app
+        .call(
+            root,
+            Method::PUT,
+            "/settings/platform",
+            Some(json!({"allow_local_git_urls": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+}
+
+async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint: Uuid) -> Uuid {
+    let (_, ep) = app
+        .call(root, Method::GET, &format!("/endpoints/{endpoint}"), None)
+        .await;
+    ep["project_id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Polls an execution until it is no longer `running`.
+async fn finished(app: &TestApp, s: &Session, ex: &str) -> Value {
+    for _ in 0..600 {
+        let (_, e) = app
+            .call(s, Method::GET, &format!("/schedule-executions/{ex}"), None)
+            .await;
+        if e["status"] != "running" {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("execution {ex} still running");
+}
+
+/// Polls a deployment until it is no longer `running`.
+async fn deployed(app: &TestApp, s: &Session, d: &str) -> Value {
+    for _ in 0..600 {
+        let (_, e) = app
+            .call(s, Method::GET, &format!("/deployments/{d}"), None)
+            .await;
+        if e["deployment"]["status"] != "running" {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("deployment {d} still running");
+}
+
+fn docker(sock: &str, args: &[&str]) -> String {
+    let o = Command::new("docker")
+        .arg("-H")
+        .arg(format!("unix://{sock}"))
+        .args(args)
+        .output()
+        .expect("docker CLI");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn running_rev(sock: &str, project: &str) -> String {
+    docker(
+        sock,
+        &[
+            "ps",
+            "--filter",
+            &format!("label=com.docker.compose.project={project}"),
+            "--format",
+            "{{.Label \"wf.rev\"}}",
+        ],
+    )
+}
+
+#[tokio::test]
+async fn credentials_repositories_url_guard_and_tenancy() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let org = app.org(&root, "Acme").await;
+    let project = app.project(&root, org, "shop").await;
+    let other_org = app.org(&root, "Other").await;
+    let other_project = app.project(&root, other_org, "theirs").await;
+    let creds = format!("/projects/{project}/git-credentials");
+    let repos = format!("/projects/{project}/git-repositories");
+
+    // Credentials: required fields per kind, secrets write-only and encrypted.
+    for (body, field) in [
+        (
+            json!({"name": "gh", "kind": "https", "username": "bot"}),
+            "token",
+        ),
+        (
+            json!({"name": "k", "kind": "ssh", "private_key": "not a key"}),
+            "private_key",
+        ),
+        (json!({"name": "n", "kind": "none", "token": "x"}), "kind"),
+        (json!({"name": "", "kind": "none"}), "name"),
+    ] {
+        let (st, e) = app
+            .call(&root, Method::POST, &creds, Some(body.clone()))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {e}");
+        assert_eq!(e["errors"][0]["field"], field, "{e}");
+    }
+    let token = "ghp_SECRETtoken1234567890";
+    let (st, https) = app
+        .call(
+            &root,
+            Method::POST,
+            &creds,
+            Some(json!({"name": "gh", "kind": "https", "username": "bot", "token": token})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{https}");
+    assert_eq!(https["has_secret"], true);
+    let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    let (st, ssh) = app
+        .call(&root, Method::POST, &creds, Some(json!({"name": "deploy-key", "kind": "ssh", "private_key": key, "passphrase": "pass-PHRASE-1"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{ssh}");
+    assert_eq!(ssh["has_passphrase"], true);
+    assert_eq!(ssh["username"], Value::Null);
+    let (_, list) = app.call(&root, Method::GET, &creds, None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let (st, upd) = app
+        .call(
+            &root,
+            Method::PATCH,
+            &format!("/git-credentials/{}", id(&https)),
+            Some(json!({"token": "ghp_NEWtoken"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{upd}");
+    let everything = format!("{https}{ssh}{list}{upd}");
+    for secret in [token, "ghp_NEWtoken", "pass-PHRASE-1", "b3BlbnNzaC1rZXkt"] {
+        assert!(!everything.contains(secret), "{secret} leaked");
+    }
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COALESCE(secret_enc, '') || COALESCE(passphrase_enc, '') FROM git_credentials",
+        ))
+        .await
+        .unwrap();
+    for r in rows {
+        let v: String = r.try_get_by_index(0).unwrap();
+        assert!(!v.contains("ghp_") && !v.contains("PHRASE") && !v.contains("OPENSSH"));
+    }
+    let audit = app.audit(&root, "git.credential").await;
+    assert_eq!(audit.len(), 3);
+    assert!(!format!("{audit:?}").contains("ghp_"));
+
+    // Repositories: the URL guard refuses file:// and local hosts until the setting allows them.
+    let remote = Remote::new();
+    let file_url = format!("file://{}", remote.bare().display());
+    for url in [
+        file_url.as_str(),
+        "http://127.0.0.1:9/r.git",
+        "https://169.254.169.254/latest/meta-data",
+        "git@localhost:r.git",
+        "ftp://example.org/r.git",
+    ] {
+        let (st, e) = app
+            .call(
+                &root,
+                Method::POST,
+                &repos,
+                Some(json!({"name": "r", "url": url})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {e}");
+        assert_eq!(e["errors"][0]["field"], "url", "{e}");
+    }
+    // Only superadmins change the platform setting.
+    let alice = app.user(&root, "alice").await;
+    app.add_member(&root, org, &alice, "member").await;
+    let (st, _) = app
+        .call(
+            &alice,
+            Method::PUT,
+            "/settings/platform",
+            Some(json!({"allow_local_git_urls": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    allow_local(&app, &root).await;
+    for (body, field) in [
+        (
+            json!({"name": "r", "url": file_url, "sync_cron": "every day"}),
+            "sync_cron",
+        ),
+        (
+            json!({"name": "r", "url": file_url, "branch": "a..b"}),
+            "branch",
+        ),
+        (
+            json!({"name": "r", "url": file_url, "compose_path": "../etc/passwd"}),
+            "compose_path",
+        ),
+        (
+            json!({"name": "r", "url": file_url, "credential_id": Uuid::now_v7()}),
+            "credential_id",
+        ),
+    ] {
+        let (st, e) = app
+            .call(&root, Method::POST, &repos, Some(body.clone()))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {e}");
+        assert_eq!(e["errors"][0]["field"], field, "{e}");
+    }
+    // A credential of another project is unknown here.
+    let (_, theirs) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/projects/{other_project}/git-credentials"),
+            Some(json!({"name": "t", "kind": "none"})),
+        )
+        .await;
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &repos,
+            Some(json!({"name": "r", "url": file_url, "credential_id": id(&theirs)})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+    let sha = remote.commit(
+        &[("docker-compose.yml", &compose("1")), ("app.env", "A=1\n")],
+        "one",
+    );
+    let (st, created) = app
+        .call(&root, Method::POST, &repos, Some(json!({"name": "app", "url": file_url, "provider": "gitlab", "credential_id": id(&https), "sync_cron": "*/10 * * * *"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    let repo = &created["repository"];
+    let rid = id(repo);
+    let secret = created["webhook"]["webhook_secret"].as_str().unwrap();
+    assert!(secret.len() >= 40);
+    assert_eq!(repo["sync_status"], "never");
+    assert!(repo["next_sync_at"].is_string());
+    let (_, got) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    assert!(
+        !got.to_string().contains(secret),
+        "the secret is shown once"
+    );
+    assert_eq!(got["webhook_path"], created["webhook"]["webhook_path"]);
+    // A credential in use cannot go.
+    let (st, _) = app
+        .call(
+            &root,
+            Method::DELETE,
+            &format!("/git-credentials/{}", id(&https)),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+
+    // Manual sync over file:// (anonymous: a file remote asks for no credential).
+    let (st, ex) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{rid}/sync"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{ex}");
+    assert_eq!(ex["status"], "succeeded", "{ex}");
+    assert_eq!(ex["trigger"], "manual");
+    assert_eq!(ex["commit"], sha.as_str());
+    assert!(ex["logs"].as_str().unwrap().contains(&sha));
+    assert!(ex["duration_ms"].as_i64().unwrap() >= 0);
+    let (_, got) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    assert_eq!(got["last_commit"], sha.as_str());
+    assert_eq!(got["sync_status"], "synced");
+    // A missing branch is a failed execution with the error, and the status says so.
+    let mut body = json!({"name": "app", "url": file_url, "branch": "nope"});
+    let (st, _) = app
+        .call(
+            &root,
+            Method::PUT,
+            &format!("/git-repositories/{rid}"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, ex) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{rid}/sync"),
+            None,
+        )
+        .await;
+    assert_eq!(ex["status"], "failed");
+    assert!(ex["error"].as_str().unwrap().contains("nope"), "{ex}");
+    let (_, got) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    assert_eq!(got["sync_status"], "error");
+    assert_eq!(
+        got["last_commit"],
+        sha.as_str(),
+        "the last good commit stays"
+    );
+    body["branch"] = json!("main");
+    app.call(
+        &root,
+        Method::PUT,
+        &format!("/git-repositories/{rid}"),
+        Some(body),
+    )
+    .await;
+    let (_, hist) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}/executions"),
+            None,
+        )
+        .await;
+    let hist = hist["items"].as_array().unwrap();
+    assert_eq!(hist.len(), 2);
+    assert_eq!(hist[0]["status"], "failed", "newest first");
+    assert_eq!(hist[0]["logs"], Value::Null, "lists carry no logs");
+
+    // Tenancy and permissions: another organization sees 404; a member without git:* 403/404.
+    let bob = app.user(&root, "bob").await;
+    app.add_member(&root, other_org, &bob, "owner").await;
+    for (m, p) in [
+        (Method::GET, format!("/git-repositories/{rid}")),
+        (Method::POST, format!("/git-repositories/{rid}/sync")),
+        (
+            Method::GET,
+            format!("/schedule-executions/{}", hist[0]["id"].as_str().unwrap()),
+        ),
+        (Method::PATCH, format!("/git-credentials/{}", id(&ssh))),
+    ] {
+        let (st, _) = app.call(&bob, m.clone(), &p, Some(json!({}))).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{m} {p}");
+    }
+    let (st, _) = app.call(&bob, Method::GET, &repos, None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "another tenant's project");
+    let (st, _) = app
+        .call(
+            &alice,
+            Method::POST,
+            &repos,
+            Some(json!({"name": "x", "url": "https://example.org/x.git"})),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a plain member may not add repositories"
+    );
+    let st = app
+        .client
+        .get(app.url(&repos))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // Rotation answers a new secret once.
+    let (st, rot) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{rid}/webhook-secret"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_ne!(rot["webhook_secret"], secret);
+    // Deleting the repository removes it (no stack uses it).
+    let (st, _) = app
+        .call(
+            &root,
+            Method::DELETE,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn git_stack_sync_deploy_webhook_redeploy() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let project = project_of_endpoint(&app, &root, s.endpoint).await;
+    allow_local(&app, &root).await;
+    let remote = Remote::new();
+    let sha1 = remote.commit(
+        &[
+            ("deploy/docker-compose.yml", &compose("1")),
+            ("deploy/app.env", "GREETING=one\n"),
+        ],
+        "one",
+    );
+    let daemon = Daemon::start(remote.root.path());
+    let url = format!("git://127.0.0.1:{}/app.git", daemon.port);
+    let (st, created) = app
+        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": url, "provider": "github", "compose_path": "deploy/docker-compose.yml"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    let rid = id(&created["repository"]);
+    let secret = created["webhook"]["webhook_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hook = app.url(created["webhook"]["webhook_path"].as_str().unwrap());
+
+    // A Git stack: the never-synced repository is synced on creation; the file comes from it.
+    let name = format!("gitapp{}", &Uuid::new_v4().simple().to_string()[..6]);
+    let stacks = format!("/endpoints/{}/stacks", s.endpoint);
+    let (st, e) = app
+        .call(&root, Method::POST, &stacks, Some(json!({"name": name, "source": "git", "repository_id": rid, "env_path": "deploy/missing.env"})))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "env_path");
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &stacks,
+            Some(json!({"name": name, "source": "git", "compose_content": "services: {}"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (st, stack) = app
+        .call(&root, Method::POST, &stacks, Some(json!({"name": name, "source": "git", "repository_id": rid, "env_path": "deploy/app.env"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{stack}");
+    let sid = id(&stack);
+    assert_eq!(stack["source"], "git");
+    assert_eq!(stack["compose_path"], "deploy/docker-compose.yml");
+    assert_eq!(stack["compose_content"], compose("1"));
+    let (st, e) = app
+        .call(
+            &root,
+            Method::PATCH,
+            &format!("/stacks/{sid}"),
+            Some(json!({"compose_content": "services: {}"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+    // Deploy from the checkout: the env file and relative paths resolve in the repository.
+    let ev = sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/deploy"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    let done = ev.last().unwrap();
+    assert_eq!(done["status"], "completed", "{ev:?}");
+    let (_, d1) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/deployments/{}", done["deployment_id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(d1["deployment"]["git_commit"], sha1.as_str());
+    assert_eq!(d1["deployment"]["trigger"], "manual");
+    assert_eq!(running_rev(&sock, &name), "1");
+    let cid = docker(
+        &sock,
+        &[
+            "ps",
+            "-q",
+            "--filter",
+            &format!("label=com.docker.compose.project={name}"),
+        ],
+    );
+    assert!(
+        docker(
+            &sock,
+            &["inspect", "--format", "{{json .Config.Env}}", &cid]
+        )
+        .contains("GREETING=one")
+    );
+    let (_, st_now) = app
+        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
+        .await;
+    assert_eq!(st_now["deployed_commit"], sha1.as_str());
+
+    // A new commit, then deliveries.
+    let sha2 = remote.commit(&[("deploy/docker-compose.yml", &compose("2"))], "two");
+    let push = serde_json::to_vec(&json!({"ref": "refs/heads/main", "after": sha2})).unwrap();
+    let deliver = |sig: Option<String>, event: &'static str, body: Vec<u8>| {
+        let mut r = app
+            .client
+            .post(&hook)
+            .header("Content-Type", "application/json")
+            .header("X-GitHub-Event", event)
+            .body(body);
+        if let Some(sig) = sig {
+            r = r.header("X-Hub-Signature-256", sig);
+        }
+        r.send()
+    };
+    // Refused: no signature, a wrong one, a body changed after signing. None runs anything.
+    for (sig, body) in [
+        (None, push.clone()),
+        (Some(sign("wrong-secret", &push)), push.clone()),
+        (Some(sign(&secret, b"{}")), push.clone()),
+    ] {
+        let res = deliver(sig, "push", body).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(
+            p["type"], "urn:windflow:problem:webhook_signature_invalid",
+            "{p}"
+        );
+    }
+    let res = app
+        .client
+        .post(app.url("/webhooks/git/unknown-hook"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Ignored: a ping, and a push to another branch.
+    let other = serde_json::to_vec(&json!({"ref": "refs/heads/dev"})).unwrap();
+    for (event, body) in [("ping", push.clone()), ("push", other)] {
+        let res = deliver(Some(sign(&secret, &body)), event, body)
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let r: Value = res.json().await.unwrap();
+        assert_eq!(r["status"], "ignored", "{r}");
+    }
+    let (_, hist) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}/executions"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        hist["items"].as_array().unwrap().len(),
+        1,
+        "only the creation's sync ran"
+    );
+    let audit = app.audit(&root, "git.webhook").await;
+    assert_eq!(
+        audit.iter().filter(|a| a["outcome"] == "denied").count(),
+        3,
+        "{audit:?}"
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a["details"]["result"] == "ignored")
+            .count(),
+        2
+    );
+
+    // Accepted: a signed push to main syncs and redeploys in the background.
+    let res = deliver(Some(sign(&secret, &push)), "push", push.clone())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let r: Value = res.json().await.unwrap();
+    let ex = finished(&app, &root, r["execution_id"].as_str().unwrap()).await;
+    assert_eq!(ex["status"], "succeeded", "{ex}");
+    assert_eq!(ex["trigger"], "webhook");
+    assert_eq!(ex["commit"], sha2.as_str());
+    let deps = ex["deployment_ids"].as_array().unwrap();
+    assert_eq!(deps.len(), 1, "{ex}");
+    let d2 = deployed(&app, &root, deps[0].as_str().unwrap()).await;
+    assert_eq!(d2["deployment"]["status"], "completed", "{d2}");
+    assert_eq!(d2["deployment"]["trigger"], "webhook");
+    assert_eq!(d2["deployment"]["git_commit"], sha2.as_str());
+    assert_eq!(running_rev(&sock, &name), "2");
+    let (_, st_now) = app
+        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
+        .await;
+    assert_eq!(st_now["deployed_commit"], sha2.as_str());
+    assert_eq!(st_now["compose_content"], compose("2"));
+    // The same delivery again: synced, nothing to redeploy (the commit is deployed).
+    let res = deliver(Some(sign(&secret, &push)), "push", push.clone())
+        .await
+        .unwrap();
+    let r: Value = res.json().await.unwrap();
+    let ex = finished(&app, &root, r["execution_id"].as_str().unwrap()).await;
+    assert_eq!(ex["deployment_ids"], json!([]));
+
+    // The repository cannot go while the stack uses it; clean up.
+    let (st, _) = app
+        .call(
+            &root,
+            Method::DELETE,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let ev = sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/down"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    assert_eq!(ev.last().unwrap()["status"], "completed");
+    drop(daemon);
+}
+
+#[tokio::test]
+async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
+    let app = spawn_app_with(|c| c.scheduler.enabled = false).await;
+    let root = app.superadmin().await;
+    let org = app.org(&root, "Acme").await;
+    let project = app.project(&root, org, "shop").await;
+    allow_local(&app, &root).await;
+    let remote = Remote::new();
+    let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
+    let (st, created) = app
+        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": format!("file://{}", remote.bare().display()), "sync_cron": "*/5 * * * *"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    let rid = id(&created["repository"]);
+    let due: chrono::DateTime<chrono::Utc> = created["repository"]["next_sync_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(due.timestamp() % 300, 0, "on a five-minute boundary");
+
+    // Two replicas' schedulers, one clock we move by hand.
+    let a = windflow_server::app::core(&app.config).await.unwrap();
+    let b = windflow_server::app::core(&app.config).await.unwrap();
+    use windflow_core::services::git::run_due;
+    let before = run_due(&a, due - chrono::TimeDelta::seconds(1))
+        .await
+        .unwrap();
+    assert!(before.is_empty(), "not due yet");
+    let t = due + chrono::TimeDelta::seconds(1);
+    let (ra, rb) = tokio::join!(run_due(&a, t), run_due(&b, t));
+    let ran = ra.unwrap().len() + rb.unwrap().len();
+    assert_eq!(ran, 1, "one execution for one due time across replicas");
+    let (_, repo) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}"),
+            None,
+        )
+        .await;
+    let next: chrono::DateTime<chrono::Utc> =
+        repo["next_sync_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(next, due + chrono::TimeDelta::minutes(5));
+    assert_eq!(repo["last_commit"], sha.as_str());
+    // Before the next due time nothing runs; at it, the next one does.
+    assert!(
+        run_due(&b, due + chrono::TimeDelta::minutes(3))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let sha2 = remote.commit(&[("docker-compose.yml", &compose("2"))], "two");
+    assert_eq!(
+        run_due(&b, next + chrono::TimeDelta::seconds(2))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let (_, hist) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{rid}/executions"),
+            None,
+        )
+        .await;
+    let items = hist["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items
+            .iter()
+            .all(|e| e["trigger"] == "schedule" && e["status"] == "succeeded")
+    );
+    assert_eq!(items[0]["commit"], sha2.as_str());
+    assert_eq!(
+        items[0]["scheduled_for"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        next
+    );
+    assert_eq!(
+        items[1]["scheduled_for"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        due
+    );
+}
