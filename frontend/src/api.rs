@@ -155,3 +155,11 @@ pub fn read<T: serde::de::DeserializeOwned>(r: LocalResource<Raw>) -> Option<Res
         .flatten()
         .map(|x| x.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())))
 }
+
+/// The items of a [`resource`] holding a `Page<T>` (empty while loading or on error).
+pub fn items<T: serde::de::DeserializeOwned>(r: LocalResource<Raw>) -> Vec<T> {
+    read::<windflow_api::Page<T>>(r)
+        .and_then(Result::ok)
+        .map(|p| p.items)
+        .unwrap_or_default()
+}
