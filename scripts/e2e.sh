@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/windflow/target}
-bin="$CARGO_TARGET_DIR/debug/windflow"
+# WF_BIN: a server binary to test (a copy, when the shared target dir may be rebuilt meanwhile).
+bin="${WF_BIN:-$CARGO_TARGET_DIR/debug/windflow}"
 [ -x "$bin" ] || cargo build --locked -p windflow-server
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -3,7 +3,8 @@
 // Drives Debian's Chromium through playwright-core; prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +26,7 @@ const errors = [];
 const page = ctx.pages()[0] ?? await ctx.newPage();
 page.setDefaultTimeout(15000);
 page.on('pageerror', e => errors.push(String(e)));
-page.on('console', m => { if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) errors.push(m.text()); });
+page.on('console', m => { if (m.type() === 'error' && !/status of (40[134]|422)/.test(m.text())) errors.push(m.text()); });
 
 async function check(name, fn) {
   try { await fn(); passes++; console.log(`ok - ${name}`); }
@@ -243,6 +244,170 @@ try {
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
   });
 
+  // Compose stacks on the same endpoint: editor, validation, secret variable, deploy with live
+  // output, a changed redeploy, then a rollback to the first deployment from the timeline.
+  const compose = (cmd, mode) => `services:\n  app:\n    image: 127.0.0.1:5000/wf/busybox:1\n    command: ["sh", "-c", "echo started $$MODE; exec sleep ${cmd}"]\n    init: true\n    environment:\n      MODE: ${mode}\n`;
+  const SECRET = 'e2e-s3cr3t-' + Date.now();
+  const outcome = async (n) => {
+    await page.waitForFunction(n => document.querySelectorAll('#deployments-table tbody tr[data-id]').length === n, n, { timeout: 90000 });
+    await page.locator('#deployments-table tbody tr[data-id]').first().locator('.badge', { hasText: 'completed' }).waitFor({ timeout: 20000 });
+    await page.locator('#stack-output-status', { hasText: 'completed' }).waitFor();
+  };
+
+  await check('stacks: create from the editor with validation messages, secret variable never shown', async () => {
+    await nav('Endpoints');
+    await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
+    await page.locator('nav.tabs a', { hasText: 'Stacks' }).click();
+    await page.click('#stack-new');
+    await page.fill('#stack-name', 'e2eweb');
+    await page.fill('#compose-editor', 'services:\n  app:\n    image: [x\n');
+    await page.click('#compose-validate');
+    await page.locator('#compose-check .error', { hasText: 'line' }).waitFor();
+    await page.fill('#compose-editor', compose('3600', 'one'));
+    await page.click('#compose-validate');
+    await page.locator('#compose-check', { hasText: 'Valid. Services: app' }).waitFor();
+    await shot('23-stack-new');
+    await page.click('#stack-create');
+    await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
+    await page.locator('h1 .badge', { hasText: 'not deployed' }).waitFor();
+    await page.click('#var-add');
+    await page.locator('#vars-table .var-key').last().fill('DB_PASSWORD');
+    await page.locator('#vars-table .var-secret').last().check();
+    await page.locator('#vars-table .var-value').last().fill(SECRET);
+    await page.click('#var-add');
+    await page.locator('#vars-table .var-key').last().fill('GREETING');
+    await page.locator('#vars-table .var-value').last().fill('hello');
+    await page.click('#vars-save');
+    await page.locator('.toast', { hasText: 'Variables saved' }).waitFor();
+    const shown = async () => (await page.content()).includes(SECRET)
+      || (await page.locator('#vars-table input').evaluateAll((els, s) => els.some(e => e.value.includes(s)), SECRET));
+    assert.equal(await shown(), false, 'the secret is not displayed after saving');
+    await page.reload();
+    await page.locator('#vars-table .var-key').nth(1).waitFor();
+    assert.deepEqual(await page.locator('#vars-table .var-key').evaluateAll(els => els.map(e => e.value)), ['DB_PASSWORD', 'GREETING']);
+    assert.equal(await page.locator('#vars-table .var-value').first().getAttribute('type'), 'password');
+    assert.equal(await page.locator('#vars-table .var-value').nth(1).inputValue(), 'hello');
+    assert.equal(await shown(), false, 'the secret is not displayed after a reload');
+  });
+
+  await check('stacks: deploy with live output, containers running, redeploy a change, roll back', async () => {
+    await page.click('#act-deploy');
+    await outcome(1);
+    await page.locator('#stack-output', { hasText: /app|Creating|Started|Running/i }).waitFor();
+    await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
+    await page.locator('h1 .badge', { hasText: 'running' }).waitFor();
+    await shot('24-stack-deployed');
+    await page.fill('#compose-editor', compose('3601', 'two'));
+    await page.click('#compose-save');
+    await page.locator('.toast', { hasText: 'Compose file saved' }).waitFor();
+    await page.click('#act-deploy');
+    await outcome(2);
+    const first = page.locator('#deployments-table tbody tr[data-id]').nth(1);
+    assert.equal(await page.locator('#deployments-table tbody tr[data-id]').first().locator('button.rollback').count(), 0, 'no rollback on the newest');
+    await first.locator('button.rollback').click();
+    await outcome(3);
+    const newest = page.locator('#deployments-table tbody tr[data-id]').first();
+    await newest.locator('.badge', { hasText: 'rollback' }).waitFor();
+    await newest.locator('.badge', { hasText: 'completed' }).waitFor();
+    await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
+    // The running container is the first deployment's again.
+    const ep = (await page.locator('#stack-containers a').first().getAttribute('href')).split('/')[2];
+    const cs = await (await page.request.get(`${base}/api/v1/endpoints/${ep}/containers?label=com.docker.compose.project%3De2eweb`)).json();
+    assert.equal(cs.length, 1);
+    assert.match(cs[0].command, /3600/);
+    await newest.locator('button', { hasText: 'Details' }).click();
+    await page.locator('#deployments-table tr.details li', { hasText: 'completed' }).first().waitFor();
+    await page.click('#logs-refresh');
+    await page.locator('#stack-logs', { hasText: 'app | started one' }).waitFor();
+    await shot('25-stack-rollback');
+    await page.click('#stack-lock');
+    await page.locator('#stack-locked').waitFor();
+    assert.equal(await page.locator('#act-deploy').isDisabled(), true, 'actions are disabled while locked');
+    await page.click('#stack-lock');
+    await page.locator('#stack-locked').waitFor({ state: 'detached' });
+    await page.click('#act-down');
+    await page.locator('#stack-output-status', { hasText: 'completed' }).waitFor({ timeout: 60000 });
+    await page.locator('#stack-containers').waitFor({ state: 'detached', timeout: 20000 });
+    await page.locator('#stack-summary a').click();
+    await row('#stacks-table', 'e2eweb').locator('.badge', { hasText: 'not deployed' }).waitFor();
+    await shot('26-stacks-list');
+  });
+
+  await check('git: a credential (write-only), a repository with its shown-once webhook secret, sync, history', async () => {
+    // A local repository with a compose file, reachable over file:// once the platform allows it.
+    const dir = mkdtempSync(join(tmpdir(), 'wf-git-'));
+    const git = (...a) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.org', ...a], { cwd: dir }).toString().trim();
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'docker-compose.yml'), compose('3602', 'git'));
+    git('add', '.');
+    git('commit', '-qm', 'first');
+    const sha = git('rev-parse', 'HEAD');
+    await nav('Git');
+    const saved = page.waitForResponse(r => r.url().endsWith('/settings/platform') && r.request().method() === 'PUT');
+    await page.locator('#allow-local-git').check();
+    assert.equal((await saved).status(), 200);
+    await page.fill('#cred-name', 'deploy-bot');
+    await page.selectOption('#cred-kind', 'https');
+    await page.fill('#cred-username', 'bot');
+    const token = 'e2e-git-token-' + Date.now();
+    await page.fill('#cred-token', token);
+    await page.click('#cred-save');
+    await row('#creds-table', 'deploy-bot').locator('td', { hasText: 'token stored' }).waitFor();
+    assert.equal((await page.content()).includes(token), false, 'the token is not displayed');
+    assert.equal(await page.inputValue('#cred-token'), '');
+    await page.locator('#repo-cred option', { hasText: 'deploy-bot' }).waitFor({ state: 'attached' });
+    await page.fill('#repo-name', 'shop-app');
+    await page.selectOption('#repo-provider', 'gitea');
+    await page.fill('#repo-url', 'file://' + dir);
+    await page.fill('#repo-cron', '*/30 * * * *');
+    await page.click('#repo-save');
+    await page.locator('#webhook-panel', { hasText: 'will not be shown again' }).waitFor();
+    assert.match(await page.textContent('#webhook-url'), new RegExp('^' + base + '/api/v1/webhooks/git/\\S+$'));
+    const secret = (await page.textContent('#webhook-secret')).trim();
+    assert.ok(secret.length >= 16, 'a webhook secret is shown');
+    const repo = page.locator('#repos-table tr[data-name="shop-app"]');
+    await repo.locator('.badge', { hasText: 'never' }).waitFor();
+    await repo.locator('td', { hasText: 'next ' }).waitFor();
+    await shot('27-git');
+    await page.locator('#webhook-panel button', { hasText: 'I have saved it' }).click();
+    await page.locator('#webhook-panel').waitFor({ state: 'detached' });
+    await repo.locator('button.repo-sync').click();
+    await page.locator('.toast', { hasText: 'Sync succeeded' }).waitFor({ timeout: 30000 });
+    await repo.locator('.badge', { hasText: 'synced' }).waitFor();
+    await repo.locator('code', { hasText: sha.slice(0, 10) }).waitFor();
+    const exec = page.locator('#executions-table tbody tr', { hasText: 'manual' }).first();
+    await exec.locator('.badge', { hasText: 'succeeded' }).waitFor();
+    await exec.locator('button', { hasText: 'Logs' }).click();
+    await page.locator('#execution-logs').waitFor();
+    assert.notEqual((await page.textContent('#execution-logs')).trim(), '', 'the sync has logs');
+    await shot('28-git-history');
+    await page.reload();
+    await repo.waitFor();
+    assert.equal((await page.content()).includes(secret), false, 'the webhook secret is shown once');
+  });
+
+  await check('stacks: a Git stack shows its repository and commit and deploys from the checkout', async () => {
+    await nav('Endpoints');
+    await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
+    await page.locator('nav.tabs a', { hasText: 'Stacks' }).click();
+    await page.click('#stack-new');
+    await page.fill('#stack-name', 'e2egit');
+    await page.selectOption('#stack-source', 'git');
+    await page.locator('#stack-repo option', { hasText: 'shop-app' }).waitFor({ state: 'attached' });
+    await page.selectOption('#stack-repo', { label: 'shop-app (main)' });
+    await page.click('#stack-create');
+    await page.locator('h1', { hasText: 'e2egit' }).waitFor();
+    await page.locator('#stack-git', { hasText: 'docker-compose.yml' }).waitFor();
+    assert.equal(await page.locator('#compose-editor').count(), 0, 'no editor for a Git stack');
+    await page.click('#act-deploy');
+    await outcome(1);
+    await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
+    await page.locator('#stack-git code', { hasText: /^[0-9a-f]{10}$/ }).waitFor();
+    await shot('29-git-stack');
+    await page.click('#act-down');
+    await page.locator('#stack-containers').waitFor({ state: 'detached', timeout: 60000 });
+  });
+
   await check('the audit log shows all of it', async () => {
     await nav('Audit log');
     for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create', 'endpoint.create', 'container.start', 'container.stop']) {
@@ -312,7 +477,7 @@ try {
     await shot('14-viewer-environments');
   });
 
-  await check('no page errors', async () => assert.deepEqual(errors, []));
+  await check('no page errors', async () => assert.deepEqual(errors, [], errors.join(' | ')));
 } finally {
   await ctx.close();
 }

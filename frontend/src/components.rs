@@ -47,3 +47,59 @@ pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
         t.second()
     )
 }
+
+/// Asks the user to confirm (the browser's `confirm` dialog).
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
+/// Copies text to the clipboard (`navigator.clipboard.writeText`, through reflection: no extra
+/// web-sys features).
+pub fn copy(text: &str) {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let clip =
+        Reflect::get(&w, &"navigator".into()).and_then(|n| Reflect::get(&n, &"clipboard".into()));
+    if let Ok(clip) = clip
+        && let Ok(f) = Reflect::get(&clip, &"writeText".into())
+        && let Some(f) = f.dyn_ref::<Function>()
+    {
+        let _ = f.call1(&clip, &text.into());
+    }
+}
+
+/// A state badge: `ok` for good states, `danger` for failures, plain otherwise.
+pub fn badge(label: String) -> impl IntoView {
+    let class = match label.as_str() {
+        "running" | "completed" | "succeeded" | "synced" | "up" => "badge ok",
+        "failed" | "error" | "unknown" | "partially running" | "partially_running" => {
+            "badge danger"
+        }
+        _ => "badge",
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+/// The messages of an API error, one per field error (or the detail alone).
+pub fn problem_lines(e: &windflow_client::ClientError) -> Vec<String> {
+    match e {
+        windflow_client::ClientError::Problem(p)
+            if p.errors.as_ref().is_some_and(|x| !x.is_empty()) =>
+        {
+            p.errors
+                .iter()
+                .flatten()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect()
+        }
+        e => vec![e.to_string()],
+    }
+}
+
+/// Shows a short commit id.
+pub fn short_sha(s: &str) -> String {
+    s.chars().take(10).collect()
+}

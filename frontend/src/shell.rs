@@ -42,11 +42,12 @@ pub fn Shell() -> impl IntoView {
                     <div class="brand">"WindFlow"</div>
                     <div class="section">"Tenancy"</div>
                     <A href="/organizations">"Organizations"</A>
-                    <A href="/projects">"Projects"</A>
+                    <A href="/projects" exact=true>"Projects"</A>
                     <A href="/environments">"Environments"</A>
                     <div class="section">"Docker"</div>
                     <A href="/endpoints">"Endpoints"</A>
                     <A href="/containers">"Containers"</A>
+                    {move || c.project.get().map(|p| view! { <A href=format!("/projects/{p}/git")>"Git"</A> })}
                     <div class="section">"Access"</div>
                     <A href="/members">"Members"</A>
                     <A href="/groups">"Groups"</A>
@@ -77,44 +78,22 @@ fn parse_opt(v: String) -> Option<Uuid> {
 fn Topbar() -> impl IntoView {
     let c = ctx();
     let navigate = use_navigate();
-    let orgs = LocalResource::new(move || {
+    let orgs = api::resource(move || {
         c.version.get();
         c.session.track();
-        async move {
-            api::client()
-                .organizations("?limit=200&sort=name")
-                .await
-                .map(|p| p.items)
-                .unwrap_or_default()
-        }
+        Some("/organizations?limit=200&sort=name".into())
     });
-    let projects = LocalResource::new(move || {
+    let projects = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => api::client()
-                    .projects(o)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/projects?limit=200&sort=name"))
     });
-    let envs = LocalResource::new(move || {
+    let envs = api::resource(move || {
         c.version.get();
-        let project = c.project.get();
-        async move {
-            match project {
-                Some(p) => api::client()
-                    .environments(p)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+        c.project
+            .get()
+            .map(|p| format!("/projects/{p}/environments?limit=200&sort=name"))
     });
     let logout = move |_| {
         let navigate = navigate.clone();
@@ -159,7 +138,7 @@ fn Topbar() -> impl IntoView {
                     c.env.set(None);
                 }>
                     <option value="">"—"</option>
-                    {move || orgs.get().unwrap_or_default().into_iter().map(|o| {
+                    {move || api::items::<windflow_api::tenancy::Organization>(orgs).into_iter().map(|o| {
                         let selected = c.org.get() == Some(o.id);
                         view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
                     }).collect_view()}
@@ -172,7 +151,7 @@ fn Topbar() -> impl IntoView {
                     c.env.set(None);
                 }>
                     <option value="">"—"</option>
-                    {move || projects.get().unwrap_or_default().into_iter().map(|p| {
+                    {move || api::items::<windflow_api::tenancy::Project>(projects).into_iter().map(|p| {
                         let selected = c.project.get() == Some(p.id);
                         view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
                     }).collect_view()}
@@ -182,7 +161,7 @@ fn Topbar() -> impl IntoView {
                 "Environment"
                 <select id="env-switch" on:change=move |ev| c.env.set(parse_opt(event_target_value(&ev)))>
                     <option value="">"—"</option>
-                    {move || envs.get().unwrap_or_default().into_iter().map(|e| {
+                    {move || api::items::<windflow_api::tenancy::Environment>(envs).into_iter().map(|e| {
                         let selected = c.env.get() == Some(e.id);
                         view! { <option value=e.id.to_string() selected=selected>{e.name}</option> }
                     }).collect_view()}

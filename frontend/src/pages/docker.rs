@@ -6,8 +6,10 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use windflow_api::Page;
 use windflow_api::docker::{
-    ConnectionType, CreateEndpoint, EndpointStatus, LogLine, UpdateEndpoint,
+    AllContainers, ConnectionType, ContainerDetails, CreateEndpoint, EndpointStatus, LogLine,
+    StatsSnapshot, UpdateEndpoint,
 };
 
 use crate::api;
@@ -42,15 +44,11 @@ fn pretty(v: &serde_json::Value) -> String {
 #[component]
 pub fn Endpoints() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let env = c.env.get();
-        async move {
-            match env {
-                Some(e) => Some(api::client().endpoints(e).await),
-                None => None,
-            }
-        }
+        c.env
+            .get()
+            .map(|e| format!("/environments/{e}/endpoints?limit=200&sort=name"))
     });
     let name = RwSignal::new(String::new());
     let socket = RwSignal::new("/var/run/docker.sock".to_owned());
@@ -227,8 +225,8 @@ pub fn Endpoints() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || list.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<Page<windflow_api::docker::Endpoint>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="endpoints-table">
                         <thead><tr><th>"Name"</th><th>"Connection"</th><th>"Status"</th><th>"Engine"</th><th>"Containers"</th><th></th></tr></thead>
@@ -271,10 +269,9 @@ pub fn Containers() -> impl IntoView {
     let c = ctx();
     let show_all = RwSignal::new(true);
     let filter = RwSignal::new(String::new());
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let all = show_all.get();
-        async move { api::client().all_containers(&format!("?all={all}")).await }
+        Some(format!("/containers?all={}", show_all.get()))
     });
     // Selected rows for the bulk actions: (endpoint, container id).
     let selected = RwSignal::new(Vec::<(Uuid, String)>::new());
@@ -324,8 +321,8 @@ pub fn Containers() -> impl IntoView {
                 <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("remove")>"Remove"</button>
             </form>
         </div>
-        {move || list.get().map(|r| match r {
-            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+        {move || api::read::<AllContainers>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(all) => {
                 let f = filter.get().to_lowercase();
                 // Permissions once per render: plain branches keep the wasm small.
@@ -393,25 +390,13 @@ pub fn ContainerPage() -> impl IntoView {
             .and_then(|s| s.parse::<Uuid>().ok())
     };
     let cid = move || params.read().get("cid").unwrap_or_default();
-    let details = LocalResource::new(move || {
+    let details = api::resource(move || {
         c.version.get();
-        let (ep, id) = (endpoint(), cid());
-        async move {
-            match ep {
-                Some(ep) => Some(api::client().inspect_container(ep, &id).await),
-                None => None,
-            }
-        }
+        endpoint().map(|ep| format!("/endpoints/{ep}/containers/{}", cid()))
     });
-    let stats = LocalResource::new(move || {
+    let stats = api::resource(move || {
         c.version.get();
-        let (ep, id) = (endpoint(), cid());
-        async move {
-            match ep {
-                Some(ep) => api::client().container_stats(ep, &id).await.ok(),
-                None => None,
-            }
-        }
+        endpoint().map(|ep| format!("/endpoints/{ep}/containers/{}/stats", cid()))
     });
     let lines = RwSignal::new(Vec::<LogLine>::new());
     let console = RwSignal::new(false);
@@ -476,14 +461,14 @@ pub fn ContainerPage() -> impl IntoView {
     };
     view! {
         <h1>"Container"</h1>
-        {move || details.get().flatten().map(|r| match r {
-            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+        {move || api::read::<ContainerDetails>(details).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(d) => view! {
                 <div class="card" id="container-summary">
                     <strong>{d.name.clone()}</strong>" "
                     <span class=if d.running { "badge ok" } else { "badge" }>{d.state.clone()}</span>
                     <p class="muted"><code>{d.image.clone()}</code>" · created "{d.created.clone()}</p>
-                    {move || stats.get().flatten().map(|s| view! {
+                    {move || api::read::<StatsSnapshot>(stats).and_then(Result::ok).map(|s| view! {
                         <p id="container-stats">{format!("memory {} of {} · {} processes · net rx {} B / tx {} B", fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, s.network_rx_bytes, s.network_tx_bytes)}</p>
                     })}
                 </div>
@@ -491,7 +476,7 @@ pub fn ContainerPage() -> impl IntoView {
         })}
         <details class="card" id="container-inspect">
             <summary>"Inspect"</summary>
-            {move || details.get().flatten().and_then(Result::ok).map(|d| view! {
+            {move || api::read::<ContainerDetails>(details).and_then(Result::ok).map(|d| view! {
                 <pre class="logs">{pretty(&d.raw)}</pre>
             })}
         </details>

@@ -5,7 +5,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -20,34 +19,28 @@ use crate::pages::docker::fmt_bytes;
 use crate::state::ctx;
 
 /// The endpoint id of the current route (`/endpoints/:id/...`).
-fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
+pub(crate) fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
     let params = use_params_map();
     move || params.read().get("id").and_then(|s| s.parse().ok())
 }
 
-/// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes.
-fn live_list<T: DeserializeOwned + Clone + 'static>(
+/// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes (read
+/// it with `api::read`).
+pub(crate) fn live_list(
     id: impl Fn() -> Option<Uuid> + Copy + 'static,
     suffix: &'static str,
-) -> LocalResource<Option<Result<Vec<T>, String>>> {
+) -> LocalResource<api::Raw> {
     let c = ctx();
-    LocalResource::new(move || {
+    api::resource(move || {
         c.version.get();
-        let ep = id();
-        async move {
-            let ep = ep?;
-            Some(
-                api::client()
-                    .get::<Vec<T>>(&format!("/endpoints/{ep}{suffix}"))
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        }
+        id().map(|ep| format!("/endpoints/{ep}{suffix}"))
     })
 }
 
 /// Runs a mutation, then refreshes the page (or shows the API's error).
-fn mutate<F: std::future::Future<Output = Result<(), windflow_client::ClientError>> + 'static>(
+pub(crate) fn mutate<
+    F: std::future::Future<Output = Result<(), windflow_client::ClientError>> + 'static,
+>(
     f: F,
 ) {
     let c = ctx();
@@ -61,22 +54,16 @@ fn mutate<F: std::future::Future<Output = Result<(), windflow_client::ClientErro
 
 /// Title and tabs shared by an endpoint's pages.
 #[component]
-fn EndpointTabs(id: Uuid) -> impl IntoView {
-    let c = ctx();
-    let ep = LocalResource::new(move || async move {
-        api::client()
-            .get::<Endpoint>(&format!("/endpoints/{id}"))
-            .await
-            .ok()
-    });
+pub(crate) fn EndpointTabs(id: Uuid) -> impl IntoView {
+    let ep = api::resource(move || Some(format!("/endpoints/{id}")));
     let tab = move |path: &'static str, label: &'static str| {
         view! { <a href=format!("/endpoints/{id}{path}")>{label}</a> }
     };
-    let _ = c;
     view! {
-        <h1>{move || ep.get().flatten().map(|e| e.name).unwrap_or_else(|| "Endpoint".into())}</h1>
+        <h1>{move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| e.name).unwrap_or_else(|| "Endpoint".into())}</h1>
         <nav class="tabs">
             {tab("", "Dashboard")}
+            {tab("/stacks", "Stacks")}
             {tab("/images", "Images")}
             {tab("/volumes", "Volumes")}
             {tab("/networks", "Networks")}
@@ -90,6 +77,7 @@ fn EndpointTabs(id: Uuid) -> impl IntoView {
 pub fn EndpointPage() -> impl IntoView {
     let params = use_params_map();
     move || match params.read().get("tab").as_deref() {
+        Some("stacks") => view! { <crate::pages::stacks::Stacks /> }.into_any(),
         Some("images") => view! { <Images /> }.into_any(),
         Some("volumes") => view! { <Volumes /> }.into_any(),
         Some("networks") => view! { <Networks /> }.into_any(),
@@ -111,15 +99,9 @@ fn points(values: &[i64]) -> String {
 pub fn EndpointDashboard() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let ep = LocalResource::new(move || {
+    let ep = api::resource(move || {
         c.version.get();
-        let ep = id();
-        async move {
-            api::client()
-                .get::<Endpoint>(&format!("/endpoints/{}", ep?))
-                .await
-                .ok()
-        }
+        id().map(|ep| format!("/endpoints/{ep}"))
     });
     // Samples come in at the collector's interval: refetch the chart every 5 s.
     let tick = RwSignal::new(0u32);
@@ -129,17 +111,9 @@ pub fn EndpointDashboard() -> impl IntoView {
     ) {
         on_cleanup(move || h.clear());
     }
-    let metrics = LocalResource::new(move || {
+    let metrics = api::resource(move || {
         tick.get();
-        let ep = id();
-        async move {
-            Some(
-                api::client()
-                    .get::<Vec<HostMetric>>(&format!("/endpoints/{}/metrics", ep?))
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        }
+        id().map(|ep| format!("/endpoints/{ep}/metrics"))
     });
     // Live events: the collector's SSE feed, newest first, the last 100.
     let events = RwSignal::new(Vec::<ContainerEvent>::new());
@@ -177,7 +151,7 @@ pub fn EndpointDashboard() -> impl IntoView {
     });
     view! {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
-        {move || ep.get().flatten().map(|e| {
+        {move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| {
             let info = e.engine.clone();
             view! {
                 <div class="card" id="endpoint-info">
@@ -195,7 +169,7 @@ pub fn EndpointDashboard() -> impl IntoView {
         })}
         <h2>"CPU and memory (last hour)"</h2>
         <div class="card">
-            {move || metrics.get().flatten().map(|r| match r {
+            {move || api::read::<Vec<HostMetric>>(metrics).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(m) if m.is_empty() => view! { <p class="muted" id="metrics-empty">"No samples yet: the metrics collector samples this endpoint at its interval when collect_metrics is on."</p> }.into_any(),
                 Ok(m) => {
@@ -245,97 +219,55 @@ pub fn EndpointDashboard() -> impl IntoView {
 /// Per-layer state of a running pull: (layer, status, current, total).
 type Layer = (String, String, i64, i64);
 
-/// Streams `POST /endpoints/{id}/images/pull` (server-sent events over fetch, since
-/// `EventSource` cannot POST) and applies each progress event to `layers`.
+/// Streams `POST /endpoints/{id}/images/pull` and applies each progress event to `layers`.
 async fn pull(
     ep: Uuid,
     req: PullImage,
     layers: RwSignal<Vec<Layer>>,
     status: RwSignal<String>,
 ) -> Result<(), String> {
-    use wasm_bindgen_futures::JsFuture;
     let body = serde_json::to_string(&req).map_err(|e| e.to_string())?;
-    let mut b = gloo_net::http::Request::post(&format!("/api/v1/endpoints/{ep}/images/pull"))
-        .header("content-type", "application/json")
-        .header("accept", "text/event-stream");
-    if let Some(t) = api::cookie(windflow_api::CSRF_COOKIE) {
-        b = b.header(windflow_api::CSRF_HEADER, &t);
-    }
-    let res = b
-        .body(body)
-        .map_err(|e| e.to_string())?
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !res.ok() {
-        let text = res.text().await.unwrap_or_default();
-        return Err(serde_json::from_str::<windflow_api::Problem>(&text)
-            .map(|p| p.detail.unwrap_or(p.title))
-            .unwrap_or(text));
-    }
-    let reader = res
-        .body()
-        .ok_or("no body")?
-        .get_reader()
-        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
-    let mut buf = Vec::<u8>::new();
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| "the stream broke".to_owned())?;
-        if js_sys::Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|_| "no value")?;
-        buf.extend(js_sys::Uint8Array::new(&value).to_vec());
-        // One SSE event per blank line; only `data:` lines matter here.
-        while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
-            let event: Vec<u8> = buf.drain(..end + 2).collect();
-            for line in String::from_utf8_lossy(&event).lines() {
-                let Some(data) = line.strip_prefix("data:") else {
-                    continue;
-                };
-                let Ok(p) = serde_json::from_str::<PullProgress>(data.trim()) else {
-                    continue;
-                };
-                if let Some(e) = p.error {
-                    return Err(e);
-                }
-                match p.layer {
-                    Some(l) => layers.update(|all| {
-                        let row = (
-                            l.clone(),
-                            p.status.clone(),
-                            p.current.unwrap_or(0),
-                            p.total.unwrap_or(0),
-                        );
-                        match all.iter_mut().find(|x| x.0 == l) {
-                            // "complete" events carry no byte counts: keep the bar full.
-                            Some(x) if p.total.is_none() && x.3 > 0 => {
-                                x.1 = row.1;
-                                x.2 = x.3;
-                            }
-                            Some(x) => *x = row,
-                            None => all.push(row),
-                        }
-                    }),
-                    None => status.set(p.status),
-                }
+    api::stream_post(
+        &format!("/endpoints/{ep}/images/pull"),
+        Some(body),
+        |data| {
+            let Ok(p) = serde_json::from_str::<PullProgress>(data) else {
+                return Ok(());
+            };
+            if let Some(e) = p.error {
+                return Err(e);
             }
-        }
-    }
-    Ok(())
+            match p.layer {
+                Some(l) => layers.update(|all| {
+                    let row = (
+                        l.clone(),
+                        p.status.clone(),
+                        p.current.unwrap_or(0),
+                        p.total.unwrap_or(0),
+                    );
+                    match all.iter_mut().find(|x| x.0 == l) {
+                        // "complete" events carry no byte counts: keep the bar full.
+                        Some(x) if p.total.is_none() && x.3 > 0 => {
+                            x.1 = row.1;
+                            x.2 = x.3;
+                        }
+                        Some(x) => *x = row,
+                        None => all.push(row),
+                    }
+                }),
+                None => status.set(p.status),
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 #[component]
 pub fn Images() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<ImageSummary>(id, "/images");
+    let list = live_list(id, "/images");
     let image = RwSignal::new(String::new());
     let tag = RwSignal::new("latest".to_owned());
     let layers = RwSignal::new(Vec::<Layer>::new());
@@ -419,7 +351,7 @@ pub fn Images() -> impl IntoView {
         <Show when=move || c.can("images:delete")>
             <p><button class="secondary small" on:click=prune>"Prune dangling images"</button></p>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<ImageSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("images:delete");
@@ -451,7 +383,7 @@ pub fn Images() -> impl IntoView {
 pub fn Volumes() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<VolumeSummary>(id, "/volumes");
+    let list = live_list(id, "/volumes");
     let name = RwSignal::new(String::new());
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -487,7 +419,7 @@ pub fn Volumes() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<VolumeSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("volumes:delete");
@@ -518,7 +450,7 @@ pub fn Volumes() -> impl IntoView {
 pub fn Networks() -> impl IntoView {
     let c = ctx();
     let id = endpoint_id();
-    let list = live_list::<NetworkSummary>(id, "/networks");
+    let list = live_list(id, "/networks");
     let name = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
     let create = move |ev: SubmitEvent| {
@@ -557,7 +489,7 @@ pub fn Networks() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {move || list.get().flatten().map(|r| match r {
+        {move || api::read::<Vec<NetworkSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("networks:delete");

@@ -14,15 +14,11 @@ fn role_of(s: &str) -> MembershipRole {
 #[component]
 pub fn Members() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => Some(api::client().members(o).await),
-                None => None,
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/members?limit=200"))
     });
     let username = RwSignal::new(String::new());
     let role = RwSignal::new("member".to_owned());
@@ -81,8 +77,8 @@ pub fn Members() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || list.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::tenancy::Membership>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="members-table">
                         <thead><tr><th>"User"</th><th>"Email"</th><th>"Role"</th><th>"Since"</th><th></th></tr></thead>
@@ -112,28 +108,16 @@ pub fn Members() -> impl IntoView {
 #[component]
 pub fn Groups() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => Some(api::client().groups(o).await),
-                None => None,
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/groups?limit=200&sort=name"))
     });
-    let members = LocalResource::new(move || {
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => api::client()
-                    .members(o)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+    let members = api::resource(move || {
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/members?limit=200"))
     });
     let name = RwSignal::new(String::new());
     let create = move |ev: SubmitEvent| {
@@ -195,8 +179,8 @@ pub fn Groups() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || list.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::tenancy::Group>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="groups-table">
                         <thead><tr><th>"Name"</th><th>"Members"</th><th>"Add member"</th><th></th></tr></thead>
@@ -210,7 +194,7 @@ pub fn Groups() -> impl IntoView {
                                         <td><Show when=move || c.can("groups:update")>
                                             <select on:change=move |ev| add_member(gid, event_target_value(&ev))>
                                                 <option value="">"Add…"</option>
-                                                {move || members.get().unwrap_or_default().into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
+                                                {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
                                             </select>
                                         </Show></td>
                                         <td><Show when=move || c.can("groups:delete")>

@@ -10,9 +10,9 @@ use crate::state::ctx;
 #[component]
 pub fn Organizations() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        async move { api::client().organizations("?limit=200&sort=name").await }
+        Some("/organizations?limit=200&sort=name".into())
     });
     let name = RwSignal::new(String::new());
     let create = move |ev: SubmitEvent| {
@@ -63,8 +63,8 @@ pub fn Organizations() -> impl IntoView {
             </div>
         </Show>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || list.get().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::tenancy::Organization>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="orgs-table">
                         <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>

@@ -10,15 +10,11 @@ use crate::state::ctx;
 #[component]
 pub fn Projects() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => Some(api::client().projects(o).await),
-                None => None,
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/projects?limit=200&sort=name"))
     });
     let name = RwSignal::new(String::new());
     let color = RwSignal::new("#3b82f6".to_owned());
@@ -69,8 +65,8 @@ pub fn Projects() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || list.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::tenancy::Project>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="projects-table">
                         <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
@@ -84,7 +80,8 @@ pub fn Projects() -> impl IntoView {
                                             <a href="/environments" on:click=move |_| c.project.set(Some(id))>{p.name.clone()}</a></td>
                                         <td><span class="badge">{status}</span></td>
                                         <td class="muted">{when(&p.created_at)}</td>
-                                        <td><Show when=move || c.can("projects:delete")>
+                                        <td><a class="small" href=format!("/projects/{id}/git") on:click=move |_| c.project.set(Some(id))>"Git"</a>" "
+                                            <Show when=move || c.can("projects:delete")>
                                             <button class="danger small" on:click=move |_| remove(id)>"Delete"</button>
                                         </Show></td>
                                     </tr>
@@ -110,15 +107,11 @@ const TYPES: [(&str, EnvironmentType); 6] = [
 #[component]
 pub fn Environments() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let project = c.project.get();
-        async move {
-            match project {
-                Some(p) => Some(api::client().environments(p).await),
-                None => None,
-            }
-        }
+        c.project
+            .get()
+            .map(|p| format!("/projects/{p}/environments?limit=200&sort=name"))
     });
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new("development".to_owned());
@@ -175,8 +168,8 @@ pub fn Environments() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || list.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::tenancy::Environment>>(list).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="envs-table">
                         <thead><tr><th>"Name"</th><th>"Type"</th><th>"Created"</th><th></th></tr></thead>

@@ -11,57 +11,28 @@ use crate::state::ctx;
 #[component]
 pub fn Roles() -> impl IntoView {
     let c = ctx();
-    let catalog =
-        LocalResource::new(|| async { api::client().permissions().await.unwrap_or_default() });
-    let roles = LocalResource::new(move || {
+    let catalog = api::resource(|| Some("/permissions".into()));
+    let roles = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => api::client()
-                    .roles(o)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/roles?limit=200&sort=name"))
     });
-    let bindings = LocalResource::new(move || {
+    let bindings = api::resource(move || {
         c.version.get();
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => Some(api::client().role_bindings(o).await),
-                None => None,
-            }
-        }
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/role-bindings?limit=200"))
     });
-    let members = LocalResource::new(move || {
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => api::client()
-                    .members(o)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+    let members = api::resource(move || {
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/members?limit=200"))
     });
-    let groups = LocalResource::new(move || {
-        let org = c.org.get();
-        async move {
-            match org {
-                Some(o) => api::client()
-                    .groups(o)
-                    .await
-                    .map(|p| p.items)
-                    .unwrap_or_default(),
-                None => vec![],
-            }
-        }
+    let groups = api::resource(move || {
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/groups?limit=200&sort=name"))
     });
 
     // New role.
@@ -170,16 +141,12 @@ pub fn Roles() -> impl IntoView {
     };
     let subject_name = move |t: SubjectType, id: Uuid| -> String {
         match t {
-            SubjectType::User => members
-                .get()
-                .unwrap_or_default()
+            SubjectType::User => api::items::<windflow_api::tenancy::Membership>(members)
                 .into_iter()
                 .find(|m| m.user_id == id)
                 .map(|m| m.username)
                 .unwrap_or_else(|| short(&id)),
-            SubjectType::Group => groups
-                .get()
-                .unwrap_or_default()
+            SubjectType::Group => api::items::<windflow_api::tenancy::Group>(groups)
                 .into_iter()
                 .find(|g| g.id == id)
                 .map(|g| format!("group {}", g.name))
@@ -194,7 +161,7 @@ pub fn Roles() -> impl IntoView {
             <table id="roles-table">
                 <thead><tr><th>"Name"</th><th>"Kind"</th><th>"Permissions"</th><th></th></tr></thead>
                 <tbody>
-                    {move || roles.get().unwrap_or_default().into_iter().map(|r| {
+                    {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| {
                         let id = r.id;
                         let system = r.is_system;
                         view! {
@@ -216,7 +183,7 @@ pub fn Roles() -> impl IntoView {
                         <strong>"New role"</strong>
                         <input id="role-name" placeholder="Role name" bind:value=role_name required />
                         <div class="perm-grid" id="perm-picker">
-                            {move || catalog.get().unwrap_or_default().into_iter().map(|p| {
+                            {move || api::read::<Vec<windflow_api::access::PermissionInfo>>(catalog).and_then(Result::ok).unwrap_or_default().into_iter().map(|p| {
                                 let name = p.name.clone();
                                 let n2 = name.clone();
                                 let checked = move || picked.with(|v| v.contains(&n2));
@@ -243,12 +210,12 @@ pub fn Roles() -> impl IntoView {
                     <form class="inline" on:submit=create_binding>
                         <select id="binding-role" on:change=move |ev| b_role.set(event_target_value(&ev))>
                             <option value="">"Role…"</option>
-                            {move || roles.get().unwrap_or_default().into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
+                            {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
                         </select>
                         <select id="binding-subject" on:change=move |ev| b_subject.set(event_target_value(&ev))>
                             <option value="">"Subject…"</option>
-                            {move || members.get().unwrap_or_default().into_iter().map(|m| view! { <option value=format!("user:{}", m.user_id)>{m.username}</option> }).collect_view()}
-                            {move || groups.get().unwrap_or_default().into_iter().map(|g| view! { <option value=format!("group:{}", g.id)>{format!("group {}", g.name)}</option> }).collect_view()}
+                            {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=format!("user:{}", m.user_id)>{m.username}</option> }).collect_view()}
+                            {move || api::items::<windflow_api::tenancy::Group>(groups).into_iter().map(|g| view! { <option value=format!("group:{}", g.id)>{format!("group {}", g.name)}</option> }).collect_view()}
                         </select>
                         <select id="binding-scope" on:change=move |ev| b_scope.set(event_target_value(&ev))>
                             <option value="organization">"whole organization"</option>
@@ -259,8 +226,8 @@ pub fn Roles() -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            {move || bindings.get().flatten().map(|r| match r {
-                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+            {move || api::read::<windflow_api::Page<windflow_api::access::RoleBinding>>(bindings).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="bindings-table">
                         <thead><tr><th>"Role"</th><th>"Subject"</th><th>"Scope"</th><th></th></tr></thead>

@@ -11,17 +11,12 @@ use crate::state::ctx;
 pub fn Users() -> impl IntoView {
     let c = ctx();
     let q = RwSignal::new(String::new());
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        let q = q.get();
-        async move {
-            api::client()
-                .users(&format!(
-                    "?limit=200&sort=name&q={}",
-                    q.replace(['&', '#', '?'], "")
-                ))
-                .await
-        }
+        Some(format!(
+            "/users?limit=200&sort=name&q={}",
+            q.get().replace(['&', '#', '?'], "")
+        ))
     });
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -76,8 +71,8 @@ pub fn Users() -> impl IntoView {
             </form>
         </div>
         <p><input placeholder="Filter by username" bind:value=q /></p>
-        {move || list.get().map(|r| match r {
-            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+        {move || api::read::<windflow_api::Page<windflow_api::users::User>>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => view! {
                 <table id="users-table">
                     <thead><tr><th>"Username"</th><th>"Email"</th><th>"Kind"</th><th>"Status"</th><th>"Last login"</th><th></th></tr></thead>
@@ -106,9 +101,9 @@ pub fn Users() -> impl IntoView {
 #[component]
 pub fn Sessions() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.version.get();
-        async move { api::client().my_sessions().await }
+        Some("/users/me/sessions".into())
     });
     let revoke = move |id: uuid::Uuid| {
         leptos::task::spawn_local(async move {
@@ -120,8 +115,8 @@ pub fn Sessions() -> impl IntoView {
     };
     view! {
         <h1>"My sessions"</h1>
-        {move || list.get().map(|r| match r {
-            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+        {move || api::read::<Vec<windflow_api::auth::SessionView>>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => view! {
                 <table id="sessions-table">
                     <thead><tr><th>"Started"</th><th>"Last seen"</th><th>"IP"</th><th>"Browser"</th><th></th></tr></thead>
