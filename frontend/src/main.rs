@@ -34,7 +34,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/containers") view=pages::docker::Containers />
                     <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::ContainerPage />
                     <Route path=path!("/endpoints/:id/:tab?") view=pages::engine::EndpointPage />
-                    <Route path=path!("/stacks/:id") view=pages::stacks::StackPage />
+                    <Route path=path!("/stacks/:id") view=pages::stack::StackPage />
                     <Route path=path!("/projects/:id/git") view=pages::git::GitPage />
                 </ParentRoute>
             </Routes>

@@ -9,5 +9,6 @@ pub mod members;
 pub mod orgs;
 pub mod projects;
 pub mod roles;
+pub mod stack;
 pub mod stacks;
 pub mod users;

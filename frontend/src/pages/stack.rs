@@ -1,0 +1,447 @@
+//! One compose stack (`/stacks/:id`): the compose editor (or, for a Git stack, its repository,
+//! file and deployed commit), variables (secrets write-only), actions with their live output,
+//! lock, containers, logs of all services and the deployment timeline with rollback.
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+use windflow_api::Page;
+use windflow_api::docker::ContainerSummary;
+use windflow_api::stacks::{
+    Deployment, DeploymentDetails, Stack, StackLogLine, StackOutput, StackSource, StackVariable,
+    StackVariableInput, UpdateStack,
+};
+
+use crate::api;
+use crate::components::{badge, confirm, short, short_sha, when};
+use crate::pages::stacks::{ComposeEditor, source_label, state_label};
+use crate::state::{AppCtx, ctx};
+
+/// One row of the variables table. A stored secret's value is never loaded: an empty input
+/// keeps it.
+#[derive(Clone, Copy)]
+pub(crate) struct Var {
+    id: usize,
+    key: RwSignal<String>,
+    value: RwSignal<String>,
+    secret: RwSignal<bool>,
+    stored_secret: bool,
+}
+
+/// A new row (each row gets a fresh id, so reloaded rows are rendered anew).
+fn var(v: StackVariable) -> Var {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    Var {
+        id: NEXT.fetch_add(1, Ordering::Relaxed),
+        key: RwSignal::new(v.key),
+        value: RwSignal::new(v.value.unwrap_or_default()),
+        secret: RwSignal::new(v.is_secret),
+        stored_secret: v.is_secret,
+    }
+}
+
+pub(crate) fn inputs(rows: &[Var]) -> Vec<StackVariableInput> {
+    rows.iter()
+        .filter(|v| !v.key.get_untracked().trim().is_empty())
+        .map(|v| {
+            let value = v.value.get_untracked();
+            let secret = v.secret.get_untracked();
+            StackVariableInput {
+                key: v.key.get_untracked().trim().to_owned(),
+                // An untouched stored secret: `null` keeps its value.
+                value: (!(secret && v.stored_secret && value.is_empty())).then_some(value),
+                is_secret: secret,
+            }
+        })
+        .collect()
+}
+
+/// Live output of the running action and the action launcher (all `Copy`).
+#[derive(Clone, Copy)]
+struct Output {
+    c: AppCtx,
+    lines: RwSignal<Vec<String>>,
+    status: RwSignal<String>,
+    busy: RwSignal<bool>,
+}
+
+impl Output {
+    /// Runs a streaming action (`POST {path}`), shows its lines, then refreshes the page.
+    fn run(self, path: String) {
+        self.lines.set(vec![]);
+        self.status.set("running…".into());
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = api::stream_post(&path, None, |data| {
+                if let Ok(o) = serde_json::from_str::<StackOutput>(data) {
+                    match (o.kind.as_str(), o.text) {
+                        ("line", Some(t)) => self.lines.update(|l| l.push(t)),
+                        _ => self.status.set(format!(
+                            "{}{}",
+                            o.status.unwrap_or_default(),
+                            o.exit_code
+                                .map(|c| format!(" (exit code {c})"))
+                                .unwrap_or_default()
+                        )),
+                    }
+                }
+                Ok(())
+            })
+            .await;
+            if let Err(e) = r {
+                self.status.set(format!("failed: {e}"));
+                self.c.toast(e, true);
+            }
+            self.busy.set(false);
+            self.c.version.update(|v| *v += 1);
+        });
+    }
+}
+
+/// `/stacks/:id`: one stack.
+#[component]
+pub fn StackPage() -> impl IntoView {
+    let c = ctx();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let sid = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
+    let stack = api::resource(move || {
+        c.version.get();
+        sid().map(|id| format!("/stacks/{id}"))
+    });
+    let out = Output {
+        c,
+        lines: RwSignal::new(vec![]),
+        status: RwSignal::new(String::new()),
+        busy: RwSignal::new(false),
+    };
+    let remove_volumes = RwSignal::new(false);
+    // The editor and the variables are loaded once per stack, not on every refresh.
+    let content = RwSignal::new(String::new());
+    let vars = RwSignal::new(Vec::<Var>::new());
+    // The stack loaded and its compose file as last loaded: a changed file (after a rollback)
+    // replaces the editor's text unless it has unsaved edits.
+    let loaded = StoredValue::new((None::<Uuid>, String::new()));
+    Effect::new(move |_| {
+        let Some(Ok(s)) = api::read::<Stack>(stack) else {
+            return;
+        };
+        let text = s.compose_content.unwrap_or_default();
+        let (was, old) = loaded.get_value();
+        if was == Some(s.id) {
+            if text != old && content.get_untracked() == old {
+                content.set(text.clone());
+            }
+            loaded.set_value((was, text));
+            return;
+        }
+        loaded.set_value((Some(s.id), text.clone()));
+        content.set(text);
+        let id = s.id;
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .get::<Vec<StackVariable>>(&format!("/stacks/{id}/variables"))
+                .await
+            {
+                Ok(v) => vars.set(v.into_iter().map(var).collect()),
+                Err(e) => c.error(&e),
+            }
+        });
+    });
+    let simple = move |path: String| {
+        leptos::task::spawn_local(async move {
+            match api::client().post::<_, Stack>(&path, &()).await {
+                Ok(_) => c.version.update(|v| *v += 1),
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let save = move |id: Uuid| {
+        let req = UpdateStack {
+            compose_content: Some(content.get_untracked()),
+            ..Default::default()
+        };
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .patch::<_, Stack>(&format!("/stacks/{id}"), &req)
+                .await
+            {
+                Ok(_) => {
+                    c.toast("Compose file saved", false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let save_vars = move |id: Uuid| {
+        let req = inputs(&vars.get_untracked());
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .put::<_, Vec<StackVariable>>(&format!("/stacks/{id}/variables"), &req)
+                .await
+            {
+                Ok(v) => {
+                    vars.set(v.into_iter().map(var).collect());
+                    c.toast("Variables saved", false);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let delete = move |s: Stack| {
+        let force = s.containers > 0;
+        if !confirm(if force {
+            "Remove the stack and its containers?"
+        } else {
+            "Remove the stack?"
+        }) {
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .delete(&format!("/stacks/{}?force={force}", s.id))
+                .await
+            {
+                Ok(()) => navigate(
+                    &format!("/endpoints/{}/stacks", s.endpoint_id),
+                    Default::default(),
+                ),
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    view! {
+        {move || api::read::<Stack>(stack).map(|r| match r {
+            Err(e) => view! { <h1>"Stack"</h1><p class="error">{e}</p> }.into_any(),
+            Ok(s) => {
+                let id = s.id;
+                let locked = s.locked;
+                let (can_deploy, can_update) = (c.can("stacks:deploy"), c.can("stacks:update"));
+                let act = move |label: &'static str, action: &'static str| view! {
+                    <button class="secondary" id=format!("act-{action}") disabled=move || locked || out.busy.get() on:click=move |_| {
+                        let q = match action {
+                            "down" if remove_volumes.get_untracked() => {
+                                if !confirm("Take the stack down and delete its named volumes?") { return; }
+                                "?remove_volumes=true"
+                            }
+                            _ => "",
+                        };
+                        out.run(format!("/stacks/{id}/{action}{q}"));
+                    }>{label}</button>
+                };
+                let s2 = s.clone();
+                let delete = delete.clone();
+                view! {
+                    <h1>{s.name.clone()}" "{badge(state_label(s.state))}{locked.then(|| view! { " " <span class="badge" id="stack-locked">"🔒 locked"</span> })}</h1>
+                    <p class="muted" id="stack-summary">
+                        <a href=format!("/endpoints/{}/stacks", s.endpoint_id)>"← stacks of the endpoint"</a>
+                        {format!(" · {} · {}/{} running · status {} · last deployed {}", source_label(s.source), s.running, s.containers, s.status, s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| "never".into()))}
+                    </p>
+                    {s.state_error.clone().or(s.last_error.clone()).map(|e| view! { <p class="error">{e}</p> })}
+                    <div class="card">
+                        <div class="inline" id="stack-actions">
+                            {can_deploy.then(|| view! {
+                                {act("Deploy", "deploy")}
+                                {act("Pull & redeploy", "pull-redeploy")}
+                                {act("Start", "start")}
+                                {act("Stop", "stop")}
+                                {act("Restart", "restart")}
+                                {act("Down", "down")}
+                                <label><input type="checkbox" bind:checked=remove_volumes />" remove volumes"</label>
+                            })}
+                            <span class="spacer"></span>
+                            {can_update.then(|| view! {
+                                <button class="secondary" id="stack-lock" on:click=move |_| simple(format!("/stacks/{id}/{}", if locked { "unlock" } else { "lock" }))>
+                                    {if locked { "Unlock" } else { "Lock" }}
+                                </button>
+                            })}
+                            {c.can("stacks:delete").then(|| view! { <button class="danger" disabled=locked on:click=move |_| delete(s2.clone())>"Delete"</button> })}
+                        </div>
+                        {locked.then(|| view! { <p class="muted">"This stack is locked: unlock it to change, deploy or run actions."</p> })}
+                    </div>
+                    <h2>"Compose file"</h2>
+                    <div class="card">
+                        {match s.source {
+                            StackSource::Internal => view! {
+                                <ComposeEditor endpoint=s.endpoint_id content=content vars=vars />
+                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>"Save compose file"</button></p> })}
+                            }.into_any(),
+                            StackSource::Git => view! {
+                                <p id="stack-git">
+                                    "Repository "<a href=format!("/projects/{}/git", s.project_id)>{s.repository_id.as_ref().map(short).unwrap_or_default()}</a>
+                                    " · file "<code>{s.compose_path.clone().unwrap_or_default()}</code>
+                                    {s.env_path.clone().map(|p| view! { " · env file " <code>{p}</code> })}
+                                    " · deployed commit "<code>{s.deployed_commit.as_deref().map(short_sha).unwrap_or_else(|| "none".into())}</code>
+                                </p>
+                                <pre class="logs">{s.compose_content.clone().unwrap_or_else(|| "Not synced yet.".into())}</pre>
+                            }.into_any(),
+                        }}
+                    </div>
+                    <StackContainers endpoint=s.endpoint_id name=s.name.clone() />
+                    {can_update.then(|| view! {
+                        <h2>"Variables"</h2>
+                        <div class="card">
+                            <Variables vars=vars />
+                            <div class="inline">
+                                <button class="secondary" id="var-add" on:click=move |_| vars.update(|v| v.push(var(StackVariable { key: String::new(), value: None, is_secret: false })))>"Add variable"</button>
+                                <button id="vars-save" disabled=locked on:click=move |_| save_vars(id)>"Save variables"</button>
+                            </div>
+                        </div>
+                    })}
+                }.into_any()
+            }
+        })}
+        <div hidden=move || out.status.get().is_empty()>
+            <h2>"Output"</h2>
+            <div class="card">
+                <strong id="stack-output-status">{move || out.status.get()}</strong>
+                <pre class="logs" id="stack-output">{move || out.lines.get().join("\n")}</pre>
+            </div>
+        </div>
+        {move || sid().map(|id| view! {
+            <StackLogs id=id />
+            <Deployments id=id out=out />
+        })}
+    }
+}
+
+/// The variables table (key, value, secret). Stored secrets show `••••` and are write-only.
+#[component]
+fn Variables(vars: RwSignal<Vec<Var>>) -> impl IntoView {
+    view! {
+        <table id="vars-table">
+            <thead><tr><th>"Key"</th><th>"Value"</th><th>"Secret"</th><th></th></tr></thead>
+            <tbody>
+                <For each=move || vars.get() key=|v| v.id let:v>
+                    <tr>
+                        <td><input class="var-key" bind:value=v.key placeholder="KEY" /></td>
+                        <td><input class="var-value" size="40" bind:value=v.value
+                            type=move || if v.secret.get() { "password" } else { "text" }
+                            autocomplete="off"
+                            placeholder=if v.stored_secret { "•••• (stored; type to replace)" } else { "" } /></td>
+                        <td><input type="checkbox" class="var-secret" bind:checked=v.secret /></td>
+                        <td><button class="danger small" on:click=move |_| vars.update(|all| all.retain(|x| x.id != v.id))>"Remove"</button></td>
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+    }
+}
+
+/// Containers of the stack (label `com.docker.compose.project`).
+#[component]
+fn StackContainers(endpoint: Uuid, name: String) -> impl IntoView {
+    let path = format!(
+        "/endpoints/{endpoint}/containers?all=true&label=com.docker.compose.project%3D{name}"
+    );
+    let list = api::resource(move || Some(path.clone()));
+    view! {
+        <h2>"Containers"</h2>
+        {move || api::read::<Vec<ContainerSummary>>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            Ok(items) if items.is_empty() => view! { <p class="muted">"No container."</p> }.into_any(),
+            Ok(items) => view! {
+                <table id="stack-containers">
+                    <thead><tr><th>"Name"</th><th>"Service"</th><th>"Image"</th><th>"State"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {items.into_iter().map(|x| view! {
+                            <tr data-name=x.name.clone()>
+                                <td><a href=format!("/containers/{endpoint}/{}", x.id)>{x.name.clone()}</a></td>
+                                <td>{x.labels.get("com.docker.compose.service").cloned().unwrap_or_default()}</td>
+                                <td><code>{x.image}</code></td>
+                                <td>{badge(x.state)}</td>
+                                <td class="muted">{x.status}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        })}
+    }
+}
+
+/// Logs of all services, prefixed with the service name.
+#[component]
+fn StackLogs(id: Uuid) -> impl IntoView {
+    let c = ctx();
+    let tick = RwSignal::new(0u32);
+    let logs = api::resource(move || {
+        tick.get();
+        c.version.get();
+        Some(format!("/stacks/{id}/logs?tail=200"))
+    });
+    view! {
+        <h2>"Logs"</h2>
+        <div class="card">
+            <button class="secondary small" id="logs-refresh" on:click=move |_| tick.update(|t| *t += 1)>"Refresh"</button>
+            <pre class="logs" id="stack-logs">
+                {move || api::read::<Vec<StackLogLine>>(logs).map(|r| match r {
+                    Err(e) => view! { <div class="error">{e}</div> }.into_any(),
+                    Ok(lines) => lines.into_iter().map(|l| view! {
+                        <div class=if l.stream == "stderr" { "error" } else { "" }>{format!("{} | {}", l.service, l.text)}</div>
+                    }).collect_view().into_any(),
+                })}
+            </pre>
+        </div>
+    }
+}
+
+/// The deployment timeline, newest first: expand one for its steps and logs; roll back to a
+/// completed one that recorded its images.
+#[component]
+fn Deployments(id: Uuid, out: Output) -> impl IntoView {
+    let c = ctx();
+    let list = api::resource(move || {
+        c.version.get();
+        Some(format!("/stacks/{id}/deployments"))
+    });
+    let open = RwSignal::new(None::<Uuid>);
+    let details = api::resource(move || open.get().map(|d| format!("/deployments/{d}")));
+    view! {
+        <h2>"Deployments"</h2>
+        {move || api::read::<Page<Deployment>>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            Ok(page) => {
+                let can = c.can("stacks:deploy");
+                view! {
+                    <table id="deployments-table">
+                        <thead><tr><th>"Started"</th><th>"Kind"</th><th>"Status"</th><th>"Trigger"</th><th>"Images"</th><th></th></tr></thead>
+                        <tbody>
+                            {page.items.into_iter().enumerate().map(|(i, d)| {
+                                let did = d.id;
+                                let rollback = can && i > 0 && d.status == "completed" && !d.image_digests.is_empty();
+                                view! {
+                                    <tr data-id=did.to_string()>
+                                        <td class="muted">{when(&d.created_at)}</td>
+                                        <td><span class="badge">{d.kind.clone()}</span></td>
+                                        <td>{badge(d.status.clone())}</td>
+                                        <td>{d.trigger.clone()}{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
+                                        <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
+                                        <td>
+                                            <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>"Details"</button>
+                                            {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| out.run(format!("/stacks/{id}/deployments/{did}/rollback"))>"Roll back to this"</button> })}
+                                        </td>
+                                    </tr>
+                                    {move || (open.get() == Some(did)).then(|| view! {
+                                        <tr class="details"><td colspan="6">
+                                            {move || api::read::<DeploymentDetails>(details).map(|r| match r {
+                                                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                                                Ok(x) => view! {
+                                                    <ul>{x.events.into_iter().map(|e| view! { <li>{format!("{} {}: {}", when(&e.created_at), e.kind, e.message)}</li> }).collect_view()}</ul>
+                                                    <pre class="logs">{x.logs}</pre>
+                                                    <details><summary>"Compose file deployed"</summary><pre class="logs">{x.compose_content}</pre></details>
+                                                }.into_any(),
+                                            })}
+                                        </td></tr>
+                                    })}
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }
+        })}
+    }
+}
