@@ -10,6 +10,7 @@ mod m20261122_000004_create_collectors;
 mod m20261122_000005_create_registry_credentials;
 mod m20261202_000006_create_stacks;
 mod m20261202_000007_create_git;
+mod m20261202_000008_harden_docker;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_registry_credentials::Migration),
             Box::new(m20261202_000006_create_stacks::Migration),
             Box::new(m20261202_000007_create_git::Migration),
+            Box::new(m20261202_000008_harden_docker::Migration),
         ]
     }
 }

@@ -84,7 +84,10 @@ pub struct Endpoint {
     pub updated_at: DateTime<Utc>,
 }
 
-/// `POST /api/v1/environments/{id}/endpoints` body.
+/// `POST /api/v1/environments/{id}/endpoints` body. A unix socket, or a host that is (or
+/// resolves to) a loopback, link-local or unspecified address, reaches the WindFlow host: only
+/// superadmins may register one, unless the platform setting `allow_local_endpoints` is on
+/// (403 otherwise).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEndpoint {
@@ -124,7 +127,9 @@ pub struct CreateEndpoint {
     /// Highlight changes (default false).
     #[serde(default)]
     pub highlight_changes: bool,
-    /// Absolute host path prefixes allowed for bind mounts.
+    /// Absolute host path prefixes allowed for bind mounts without
+    /// `containers:create_privileged` (stored normalised; `/`, `/.` and paths with `..` are a
+    /// 422). A non-empty list needs `containers:create_privileged` at the environment.
     #[serde(default)]
     pub bind_allowlist: Vec<String>,
 }
@@ -161,7 +166,8 @@ pub struct UpdateEndpoint {
     pub collect_metrics: Option<bool>,
     /// Highlight changes.
     pub highlight_changes: Option<bool>,
-    /// New bind allow-list.
+    /// New bind allow-list (rules as on create; a change needs
+    /// `containers:create_privileged` at the environment).
     pub bind_allowlist: Option<Vec<String>>,
 }
 
@@ -283,12 +289,26 @@ pub struct ContainerDetails {
     pub raw: serde_json::Value,
 }
 
+/// The kind of a container mount. Exactly these three spellings are accepted (anything else,
+/// `BIND` included, is a 422): the privileged guard and the engine adapter match on this one
+/// enum, so what is checked is what is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    /// A host path (checked against the endpoint's bind allow-list).
+    Bind,
+    /// A named volume.
+    Volume,
+    /// An in-memory filesystem (`source` is ignored).
+    Tmpfs,
+}
+
 /// A mount of a new container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MountSpec {
     /// `bind`, `volume` or `tmpfs`.
-    pub kind: String,
+    pub kind: MountKind,
     /// Host path (bind) or volume name.
     pub source: String,
     /// Path in the container.
@@ -332,7 +352,8 @@ pub struct ContainerSpec {
     pub memory_bytes: Option<i64>,
     /// CPU limit in 1e-9 CPUs.
     pub nano_cpus: Option<i64>,
-    /// Network mode (`bridge`, a network name; `host` is privileged).
+    /// Network mode (`bridge`, `none`, a network name). `host`, `container:<id>` and any other
+    /// form need `containers:create_privileged`.
     pub network_mode: Option<String>,
     /// Run an init process as PID 1 (default true: signals are forwarded).
     #[serde(default = "yes")]
@@ -340,16 +361,20 @@ pub struct ContainerSpec {
     /// Privileged mode.
     #[serde(default)]
     pub privileged: bool,
-    /// PID namespace (`host` is privileged).
+    /// PID namespace: empty (private). `host`, `container:<id>` and anything else need
+    /// `containers:create_privileged`.
     pub pid_mode: Option<String>,
-    /// IPC namespace (`host` is privileged).
+    /// IPC namespace: empty, `private`, `shareable` or `none`. `host`, `container:<id>` and
+    /// anything else need `containers:create_privileged`.
     pub ipc_mode: Option<String>,
-    /// UTS namespace (`host` is privileged).
+    /// UTS namespace: empty (private). `host` and anything else need
+    /// `containers:create_privileged`.
     pub uts_mode: Option<String>,
     /// Host devices to map.
     #[serde(default)]
     pub devices: Vec<String>,
-    /// Added capabilities.
+    /// Added capabilities (`NET_ADMIN` or `CAP_NET_ADMIN`, any case). Capabilities of Docker's
+    /// default set are free; any other, and `ALL`, need `containers:create_privileged`.
     #[serde(default)]
     pub cap_add: Vec<String>,
     /// Sysctls.

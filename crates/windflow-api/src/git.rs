@@ -274,4 +274,9 @@ pub struct PlatformSettings {
     /// unspecified addresses (default false: an SSRF guard). Private LAN ranges are always
     /// allowed, as self-hosted Git servers live there.
     pub allow_local_git_urls: bool,
+    /// Let organization admins (not only superadmins) register local engine targets: unix
+    /// sockets and loopback, link-local or unspecified addresses (default false: otherwise a
+    /// tenant could reach the WindFlow host's own engine). Superadmins may always.
+    #[serde(default)]
+    pub allow_local_endpoints: bool,
 }

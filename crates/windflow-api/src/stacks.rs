@@ -161,6 +161,11 @@ pub struct UpdateStack {
 pub struct ValidateCompose {
     /// Endpoint whose bind allow-list applies.
     pub endpoint_id: Uuid,
+    /// An existing stack of that endpoint being edited: the check then needs `stacks:update`
+    /// on it (instead of `stacks:create` at the endpoint) and resolves relative paths in its
+    /// directory.
+    #[serde(default)]
+    pub stack_id: Option<Uuid>,
     /// Compose YAML.
     pub compose_content: String,
     /// Variables to interpolate (secrets may be given; nothing is stored).

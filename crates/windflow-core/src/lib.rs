@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod authz;
 pub mod collectors;
+pub mod compose_guard;
 pub mod context;
 pub mod crypto;
 pub mod docker_guard;

@@ -2,11 +2,19 @@
 //! plugin, else `docker-compose` (v1; the only one Debian ships here). Callers rely on the
 //! `com.docker.compose.*` labels, never on container names (v1 `proj_svc_1`, v2 `proj-svc-1`).
 //!
-//! Each run gets a clean environment: `PATH`, a `HOME` inside the stack's directory (no server
-//! user's `~/.docker/config.json`), the `DOCKER_*` variables of the endpoint and the stack's
-//! variables. The server's own environment (its secrets) never reaches compose interpolation.
-//! For an `https` endpoint compose reads the TLS material from files: they are written to a
-//! `0700` directory inside the stack's directory for the run and removed afterwards.
+//! The compose process is not steerable by users (issue 11, section 3; review C4). Each run gets:
+//! - a fixed process environment: `PATH` (the server's), `HOME` (a fresh `0700` run directory
+//!   owned by the server, outside every stack directory), the `DOCKER_*` variables of the
+//!   endpoint, `PYTHONUNBUFFERED` and `COMPOSE_INTERACTIVE_NO_CLI`. Nothing a user types is
+//!   added to it, and the server's own environment (its secrets) never reaches compose;
+//! - the stack's variables only as interpolation values, in a generated env file in that run
+//!   directory, passed with `--env-file` (so compose never reads a `.env` that a container of
+//!   the stack could have planted). A Git stack's env file comes first; the stack's variables
+//!   follow and win. Values are single-quoted (`\` and `'` escaped): as in any `.env` file,
+//!   `${NAME}` inside a value is expanded by compose v1's dotenv reader;
+//! - for an `https` endpoint, the TLS material as files in the run directory.
+//!
+//! The run directory is removed when compose ends.
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -42,15 +50,76 @@ pub struct ComposeInvocation<'a> {
     pub project: &'a str,
     /// Working directory (the stack's directory); compose files are relative to it.
     pub workdir: &'a Path,
+    /// Where per-run directories are made (`<data_dir>/run`): never under a stack directory or
+    /// a checkout.
+    pub run_root: &'a Path,
     /// Compose files (`-f`), in order.
     pub files: &'a [PathBuf],
-    /// Variables for interpolation.
-    pub env: &'a [(String, String)],
+    /// Variables for interpolation (written to the generated env file, never to the process
+    /// environment). Names are checked by the caller.
+    pub variables: &'a [(String, String)],
     /// `--project-directory` (a Git stack's checkout: relative paths resolve there); `None`:
     /// the directory of the first compose file.
     pub project_dir: Option<&'a Path>,
-    /// `--env-file` (a Git stack's env file); `None`: compose's default `.env` lookup.
-    pub env_file: Option<&'a Path>,
+    /// A Git stack's env file content, written first into the generated env file.
+    pub env_prefix: Option<&'a str>,
+}
+
+/// One value as a single-quoted dotenv value (`\` and `'` escaped).
+fn dotenv_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// A per-run directory: `HOME`, the env file, TLS material. Removed on drop.
+struct RunDir(PathBuf);
+
+impl RunDir {
+    fn create(inv: &ComposeInvocation<'_>) -> Result<Self, ComposeError> {
+        use std::io::Write;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(inv.run_root)?;
+        let dir = inv.run_root.join(uuid::Uuid::new_v4().simple().to_string());
+        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+        let run = Self(dir);
+        let open = |name: &str| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(run.0.join(name))
+        };
+        let mut env = open("compose.env")?;
+        if let Some(prefix) = inv.env_prefix {
+            env.write_all(prefix.as_bytes())?;
+            env.write_all(b"\n")?;
+        }
+        for (k, v) in inv.variables {
+            env.write_all(format!("{k}={}\n", dotenv_quote(v)).as_bytes())?;
+        }
+        if let Target::Https(_, m) = inv.target {
+            std::fs::DirBuilder::new().mode(0o700).create(run.0.join("tls"))?;
+            for (name, part) in [
+                ("tls/ca.pem", &m.ca),
+                ("tls/cert.pem", &m.cert),
+                ("tls/key.pem", &m.key),
+            ] {
+                if let Some(pem) = part {
+                    open(name)?.write_all(pem.as_bytes())?;
+                }
+            }
+        }
+        Ok(run)
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl ComposeCli {
@@ -81,7 +150,7 @@ impl ComposeCli {
         &self.program
     }
 
-    fn command(&self, inv: &ComposeInvocation<'_>, tls_dir: Option<&Path>) -> Command {
+    fn command(&self, inv: &ComposeInvocation<'_>, run: &RunDir) -> Command {
         let mut c = Command::new(&self.program[0]);
         c.args(&self.program[1..]);
         c.env_clear()
@@ -90,7 +159,7 @@ impl ComposeCli {
                 "PATH",
                 std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into()),
             )
-            .env("HOME", inv.workdir)
+            .env("HOME", &run.0)
             .env("PYTHONUNBUFFERED", "1")
             .env("COMPOSE_INTERACTIVE_NO_CLI", "1");
         match inv.target {
@@ -106,21 +175,14 @@ impl ComposeCli {
                 if !m.skip_verify {
                     c.env("DOCKER_TLS_VERIFY", "1");
                 }
-                if let Some(d) = tls_dir {
-                    c.env("DOCKER_CERT_PATH", d);
-                }
+                c.env("DOCKER_CERT_PATH", run.0.join("tls"));
             }
-        }
-        for (k, v) in inv.env {
-            c.env(k, v);
         }
         c.arg("--ansi").arg("never").arg("-p").arg(inv.project);
         if let Some(d) = inv.project_dir {
             c.arg("--project-directory").arg(d);
         }
-        if let Some(f) = inv.env_file {
-            c.arg("--env-file").arg(f);
-        }
+        c.arg("--env-file").arg(run.0.join("compose.env"));
         for f in inv.files {
             c.arg("-f").arg(f);
         }
@@ -140,22 +202,18 @@ impl ComposeCli {
         args: &[&str],
         lines: mpsc::UnboundedSender<String>,
     ) -> Result<i32, ComposeError> {
-        let tls_dir = write_tls(inv)?;
-        let r = self.run_inner(inv, tls_dir.as_deref(), args, lines).await;
-        if let Some(d) = tls_dir {
-            let _ = std::fs::remove_dir_all(d);
-        }
-        r
+        let run = RunDir::create(inv)?;
+        self.run_inner(inv, &run, args, lines).await
     }
 
     async fn run_inner(
         &self,
         inv: &ComposeInvocation<'_>,
-        tls_dir: Option<&Path>,
+        run: &RunDir,
         args: &[&str],
         lines: mpsc::UnboundedSender<String>,
     ) -> Result<i32, ComposeError> {
-        let mut child = self.command(inv, tls_dir).args(args).spawn()?;
+        let mut child = self.command(inv, run).args(args).spawn()?;
         let out = child.stdout.take().map(|s| pump(s, lines.clone()));
         let err = child.stderr.take().map(|s| pump(s, lines.clone()));
         let status = child.wait().await?;
@@ -175,16 +233,9 @@ impl ComposeCli {
         inv: &ComposeInvocation<'_>,
         args: &[&str],
     ) -> Result<(i32, String, String), ComposeError> {
-        let tls_dir = write_tls(inv)?;
-        let r = self
-            .command(inv, tls_dir.as_deref())
-            .args(args)
-            .output()
-            .await;
-        if let Some(d) = tls_dir {
-            let _ = std::fs::remove_dir_all(d);
-        }
-        let o = r?;
+        let run = RunDir::create(inv)?;
+        let o = self.command(inv, &run).args(args).output().await?;
+        drop(run);
         Ok((
             o.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -209,28 +260,14 @@ fn pump(
     })
 }
 
-fn write_tls(inv: &ComposeInvocation<'_>) -> Result<Option<PathBuf>, ComposeError> {
-    let Target::Https(_, m) = inv.target else {
-        return Ok(None);
-    };
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    let dir = inv.workdir.join(format!(".tls-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-    for (name, part) in [
-        ("ca.pem", &m.ca),
-        ("cert.pem", &m.cert),
-        ("key.pem", &m.key),
-    ] {
-        if let Some(pem) = part {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(dir.join(name))?
-                .write_all(pem.as_bytes())?;
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_single_quoted_with_escapes() {
+        assert_eq!(dotenv_quote("plain"), "'plain'");
+        assert_eq!(dotenv_quote("it's"), "'it\\'s'");
+        assert_eq!(dotenv_quote("a\\b"), "'a\\\\b'");
     }
-    Ok(Some(dir))
 }

@@ -31,6 +31,7 @@ impl Engine {
         cmd: Vec<String>,
         tty: bool,
     ) -> Result<ExecSession, EngineError> {
+        let container = &crate::object_ref(container)?;
         let created = self
             .docker
             .create_exec(
@@ -73,6 +74,7 @@ impl Engine {
 
     /// Resizes a session's TTY.
     pub async fn exec_resize(&self, id: &str, cols: u16, rows: u16) -> Result<(), EngineError> {
+        let id = &crate::object_ref(id)?;
         Ok(self
             .docker
             .resize_exec(
@@ -87,6 +89,7 @@ impl Engine {
 
     /// The exit code of a finished session (`None` while it runs).
     pub async fn exec_exit_code(&self, id: &str) -> Result<Option<i64>, EngineError> {
+        let id = &crate::object_ref(id)?;
         Ok(self.docker.inspect_exec(id).await?.exit_code)
     }
 }

@@ -7,11 +7,13 @@ use std::collections::HashMap;
 
 mod compose;
 mod exec;
+mod refs;
 mod resources;
 mod tls;
 
 pub use compose::{ComposeCli, ComposeError, ComposeInvocation};
 pub use exec::{ExecInput, ExecOutput, ExecSession};
+pub use refs::{image_ref, object_ref};
 
 pub use resources::{EngineEvent, HostSample};
 pub use tls::{TlsMaterial, check_material};
@@ -27,7 +29,8 @@ use bollard::query_parameters::{
     StopContainerOptionsBuilder,
 };
 use windflow_api::docker::{
-    ContainerAction, ContainerDetails, ContainerSpec, ContainerSummary, EngineInfo, PortMapping,
+    ContainerAction, ContainerDetails, ContainerSpec, ContainerSummary, EngineInfo, MountKind,
+    PortMapping,
 };
 
 /// Request timeout towards the engine, in seconds.
@@ -200,6 +203,7 @@ impl Engine {
 
     /// Inspects a container.
     pub async fn inspect(&self, id: &str) -> Result<ContainerDetails, EngineError> {
+        let id = &object_ref(id)?;
         let c = self.docker.inspect_container(id, None).await?;
         let state = c.state.as_ref();
         let raw = serde_json::to_value(&c).unwrap_or_default();
@@ -255,10 +259,10 @@ impl Engine {
                     .map(|m| Mount {
                         target: Some(m.target.clone()),
                         source: Some(m.source.clone()),
-                        typ: Some(match m.kind.as_str() {
-                            "volume" => MountType::VOLUME,
-                            "tmpfs" => MountType::TMPFS,
-                            _ => MountType::BIND,
+                        typ: Some(match m.kind {
+                            MountKind::Bind => MountType::BIND,
+                            MountKind::Volume => MountType::VOLUME,
+                            MountKind::Tmpfs => MountType::TMPFS,
                         }),
                         read_only: Some(m.read_only),
                         ..Default::default()
@@ -321,6 +325,7 @@ impl Engine {
 
     /// Runs a lifecycle action.
     pub async fn action(&self, id: &str, action: ContainerAction) -> Result<(), EngineError> {
+        let id = &object_ref(id)?;
         match action {
             ContainerAction::Start => self.docker.start_container(id, None).await?,
             ContainerAction::Stop => {
@@ -352,6 +357,7 @@ impl Engine {
 
     /// Renames a container.
     pub async fn rename(&self, id: &str, name: &str) -> Result<(), EngineError> {
+        let id = &object_ref(id)?;
         Ok(self
             .docker
             .rename_container(id, RenameContainerOptionsBuilder::new().name(name).build())
@@ -360,6 +366,7 @@ impl Engine {
 
     /// Removes a container (`force` kills a running one; `volumes` removes its anonymous volumes).
     pub async fn remove(&self, id: &str, force: bool, volumes: bool) -> Result<(), EngineError> {
+        let id = &object_ref(id)?;
         Ok(self
             .docker
             .remove_container(

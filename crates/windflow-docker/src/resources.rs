@@ -49,6 +49,10 @@ impl Engine {
         id: &str,
         q: &LogQuery,
     ) -> impl Stream<Item = Result<LogLine, EngineError>> + use<> {
+        let id = match crate::object_ref(id) {
+            Ok(id) => id,
+            Err(e) => return futures_util::stream::iter([Err(e)]).left_stream(),
+        };
         let tail = q.tail.clone().unwrap_or_else(|| "100".into());
         let mut b = LogsOptionsBuilder::new()
             .stdout(q.stdout.unwrap_or(true))
@@ -60,12 +64,14 @@ impl Engine {
             b = b.since(s);
         }
         self.docker
-            .logs(id, Some(b.build()))
+            .logs(&id, Some(b.build()))
             .map(|r| r.map(line).map_err(EngineError::from))
+            .right_stream()
     }
 
     /// One stats sample (`one-shot`: no background streaming).
     pub async fn stats(&self, id: &str) -> Result<StatsSnapshot, EngineError> {
+        let id = &crate::object_ref(id)?;
         let opts = StatsOptionsBuilder::new()
             .stream(false)
             .one_shot(true)
@@ -110,6 +116,7 @@ impl Engine {
 
     /// Processes of a running container (`ps` columns).
     pub async fn top(&self, id: &str) -> Result<ProcessList, EngineError> {
+        let id = &crate::object_ref(id)?;
         let t = self.docker.top_processes(id, None).await?;
         Ok(ProcessList {
             titles: t.titles.unwrap_or_default(),
@@ -138,16 +145,19 @@ impl Engine {
 
     /// An image's inspect document.
     pub async fn inspect_image(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        let name = &crate::image_ref(name)?;
         Ok(doc(&self.docker.inspect_image(name).await?))
     }
 
     /// An image's layer history (engine document).
     pub async fn image_history(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        let name = &crate::image_ref(name)?;
         Ok(doc(&self.docker.image_history(name).await?))
     }
 
     /// Tags `name` as `repo:tag`.
     pub async fn tag_image(&self, name: &str, repo: &str, tag: &str) -> Result<(), EngineError> {
+        let name = &crate::image_ref(name)?;
         Ok(self
             .docker
             .tag_image(
@@ -163,6 +173,7 @@ impl Engine {
         name: &str,
         force: bool,
     ) -> Result<serde_json::Value, EngineError> {
+        let name = &crate::image_ref(name)?;
         Ok(doc(&self
             .docker
             .remove_image(
@@ -234,6 +245,7 @@ impl Engine {
 
     /// A volume's inspect document.
     pub async fn inspect_volume(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        let name = &crate::object_ref(name)?;
         Ok(doc(&self.docker.inspect_volume(name).await?))
     }
 
@@ -264,6 +276,7 @@ impl Engine {
 
     /// Removes a volume.
     pub async fn remove_volume(&self, name: &str, force: bool) -> Result<(), EngineError> {
+        let name = &crate::object_ref(name)?;
         Ok(self
             .docker
             .remove_volume(
@@ -306,6 +319,7 @@ impl Engine {
 
     /// A network's inspect document.
     pub async fn inspect_network(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        let name = &crate::object_ref(name)?;
         Ok(doc(&self.docker.inspect_network(name, None).await?))
     }
 
@@ -332,6 +346,7 @@ impl Engine {
 
     /// Removes a network.
     pub async fn remove_network(&self, name: &str) -> Result<(), EngineError> {
+        let name = &crate::object_ref(name)?;
         Ok(self.docker.remove_network(name).await?)
     }
 
@@ -349,6 +364,8 @@ impl Engine {
 
     /// Connects a container to a network.
     pub async fn network_connect(&self, network: &str, container: &str) -> Result<(), EngineError> {
+        let network = &crate::object_ref(network)?;
+        crate::object_ref(container)?;
         Ok(self
             .docker
             .connect_network(
@@ -368,6 +385,8 @@ impl Engine {
         container: &str,
         force: bool,
     ) -> Result<(), EngineError> {
+        let network = &crate::object_ref(network)?;
+        crate::object_ref(container)?;
         Ok(self
             .docker
             .disconnect_network(

@@ -9,6 +9,9 @@ pub struct Model {
     pub id: i32,
     /// Allow `file://` Git URLs and loopback / link-local / unspecified Git hosts.
     pub allow_local_git_urls: bool,
+    /// Let non-superadmins register local engine targets (unix sockets, loopback, link-local,
+    /// unspecified addresses).
+    pub allow_local_endpoints: bool,
     pub updated_at: DateTimeUtc,
 }
 

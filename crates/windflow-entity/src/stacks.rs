@@ -27,6 +27,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub last_deployed_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
+    /// Webhook and scheduled redeploys may use privileged compose options (set by someone
+    /// holding `containers:create_privileged`).
+    pub privileged_auto_deploy: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -241,6 +241,14 @@ impl Config {
         if c.auth.access_token_ttl_secs < 30 || c.auth.access_token_ttl_secs > 86_400 {
             anyhow::bail!("configuration: auth.access_token_ttl_secs must be between 30 and 86400");
         }
+        // Resolved once, here: compose, git and the engine run in other working directories,
+        // so a relative `./data` must never reach them (issue 11, section 0).
+        c.data_dir = std::path::absolute(&c.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "configuration: data_dir {} cannot be made absolute: {e}",
+                c.data_dir.display()
+            )
+        })?;
         Ok(c)
     }
 }
@@ -376,5 +384,15 @@ mod tests {
         assert_eq!(c.http.body_limit_bytes, 20, "later layers win");
         assert_eq!(c.master_key.as_ref().map(Secret::expose), Some("c2VjcmV0"));
         assert_eq!(format!("{:?}", c.master_key), "Some([REDACTED])");
+        assert!(
+            c.data_dir.is_absolute() && c.data_dir.ends_with("data"),
+            "the default ./data is made absolute once: {}",
+            c.data_dir.display()
+        );
+        assert_eq!(
+            c.data_dir,
+            std::env::current_dir().unwrap().join("data"),
+            "relative to the working directory at start-up"
+        );
     }
 }

@@ -158,3 +158,97 @@ fn serve_prints_the_setup_token_then_accepts_it() {
         );
     }
 }
+
+/// Issue 11, section 0: `windflow serve` with the default configuration (`data_dir = "./data"`,
+/// relative, no `WINDFLOW_DATA_DIR`) in a scratch working directory deploys a stack end to end
+/// on the real engine (`WF_TEST_DOCKER_SOCKET`, started by scripts/test.sh).
+#[test]
+fn serve_on_the_default_data_dir_deploys_a_stack() {
+    let sock = match std::env::var("WF_TEST_DOCKER_SOCKET") {
+        Ok(s) => s,
+        Err(_) if std::env::var("WF_REQUIRE_DOCKER").is_ok() => {
+            panic!("WF_TEST_DOCKER_SOCKET is required (scripts/test.sh starts the engine)")
+        }
+        Err(_) => return,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = windflow(dir.path())
+        .arg("serve")
+        .env_remove("WINDFLOW_DATA_DIR")
+        .env("WINDFLOW_LISTEN", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut token = None;
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).expect("JSON log lines");
+        if let Some(t) = v["setup_token"].as_str() {
+            token = Some(t.to_owned());
+        }
+        if v["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listening"))
+        {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    let token = token.expect("setup token in the log");
+    let project = format!("wfdefault{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let result = rt.block_on(async {
+        let c = reqwest::Client::new();
+        let api = format!("http://127.0.0.1:{port}/api/v1");
+        let r: serde_json::Value = c
+            .post(format!("{api}/setup"))
+            .json(&serde_json::json!({"token": token, "username": "admin", "email": "admin@example.org", "password": "a very long password"}))
+            .send().await.unwrap().json().await.unwrap();
+        let tok = r["access_token"].as_str().unwrap().to_owned();
+        let post = |path: String, body: serde_json::Value| {
+            let c = c.clone();
+            let tok = tok.clone();
+            let api = api.clone();
+            async move {
+                let res = c.post(format!("{api}{path}")).bearer_auth(&tok).json(&body).send().await.unwrap();
+                let st = res.status().as_u16();
+                let text = res.text().await.unwrap();
+                (st, text)
+            }
+        };
+        let id = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["id"].as_str().unwrap().to_owned();
+        let (st, b) = post("/organizations".into(), serde_json::json!({"name": "Default"})).await;
+        assert_eq!(st, 201, "{b}");
+        let (st, b) = post(format!("/organizations/{}/projects", id(&b)), serde_json::json!({"name": "p"})).await;
+        assert_eq!(st, 201, "{b}");
+        let (st, b) = post(format!("/projects/{}/environments", id(&b)), serde_json::json!({"name": "e", "type": "staging"})).await;
+        assert_eq!(st, 201, "{b}");
+        let (st, b) = post(format!("/environments/{}/endpoints", id(&b)), serde_json::json!({"name": "local", "connection_type": "socket", "socket_path": sock})).await;
+        assert_eq!(st, 201, "{b}");
+        let compose = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n";
+        let (st, b) = post(format!("/endpoints/{}/stacks", id(&b)), serde_json::json!({"name": project, "compose_content": compose})).await;
+        assert_eq!(st, 201, "stack creation on the default data dir: {b}");
+        let stack = id(&b);
+        let (st, out) = post(format!("/stacks/{stack}/deploy"), serde_json::json!({})).await;
+        assert_eq!(st, 200, "{out}");
+        let (_, down) = post(format!("/stacks/{stack}/down"), serde_json::json!({})).await;
+        (out, down)
+    });
+    child.kill().ok();
+    child.wait().ok();
+    let (deploy, down) = result;
+    assert!(
+        deploy.contains("\"completed\""),
+        "the deploy completes: {deploy}"
+    );
+    assert!(down.contains("\"completed\""), "down completes: {down}");
+    assert!(
+        dir.path().join("data/stacks").is_dir(),
+        "stack files live under ./data of the working directory"
+    );
+}

@@ -430,21 +430,28 @@ fn Executions(repo: Uuid) -> impl IntoView {
     }
 }
 
-/// `allow_local_git_urls` (superadmins): `file://` and loopback Git URLs.
+/// `allow_local_git_urls` (superadmins): `file://` and loopback Git URLs. The other setting is
+/// sent back as read.
 #[component]
 fn PlatformToggle() -> impl IntoView {
     let settings = api::resource(|| Some("/settings/platform".into()));
     let set = move |on: bool| {
         mutate(async move {
-            api::client()
-                .put::<_, PlatformSettings>(
-                    "/settings/platform",
-                    &PlatformSettings {
-                        allow_local_git_urls: on,
-                    },
-                )
+            let c = api::client();
+            let cur = c
+                .get::<PlatformSettings>("/settings/platform")
                 .await
-                .map(|_| ())
+                .map(|s| s.allow_local_endpoints)
+                .unwrap_or(false);
+            c.put::<_, PlatformSettings>(
+                "/settings/platform",
+                &PlatformSettings {
+                    allow_local_git_urls: on,
+                    allow_local_endpoints: cur,
+                },
+            )
+            .await
+            .map(|_| ())
         });
     };
     view! {

@@ -164,6 +164,7 @@ pub(crate) fn ComposeEditor(
             .collect();
         let req = ValidateCompose {
             endpoint_id: endpoint,
+            stack_id: None,
             compose_content: content.get_untracked(),
             variables,
         };

@@ -119,16 +119,17 @@ async fn lockout<C: ConnectionTrait>(
     let now = crate::now();
     let failures: Vec<DateTime<Utc>> = login_attempts::Entity::find()
         .filter(filter)
-        .filter(login_attempts::Column::Outcome.eq("failure"))
+        .filter(login_attempts::Column::Outcome.is_in(["failure", "pending"]))
         .filter(login_attempts::Column::CreatedAt.gte(now - window))
         .order_by_desc(login_attempts::Column::CreatedAt)
-        .limit(max as u64)
+        .limit(max as u64 + 1)
         .all(db)
         .await?
         .into_iter()
         .map(|a| a.created_at)
         .collect();
-    if (failures.len() as i64) < max {
+    // The caller's own `pending` reservation is counted: more than `max` means locked.
+    if (failures.len() as i64) <= max {
         return Ok(None);
     }
     // The lock lifts when the oldest of the last `max` failures leaves the window.
@@ -141,9 +142,10 @@ async fn record_attempt<C: ConnectionTrait>(
     username: &str,
     ip: Option<&str>,
     outcome: &str,
-) -> ServiceResult<()> {
+) -> ServiceResult<Uuid> {
+    let id = Uuid::now_v7();
     login_attempts::Entity::insert(login_attempts::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         username: Set(username.to_owned()),
         ip: Set(ip.map(str::to_owned)),
         outcome: Set(outcome.into()),
@@ -151,15 +153,29 @@ async fn record_attempt<C: ConnectionTrait>(
     })
     .exec_without_returning(db)
     .await?;
+    Ok(id)
+}
+
+/// Sets the outcome of a reserved (`pending`) attempt.
+async fn settle_attempt<C: ConnectionTrait>(db: &C, id: Uuid, outcome: &str) -> ServiceResult<()> {
+    login_attempts::Entity::update_many()
+        .col_expr(login_attempts::Column::Outcome, sea_orm::sea_query::Expr::value(outcome))
+        .filter(login_attempts::Column::Id.eq(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
 /// Logs in with username or email and password.
 ///
 /// Lockout (seed 004 `login_attempts`): after `lockout_max_attempts_per_user` failures for a
-/// login name since its last success, or `lockout_max_attempts_per_ip` failures from one IP,
+/// user since its last success, or `lockout_max_attempts_per_ip` failures from one IP,
 /// within `lockout_window_seconds`, attempts are refused with `TooManyAttempts(retry_after)`
-/// without checking the password. Unknown users, inactive users, SSO users and wrong passwords
+/// without checking the password. The per-user bucket is keyed on the user id (`user:<id>`),
+/// so username and email share it; unknown names are keyed on the name. Each attempt is
+/// **reserved** (a committed `pending` row) and counted before the password is hashed, so
+/// concurrent guesses cannot all pass the check: of N parallel attempts at most the configured
+/// number reach argon2 (issue 11, section 5; review M1). Unknown users, inactive users, SSO users and wrong passwords
 /// all answer `InvalidCredentials` after the same argon2 work. Every attempt is recorded and
 /// audited (`auth.login`, `auth.login_failed`, `auth.login_locked`).
 pub async fn login(
@@ -178,14 +194,29 @@ pub async fn login(
     }
     c.finish()?;
     let window = Duration::seconds(policy.lockout_window_seconds);
+    let user = users::Entity::find()
+        .filter(
+            Condition::any()
+                .add(users::Column::Username.eq(req.login.trim()))
+                .add(users::Column::Email.eq(name.as_str())),
+        )
+        .one(&core.db)
+        .await?;
+    let key = match &user {
+        Some(u) => format!("user:{}", u.id),
+        None => name.clone(),
+    };
     let last_success = login_attempts::Entity::find()
-        .filter(login_attempts::Column::Username.eq(name.as_str()))
+        .filter(login_attempts::Column::Username.eq(key.as_str()))
         .filter(login_attempts::Column::Outcome.eq("success"))
         .order_by_desc(login_attempts::Column::CreatedAt)
         .one(&core.db)
         .await?
         .map(|a| a.created_at);
-    let mut by_user = Condition::all().add(login_attempts::Column::Username.eq(name.as_str()));
+    // Reserve first (committed at once), then count: the k-th concurrent attempt sees at least
+    // k reservations, so at most `max` of them go on to the password check.
+    let attempt = record_attempt(&core.db, &key, meta.ip.as_deref(), "pending").await?;
+    let mut by_user = Condition::all().add(login_attempts::Column::Username.eq(key.as_str()));
     if let Some(t) = last_success {
         by_user = by_user.add(login_attempts::Column::CreatedAt.gt(t));
     }
@@ -204,7 +235,7 @@ pub async fn login(
     }
     if let Some(retry) = locked {
         let txn = super::begin(&core.db).await?;
-        record_attempt(&txn, &name, meta.ip.as_deref(), "locked").await?;
+        settle_attempt(&txn, attempt, "locked").await?;
         record(
             &txn,
             &Actor::anonymous(Some(name.clone())),
@@ -218,14 +249,6 @@ pub async fn login(
         return Err(ServiceError::TooManyAttempts(retry));
     }
 
-    let user = users::Entity::find()
-        .filter(
-            Condition::any()
-                .add(users::Column::Username.eq(req.login.trim()))
-                .add(users::Column::Email.eq(name.as_str())),
-        )
-        .one(&core.db)
-        .await?;
     let usable = user
         .as_ref()
         .filter(|u| u.is_active && u.auth_provider == "local");
@@ -236,7 +259,7 @@ pub async fn login(
     let txn = super::begin(&core.db).await?;
     match (ok, usable) {
         (true, Some(u)) => {
-            record_attempt(&txn, &name, meta.ip.as_deref(), "success").await?;
+            settle_attempt(&txn, attempt, "success").await?;
             let mut am = u.clone().into_active_model();
             am.last_login_at = Set(Some(crate::now()));
             users::Entity::update(am).exec(&txn).await?;
@@ -252,7 +275,7 @@ pub async fn login(
             Ok(tokens)
         }
         _ => {
-            record_attempt(&txn, &name, meta.ip.as_deref(), "failure").await?;
+            settle_attempt(&txn, attempt, "failure").await?;
             record(
                 &txn,
                 &Actor::anonymous(Some(name.clone())),

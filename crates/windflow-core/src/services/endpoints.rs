@@ -236,16 +236,88 @@ fn nonempty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.trim().is_empty())
 }
 
-fn check_allowlist(c: &mut Checks, list: &[String]) {
+/// Each entry must be an absolute path without `..` that does not normalise to `/` (`/.`,
+/// `//` and `/./` are `/`). Entries are stored normalised.
+fn check_allowlist(c: &mut Checks, list: &[String]) -> Vec<String> {
+    let mut out = vec![];
     for (i, p) in list.iter().enumerate() {
-        if !p.starts_with('/') || p.split('/').any(|s| s == "..") || p == "/" {
-            c.push(
+        match crate::docker_guard::normalize_path(p) {
+            Some(n) if n != "/" => out.push(n),
+            _ => c.push(
                 &format!("bind_allowlist[{i}]"),
                 "invalid_format",
-                "an absolute host path other than / is required",
-            );
+                "an absolute host path other than / is required (no `..`)",
+            ),
         }
     }
+    out
+}
+
+/// True when an engine target reaches the WindFlow host or its link: every unix socket, and
+/// hosts that are (or resolve to) loopback, link-local, unspecified, broadcast or multicast
+/// addresses, `localhost` included. A name that does not resolve counts as local (fail
+/// closed).
+async fn local_target(kind: ConnectionType, host: Option<&str>, port: Option<i32>) -> bool {
+    match kind {
+        ConnectionType::Socket => true,
+        ConnectionType::Direct => {
+            let h = host.unwrap_or_default().trim_matches(['[', ']']);
+            if let Ok(ip) = h.parse::<std::net::IpAddr>() {
+                return super::git::local_ip(ip);
+            }
+            let port = u16::try_from(port.unwrap_or(2375)).unwrap_or(2375);
+            match tokio::net::lookup_host((h, port)).await {
+                Ok(addrs) => {
+                    let addrs: Vec<_> = addrs.collect();
+                    addrs.is_empty() || addrs.iter().any(|a| super::git::local_ip(a.ip()))
+                }
+                Err(_) => true,
+            }
+        }
+    }
+}
+
+/// Local targets (see [`local_target`]) need a superadmin or the platform setting
+/// `allow_local_endpoints` (issue 11, section 4; review H2). 403 otherwise.
+async fn check_target(
+    core: &Core,
+    ctx: Ctx<'_>,
+    kind: ConnectionType,
+    host: Option<&str>,
+    port: Option<i32>,
+) -> ServiceResult<()> {
+    if ctx.principal.is_superadmin || !local_target(kind, host, port).await {
+        return Ok(());
+    }
+    let allowed = windflow_entity::platform_settings::Entity::find_by_id(1)
+        .one(&core.db)
+        .await?
+        .is_some_and(|m| m.allow_local_endpoints);
+    if allowed {
+        return Ok(());
+    }
+    Err(ServiceError::Forbidden(
+        "a unix socket or a loopback, link-local or unspecified address reaches the WindFlow \
+         host: only superadmins may add it (or turn on the platform setting \
+         allow_local_endpoints)"
+            .into(),
+    ))
+}
+
+/// Changing the bind allow-list widens what `containers:create` may bind: it needs
+/// `containers:create_privileged` at the endpoint's environment.
+async fn check_allowlist_permission(
+    core: &Core,
+    ctx: Ctx<'_>,
+    path: &crate::rbac::ScopePath,
+) -> ServiceResult<()> {
+    authz::require(&core.db, ctx.principal, path, "containers:create_privileged")
+        .await
+        .map_err(|_| {
+            ServiceError::Forbidden(
+                "containers:create_privileged (to change bind_allowlist)".into(),
+            )
+        })
 }
 
 /// Lists the endpoints of an environment (`endpoints:read` there).
@@ -292,7 +364,7 @@ pub async fn create(
         req.host.as_deref(),
         req.port,
     );
-    check_allowlist(&mut c, &req.bind_allowlist);
+    let allowlist = check_allowlist(&mut c, &req.bind_allowlist);
     let tls = TlsInput {
         protocol: req
             .protocol
@@ -307,6 +379,10 @@ pub async fn create(
     };
     check_tls(&mut c, req.connection_type, &tls);
     c.finish()?;
+    check_target(core, ctx, req.connection_type, req.host.as_deref(), req.port).await?;
+    if !allowlist.is_empty() {
+        check_allowlist_permission(core, ctx, &path).await?;
+    }
     let now = crate::now();
     let direct = req.connection_type == ConnectionType::Direct;
     let id = Uuid::now_v7();
@@ -334,7 +410,7 @@ pub async fn create(
         collect_activity: req.collect_activity,
         collect_metrics: req.collect_metrics,
         highlight_changes: req.highlight_changes,
-        bind_allowlist: serde_json::to_value(&req.bind_allowlist).unwrap_or_default(),
+        bind_allowlist: serde_json::to_value(&allowlist).unwrap_or_default(),
         status: "unknown".into(),
         last_error: None,
         last_seen_at: None,
@@ -404,9 +480,10 @@ pub async fn update(
         host.as_deref(),
         req.port.or(m.port),
     );
-    if let Some(l) = &req.bind_allowlist {
-        check_allowlist(&mut c, l);
-    }
+    let allowlist = req
+        .bind_allowlist
+        .as_ref()
+        .map(|l| check_allowlist(&mut c, l));
     // TLS: a field left out keeps the stored value; an empty PEM string removes it. Client
     // certificate and key go together.
     let tls_touched = req.protocol.is_some()
@@ -437,6 +514,14 @@ pub async fn update(
         check_tls(&mut c, kind, &tls);
     }
     c.finish()?;
+    if req.socket_path.is_some() || req.host.is_some() || req.port.is_some() {
+        check_target(core, ctx, kind, host.as_deref(), req.port.or(m.port)).await?;
+    }
+    if let Some(l) = &allowlist
+        && *l != strings(&m.bind_allowlist)
+    {
+        check_allowlist_permission(core, ctx, &path_of(&m)).await?;
+    }
     let txn = super::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
     if tls_touched {
@@ -470,7 +555,7 @@ pub async fn update(
     if let Some(v) = req.highlight_changes {
         am.highlight_changes = Set(v);
     }
-    if let Some(l) = req.bind_allowlist {
+    if let Some(l) = allowlist {
         am.bind_allowlist = Set(serde_json::to_value(l).unwrap_or_default());
     }
     am.updated_at = Set(crate::now());

@@ -108,8 +108,10 @@ pub async fn allow_local_urls(core: &Core) -> ServiceResult<bool> {
 /// Reads the platform settings (`settings:read`, global).
 pub async fn get_platform(core: &Core, ctx: Ctx<'_>) -> ServiceResult<PlatformSettings> {
     authz::require_global(ctx.principal, "settings:read")?;
+    let m = platform_settings::Entity::find_by_id(1).one(&core.db).await?;
     Ok(PlatformSettings {
-        allow_local_git_urls: allow_local_urls(core).await?,
+        allow_local_git_urls: m.as_ref().is_some_and(|m| m.allow_local_git_urls),
+        allow_local_endpoints: m.as_ref().is_some_and(|m| m.allow_local_endpoints),
     })
 }
 
@@ -126,9 +128,10 @@ pub async fn set_platform(
         .one(&txn)
         .await?
         .ok_or_else(|| ServiceError::internal("platform_settings row missing"))?;
-    let old = m.allow_local_git_urls;
+    let old = (m.allow_local_git_urls, m.allow_local_endpoints);
     let mut am = m.into_active_model();
     am.allow_local_git_urls = Set(new.allow_local_git_urls);
+    am.allow_local_endpoints = Set(new.allow_local_endpoints);
     am.updated_at = Set(crate::now());
     platform_settings::Entity::update(am).exec(&txn).await?;
     ctx.audit(
@@ -136,8 +139,11 @@ pub async fn set_platform(
         AuditEvent::new("settings.platform.update", "platform_settings")
             .resource(1, None)
             .details(serde_json::json!({
-                "old": {"allow_local_git_urls": old},
-                "new": {"allow_local_git_urls": new.allow_local_git_urls},
+                "old": {"allow_local_git_urls": old.0, "allow_local_endpoints": old.1},
+                "new": {
+                    "allow_local_git_urls": new.allow_local_git_urls,
+                    "allow_local_endpoints": new.allow_local_endpoints,
+                },
             })),
     )
     .await?;
@@ -180,7 +186,8 @@ fn url_host(url: &str) -> Result<Option<(String, u16)>, String> {
     Ok(Some((host.to_owned(), 22)))
 }
 
-fn local_ip(ip: IpAddr) -> bool {
+/// Loopback, link-local, unspecified, broadcast or multicast (IPv4, IPv6 and v4-mapped).
+pub(crate) fn local_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             v4.is_loopback()
@@ -1259,11 +1266,12 @@ pub(crate) async fn stack_source(
     let path = m.compose_path.clone().unwrap_or(repo.compose_path);
     let content = windflow_git::read_file(&checkout, &path, MAX_COMPOSE_BYTES)
         .map_err(|e| ServiceError::field("compose_path", "not_found", e.to_string()))?;
-    let env_file = match m.env_path.as_deref() {
+    let env_content = match m.env_path.as_deref() {
         Some(p) => {
-            windflow_git::read_file(&checkout, p, MAX_COMPOSE_BYTES)
+            let text = windflow_git::read_file(&checkout, p, MAX_COMPOSE_BYTES)
                 .map_err(|e| ServiceError::field("env_path", "not_found", e.to_string()))?;
-            Some(checkout.join(p))
+            check_env_names(&text)?;
+            Some(text)
         }
         None => None,
     };
@@ -1274,13 +1282,35 @@ pub(crate) async fn stack_source(
         .unwrap_or(checkout);
     Ok((
         Layout {
-            dir: super::stacks::workdir(core, m.id),
-            project_dir: Some(project_dir),
-            env_file,
+            files: super::stacks::files_dir(core, &m.id.to_string()),
+            project: project_dir,
+            env_content,
         },
         content,
         repo.last_commit,
     ))
+}
+
+/// Refuses a Git env file that sets a reserved name (`DOCKER_HOST`, `COMPOSE_*`, `LD_*`, …;
+/// see `stacks::reserved_variable`): compose reads its own settings from the env file. Every
+/// line is checked, continuation lines of quoted values included (fail closed).
+fn check_env_names(text: &str) -> ServiceResult<()> {
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim_start();
+        let l = l.strip_prefix("export ").unwrap_or(l).trim_start();
+        let key: String = l
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !key.is_empty() && super::stacks::reserved_variable(&key) {
+            return Err(ServiceError::field(
+                "env_path",
+                "reserved",
+                format!("line {}: {key} is reserved for Docker, Compose, the loader or the shell", i + 1),
+            ));
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

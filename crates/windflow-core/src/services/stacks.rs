@@ -33,7 +33,7 @@
 //!   pinned to the digest that deployment recorded (an override file), as a deployment of kind
 //!   `rollback` whose parent is the deployment rolled back to.
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use futures_util::Stream;
 use sea_orm::{
@@ -57,7 +57,7 @@ use windflow_entity::{deployment_events, deployments, endpoints, stack_variables
 use crate::audit::{Actor, AuditEvent};
 use crate::authz;
 use crate::context::{Core, Ctx, Principal, RequestMeta};
-use crate::docker_guard::path_allowed;
+use crate::compose_guard::{self, BindRules};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
 use crate::rbac::ScopePath;
@@ -70,7 +70,6 @@ pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 /// Label naming the service of a container.
 pub const SERVICE_LABEL: &str = "com.docker.compose.service";
 const COMPOSE_FILE: &str = "docker-compose.yml";
-const CHECK_FILE: &str = ".windflow-check.yml";
 const PINS_FILE: &str = "windflow.pins.yml";
 /// Largest compose file accepted, bytes.
 pub const MAX_COMPOSE_BYTES: usize = 256 * 1024;
@@ -110,12 +109,49 @@ fn scope(m: &stacks::Model) -> ScopePath {
     }
 }
 
-/// `<data_dir>/stacks/<stack id>`: where compose runs for this stack.
+/// `<data_dir>/stacks/<stack id>`: the project directory of an internal stack (relative paths
+/// in its compose file resolve here; its containers may bind below it). WindFlow writes nothing
+/// here: compose files go to [`files_dir`].
 pub fn workdir(core: &Core, stack: Uuid) -> PathBuf {
     core.settings
         .data_dir
         .join("stacks")
         .join(stack.to_string())
+}
+
+/// `<data_dir>/compose/<stack id>`: where WindFlow writes the compose files it runs (owned by the
+/// server; not under any project directory, so no container of a stack can bind or replace
+/// them between the guard and `up`).
+pub fn files_dir(core: &Core, stack: &str) -> PathBuf {
+    core.settings.data_dir.join("compose").join(stack)
+}
+
+/// `<data_dir>/run`: per-run directories of the compose CLI (`HOME`, env file, TLS files).
+fn run_root(core: &Core) -> PathBuf {
+    core.settings.data_dir.join("run")
+}
+
+/// Variable names a stack may not set: compose, Docker and BuildKit settings, the dynamic
+/// loader, interpreters, proxies and the shell (issue 11, section 3; review C4). Compared
+/// case-insensitively; a name equal to an entry or starting with an entry ending in `_` or
+/// `PYTHON` is reserved.
+pub const RESERVED_VARIABLE_PREFIXES: &[&str] = &[
+    "DOCKER_", "COMPOSE_", "BUILDKIT_", "BUILDX_", "LD_", "PYTHON", "SSH_", "GIT_", "MALLOC_",
+    "DYLD_", "NODE_", "PERL", "RUBY", "BASH_",
+];
+
+/// Reserved exact names (see [`RESERVED_VARIABLE_PREFIXES`]).
+pub const RESERVED_VARIABLE_NAMES: &[&str] = &[
+    "PATH", "HOME", "USER", "SHELL", "ENV", "IFS", "TMPDIR", "BROWSER", "HTTP_PROXY",
+    "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "FTP_PROXY", "GCONV_PATH", "LOCPATH", "NLSPATH",
+    "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "SSL_CERT_FILE", "SSL_CERT_DIR",
+];
+
+/// True when a stack variable may not be called `key` (see [`RESERVED_VARIABLE_PREFIXES`]).
+pub fn reserved_variable(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    RESERVED_VARIABLE_NAMES.contains(&k.as_str())
+        || RESERVED_VARIABLE_PREFIXES.iter().any(|p| k.starts_with(p))
 }
 
 fn check_name(c: &mut Checks, name: &str) {
@@ -151,6 +187,14 @@ fn check_variables(c: &mut Checks, vars: &[StackVariableInput]) {
                 "[A-Za-z_][A-Za-z0-9_]*, at most 128 characters",
             );
         }
+        if ok && reserved_variable(&v.key) {
+            c.push(
+                &format!("variables[{i}].key"),
+                "reserved",
+                "reserved for Docker, Compose, the loader, interpreters or the shell \
+                 (DOCKER_*, COMPOSE_*, BUILDKIT_*, LD_*, PYTHON*, PATH, HOME, ...)",
+            );
+        }
         if !seen.insert(v.key.as_str()) {
             c.push(&format!("variables[{i}].key"), "duplicate", "each key once");
         }
@@ -175,6 +219,7 @@ pub fn parse_compose(content: &str) -> ServiceResult<Vec<String>> {
             "at most 256 KiB",
         ));
     }
+    compose_guard::check_expansion(content).map_err(bad)?;
     let v: Yaml = serde_yaml_ng::from_str(content).map_err(|e| {
         bad(match e.location() {
             Some(l) => format!("line {} column {}: {e}", l.line(), l.column()),
@@ -195,104 +240,6 @@ pub fn parse_compose(content: &str) -> ServiceResult<Vec<String>> {
         names.push(name);
     }
     Ok(names)
-}
-
-/// A bind source is allowed when it lies inside the stack's directory or on the allow-list.
-fn bind_allowed(source: &str, workdir: &Path, allowlist: &[String]) -> bool {
-    let p = Path::new(source);
-    let inside = p.is_absolute()
-        && !p.components().any(|c| matches!(c, Component::ParentDir))
-        && p.starts_with(workdir);
-    inside || path_allowed(source, allowlist)
-}
-
-/// The privileged options of a resolved compose file (output of `compose config`), as
-/// `<service>: <option>` (`privileged`, `pid=host`, `ipc=host`, `network_mode=host`,
-/// `uts=host`, `userns_mode=host`, `devices`, `cap_add`, `sysctls`, `security_opt`,
-/// `binds:<path>`) and `volume <name>: device:<path>` for local volumes that bind a host path.
-pub fn compose_privileged_options(
-    resolved: &Yaml,
-    workdir: &Path,
-    allowlist: &[String],
-) -> Vec<String> {
-    let mut out = vec![];
-    let non_empty = |v: Option<&Yaml>| match v {
-        Some(Yaml::Sequence(s)) => !s.is_empty(),
-        Some(Yaml::Mapping(m)) => !m.is_empty(),
-        Some(Yaml::Null) | None => false,
-        Some(_) => true,
-    };
-    if let Some(services) = resolved.get("services").and_then(Yaml::as_mapping) {
-        for (name, s) in services {
-            let name = name.as_str().unwrap_or_default();
-            let mut push = |o: String| out.push(format!("{name}: {o}"));
-            let truthy = |v: Option<&Yaml>| match v {
-                Some(Yaml::Bool(b)) => *b,
-                Some(Yaml::String(x)) => {
-                    matches!(x.to_ascii_lowercase().as_str(), "true" | "yes" | "1")
-                }
-                _ => false,
-            };
-            if truthy(s.get("privileged")) {
-                push("privileged".into());
-            }
-            for key in ["pid", "ipc", "network_mode", "uts", "userns_mode"] {
-                if s.get(key)
-                    .and_then(Yaml::as_str)
-                    .is_some_and(|v| v.eq_ignore_ascii_case("host"))
-                {
-                    push(format!("{key}=host"));
-                }
-            }
-            for key in ["devices", "cap_add", "sysctls", "security_opt"] {
-                if non_empty(s.get(key)) {
-                    push(key.into());
-                }
-            }
-            for v in s
-                .get("volumes")
-                .and_then(Yaml::as_sequence)
-                .into_iter()
-                .flatten()
-            {
-                let source = match v {
-                    // `source:target[:mode]`; a source without `/`, `.` or `~` is a named volume.
-                    Yaml::String(x) => {
-                        let src = x.split(':').next().unwrap_or_default();
-                        (src.starts_with('/') || src.starts_with('.') || src.starts_with('~'))
-                            .then(|| src.to_owned())
-                    }
-                    Yaml::Mapping(_) => (v.get("type").and_then(Yaml::as_str) == Some("bind"))
-                        .then(|| {
-                            v.get("source")
-                                .and_then(Yaml::as_str)
-                                .unwrap_or_default()
-                                .to_owned()
-                        }),
-                    _ => None,
-                };
-                if let Some(src) = source
-                    && !bind_allowed(&src, workdir, allowlist)
-                {
-                    push(format!("binds:{src}"));
-                }
-            }
-        }
-    }
-    if let Some(volumes) = resolved.get("volumes").and_then(Yaml::as_mapping) {
-        for (name, v) in volumes {
-            let name = name.as_str().unwrap_or_default();
-            if let Some(dev) = v
-                .get("driver_opts")
-                .and_then(|o| o.get("device"))
-                .and_then(Yaml::as_str)
-                && !bind_allowed(dev, workdir, allowlist)
-            {
-                out.push(format!("volume {name}: device:{dev}"));
-            }
-        }
-    }
-    out
 }
 
 /// Replaces every secret value (3 characters or more) in `line` by `****`.
@@ -356,15 +303,78 @@ fn vars_of_input(vars: &[StackVariableInput]) -> Vars {
     }
 }
 
+/// Writes `content` to `dir/name` without following a symlink at `name` (`O_NOFOLLOW`: a
+/// symlink planted there makes the write fail instead of writing through it).
 fn write_file(dir: &Path, name: &str, content: &str) -> ServiceResult<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(ServiceError::internal)?;
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(ServiceError::internal)?;
     let p = dir.join(name);
-    std::fs::write(&p, content).map_err(ServiceError::internal)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&p)
+        .and_then(|mut f| f.write_all(content.as_bytes()))
+        .map_err(ServiceError::internal)?;
     Ok(p)
 }
 
+/// A short summary of compose's error output: its first meaningful line, the file path
+/// replaced, quoted text removed (compose quotes file contents in some errors, e.g. dotenv
+/// parse errors), at most 300 characters (issue 11, section 3; review C5).
+fn summarize_compose_error(stderr: &str, file: &Path) -> String {
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .replace(&file.display().to_string(), "compose file");
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for ch in line.chars() {
+        match quote {
+            Some(q) if ch == q => {
+                out.push_str("…");
+                out.push(ch);
+                quote = None;
+            }
+            Some(_) => {}
+            None if ch == '"' || ch == '\'' || ch == '`' => {
+                out.push(ch);
+                quote = Some(ch);
+            }
+            None => out.push(ch),
+        }
+    }
+    if quote.is_some() {
+        out.push('…');
+    }
+    // The rest of the message names fields (`services.web.ports contains an invalid type`).
+    let rest: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains('"') && !l.contains('\'') && l.len() < 200)
+        .take(3)
+        .collect();
+    for r in rest {
+        out.push_str("; ");
+        out.push_str(r);
+    }
+    out.chars().take(300).collect()
+}
+
 /// Resolves `content` with the compose CLI's `config` and returns the resolved file. A refusal
-/// is a 422 on `compose_content` with the CLI's message (secrets masked).
+/// is a 422 on `compose_content` with a short summary of compose's message
+/// ([`summarize_compose_error`]; secrets masked).
 async fn resolve(
     core: &Core,
     target: &Target,
@@ -374,28 +384,25 @@ async fn resolve(
     vars: &Vars,
 ) -> ServiceResult<Yaml> {
     let cli = core.compose.get().await?;
-    let file = write_file(&layout.dir, CHECK_FILE, content)?;
+    let check = format!(".check-{}.yml", Uuid::now_v7());
+    let file = write_file(&layout.files, &check, content)?;
     let files = [file.clone()];
+    let run_root = run_root(core);
     let inv = ComposeInvocation {
         target,
         project,
-        workdir: &layout.dir,
+        workdir: &layout.project,
+        run_root: &run_root,
         files: &files,
-        env: &vars.pairs,
-        project_dir: layout.project_dir.as_deref(),
-        env_file: layout.env_file.as_deref(),
+        variables: &vars.pairs,
+        project_dir: Some(&layout.project),
+        env_prefix: layout.env_content.as_deref(),
     };
     let r = cli.output(&inv, &["config"]).await;
     let _ = std::fs::remove_file(&file);
     let (code, stdout, stderr) = r.map_err(ServiceError::internal)?;
     if code != 0 {
-        let msg = stderr
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| mask(l, &vars.secrets))
-            .collect::<Vec<_>>()
-            .join("; ")
-            .replace(&file.display().to_string(), "compose file");
+        let msg = mask(&summarize_compose_error(&stderr, &file), &vars.secrets);
         return Err(ServiceError::field(
             "compose_content",
             "invalid_compose",
@@ -409,28 +416,25 @@ async fn resolve(
     serde_yaml_ng::from_str(&stdout).map_err(ServiceError::internal)
 }
 
-/// Where compose runs for a stack: its own directory (where files are written) and, for a Git
-/// stack, the checkout as project directory (relative paths resolve there) and an env file.
+/// Where compose runs for a stack.
 pub(crate) struct Layout {
-    /// `<data_dir>/stacks/<id>`.
-    pub dir: PathBuf,
-    /// Git stacks: the directory of the compose file in the checkout.
-    pub project_dir: Option<PathBuf>,
-    /// Git stacks: the env file in the checkout.
-    pub env_file: Option<PathBuf>,
+    /// `<data_dir>/compose/<id>`: the compose files WindFlow writes ([`files_dir`]).
+    pub files: PathBuf,
+    /// The project directory (`--project-directory`): `<data_dir>/stacks/<id>`, or for a Git
+    /// stack the compose file's directory in the checkout. Relative paths resolve here and
+    /// bind sources inside it (without symlinks) are the stack's own.
+    pub project: PathBuf,
+    /// Git stacks: the content of the env file from the checkout (its names checked).
+    pub env_content: Option<String>,
 }
 
 impl Layout {
-    fn internal(dir: PathBuf) -> Self {
+    fn internal(core: &Core, id: &str, project: PathBuf) -> Self {
         Self {
-            dir,
-            project_dir: None,
-            env_file: None,
+            files: files_dir(core, id),
+            project,
+            env_content: None,
         }
-    }
-    /// The stack's own files: bind sources inside are not privileged.
-    fn own(&self) -> &Path {
-        self.project_dir.as_deref().unwrap_or(&self.dir)
     }
 }
 
@@ -446,8 +450,20 @@ async fn validate_for(
     vars: &Vars,
 ) -> ServiceResult<ComposeCheck> {
     let services = parse_compose(content)?;
+    let raw: Yaml = serde_yaml_ng::from_str(content).map_err(ServiceError::internal)?;
+    std::fs::create_dir_all(&layout.project).map_err(ServiceError::internal)?;
+    compose_guard::check_server_files(&raw, &layout.project)
+        .map_err(|m| ServiceError::field("compose_content", "outside_project", m))?;
     let resolved = resolve(core, &target(core, ep)?, project, layout, content, vars).await?;
-    let found = compose_privileged_options(&resolved, layout.own(), &strings(&ep.bind_allowlist));
+    let allowlist = strings(&ep.bind_allowlist);
+    let found = compose_guard::privileged_findings(
+        &resolved,
+        project,
+        &BindRules {
+            own: &layout.project,
+            allowlist: &allowlist,
+        },
+    );
     if !found.is_empty() {
         let allowed = match principal {
             Some(p) => authz::require(
@@ -632,33 +648,54 @@ pub async fn list(
     })
 }
 
-/// Validates compose YAML for an endpoint without saving anything (`stacks:read` there; the
-/// privileged guard applies as for a save).
+/// Validates compose YAML for an endpoint without saving anything: `stacks:create` at the
+/// endpoint, or with `stack_id`, `stacks:update` on that stack (which must be on the endpoint;
+/// 404 otherwise). The same checks as a save run (server files, compose `config`, privileged
+/// guard); issue 11 moved this off `stacks:read`, since `config` reads files on the server.
 pub async fn validate(
     core: &Core,
     ctx: Ctx<'_>,
     req: ValidateCompose,
 ) -> ServiceResult<ComposeCheck> {
-    let ep = super::endpoints::load(core, ctx, req.endpoint_id, "stacks:read").await?;
+    let (ep, project, layout, tmp) = match req.stack_id {
+        Some(sid) => {
+            let (m, ep) = load(core, ctx, sid, "stacks:update").await?;
+            if m.endpoint_id != req.endpoint_id {
+                return Err(ServiceError::NotFound);
+            }
+            let layout = if m.source == "git" {
+                super::git::stack_source(core, &m).await?.0
+            } else {
+                Layout::internal(core, &m.id.to_string(), workdir(core, m.id))
+            };
+            (ep, m.name, layout, None)
+        }
+        None => {
+            let ep =
+                super::endpoints::load(core, ctx, req.endpoint_id, "stacks:create").await?;
+            let tmp = format!(".check-{}", Uuid::now_v7());
+            let dir = core.settings.data_dir.join("stacks").join(&tmp);
+            let layout = Layout::internal(core, &tmp, dir);
+            (ep, "windflow-check".to_owned(), layout, Some(tmp))
+        }
+    };
     let mut c = Checks::new();
     check_variables(&mut c, &req.variables);
     c.finish()?;
-    let dir = core
-        .settings
-        .data_dir
-        .join("stacks")
-        .join(format!(".check-{}", Uuid::now_v7()));
     let r = validate_for(
         core,
         Some(ctx.principal),
         &ep,
-        "windflow-check",
-        &Layout::internal(dir.clone()),
+        &project,
+        &layout,
         &req.compose_content,
         &vars_of_input(&req.variables),
     )
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if tmp.is_some() {
+        let _ = std::fs::remove_dir_all(&layout.project);
+        let _ = std::fs::remove_dir_all(&layout.files);
+    }
     r
 }
 
@@ -778,6 +815,7 @@ pub async fn create(
         last_error: None,
         last_deployed_at: None,
         created_by: Some(ctx.principal.user_id),
+        privileged_auto_deploy: false,
         created_at: now,
         updated_at: now,
     };
@@ -794,7 +832,7 @@ pub async fn create(
         None => {
             parse_compose(&req.compose_content)?;
             m.compose_content = Some(req.compose_content);
-            Layout::internal(dir.clone())
+            Layout::internal(core, &id.to_string(), dir.clone())
         }
     };
     let r = validate_for(
@@ -809,6 +847,7 @@ pub async fn create(
     .await;
     if r.is_err() {
         let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(files_dir(core, &id.to_string()));
     }
     r?;
     let names: Vec<String> = req.variables.iter().map(|v| v.key.clone()).collect();
@@ -884,7 +923,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         let Some(content) = req.compose_content else {
             return Ok(with_state(core, &ep, m).await);
         };
-        let layout = Layout::internal(workdir(core, id));
+        let layout = Layout::internal(core, &id.to_string(), workdir(core, id));
         validate_for(
             core,
             Some(ctx.principal),
@@ -933,6 +972,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid, force: bool) -> Service
     .await?;
     txn.commit().await?;
     let _ = std::fs::remove_dir_all(workdir(core, id));
+    let _ = std::fs::remove_dir_all(files_dir(core, &id.to_string()));
     Ok(())
 }
 
@@ -1070,11 +1110,12 @@ impl Job {
         let inv = ComposeInvocation {
             target: &self.target,
             project: &self.stack.name,
-            workdir: &self.layout.dir,
+            workdir: &self.layout.project,
+            run_root: &run_root(&self.core),
             files: &self.files,
-            env: &self.vars.pairs,
-            project_dir: self.layout.project_dir.as_deref(),
-            env_file: self.layout.env_file.as_deref(),
+            variables: &self.vars.pairs,
+            project_dir: Some(&self.layout.project),
+            env_prefix: self.layout.env_content.as_deref(),
         };
         let run = self.cli.run(&inv, args, ltx);
         tokio::pin!(run);
@@ -1194,7 +1235,7 @@ async fn prepare(
         (l, Some(c), commit)
     } else {
         (
-            Layout::internal(workdir(core, id)),
+            Layout::internal(core, &id.to_string(), workdir(core, id)),
             m.compose_content.clone(),
             None,
         )
@@ -1203,7 +1244,7 @@ async fn prepare(
         ServiceError::Conflict("the stack has no compose file: save one first".into())
     })?;
     let cli = core.compose.get().await?;
-    let dir = layout.dir.clone();
+    let dir = layout.files.clone();
     let vars = load_vars(core, &core.db, id).await?;
     validate_for(core, st.principal, &ep, &m.name, &layout, &content, &vars).await?;
     let target = target(core, &ep)?;
@@ -1802,6 +1843,7 @@ pub async fn adopt(
         last_error: None,
         last_deployed_at: None,
         created_by: Some(ctx.principal.user_id),
+        privileged_auto_deploy: false,
         created_at: now,
         updated_at: now,
     };
@@ -1911,7 +1953,11 @@ volumes:
   named: {}
   sneaky: {driver_opts: {type: none, o: bind, device: /root}}
 "#);
-        let found = compose_privileged_options(&r, wd, &allow);
+        let rules = BindRules {
+            own: wd,
+            allowlist: &allow,
+        };
+        let found = compose_guard::privileged_findings(&r, "s1", &rules);
         for want in [
             "a: privileged",
             "b: pid=host",
@@ -1920,7 +1966,7 @@ volumes:
             "b: uts=host",
             "b: userns_mode=host",
             "c: devices",
-            "c: cap_add",
+            "c: cap_add:NET_ADMIN",
             "c: sysctls",
             "c: security_opt",
             "d: binds:/etc",
@@ -1935,7 +1981,61 @@ volumes:
         }
         assert_eq!(found.len(), 14, "{found:?}");
         let clean = y("services:\n  a: {image: x, privileged: false, volumes: ['named:/d']}\n");
-        assert!(compose_privileged_options(&clean, wd, &allow).is_empty());
+        assert!(compose_guard::privileged_findings(&clean, "s1", &rules).is_empty());
+    }
+
+    #[test]
+    fn reserved_variable_names() {
+        for k in [
+            "DOCKER_HOST", "docker_config", "COMPOSE_FILE", "LD_PRELOAD", "PYTHONWARNINGS",
+            "PATH", "home", "BROWSER", "https_proxy", "BUILDKIT_HOST", "GIT_SSH_COMMAND",
+        ] {
+            assert!(reserved_variable(k), "{k}");
+        }
+        for k in ["APP_PORT", "DB_PASSWORD", "PATHS", "MY_DOCKER_HOST", "TAG"] {
+            assert!(!reserved_variable(k), "{k}");
+        }
+        let mut c = Checks::new();
+        check_variables(
+            &mut c,
+            &[StackVariableInput {
+                key: "DOCKER_HOST".into(),
+                value: Some("unix:///var/run/docker.sock".into()),
+                is_secret: false,
+            }],
+        );
+        let Err(ServiceError::Validation(f)) = c.finish() else {
+            panic!("DOCKER_HOST accepted")
+        };
+        assert_eq!((f[0].field.as_str(), f[0].code.as_str()), ("variables[0].key", "reserved"));
+    }
+
+    #[test]
+    fn compose_errors_are_summarised_without_quoted_content() {
+        let f = Path::new("/data/compose/x/.check.yml");
+        let s = summarize_compose_error(
+            "\nunexpected character \"\\x00\" in variable name near \"SQLite format 3\\x00secret\"\nmore: \"x\"\n",
+            f,
+        );
+        assert!(!s.contains("SQLite") && !s.contains("secret"), "{s}");
+        assert!(s.starts_with("unexpected character"), "{s}");
+        let s = summarize_compose_error(
+            "The Compose file '/data/compose/x/.check.yml' is invalid because:\nservices.web.ports contains an invalid type, it should be an array\n",
+            f,
+        );
+        assert!(s.contains("services.web.ports contains an invalid type"), "{s}");
+        assert!(!s.contains("/data/compose"), "{s}");
+    }
+
+    #[test]
+    fn files_are_written_without_following_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, "keep").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("docker-compose.yml")).unwrap();
+        assert!(write_file(dir.path(), "docker-compose.yml", "services: {}").is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        assert!(write_file(dir.path(), "other.yml", "services: {}").is_ok());
     }
 
     #[test]

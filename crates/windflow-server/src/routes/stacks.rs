@@ -68,8 +68,9 @@ async fn create(
         .json(stacks::create(&st.core, u.ctx(), id.into_inner(), body.into_inner()).await?))
 }
 
-/// Validates compose YAML for an endpoint without saving (YAML, then the compose CLI's
-/// `config` with the given variables, then the privileged guard). Permission: `stacks:read`.
+/// Validates compose YAML for an endpoint without saving (YAML, files compose would read on
+/// the server, then the compose CLI's `config` with the given variables, then the privileged
+/// guard). Permission: `stacks:create` at the endpoint, or `stacks:update` on `stack_id`.
 #[utoipa::path(tag = "stacks", request_body = ValidateCompose, responses((status = 200, body = ComposeCheck)))]
 #[post("/stacks/validate")]
 async fn validate(
