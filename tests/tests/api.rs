@@ -12,6 +12,7 @@ mod api {
     pub mod git;
     pub mod openapi;
     pub mod rbac;
+    pub mod security;
     pub mod stacks;
     pub mod tenancy;
     pub mod webapp;

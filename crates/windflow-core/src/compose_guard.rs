@@ -109,7 +109,9 @@ impl Weigh<'_> {
         let v = self.0.get().saturating_add(n);
         self.0.set(v);
         if v > MAX_EXPANDED {
-            return Err(E::custom("the document is too large once its aliases are expanded"));
+            return Err(E::custom(
+                "the document is too large once its aliases are expanded",
+            ));
         }
         Ok(())
     }
@@ -301,7 +303,9 @@ pub fn check_server_files(raw: &Yaml, dir: &Path) -> Result<(), String> {
                         .map(|d| format!("{}/{d}", ctx.trim_end_matches('/')));
                     outside(
                         &format!("services.{name}.build.dockerfile"),
-                        joined.as_deref().filter(|_| !df.as_str().unwrap_or("/").starts_with('/')),
+                        joined
+                            .as_deref()
+                            .filter(|_| !df.as_str().unwrap_or("/").starts_with('/')),
                     )?;
                 }
                 for field in ["additional_contexts", "ssh"] {
@@ -363,11 +367,12 @@ fn volume_findings(v: &Yaml, rules: &BindRules<'_>, push: &mut dyn FnMut(String)
             let src = v.get("source").and_then(Yaml::as_str).unwrap_or_default();
             for (k, _) in m {
                 let k = k.as_str().unwrap_or_default();
-                let ok = matches!(k, "type" | "source" | "target" | "read_only" | "consistency")
-                    || (k == "volume" && kind == "volume")
+                let ok = matches!(
+                    k,
+                    "type" | "source" | "target" | "read_only" | "consistency"
+                ) || (k == "volume" && kind == "volume")
                     || (k == "tmpfs" && kind == "tmpfs")
-                    || (k == "bind"
-                        && v.get("bind").and_then(|b| b.get("propagation")).is_none());
+                    || (k == "bind" && v.get("bind").and_then(|b| b.get("propagation")).is_none());
                 if !ok {
                     push(format!("volumes.{k}"));
                 }
@@ -565,8 +570,7 @@ pub fn privileged_findings(resolved: &Yaml, project: &str, rules: &BindRules<'_>
                         match ck.as_str().unwrap_or_default() {
                             "name" | "labels" | "internal" | "attachable" | "enable_ipv6" => {}
                             "ipam" if cv.get("driver").is_none() => {}
-                            "driver"
-                                if matches!(cv.as_str(), Some("bridge" | "overlay")) => {}
+                            "driver" if matches!(cv.as_str(), Some("bridge" | "overlay")) => {}
                             "external" if !truthy(cv) => {}
                             other => push(other.into()),
                         }
@@ -639,7 +643,9 @@ mod tests {
         );
         assert!(check_expansion(&big).unwrap_err().contains("aliases"));
         // Plain documents, and a few small aliases, pass.
-        assert!(check_expansion("x-e: &e {A: 1}\nservices: {s: {image: x, environment: *e}}\n").is_ok());
+        assert!(
+            check_expansion("x-e: &e {A: 1}\nservices: {s: {image: x, environment: *e}}\n").is_ok()
+        );
         let plain = format!("services: {{s: {{image: \"{}\"}}}}\n", "y".repeat(250_000));
         assert!(check_expansion(&plain).is_ok());
     }
@@ -748,7 +754,11 @@ configs:
         ] {
             assert!(f.iter().any(|x| x == want), "missing {want} in {f:?}");
         }
-        assert!(!f.iter().any(|x| x.starts_with("b: ipc") || x.starts_with("b: network_mode")), "{f:?}");
+        assert!(
+            !f.iter()
+                .any(|x| x.starts_with("b: ipc") || x.starts_with("b: network_mode")),
+            "{f:?}"
+        );
         assert!(!f.iter().any(|x| x.starts_with("config c")), "{f:?}");
         assert!(!f.iter().any(|x| x.starts_with("a: secrets")), "{f:?}");
     }

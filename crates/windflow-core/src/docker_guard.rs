@@ -103,9 +103,7 @@ pub fn namespace_safe(ns: Namespace, mode: &str) -> bool {
         return true;
     }
     match ns {
-        Namespace::Network => {
-            !m.eq_ignore_ascii_case("host") && !m.contains(':') && docker_name(m)
-        }
+        Namespace::Network => !m.eq_ignore_ascii_case("host") && !m.contains(':') && docker_name(m),
         Namespace::Ipc => matches!(m, "private" | "shareable" | "none"),
         Namespace::Pid | Namespace::Uts | Namespace::Userns => false,
     }
@@ -247,14 +245,8 @@ mod tests {
                 "uts_mode=weird",
                 Box::new(|s| s.uts_mode = Some("weird".into())),
             ),
-            (
-                "binds:/.",
-                Box::new(|s| s.binds = vec!["/.:/host".into()]),
-            ),
-            (
-                "binds:./x",
-                Box::new(|s| s.binds = vec!["./x:/x".into()]),
-            ),
+            ("binds:/.", Box::new(|s| s.binds = vec!["/.:/host".into()])),
+            ("binds:./x", Box::new(|s| s.binds = vec!["./x:/x".into()])),
             (
                 "sysctls",
                 Box::new(|s| {
@@ -302,7 +294,14 @@ mod tests {
 
     #[test]
     fn capabilities_compare_without_case_or_prefix() {
-        for cap in ["all", "ALL", "cap_sys_admin", "SYS_ADMIN", "Cap_Net_Admin", " sys_ptrace"] {
+        for cap in [
+            "all",
+            "ALL",
+            "cap_sys_admin",
+            "SYS_ADMIN",
+            "Cap_Net_Admin",
+            " sys_ptrace",
+        ] {
             assert!(capability_privileged(cap), "{cap}");
         }
         for cap in ["chown", "CAP_CHOWN", "net_bind_service", "KILL"] {
@@ -341,7 +340,10 @@ mod tests {
 
     #[test]
     fn paths_normalise_before_comparison() {
-        assert_eq!(normalize_path("/srv//app/./x/").as_deref(), Some("/srv/app/x"));
+        assert_eq!(
+            normalize_path("/srv//app/./x/").as_deref(),
+            Some("/srv/app/x")
+        );
         assert_eq!(normalize_path("/.").as_deref(), Some("/"));
         assert_eq!(normalize_path("//").as_deref(), Some("/"));
         assert_eq!(normalize_path("/srv/app/../etc"), None);

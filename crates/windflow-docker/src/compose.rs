@@ -101,7 +101,9 @@ impl RunDir {
             env.write_all(format!("{k}={}\n", dotenv_quote(v)).as_bytes())?;
         }
         if let Target::Https(_, m) = inv.target {
-            std::fs::DirBuilder::new().mode(0o700).create(run.0.join("tls"))?;
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(run.0.join("tls"))?;
             for (name, part) in [
                 ("tls/ca.pem", &m.ca),
                 ("tls/cert.pem", &m.cert),

@@ -159,6 +159,16 @@ fn serve_prints_the_setup_token_then_accepts_it() {
     }
 }
 
+/// A child process killed and reaped when the test ends, even on a failed assertion.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
 /// Issue 11, section 0: `windflow serve` with the default configuration (`data_dir = "./data"`,
 /// relative, no `WINDFLOW_DATA_DIR`) in a scratch working directory deploys a stack end to end
 /// on the real engine (`WF_TEST_DOCKER_SOCKET`, started by scripts/test.sh).
@@ -177,15 +187,17 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = windflow(dir.path())
-        .arg("serve")
-        .env_remove("WINDFLOW_DATA_DIR")
-        .env("WINDFLOW_LISTEN", format!("127.0.0.1:{port}"))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Reaped(
+        windflow(dir.path())
+            .arg("serve")
+            .env_remove("WINDFLOW_DATA_DIR")
+            .env("WINDFLOW_LISTEN", format!("127.0.0.1:{port}"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut token = None;
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
     for line in lines.by_ref() {
         let v: serde_json::Value = serde_json::from_str(&line.unwrap()).expect("JSON log lines");
         if let Some(t) = v["setup_token"].as_str() {
@@ -224,9 +236,9 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
         let id = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["id"].as_str().unwrap().to_owned();
         let (st, b) = post("/organizations".into(), serde_json::json!({"name": "Default"})).await;
         assert_eq!(st, 201, "{b}");
-        let (st, b) = post(format!("/organizations/{}/projects", id(&b)), serde_json::json!({"name": "p"})).await;
+        let (st, b) = post(format!("/organizations/{}/projects", id(&b)), serde_json::json!({"name": "proj"})).await;
         assert_eq!(st, 201, "{b}");
-        let (st, b) = post(format!("/projects/{}/environments", id(&b)), serde_json::json!({"name": "e", "type": "staging"})).await;
+        let (st, b) = post(format!("/projects/{}/environments", id(&b)), serde_json::json!({"name": "env", "type": "staging"})).await;
         assert_eq!(st, 201, "{b}");
         let (st, b) = post(format!("/environments/{}/endpoints", id(&b)), serde_json::json!({"name": "local", "connection_type": "socket", "socket_path": sock})).await;
         assert_eq!(st, 201, "{b}");
@@ -239,8 +251,7 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
         let (_, down) = post(format!("/stacks/{stack}/down"), serde_json::json!({})).await;
         (out, down)
     });
-    child.kill().ok();
-    child.wait().ok();
+    drop(child);
     let (deploy, down) = result;
     assert!(
         deploy.contains("\"completed\""),

@@ -159,7 +159,10 @@ async fn record_attempt<C: ConnectionTrait>(
 /// Sets the outcome of a reserved (`pending`) attempt.
 async fn settle_attempt<C: ConnectionTrait>(db: &C, id: Uuid, outcome: &str) -> ServiceResult<()> {
     login_attempts::Entity::update_many()
-        .col_expr(login_attempts::Column::Outcome, sea_orm::sea_query::Expr::value(outcome))
+        .col_expr(
+            login_attempts::Column::Outcome,
+            sea_orm::sea_query::Expr::value(outcome),
+        )
         .filter(login_attempts::Column::Id.eq(id))
         .exec(db)
         .await?;

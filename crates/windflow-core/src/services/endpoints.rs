@@ -311,13 +311,16 @@ async fn check_allowlist_permission(
     ctx: Ctx<'_>,
     path: &crate::rbac::ScopePath,
 ) -> ServiceResult<()> {
-    authz::require(&core.db, ctx.principal, path, "containers:create_privileged")
-        .await
-        .map_err(|_| {
-            ServiceError::Forbidden(
-                "containers:create_privileged (to change bind_allowlist)".into(),
-            )
-        })
+    authz::require(
+        &core.db,
+        ctx.principal,
+        path,
+        "containers:create_privileged",
+    )
+    .await
+    .map_err(|_| {
+        ServiceError::Forbidden("containers:create_privileged (to change bind_allowlist)".into())
+    })
 }
 
 /// Lists the endpoints of an environment (`endpoints:read` there).
@@ -379,7 +382,14 @@ pub async fn create(
     };
     check_tls(&mut c, req.connection_type, &tls);
     c.finish()?;
-    check_target(core, ctx, req.connection_type, req.host.as_deref(), req.port).await?;
+    check_target(
+        core,
+        ctx,
+        req.connection_type,
+        req.host.as_deref(),
+        req.port,
+    )
+    .await?;
     if !allowlist.is_empty() {
         check_allowlist_permission(core, ctx, &path).await?;
     }

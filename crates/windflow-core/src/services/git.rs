@@ -108,7 +108,9 @@ pub async fn allow_local_urls(core: &Core) -> ServiceResult<bool> {
 /// Reads the platform settings (`settings:read`, global).
 pub async fn get_platform(core: &Core, ctx: Ctx<'_>) -> ServiceResult<PlatformSettings> {
     authz::require_global(ctx.principal, "settings:read")?;
-    let m = platform_settings::Entity::find_by_id(1).one(&core.db).await?;
+    let m = platform_settings::Entity::find_by_id(1)
+        .one(&core.db)
+        .await?;
     Ok(PlatformSettings {
         allow_local_git_urls: m.as_ref().is_some_and(|m| m.allow_local_git_urls),
         allow_local_endpoints: m.as_ref().is_some_and(|m| m.allow_local_endpoints),
@@ -1306,7 +1308,10 @@ fn check_env_names(text: &str) -> ServiceResult<()> {
             return Err(ServiceError::field(
                 "env_path",
                 "reserved",
-                format!("line {}: {key} is reserved for Docker, Compose, the loader or the shell", i + 1),
+                format!(
+                    "line {}: {key} is reserved for Docker, Compose, the loader or the shell",
+                    i + 1
+                ),
             ));
         }
     }

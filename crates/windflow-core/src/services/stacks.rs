@@ -56,8 +56,8 @@ use windflow_entity::{deployment_events, deployments, endpoints, stack_variables
 
 use crate::audit::{Actor, AuditEvent};
 use crate::authz;
-use crate::context::{Core, Ctx, Principal, RequestMeta};
 use crate::compose_guard::{self, BindRules};
+use crate::context::{Core, Ctx, Principal, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
 use crate::rbac::ScopePath;
@@ -136,15 +136,45 @@ fn run_root(core: &Core) -> PathBuf {
 /// case-insensitively; a name equal to an entry or starting with an entry ending in `_` or
 /// `PYTHON` is reserved.
 pub const RESERVED_VARIABLE_PREFIXES: &[&str] = &[
-    "DOCKER_", "COMPOSE_", "BUILDKIT_", "BUILDX_", "LD_", "PYTHON", "SSH_", "GIT_", "MALLOC_",
-    "DYLD_", "NODE_", "PERL", "RUBY", "BASH_",
+    "DOCKER_",
+    "COMPOSE_",
+    "BUILDKIT_",
+    "BUILDX_",
+    "LD_",
+    "PYTHON",
+    "SSH_",
+    "GIT_",
+    "MALLOC_",
+    "DYLD_",
+    "NODE_",
+    "PERL",
+    "RUBY",
+    "BASH_",
 ];
 
 /// Reserved exact names (see [`RESERVED_VARIABLE_PREFIXES`]).
 pub const RESERVED_VARIABLE_NAMES: &[&str] = &[
-    "PATH", "HOME", "USER", "SHELL", "ENV", "IFS", "TMPDIR", "BROWSER", "HTTP_PROXY",
-    "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "FTP_PROXY", "GCONV_PATH", "LOCPATH", "NLSPATH",
-    "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "SSL_CERT_FILE", "SSL_CERT_DIR",
+    "PATH",
+    "HOME",
+    "USER",
+    "SHELL",
+    "ENV",
+    "IFS",
+    "TMPDIR",
+    "BROWSER",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "FTP_PROXY",
+    "GCONV_PATH",
+    "LOCPATH",
+    "NLSPATH",
+    "HOSTALIASES",
+    "RES_OPTIONS",
+    "LOCALDOMAIN",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 ];
 
 /// True when a stack variable may not be called `key` (see [`RESERVED_VARIABLE_PREFIXES`]).
@@ -341,7 +371,7 @@ fn summarize_compose_error(stderr: &str, file: &Path) -> String {
     for ch in line.chars() {
         match quote {
             Some(q) if ch == q => {
-                out.push_str("…");
+                out.push('…');
                 out.push(ch);
                 quote = None;
             }
@@ -671,8 +701,7 @@ pub async fn validate(
             (ep, m.name, layout, None)
         }
         None => {
-            let ep =
-                super::endpoints::load(core, ctx, req.endpoint_id, "stacks:create").await?;
+            let ep = super::endpoints::load(core, ctx, req.endpoint_id, "stacks:create").await?;
             let tmp = format!(".check-{}", Uuid::now_v7());
             let dir = core.settings.data_dir.join("stacks").join(&tmp);
             let layout = Layout::internal(core, &tmp, dir);
@@ -1987,8 +2016,17 @@ volumes:
     #[test]
     fn reserved_variable_names() {
         for k in [
-            "DOCKER_HOST", "docker_config", "COMPOSE_FILE", "LD_PRELOAD", "PYTHONWARNINGS",
-            "PATH", "home", "BROWSER", "https_proxy", "BUILDKIT_HOST", "GIT_SSH_COMMAND",
+            "DOCKER_HOST",
+            "docker_config",
+            "COMPOSE_FILE",
+            "LD_PRELOAD",
+            "PYTHONWARNINGS",
+            "PATH",
+            "home",
+            "BROWSER",
+            "https_proxy",
+            "BUILDKIT_HOST",
+            "GIT_SSH_COMMAND",
         ] {
             assert!(reserved_variable(k), "{k}");
         }
@@ -2007,7 +2045,10 @@ volumes:
         let Err(ServiceError::Validation(f)) = c.finish() else {
             panic!("DOCKER_HOST accepted")
         };
-        assert_eq!((f[0].field.as_str(), f[0].code.as_str()), ("variables[0].key", "reserved"));
+        assert_eq!(
+            (f[0].field.as_str(), f[0].code.as_str()),
+            ("variables[0].key", "reserved")
+        );
     }
 
     #[test]
@@ -2023,7 +2064,10 @@ volumes:
             "The Compose file '/data/compose/x/.check.yml' is invalid because:\nservices.web.ports contains an invalid type, it should be an array\n",
             f,
         );
-        assert!(s.contains("services.web.ports contains an invalid type"), "{s}");
+        assert!(
+            s.contains("services.web.ports contains an invalid type"),
+            "{s}"
+        );
         assert!(!s.contains("/data/compose"), "{s}");
     }
 
