@@ -546,7 +546,9 @@ pub struct ImageSummary {
 pub struct PullProgress {
     /// Layer id, when the event is about a layer.
     pub layer: Option<String>,
-    /// `Pulling fs layer`, `Downloading`, `Download complete`, `Pull complete`, …
+    /// `Pulling fs layer`, `Downloading`, `Download complete`, `Pull complete`, … The stream's
+    /// last event is always `completed` (the engine reported no error) or `failed` (with
+    /// `error`); an engine error in between is also sent as an SSE `event: error` frame.
     pub status: String,
     /// Bytes done.
     pub current: Option<i64>,

@@ -38,6 +38,10 @@ pub struct GitCredential {
     pub has_secret: bool,
     /// An SSH key passphrase is stored.
     pub has_passphrase: bool,
+    /// The remote host this credential is bound to: set when a repository first uses it;
+    /// repositories on another host cannot use it until its secret is given again (which
+    /// clears the binding).
+    pub bound_host: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -152,6 +156,9 @@ pub struct GitRepository {
     pub sync_error: Option<String>,
     /// End of the last sync.
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// SSH remotes: the server's host key fingerprint (`SHA256:…`), pinned on the first sync;
+    /// a sync offered another key fails. Reset when the URL's host changes.
+    pub ssh_host_key: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.

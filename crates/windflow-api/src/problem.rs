@@ -39,6 +39,9 @@ pub enum ErrorCode {
     SetupAlreadyDone,
     /// Too many failed login attempts; retry after `Retry-After` seconds (429).
     TooManyAttempts,
+    /// A server-wide limit is reached (e.g. concurrent compose processes); retry after
+    /// `Retry-After` seconds (429).
+    Busy,
     /// An unexpected server error; the log has the cause under the request id (500).
     Internal,
     /// A dependency (database) is unavailable (503).

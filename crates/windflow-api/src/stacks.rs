@@ -76,6 +76,9 @@ pub struct Stack {
     pub locked: bool,
     /// Imported from a compose project WindFlow did not create.
     pub adopted: bool,
+    /// Webhook and scheduled redeploys may use privileged compose options (otherwise they
+    /// are refused whatever the stack creator holds).
+    pub privileged_auto_deploy: bool,
     /// Error of the last failed action.
     pub last_error: Option<String>,
     /// Last successful deploy.
@@ -153,6 +156,10 @@ pub struct UpdateStack {
     /// `git`: new env file path in the repository (an empty string clears it).
     #[serde(default)]
     pub env_path: Option<String>,
+    /// Let webhook and scheduled redeploys use privileged compose options (setting it to
+    /// `true` needs `containers:create_privileged` at the stack's environment).
+    #[serde(default)]
+    pub privileged_auto_deploy: Option<bool>,
 }
 
 /// Body of `POST /stacks/validate` and of the editor's check.
@@ -181,6 +188,30 @@ pub struct ComposeCheck {
     /// Privileged options found (each needs `containers:create_privileged`), e.g.
     /// `web: privileged`, `web: binds:/etc`.
     pub privileged_options: Vec<String>,
+}
+
+/// What happened to a deleted stack's compose project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectOutcome {
+    /// `down=true`: the project's containers and networks were removed before the record.
+    Removed,
+    /// `force=true`: the record was forgotten; the containers keep running and the project can
+    /// be adopted again.
+    LeftRunning,
+    /// The project had no containers.
+    None,
+}
+
+/// Answer of `DELETE /stacks/{id}`: what happened to the compose project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StackDeleted {
+    /// The stack id.
+    pub id: Uuid,
+    /// What happened to its compose project.
+    pub project: ProjectOutcome,
+    /// `down=true&remove_volumes=true`: named volumes were removed too.
+    pub volumes_removed: bool,
 }
 
 /// Compose actions on a stack.

@@ -762,4 +762,278 @@ configs:
         assert!(!f.iter().any(|x| x.starts_with("config c")), "{f:?}");
         assert!(!f.iter().any(|x| x.starts_with("a: secrets")), "{f:?}");
     }
+
+    // ----- property test: the guard never passes a file with anything off the allow-list -----
+
+    use proptest::prelude::*;
+
+    /// Every service key of the compose specification (and a few unknown ones).
+    const VOCABULARY: &[&str] = &[
+        "image",
+        "command",
+        "environment",
+        "labels",
+        "ports",
+        "restart",
+        "healthcheck",
+        "depends_on",
+        "user",
+        "working_dir",
+        "init",
+        "tmpfs",
+        "ulimits",
+        "logging",
+        "cap_drop",
+        "privileged",
+        "pid",
+        "ipc",
+        "uts",
+        "userns_mode",
+        "network_mode",
+        "networks",
+        "volumes",
+        "cap_add",
+        "secrets",
+        "configs",
+        "deploy",
+        "build",
+        "devices",
+        "device_cgroup_rules",
+        "volumes_from",
+        "cgroup",
+        "cgroup_parent",
+        "runtime",
+        "gpus",
+        "oom_kill_disable",
+        "oom_score_adj",
+        "security_opt",
+        "sysctls",
+        "isolation",
+        "storage_opt",
+        "blkio_config",
+        "external_links",
+        "credential_spec",
+        "env_file",
+        "extends",
+        "label_file",
+        "x-unknown",
+        "totally_new_key",
+    ];
+
+    const VALUES: &[&str] = &[
+        "host",
+        "container:db",
+        "service:app",
+        "service:ghost",
+        "private",
+        "bridge",
+        "none",
+        "true",
+        "false",
+        "/etc",
+        "/var/run/docker.sock",
+        "/",
+        "/srv/ok/data",
+        "/data/stacks/p/conf",
+        "./x",
+        "named",
+        "ALL",
+        "SYS_ADMIN",
+        "chown",
+        "NET_BIND_SERVICE",
+        "",
+        "rwm",
+    ];
+
+    fn value() -> impl Strategy<Value = Yaml> {
+        let leaf = prop_oneof![
+            proptest::sample::select(VALUES).prop_map(|v| Yaml::String(v.into())),
+            any::<bool>().prop_map(Yaml::Bool),
+            (0i64..3).prop_map(|n| Yaml::Number(n.into())),
+        ];
+        leaf.prop_recursive(2, 12, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Yaml::Sequence),
+                proptest::collection::vec((proptest::sample::select(VOCABULARY), inner), 0..3)
+                    .prop_map(|kv| {
+                        let mut m = serde_yaml_ng::Mapping::new();
+                        for (k, v) in kv {
+                            m.insert(Yaml::String(k.into()), v);
+                        }
+                        Yaml::Mapping(m)
+                    }),
+            ]
+        })
+    }
+
+    fn document() -> impl Strategy<Value = Yaml> {
+        let service =
+            proptest::collection::vec((proptest::sample::select(VOCABULARY), value()), 0..6);
+        let top = proptest::collection::vec(
+            (
+                proptest::sample::select(
+                    &[
+                        "networks", "volumes", "secrets", "configs", "include", "x-ext", "version",
+                        "weird",
+                    ][..],
+                ),
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(&["default", "data", "s"][..]),
+                        value(),
+                    ),
+                    0..3,
+                ),
+            ),
+            0..3,
+        );
+        (proptest::collection::vec(service, 1..3), top).prop_map(|(services, top)| {
+            let mut root = serde_yaml_ng::Mapping::new();
+            let mut svcs = serde_yaml_ng::Mapping::new();
+            for (i, keys) in services.into_iter().enumerate() {
+                let mut m = serde_yaml_ng::Mapping::new();
+                for (k, v) in keys {
+                    m.insert(Yaml::String(k.into()), v);
+                }
+                svcs.insert(
+                    Yaml::String(if i == 0 {
+                        "app".into()
+                    } else {
+                        format!("s{i}")
+                    }),
+                    Yaml::Mapping(m),
+                );
+            }
+            root.insert("services".into(), Yaml::Mapping(svcs));
+            for (k, entries) in top {
+                let mut m = serde_yaml_ng::Mapping::new();
+                for (n, v) in entries {
+                    m.insert(Yaml::String(n.into()), v);
+                }
+                root.insert(Yaml::String(k.into()), Yaml::Mapping(m));
+            }
+            Yaml::Mapping(root)
+        })
+    }
+
+    /// An independent statement of what a file without findings may contain: each allowed
+    /// service key with the values it may take.
+    fn oracle_allows(doc: &Yaml) -> Result<(), String> {
+        let safe_str =
+            |v: &Yaml, ok: &[&str]| v.as_str().is_some_and(|s| ok.contains(&s)) || v.is_null();
+        for (k, v) in doc.as_mapping().unwrap() {
+            let k = k.as_str().unwrap();
+            match k {
+                "services" => {}
+                "version" | "name" => continue,
+                x if x.starts_with("x-") => continue,
+                "networks" | "volumes" | "secrets" | "configs" => {
+                    for (_, cfg) in v.as_mapping().unwrap() {
+                        let Some(m) = cfg.as_mapping() else { continue };
+                        for (ck, cv) in m {
+                            let ck = ck.as_str().unwrap_or_default();
+                            let ok = match ck {
+                                "labels" | "internal" | "attachable" | "enable_ipv6"
+                                | "environment" | "content" => true,
+                                "external" => {
+                                    cv == &Yaml::Bool(false) || safe_str(cv, &["false", ""])
+                                }
+                                "driver" => safe_str(cv, &["bridge", "overlay", "local"]),
+                                "file" => cv.as_str().is_some_and(|f| {
+                                    f.starts_with("/srv/ok/") || f.starts_with("/data/stacks/p/")
+                                }),
+                                _ => false,
+                            };
+                            if !ok {
+                                return Err(format!("{k}.{ck}"));
+                            }
+                        }
+                    }
+                    continue;
+                }
+                other => return Err(format!("top-level {other}")),
+            }
+            for (_, svc) in v.as_mapping().unwrap() {
+                for (sk, sv) in svc.as_mapping().unwrap() {
+                    let sk = sk.as_str().unwrap();
+                    let ok = match sk {
+                        k if SAFE_SERVICE_KEYS.contains(&k) => true,
+                        "privileged" => !truthy(sv),
+                        "pid" | "uts" | "userns_mode" => {
+                            safe_str(sv, &[""]) || (sk == "pid" && safe_str(sv, &["service:app"]))
+                        }
+                        "ipc" => safe_str(sv, &["", "private", "none", "service:app"]),
+                        "network_mode" => safe_str(
+                            sv,
+                            &[
+                                "",
+                                "bridge",
+                                "none",
+                                "private",
+                                "named",
+                                "service:app",
+                                "chown",
+                                "rwm",
+                                "NET_BIND_SERVICE",
+                                "ALL",
+                                "SYS_ADMIN",
+                                "false",
+                                "true",
+                            ],
+                        ),
+                        "cap_add" => {
+                            sv.is_null()
+                                || sv.as_sequence().is_some_and(|caps| {
+                                    caps.iter()
+                                        .all(|c| safe_str(c, &["chown", "NET_BIND_SERVICE"]))
+                                })
+                        }
+                        "secrets" | "configs" => true,
+                        "volumes" => {
+                            sv.is_null()
+                                || sv.as_sequence().is_some_and(|vols| {
+                                    vols.iter().all(|v| match v {
+                                        Yaml::String(x) => {
+                                            !x.contains(':') || {
+                                                let src = x.split(':').next().unwrap();
+                                                !src.starts_with(['/', '.', '~'])
+                                                    || src.starts_with("/srv/ok/")
+                                                    || src.starts_with("/data/stacks/p/")
+                                            }
+                                        }
+                                        _ => false,
+                                    })
+                                })
+                        }
+                        "networks" => {
+                            sv.is_null()
+                                || sv.as_sequence().is_some()
+                                || sv.as_mapping().is_some_and(|m| {
+                                    m.values()
+                                        .all(|c| c.as_mapping().is_none_or(|c| c.is_empty()))
+                                })
+                        }
+                        "deploy" => sv.is_null() || sv.as_mapping().is_some_and(|m| m.is_empty()),
+                        _ => false,
+                    };
+                    if !ok {
+                        return Err(format!("services.*.{sk} = {sv:?}"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_guard_never_passes_a_key_or_value_off_the_allow_list(doc in document()) {
+            let rules = BindRules { own: Path::new("/data/stacks/p"), allowlist: &["/srv/ok".to_owned()] };
+            let findings = privileged_findings(&doc, "p", &rules);
+            if findings.is_empty() {
+                prop_assert!(oracle_allows(&doc).is_ok(), "passed: {:?}\n{}", oracle_allows(&doc), serde_yaml_ng::to_string(&doc).unwrap());
+            }
+        }
+    }
 }

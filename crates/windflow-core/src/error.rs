@@ -42,6 +42,10 @@ pub enum ServiceError {
     /// Too many failed attempts; retry after the given number of seconds.
     #[error("too many attempts, retry after {0} s")]
     TooManyAttempts(u64),
+    /// A server-wide limit is reached (e.g. concurrent compose processes); retry after the
+    /// given number of seconds (429).
+    #[error("busy: {0}")]
+    Busy(String),
     /// A dependency is unavailable.
     #[error("{service} unavailable: {message}")]
     Upstream {

@@ -196,13 +196,13 @@ impl ComposeCli {
     }
 
     /// Runs `compose <args>`, sending each output line (stdout and stderr, as they come) to
-    /// `lines`; returns the exit code (`-1` when killed by a signal). A closed receiver does not
-    /// stop the command.
+    /// the bounded channel `lines`; returns the exit code (`-1` when killed by a signal). A
+    /// closed receiver does not stop the command.
     pub async fn run(
         &self,
         inv: &ComposeInvocation<'_>,
         args: &[&str],
-        lines: mpsc::UnboundedSender<String>,
+        lines: mpsc::Sender<String>,
     ) -> Result<i32, ComposeError> {
         let run = RunDir::create(inv)?;
         self.run_inner(inv, &run, args, lines).await
@@ -213,7 +213,7 @@ impl ComposeCli {
         inv: &ComposeInvocation<'_>,
         run: &RunDir,
         args: &[&str],
-        lines: mpsc::UnboundedSender<String>,
+        lines: mpsc::Sender<String>,
     ) -> Result<i32, ComposeError> {
         let mut child = self.command(inv, run).args(args).spawn()?;
         let out = child.stdout.take().map(|s| pump(s, lines.clone()));
@@ -248,15 +248,16 @@ impl ComposeCli {
 
 fn pump(
     s: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-    tx: mpsc::UnboundedSender<String>,
+    tx: mpsc::Sender<String>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut r = BufReader::new(s).lines();
         while let Ok(Some(l)) = r.next_line().await {
             // Progress output redraws with carriage returns: keep the last state of the line.
             let l = l.rsplit('\r').next().unwrap_or_default().to_owned();
-            if !l.trim().is_empty() {
-                let _ = tx.send(l);
+            // A bounded channel: a slow reader slows compose down instead of filling memory.
+            if !l.trim().is_empty() && tx.send(l).await.is_err() {
+                // The reader is gone; keep draining so compose never blocks on a full pipe.
             }
         }
     })

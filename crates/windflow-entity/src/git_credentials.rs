@@ -18,6 +18,9 @@ pub struct Model {
     pub secret_enc: Option<String>,
     /// Encrypted SSH key passphrase.
     pub passphrase_enc: Option<String>,
+    /// The remote host this credential is bound to (set on first use; cleared when its secret
+    /// is given again).
+    pub bound_host: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -28,6 +28,8 @@ pub struct Model {
     pub sync_status: String,
     pub sync_error: Option<String>,
     pub last_synced_at: Option<DateTimeUtc>,
+    /// SSH remotes: the host key fingerprint pinned on first sync (`SHA256:…`).
+    pub ssh_host_key: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -109,7 +109,9 @@ pub async fn core(c: &Config) -> anyhow::Result<Core> {
             data_dir: c.data_dir.clone(),
         },
         engines: Default::default(),
-        compose: Default::default(),
+        compose: Arc::new(windflow_core::services::stacks::ComposeSlot::new(
+            c.stacks.max_compose_processes,
+        )),
     })
 }
 
@@ -193,11 +195,29 @@ async fn readyz(st: Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"})))
 }
 
+/// Prometheus metrics; with `http.metrics_token` set, only for `Authorization: Bearer <token>`
+/// (compared in constant time), 401 otherwise.
 #[get("/metrics")]
-async fn metrics(st: Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
+async fn metrics(st: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if let Some(token) = &st.metrics_token {
+        use subtle::ConstantTimeEq;
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !bool::from(given.as_bytes().ct_eq(token.expose().as_bytes())) {
+            return Err(ApiError::http(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                windflow_api::ErrorCode::Unauthenticated,
+                "the metrics token is required",
+            ));
+        }
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(st.metrics.render())
+        .body(st.metrics.render()))
 }
 
 #[get("/api/openapi.json")]
@@ -224,6 +244,7 @@ impl Application {
             cookie_secure: config.auth.cookie_secure,
             trust_proxy_headers: config.auth.trust_proxy_headers,
             openapi_json: Arc::new(openapi::document_json()),
+            metrics_token: config.http.metrics_token.clone(),
             web_dir: webapp::resolve_dir(&config),
         };
         match &state.web_dir {
@@ -266,6 +287,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .wrap(from_fn(middleware::observe))
+                .wrap(middleware::security_headers())
                 .into_utoipa_app()
                 .service(scope("/api/v1").configure(routes::configure))
                 .split_for_parts();

@@ -72,6 +72,25 @@ pub struct Config {
     pub collectors: CollectorsConfig,
     /// The scheduler of Git syncs.
     pub scheduler: SchedulerConfig,
+    /// Compose stacks.
+    pub stacks: StacksConfig,
+}
+
+/// Compose stacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StacksConfig {
+    /// Compose processes this server runs at once (validation and actions); beyond it requests
+    /// get 429 `busy`. Default 8.
+    pub max_compose_processes: usize,
+}
+
+impl Default for StacksConfig {
+    fn default() -> Self {
+        Self {
+            max_compose_processes: 8,
+        }
+    }
 }
 
 /// The scheduler of Git syncs (each due run executes once across replicas).
@@ -156,6 +175,8 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     /// Worker threads (default: number of CPUs).
     pub workers: Option<usize>,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <metrics_token>` (401 otherwise).
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -173,6 +194,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             collectors: CollectorsConfig::default(),
             scheduler: SchedulerConfig::default(),
+            stacks: StacksConfig::default(),
         }
     }
 }
@@ -203,6 +225,7 @@ impl Default for HttpConfig {
         Self {
             body_limit_bytes: 1024 * 1024,
             workers: None,
+            metrics_token: None,
         }
     }
 }
@@ -327,6 +350,7 @@ mod tests {
             },
             http: HttpConfig {
                 workers: Some(1),
+                metrics_token: Some(Secret::new("t")),
                 ..Default::default()
             },
             ..Config::default()

@@ -136,6 +136,13 @@ impl ApiError {
                     None,
                     Some(*secs),
                 ),
+                S::Busy(d) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::Busy,
+                    Some(d.clone()),
+                    None,
+                    Some(5),
+                ),
                 S::Upstream { service, .. } => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     ErrorCode::ServiceUnavailable,

@@ -79,3 +79,21 @@ pub async fn observe(
     );
     Ok(res)
 }
+
+/// Content-Security-Policy of every response that sets none itself (API answers, files):
+/// nothing may load from them and no page may frame them. The web app's `index.html` and the
+/// API docs page set their own ([`crate::web`], [`crate::docs`]).
+pub const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Headers on every response (issue 11, section 5), each only where the handler set none:
+/// `Content-Security-Policy` ([`DEFAULT_CSP`]), `X-Frame-Options: DENY`,
+/// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
+/// `Cross-Origin-Opener-Policy: same-origin`.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("Content-Security-Policy", DEFAULT_CSP))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}

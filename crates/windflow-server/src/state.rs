@@ -17,6 +17,8 @@ pub struct AppState {
     pub openapi_json: std::sync::Arc<String>,
     /// Directory of the built web app, if any.
     pub web_dir: Option<std::path::PathBuf>,
+    /// `http.metrics_token`: the bearer token `/metrics` requires, if set.
+    pub metrics_token: Option<crate::config::Secret>,
 }
 
 /// Request metrics, labelled by method, route pattern (not raw path) and status.

@@ -82,7 +82,52 @@ pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpRespon
             return file(&req, &candidate, cache).await;
         }
     }
-    file(&req, &dir.join("index.html"), "no-cache").await
+    let index = dir.join("index.html");
+    let mut res = file(&req, &index, "no-cache").await?;
+    let html = tokio::fs::read_to_string(&index).await.unwrap_or_default();
+    if let Ok(v) = HeaderValue::from_str(&app_csp(&html)) {
+        res.headers_mut()
+            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    Ok(res)
+}
+
+/// The web app's Content-Security-Policy: scripts from the app's origin plus the inline
+/// bootstrap scripts trunk writes into `index.html`, allowed by their SHA-256 (so no other
+/// inline script runs), WebAssembly compilation, styles from the origin and inline style
+/// attributes, images from the origin and `data:`, connections (fetch, SSE, WebSocket) to the
+/// origin only, and no framing.
+pub fn app_csp(index_html: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut hashes = String::new();
+    let mut rest = index_html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &after[body_start..body_start + close];
+        if !tag.contains("src=") && !body.is_empty() {
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[body_start + close..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
 }
 
 #[cfg(test)]
@@ -101,5 +146,21 @@ mod tests {
         assert!(safe_relative("/a/b.js").is_some());
         assert!(safe_relative("/../etc/passwd").is_none());
         assert!(safe_relative("/a/../../b").is_none());
+    }
+
+    #[test]
+    fn csp_allows_the_inline_bootstrap_by_hash_only() {
+        let html = "<head><script type=\"module\">import init from '/a.js';</script>\
+                    <script src=\"/x.js\"></script></head>";
+        let csp = app_csp(html);
+        // sha256 of the inline script's exact text.
+        assert!(csp.contains("'sha256-"), "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+        assert!(
+            !csp.contains("'unsafe-inline'; img")
+                || csp.contains("style-src 'self' 'unsafe-inline'")
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
     }
 }

@@ -190,9 +190,10 @@ pub fn StackPage() -> impl IntoView {
         });
     };
     let delete = move |s: Stack| {
-        let force = s.containers > 0;
-        if !confirm(if force {
-            "Remove the stack and its containers?"
+        // With containers: take the project down in the same call (the answer says so).
+        let down = s.containers > 0;
+        if !confirm(if down {
+            "Take the compose project down and remove the stack?"
         } else {
             "Remove the stack?"
         }) {
@@ -201,7 +202,7 @@ pub fn StackPage() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::client()
-                .delete(&format!("/stacks/{}?force={force}", s.id))
+                .delete(&format!("/stacks/{}?down={down}", s.id))
                 .await
             {
                 Ok(()) => navigate(

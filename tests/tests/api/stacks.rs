@@ -319,10 +319,11 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     everything.push_str(&json!(app.audit(&root, "stack.").await).to_string());
     assert!(everything.contains("stack.deploy") && everything.contains("stack.stop"));
     assert!(!everything.contains(secret), "secret leaked");
-    let (st, _) = app
+    let (st, gone) = app
         .call(&root, Method::DELETE, &format!("/stacks/{sid}"), None)
         .await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert_eq!(st, StatusCode::OK, "{gone}");
+    assert_eq!(gone["project"], "none", "already down: {gone}");
 }
 
 #[tokio::test]

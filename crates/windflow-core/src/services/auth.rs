@@ -33,13 +33,25 @@ pub async fn setup_required<C: ConnectionTrait>(db: &C) -> ServiceResult<bool> {
     Ok(users::Entity::find().count(db).await? == 0)
 }
 
+/// How long a setup token is valid, seconds (24 hours; issue 11, section 5). A server started
+/// later prints a new one.
+pub const SETUP_TOKEN_TTL_SECS: i64 = 24 * 3600;
+
 /// When no user exists, creates a one-time setup token (stored hashed) and returns it for the
-/// server to print; returns `None` once a user exists. Each server start issues a new token;
-/// all outstanding ones are valid until setup completes (several replicas may each print one).
+/// server to print; returns `None` once a user exists. Each server start issues a new token
+/// and deletes expired ones; a token is valid for [`SETUP_TOKEN_TTL_SECS`] or until setup
+/// completes (several replicas may each print one).
 pub async fn issue_setup_token(core: &Core) -> ServiceResult<Option<String>> {
     if !setup_required(&core.db).await? {
         return Ok(None);
     }
+    setup_tokens::Entity::delete_many()
+        .filter(
+            setup_tokens::Column::CreatedAt
+                .lt(crate::now() - Duration::seconds(SETUP_TOKEN_TTL_SECS)),
+        )
+        .exec(&core.db)
+        .await?;
     let token = random_token();
     setup_tokens::Entity::insert(setup_tokens::ActiveModel {
         token_hash: Set(token_hash(&token)),
@@ -76,6 +88,10 @@ pub async fn setup(
     let txn = super::begin(&core.db).await?;
     let consumed = setup_tokens::Entity::delete_many()
         .filter(setup_tokens::Column::TokenHash.eq(token_hash(&req.token)))
+        .filter(
+            setup_tokens::Column::CreatedAt
+                .gte(crate::now() - Duration::seconds(SETUP_TOKEN_TTL_SECS)),
+        )
         .exec(&txn)
         .await?;
     if consumed.rows_affected != 1 {
@@ -494,6 +510,25 @@ pub async fn authenticate(core: &Core, token: &str) -> ServiceResult<Principal> 
         jti: claims.jti,
         token_expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now),
     })
+}
+
+/// True while `p`'s session is live (not revoked, not expired) and its user active: long-lived
+/// streams (SSE, the console WebSocket) re-check this every few seconds and end when it fails
+/// (issue 11, section 5). A database error counts as not live (fail closed).
+pub async fn session_alive(core: &Core, p: &Principal) -> bool {
+    let Ok(Some(s)) = sessions::Entity::find_by_id(p.session_id)
+        .one(&core.db)
+        .await
+    else {
+        return false;
+    };
+    if s.revoked_at.is_some() || s.expires_at <= crate::now() || s.user_id != p.user_id {
+        return false;
+    }
+    matches!(
+        users::Entity::find_by_id(p.user_id).one(&core.db).await,
+        Ok(Some(u)) if u.is_active
+    )
 }
 
 /// The live sessions of the current user, newest first.

@@ -762,10 +762,13 @@ pub async fn inspect(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ContainerDetails> {
-    read(core, ctx, id, "containers:read", |e| async move {
-        e.inspect(container).await
-    })
-    .await
+    let m = load(core, ctx, id, "containers:read").await?;
+    let mut d = engine(core, &m).await?.inspect(container).await?;
+    let hidden = super::stacks::secrets_hidden_from(core, ctx, &m, &d.labels).await?;
+    if !hidden.is_empty() {
+        super::stacks::mask_json(&mut d.raw, &hidden);
+    }
+    Ok(d)
 }
 
 pub(crate) async fn audit_engine_call<T>(

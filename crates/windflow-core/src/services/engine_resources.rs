@@ -42,7 +42,8 @@ fn check_tail(q: &LogQuery) -> ServiceResult<()> {
     }
 }
 
-/// The last lines of a container's logs (`containers:read`).
+/// The last lines of a container's logs (`containers:read`); a stack's secret variable values
+/// are masked (`****`) for callers without `stacks:update` on it.
 pub async fn logs(
     core: &Core,
     ctx: Ctx<'_>,
@@ -57,14 +58,18 @@ pub async fn logs(
         follow: Some(false),
         ..q.clone()
     };
-    Ok(engine(core, &m)
-        .await?
-        .logs(container, &q)
-        .try_collect()
-        .await?)
+    let e = engine(core, &m).await?;
+    let labels = e.inspect(container).await?.labels;
+    let hidden = super::stacks::secrets_hidden_from(core, ctx, &m, &labels).await?;
+    let mut lines: Vec<LogLine> = e.logs(container, &q).try_collect().await?;
+    for l in &mut lines {
+        l.text = super::stacks::mask(&l.text, &hidden);
+    }
+    Ok(lines)
 }
 
-/// A live log stream (`containers:read`): the tail, then new lines until the client leaves.
+/// A live log stream (`containers:read`): the tail, then new lines until the client leaves;
+/// masked as [`logs`].
 pub async fn follow_logs(
     core: &Core,
     ctx: Ctx<'_>,
@@ -73,14 +78,21 @@ pub async fn follow_logs(
     q: &LogQuery,
 ) -> ServiceResult<impl Stream<Item = Result<LogLine, windflow_docker::EngineError>> + use<>> {
     check_tail(q)?;
+    use futures_util::StreamExt;
     let m = load(core, ctx, id, "containers:read").await?;
     let e = engine(core, &m).await?;
-    e.inspect(container).await?;
+    let labels = e.inspect(container).await?.labels;
+    let hidden = super::stacks::secrets_hidden_from(core, ctx, &m, &labels).await?;
     let q = LogQuery {
         follow: Some(true),
         ..q.clone()
     };
-    Ok(e.logs(container, &q))
+    Ok(e.logs(container, &q).map(move |r| {
+        r.map(|mut l| {
+            l.text = super::stacks::mask(&l.text, &hidden);
+            l
+        })
+    }))
 }
 
 /// One stats sample (`containers:read`).
@@ -147,8 +159,35 @@ pub async fn image_history(
     .await
 }
 
-/// Starts a pull (`images:pull`) and returns its progress stream. Audited as `image.pull`
-/// when the engine accepted the request.
+/// The registry host of an image reference, as Docker resolves it: the first path component
+/// when it has a `.` or a `:` or is `localhost`, else Docker Hub (`docker.io`). Lower case.
+pub fn registry_host(image: &str) -> String {
+    match image.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => {
+            normalize_registry(first)
+        }
+        _ => "docker.io".into(),
+    }
+}
+
+/// Docker Hub's aliases are one host; others are compared in lower case.
+fn normalize_registry(host: &str) -> String {
+    let h = host.to_ascii_lowercase();
+    match h.as_str() {
+        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => {
+            "docker.io".into()
+        }
+        _ => h,
+    }
+}
+
+/// Starts a pull (`images:pull`) and returns its progress stream. With `registry`, the
+/// credential is sent only when the image's registry host is the credential's `server` (422
+/// `registry_mismatch` otherwise: issue 11, section 4; review M3).
+///
+/// The audit row `image.pull` is written when the stream **ends**, with outcome `success` only
+/// if the engine reported no error; the last event is always `status: "completed"` or
+/// `status: "failed"` with the engine's reason in `error` (issue 11, section 6).
 pub async fn pull(
     core: &Core,
     ctx: Ctx<'_>,
@@ -157,24 +196,76 @@ pub async fn pull(
     tag: &str,
     registry: Option<Uuid>,
 ) -> ServiceResult<impl Stream<Item = Result<PullProgress, windflow_docker::EngineError>> + use<>> {
+    use futures_util::StreamExt;
+    use std::sync::{Arc, Mutex};
     check_ref("image", image)?;
     check_ref("tag", tag)?;
     let m = load(core, ctx, id, "images:pull").await?;
     let auth = match registry {
-        Some(r) => Some(super::registries::for_pull(core, m.organization_id, r).await?),
+        Some(r) => {
+            let (user, pass, server) =
+                super::registries::for_pull(core, m.organization_id, r).await?;
+            if normalize_registry(&server) != registry_host(image) {
+                return Err(ServiceError::field(
+                    "registry_id",
+                    "registry_mismatch",
+                    format!(
+                        "this credential is for {server}; the image is on {}",
+                        registry_host(image)
+                    ),
+                ));
+            }
+            Some((user, pass, server))
+        }
         None => None,
     };
     let e = engine(core, &m).await?;
-    audit_engine_call(
-        core,
-        ctx,
-        &m,
-        "image.pull",
-        &format!("{image}:{tag}"),
-        &Ok::<(), ServiceError>(()),
-    )
-    .await?;
-    Ok(e.pull(image, tag, auth))
+    let failure: Arc<Mutex<Option<String>>> = Arc::default();
+    let seen = failure.clone();
+    let progress = e.pull(image, tag, auth).map(move |item| {
+        let err = match &item {
+            Ok(p) => p.error.clone(),
+            Err(e) => Some(e.to_string()),
+        };
+        if let (Some(err), Ok(mut f)) = (err, seen.lock()) {
+            f.get_or_insert(err);
+        }
+        item
+    });
+    let (core, actor, meta, reference) = (
+        core.clone(),
+        crate::audit::Actor::user(ctx.principal.user_id, &ctx.principal.username),
+        ctx.meta.clone(),
+        format!("{image}:{tag}"),
+    );
+    let end = futures_util::stream::once(async move {
+        let error = failure.lock().ok().and_then(|f| f.clone());
+        let mut ev = crate::audit::AuditEvent::new("image.pull", "image")
+            .resource(reference.as_str(), None)
+            .org(m.organization_id)
+            .project(m.project_id)
+            .environment(m.environment_id)
+            .details(serde_json::json!({"endpoint_id": m.id, "error": error}));
+        if error.is_some() {
+            ev = ev.outcome(windflow_api::audit::AuditOutcome::Error);
+        }
+        if let Err(e) = crate::audit::record(&core.db, &actor, &meta, ev).await {
+            tracing::error!(error = %e, "image pull audit row not recorded");
+        }
+        Ok(PullProgress {
+            layer: None,
+            status: if error.is_some() {
+                "failed"
+            } else {
+                "completed"
+            }
+            .into(),
+            current: None,
+            total: None,
+            error,
+        })
+    });
+    Ok(progress.chain(end))
 }
 
 /// Tags an image (`images:update`). Audited as `image.tag`.

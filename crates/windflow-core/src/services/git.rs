@@ -97,6 +97,24 @@ fn project_path(org: Uuid, project: Uuid) -> ScopePath {
 // ---------------------------------------------------------------------------------------------
 // Platform settings
 
+/// Binds credential `cid` to the host of `url` if it is not bound yet (in the caller's
+/// transaction).
+async fn bind_credential<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    cid: Option<Uuid>,
+    url: &str,
+) -> ServiceResult<()> {
+    if let Some(cid) = cid {
+        gc::Entity::update_many()
+            .col_expr(gc::Column::BoundHost, Expr::value(bound_host_of(url)))
+            .filter(gc::Column::Id.eq(cid))
+            .filter(gc::Column::BoundHost.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Reads `allow_local_git_urls` (false when the row is missing).
 pub async fn allow_local_urls(core: &Core) -> ServiceResult<bool> {
     Ok(platform_settings::Entity::find_by_id(1)
@@ -210,10 +228,44 @@ pub(crate) fn local_ip(ip: IpAddr) -> bool {
     }
 }
 
+/// Addresses a Git remote may not have (without `allow_local_git_urls`): [`local_ip`], plus
+/// unique-local IPv6 `fc00::/7` (AWS's IPv6 metadata service `fd00:ec2::254`), shared address
+/// space `100.64.0.0/10` (Alibaba's metadata `100.100.100.200`) and IETF protocol assignments
+/// `192.0.0.0/24` (issue 11, section 4; review M4).
+pub(crate) fn blocked_git_ip(ip: IpAddr) -> bool {
+    if local_ip(ip) {
+        return true;
+    }
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            (o[0] == 100 && (o[1] & 0xc0) == 64) || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => blocked_git_ip(IpAddr::V4(v4)),
+            None => (v6.segments()[0] & 0xfe00) == 0xfc00,
+        },
+    }
+}
+
+/// The host of a Git URL as a credential is bound to it (lower case; `file` for `file://`).
+fn bound_host_of(url: &str) -> String {
+    match url_host(url) {
+        Ok(Some((h, _))) => h.to_ascii_lowercase(),
+        Ok(None) => "file".into(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Checks a remote URL (see the module rules). The message says why it is refused.
 pub async fn check_url(url: &str, allow_local: bool) -> Result<(), String> {
     if url.len() > 2048 || url.chars().any(char::is_control) {
         return Err("not a valid URL".into());
+    }
+    if url.contains("://")
+        && url::Url::parse(url).is_ok_and(|u| !u.password().unwrap_or_default().is_empty())
+    {
+        return Err("put credentials in a Git credential, not in the URL".into());
     }
     let Some((host, port)) = url_host(url)? else {
         return if allow_local {
@@ -233,9 +285,10 @@ pub async fn check_url(url: &str, allow_local: bool) -> Result<(), String> {
             .map(|a| a.ip())
             .collect(),
     };
-    if addrs.is_empty() || addrs.iter().any(|ip| local_ip(*ip)) {
+    if addrs.is_empty() || addrs.iter().any(|ip| blocked_git_ip(*ip)) {
         return Err(format!(
-            "host {host:?} is a loopback, link-local or unspecified address (platform setting allow_local_git_urls)"
+            "host {host:?} is a loopback, link-local, unspecified, unique-local or shared \
+             (CGNAT) address (platform setting allow_local_git_urls)"
         ));
     }
     Ok(())
@@ -266,6 +319,7 @@ fn cred_to_api(m: gc::Model) -> GitCredential {
         username: m.username,
         has_secret: m.secret_enc.is_some(),
         has_passphrase: m.passphrase_enc.is_some(),
+        bound_host: m.bound_host,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
@@ -367,6 +421,7 @@ pub async fn create_credential(
             .filter(|s| !s.is_empty())
             .map(|s| enc(s, &pass_aad(id)))
             .transpose()?,
+        bound_host: None,
         created_by: Some(ctx.principal.user_id),
         created_at: now,
         updated_at: now,
@@ -465,6 +520,8 @@ pub async fn update_credential(
                 .encrypt(s.as_bytes(), &cred_aad(id))
                 .map_err(ServiceError::internal)?,
         ));
+        // The secret given again: the credential may be used with another host.
+        am.bound_host = Set(None);
         changed.push("secret");
     }
     if let Some(p) = req.passphrase {
@@ -600,6 +657,7 @@ fn repo_to_api(m: gr::Model) -> GitRepository {
         },
         sync_error: m.sync_error,
         last_synced_at: m.last_synced_at,
+        ssh_host_key: m.ssh_host_key,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
@@ -660,16 +718,29 @@ async fn check_repo_input(
         }
     }
     if let Some(cid) = req.credential_id {
-        let ok = gc::Entity::find_by_id(cid)
+        match gc::Entity::find_by_id(cid)
             .one(&core.db)
             .await?
-            .is_some_and(|m| m.project_id == project);
-        if !ok {
-            c.push(
+            .filter(|m| m.project_id == project)
+        {
+            None => c.push(
                 "credential_id",
                 "unknown",
                 "no such Git credential in this project",
-            );
+            ),
+            Some(cred) => {
+                let host = bound_host_of(&req.url);
+                if let Some(b) = cred.bound_host.filter(|b| *b != host) {
+                    c.push(
+                        "credential_id",
+                        "bound_to_other_host",
+                        format!(
+                            "this credential is bound to host {b}: give its secret again \
+                             (update the credential) to use it with {host}"
+                        ),
+                    );
+                }
+            }
         }
     }
     if let Err(e) = check_url(&req.url, allow_local_urls(core).await?).await {
@@ -747,11 +818,13 @@ pub async fn create_repository(
         sync_status: "never".into(),
         sync_error: None,
         last_synced_at: None,
+        ssh_host_key: None,
         created_by: Some(ctx.principal.user_id),
         created_at: now,
         updated_at: now,
     };
     let txn = super::begin(&core.db).await?;
+    bind_credential(&txn, m.credential_id, &m.url).await?;
     gr::Entity::insert(m.clone().into_active_model())
         .exec_without_returning(&txn)
         .await?;
@@ -811,6 +884,11 @@ pub async fn update_repository(
     let m = load_repo(core, ctx, id, "git:update").await?;
     let next = check_repo_input(core, m.project_id, &req).await?;
     let mut am = m.clone().into_active_model();
+    if bound_host_of(&req.url) != bound_host_of(&m.url) {
+        // Another host: the pinned SSH host key belongs to the old one.
+        am.ssh_host_key = Set(None);
+    }
+    let new_url = req.url.clone();
     am.name = Set(req.name.trim().into());
     am.provider = Set(provider_str(req.provider).into());
     am.url = Set(req.url);
@@ -821,6 +899,7 @@ pub async fn update_repository(
     am.next_sync_at = Set(next);
     am.updated_at = Set(crate::now());
     let txn = super::begin(&core.db).await?;
+    bind_credential(&txn, req.credential_id, &new_url).await?;
     let updated = gr::Entity::update(am).exec(&txn).await?;
     ctx.audit(
         &txn,
@@ -951,6 +1030,9 @@ struct Run {
     meta: RequestMeta,
     user: Option<Uuid>,
     redeploy: bool,
+    /// A manual sync: the syncing user, whose permissions redeploys use (`stacks:deploy` on
+    /// each stack, and the privileged guard). `None` for webhook and scheduled runs.
+    principal: Option<Principal>,
 }
 
 /// Inserts the execution row; `None` when another replica already inserted the same due run.
@@ -1033,20 +1115,43 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
             .await;
         let allow = allow_local_urls(core).await.map_err(|e| e.to_string())?;
         check_url(&repo.url, allow).await?;
+        if let Some(cid) = repo.credential_id {
+            let bound = gc::Entity::find_by_id(cid)
+                .one(&core.db)
+                .await
+                .map_err(|e| e.to_string())?
+                .and_then(|c| c.bound_host);
+            if bound.is_some_and(|b| b != bound_host_of(&repo.url)) {
+                return Err("the credential is bound to another host".into());
+            }
+        }
         let auth = auth_of(core, repo.credential_id)
             .await
             .map_err(|e| e.to_string())?;
         line(&format!("fetching branch {} of {}", repo.branch, repo.url));
-        let (url, branch, dir) = (
+        let (url, branch, dir, pinned) = (
             repo.url.clone(),
             repo.branch.clone(),
             checkout_dir(core, repo.id),
+            repo.ssh_host_key.clone(),
         );
-        let synced =
-            tokio::task::spawn_blocking(move || windflow_git::sync(&url, &branch, &dir, &auth))
+        let synced = tokio::task::spawn_blocking(move || {
+            windflow_git::sync(&url, &branch, &dir, &auth, pinned.as_deref())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        if repo.ssh_host_key.is_none()
+            && let Some(k) = &synced.host_key
+        {
+            line(&format!("pinned the SSH host key {k}"));
+            gr::Entity::update_many()
+                .col_expr(gr::Column::SshHostKey, Expr::value(k.clone()))
+                .filter(gr::Column::Id.eq(repo.id))
+                .exec(&core.db)
                 .await
-                .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
+        }
         line(&format!(
             "checked out {} ({}){}",
             synced.commit,
@@ -1095,10 +1200,38 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
                 if !due {
                     continue;
                 }
-                let creator = principal_of(core, s.created_by).await;
+                // Manual: the syncing user's permissions (issue 11, section 4; review H3).
+                // Automatic: the stack creator's, without privileged options unless someone
+                // holding containers:create_privileged allowed them on this stack.
+                let creator;
+                let (principal, privileged, actor) = match &run.principal {
+                    Some(p) => {
+                        let scope = crate::rbac::ScopePath {
+                            organization: s.organization_id,
+                            project: Some(s.project_id),
+                            environment: Some(s.environment_id),
+                        };
+                        if authz::require(&core.db, p, &scope, "stacks:deploy")
+                            .await
+                            .is_err()
+                        {
+                            line(&format!(
+                                "stack {}: not redeployed: stacks:deploy is missing",
+                                s.name
+                            ));
+                            continue;
+                        }
+                        (Some(p), true, run.actor.clone())
+                    }
+                    None => {
+                        creator = principal_of(core, s.created_by).await;
+                        (creator.as_ref(), s.privileged_auto_deploy, Actor::system())
+                    }
+                };
                 let starter = Starter {
-                    principal: creator.as_ref(),
-                    actor: Actor::system(),
+                    principal,
+                    privileged,
+                    actor,
                     meta: run.meta.clone(),
                     trigger: run.trigger,
                     user: run.user,
@@ -1193,6 +1326,7 @@ async fn sync_as_user(
         meta: ctx.meta.clone(),
         user: Some(ctx.principal.user_id),
         redeploy,
+        principal: Some(ctx.principal.clone()),
     };
     let ex = start_execution(core, &repo, &run, None)
         .await?
@@ -1332,6 +1466,9 @@ pub struct WebhookHeaders {
     pub gitlab_token: Option<String>,
     /// `X-GitHub-Event`, `X-Gitea-Event` or `X-Gitlab-Event`.
     pub event: Option<String>,
+    /// `X-GitHub-Delivery`, `X-Gitea-Delivery` or `X-Gitlab-Event-UUID`: a delivery seen in
+    /// the last 24 hours is answered `ignored` (replay protection).
+    pub delivery: Option<String>,
 }
 
 fn hmac_ok(secret: &[u8], body: &[u8], hex_sig: &str) -> bool {
@@ -1419,6 +1556,33 @@ pub async fn webhook(
         .await?;
         return Err(ServiceError::WebhookSignature(why.into()));
     }
+    // Replays: each delivery id once per 24 hours (a database lease named after it, so every
+    // replica sees it; issue 11, section 5).
+    if let Some(d) = h
+        .delivery
+        .as_deref()
+        .filter(|d| !d.is_empty() && d.len() <= 200)
+    {
+        let first = crate::lease::try_acquire(
+            &core.db,
+            &format!("webhook-delivery:{}:{d}", repo.id),
+            &Uuid::now_v7().to_string(),
+            chrono::TimeDelta::hours(24),
+        )
+        .await?;
+        if !first {
+            audit(
+                AuditOutcome::Denied,
+                serde_json::json!({"result": "ignored", "reason": "duplicate delivery", "delivery": d}),
+            )
+            .await?;
+            return Ok(WebhookAccepted {
+                status: "ignored".into(),
+                execution_id: None,
+                reason: Some(format!("delivery {d} was already received")),
+            });
+        }
+    }
     let event = h.event.clone().unwrap_or_else(|| "push".into());
     let payload: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let pushed = payload.get("ref").and_then(|v| v.as_str()).unwrap_or("");
@@ -1450,6 +1614,7 @@ pub async fn webhook(
         meta: meta.clone(),
         user: None,
         redeploy: true,
+        principal: None,
     };
     let ex = start_execution(core, &repo, &run, None)
         .await?
@@ -1506,6 +1671,7 @@ pub async fn run_due(core: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Uuid>
             meta: RequestMeta::default(),
             user: None,
             redeploy: true,
+            principal: None,
         };
         if let Some(ex) = start_execution(core, &repo, &run, Some(at)).await? {
             ran.push(ex.id);

@@ -37,8 +37,8 @@ use std::path::{Path, PathBuf};
 
 use futures_util::Stream;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
 use serde_yaml_ng::Value as Yaml;
 use tokio::sync::mpsc;
@@ -46,9 +46,9 @@ use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
 use windflow_api::stacks::{
     AdoptStack, ComposeCheck, ComposeProject, CreateStack, Deployment, DeploymentDetails,
-    DeploymentEvent, Stack, StackAction, StackActionQuery, StackLogLine, StackLogQuery,
-    StackOutput, StackSource, StackState, StackVariable, StackVariableInput, UpdateStack,
-    ValidateCompose,
+    DeploymentEvent, ProjectOutcome, Stack, StackAction, StackActionQuery, StackDeleted,
+    StackLogLine, StackLogQuery, StackOutput, StackSource, StackState, StackVariable,
+    StackVariableInput, UpdateStack, ValidateCompose,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_docker::{ComposeCli, ComposeInvocation, Engine, Target};
@@ -80,11 +80,41 @@ const ACTION_LEASE_SECS: i64 = 3600;
 /// Output kept in an audit row's details, bytes (the tail).
 const AUDIT_OUTPUT_BYTES: usize = 4096;
 
-/// The compose CLI, found once per process on first use (shared handle; not global state).
-#[derive(Default)]
-pub struct ComposeSlot(tokio::sync::OnceCell<ComposeCli>);
+/// The compose CLI, found once per process on first use, and the limit on concurrent compose
+/// processes of this server (shared handle; not global state).
+pub struct ComposeSlot(
+    tokio::sync::OnceCell<ComposeCli>,
+    std::sync::Arc<tokio::sync::Semaphore>,
+);
+
+/// Default number of compose processes one server runs at once (`stacks.max_compose_processes`).
+pub const DEFAULT_MAX_COMPOSE: usize = 8;
+
+impl Default for ComposeSlot {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_COMPOSE)
+    }
+}
 
 impl ComposeSlot {
+    /// A slot allowing `max` concurrent compose processes (at least 1).
+    pub fn new(max: usize) -> Self {
+        Self(
+            tokio::sync::OnceCell::new(),
+            std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))),
+        )
+    }
+
+    /// A permit for one compose process, or 429 `busy` when the server runs its maximum
+    /// (issue 11, section 5).
+    fn permit(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
+        self.1.clone().try_acquire_owned().map_err(|_| {
+            ServiceError::Busy(
+                "the server runs its maximum of compose processes: retry in a few seconds".into(),
+            )
+        })
+    }
+
     async fn get(&self) -> ServiceResult<ComposeCli> {
         self.0
             .get_or_try_init(ComposeCli::detect)
@@ -272,8 +302,48 @@ pub fn parse_compose(content: &str) -> ServiceResult<Vec<String>> {
     Ok(names)
 }
 
+/// The secret variable values to hide from the caller in a container's inspect document and
+/// logs (issue 11, section 5; review M2): those of the stack that owns the container (its
+/// `com.docker.compose.project` label, a stack of that name on endpoint `ep`) when the caller
+/// lacks `stacks:update` on it. Empty otherwise.
+pub(crate) async fn secrets_hidden_from(
+    core: &Core,
+    ctx: Ctx<'_>,
+    ep: &endpoints::Model,
+    labels: &HashMap<String, String>,
+) -> ServiceResult<Vec<String>> {
+    let Some(project) = labels.get(PROJECT_LABEL) else {
+        return Ok(vec![]);
+    };
+    let Some(stack) = stacks::Entity::find()
+        .filter(stacks::Column::EndpointId.eq(ep.id))
+        .filter(stacks::Column::Name.eq(project.as_str()))
+        .one(&core.db)
+        .await?
+    else {
+        return Ok(vec![]);
+    };
+    if authz::require(&core.db, ctx.principal, &scope(&stack), "stacks:update")
+        .await
+        .is_ok()
+    {
+        return Ok(vec![]);
+    }
+    Ok(load_vars(core, &core.db, stack.id).await?.secrets)
+}
+
+/// Replaces the secret values in every string of a JSON document (see [`mask`]).
+pub(crate) fn mask_json(v: &mut serde_json::Value, secrets: &[String]) {
+    match v {
+        serde_json::Value::String(s) => *s = mask(s, secrets),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| mask_json(x, secrets)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| mask_json(x, secrets)),
+        _ => {}
+    }
+}
+
 /// Replaces every secret value (3 characters or more) in `line` by `****`.
-fn mask(line: &str, secrets: &[String]) -> String {
+pub(crate) fn mask(line: &str, secrets: &[String]) -> String {
     let mut s = line.to_owned();
     for v in secrets.iter().filter(|v| v.len() >= 3) {
         if s.contains(v.as_str()) {
@@ -414,6 +484,7 @@ async fn resolve(
     vars: &Vars,
 ) -> ServiceResult<Yaml> {
     let cli = core.compose.get().await?;
+    let _permit = core.compose.permit()?;
     let check = format!(".check-{}.yml", Uuid::now_v7());
     let file = write_file(&layout.files, &check, content)?;
     let files = [file.clone()];
@@ -519,6 +590,64 @@ async fn validate_for(
     })
 }
 
+/// Where an endpoint's engine is, for telling two endpoints on one engine apart.
+fn target_key(ep: &endpoints::Model) -> String {
+    match (&ep.socket_path, &ep.host) {
+        (Some(sock), _) if ep.connection_type == "socket" => format!("unix:{sock}"),
+        (_, Some(h)) => format!("tcp:{}:{}", h.to_ascii_lowercase(), ep.port.unwrap_or(0)),
+        _ => String::new(),
+    }
+}
+
+/// The engine's identity (`docker info` `ID`), when it answers.
+async fn engine_id(core: &Core, ep: &endpoints::Model) -> Option<String> {
+    let e = engine(core, ep).await.ok()?;
+    let info = e.system_info().await.ok()?;
+    info.get("ID").and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+/// Compose project names are unique per **engine**, not per endpoint (issue 11, section 3;
+/// review M5): 409 when another stack (`except` aside) named `name` lives on an endpoint that
+/// reaches the same engine (same socket or address, or the same engine `ID`), whatever its
+/// organization.
+async fn other_stack_on_engine(
+    core: &Core,
+    ep: &endpoints::Model,
+    name: &str,
+    except: Option<Uuid>,
+) -> ServiceResult<()> {
+    let others = stacks::Entity::find()
+        .filter(stacks::Column::Name.eq(name))
+        .all(&core.db)
+        .await?;
+    let mut mine: Option<Option<String>> = None;
+    for s in others.into_iter().filter(|s| Some(s.id) != except) {
+        let Some(oep) = endpoints::Entity::find_by_id(s.endpoint_id)
+            .one(&core.db)
+            .await?
+        else {
+            continue;
+        };
+        let same = if oep.id == ep.id || target_key(&oep) == target_key(ep) {
+            true
+        } else {
+            if mine.is_none() {
+                mine = Some(engine_id(core, ep).await);
+            }
+            match (mine.clone().flatten(), engine_id(core, &oep).await) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+        };
+        if same {
+            return Err(ServiceError::Conflict(format!(
+                "another stack already uses the compose project name {name:?} on this engine"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Running state of compose projects on one engine: project → (containers, running).
 async fn project_counts(e: &Engine) -> ServiceResult<HashMap<String, (u32, u32)>> {
     let filters = HashMap::from([("label".to_owned(), vec![PROJECT_LABEL.to_owned()])]);
@@ -586,6 +715,7 @@ fn to_api(
         state_error,
         locked: m.locked,
         adopted: m.adopted,
+        privileged_auto_deploy: m.privileged_auto_deploy,
         last_error: m.last_error,
         last_deployed_at: m.last_deployed_at,
         created_at: m.created_at,
@@ -879,6 +1009,15 @@ pub async fn create(
         let _ = std::fs::remove_dir_all(files_dir(core, &id.to_string()));
     }
     r?;
+    other_stack_on_engine(core, &ep, &m.name, None).await?;
+    if let Ok(e) = engine(core, &ep).await
+        && project_counts(&e).await?.contains_key(&m.name)
+    {
+        return Err(ServiceError::Conflict(format!(
+            "a compose project named {:?} already runs on this engine: adopt it instead",
+            m.name
+        )));
+    }
     let names: Vec<String> = req.variables.iter().map(|v| v.key.clone()).collect();
     let rows = var_rows(core, id, req.variables, &HashMap::new())?;
     let txn = super::begin(&core.db).await?;
@@ -909,6 +1048,23 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
     unlocked(&m)?;
     let vars = load_vars(core, &core.db, id).await?;
     let mut am = m.clone().into_active_model();
+    if let Some(on) = req.privileged_auto_deploy {
+        if on && !m.privileged_auto_deploy {
+            authz::require(
+                &core.db,
+                ctx.principal,
+                &scope(&m),
+                "containers:create_privileged",
+            )
+            .await
+            .map_err(|_| {
+                ServiceError::Forbidden(
+                    "containers:create_privileged (to allow privileged automatic redeploys)".into(),
+                )
+            })?;
+        }
+        am.privileged_auto_deploy = Set(on);
+    }
     if m.source == "git" {
         if req.compose_content.is_some() {
             return Err(ServiceError::field(
@@ -918,7 +1074,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
             ));
         }
         if req.compose_path.is_none() && req.env_path.is_none() {
-            return Ok(with_state(core, &ep, m).await);
+            return save_update(core, ctx, &ep, &m, am).await;
         }
         let mut next = m.clone();
         if let Some(p) = req.compose_path {
@@ -950,7 +1106,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
             ));
         }
         let Some(content) = req.compose_content else {
-            return Ok(with_state(core, &ep, m).await);
+            return save_update(core, ctx, &ep, &m, am).await;
         };
         let layout = Layout::internal(core, &id.to_string(), workdir(core, id));
         validate_for(
@@ -965,44 +1121,123 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         .await?;
         am.compose_content = Set(Some(content));
     }
+    save_update(core, ctx, &ep, &m, am).await
+}
+
+async fn save_update(
+    core: &Core,
+    ctx: Ctx<'_>,
+    ep: &endpoints::Model,
+    m: &stacks::Model,
+    mut am: stacks::ActiveModel,
+) -> ServiceResult<Stack> {
+    if !am.is_changed() {
+        return Ok(with_state(core, ep, m.clone()).await);
+    }
     let txn = super::begin(&core.db).await?;
     am.updated_at = Set(crate::now());
     let updated = stacks::Entity::update(am).exec(&txn).await?;
-    ctx.audit(&txn, audit_ev("stack.update", &m)).await?;
+    ctx.audit(
+        &txn,
+        audit_ev("stack.update", m).details(serde_json::json!({
+            "privileged_auto_deploy": updated.privileged_auto_deploy,
+        })),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(with_state(core, &ep, updated).await)
+    Ok(with_state(core, ep, updated).await)
 }
 
-/// Removes a stack's record (`stacks:delete`; refused while locked). A stack whose project
-/// still has containers is refused with 409 unless `force`: then the containers stay and the
-/// project shows up for adoption again. Audited as `stack.delete`.
-pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid, force: bool) -> ServiceResult<()> {
+/// Removes a stack (`stacks:delete`; refused while locked) and says what happened to its
+/// compose project:
+/// - `down`: takes the project down first (`compose down`, with `-v` when `remove_volumes`;
+///   needs `stacks:deploy` too); if that fails nothing is deleted (409 with compose's summary);
+/// - `force`: forgets the record and leaves the containers running (they can be adopted
+///   again);
+/// - neither, while the project still has containers: 409.
+///
+/// Audited as `stack.delete` with the outcome.
+pub async fn delete(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    force: bool,
+    down: bool,
+    remove_volumes: bool,
+) -> ServiceResult<StackDeleted> {
+    use futures_util::StreamExt;
     let (m, ep) = load(core, ctx, id, "stacks:delete").await?;
     unlocked(&m)?;
-    if !force {
-        let e = engine(core, &ep).await?;
-        if project_counts(&e)
+    let running = match engine(core, &ep).await {
+        Ok(e) => project_counts(&e)
             .await?
             .get(&m.name)
-            .is_some_and(|c| c.0 > 0)
-        {
-            return Err(ServiceError::Conflict(
-                "the stack still has containers: take it down first, or delete with force=true"
-                    .into(),
-            ));
+            .is_some_and(|c| c.0 > 0),
+        Err(e) if force => {
+            tracing::warn!(error = %e, "stack deleted while its engine is unreachable");
+            true
         }
+        Err(e) => return Err(e),
+    };
+    let mut outcome = if running {
+        ProjectOutcome::LeftRunning
+    } else {
+        ProjectOutcome::None
+    };
+    if down {
+        let q = StackActionQuery {
+            pull: None,
+            remove_volumes: Some(remove_volumes),
+        };
+        let mut out = Box::pin(action(core, ctx, id, StackAction::Down, &q).await?);
+        let mut last = vec![];
+        let mut ok = false;
+        while let Some(Ok(o)) = out.next().await {
+            match o.kind.as_str() {
+                "done" => ok = o.status.as_deref() == Some("completed"),
+                _ => {
+                    if let Some(t) = o.text {
+                        last.push(t);
+                        if last.len() > 3 {
+                            last.remove(0);
+                        }
+                    }
+                }
+            }
+        }
+        if !ok {
+            return Err(ServiceError::Conflict(format!(
+                "compose down failed; the stack was kept: {}",
+                last.join("; ")
+            )));
+        }
+        outcome = ProjectOutcome::Removed;
+    } else if running && !force {
+        return Err(ServiceError::Conflict(
+            "the stack still has containers: delete with down=true to remove them, or with \
+             force=true to leave them running"
+                .into(),
+        ));
     }
+    let answer = StackDeleted {
+        id,
+        project: outcome,
+        volumes_removed: down && remove_volumes,
+    };
     let txn = super::begin(&core.db).await?;
     stacks::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(
         &txn,
-        audit_ev("stack.delete", &m).details(serde_json::json!({"force": force})),
+        audit_ev("stack.delete", &m).details(serde_json::json!({
+            "force": force, "down": down, "project": answer.project,
+            "volumes_removed": answer.volumes_removed,
+        })),
     )
     .await?;
     txn.commit().await?;
     let _ = std::fs::remove_dir_all(workdir(core, id));
     let _ = std::fs::remove_dir_all(files_dir(core, &id.to_string()));
-    Ok(())
+    Ok(answer)
 }
 
 /// Locks or unlocks a stack (`stacks:update`). Audited as `stack.lock` / `stack.unlock`.
@@ -1093,13 +1328,23 @@ struct Job {
     git_commit: Option<String>,
     files: Vec<PathBuf>,
     holder: String,
-    tx: mpsc::UnboundedSender<StackOutput>,
+    tx: mpsc::Sender<StackOutput>,
+    /// One of the server's compose process slots, held for the whole action.
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
+
+/// Output events buffered for a client (a slower client misses `line` events, never `done`).
+const OUTPUT_BUFFER: usize = 1024;
+/// Output kept in a deployment's stored log: the last 64 KiB.
+const STORED_LOG_BYTES: usize = 64 * 1024;
 
 /// Who starts an action, and how it is recorded.
 pub(crate) struct Starter<'a> {
     /// Whose permissions the privileged guard checks (`None`: privileged options refused).
     pub principal: Option<&'a Principal>,
+    /// False: privileged options are refused whatever `principal` holds (automatic redeploys
+    /// of a stack not marked `privileged_auto_deploy`).
+    pub privileged: bool,
     /// The audit actor.
     pub actor: Actor,
     /// Request facts for the audit row.
@@ -1114,6 +1359,7 @@ impl<'a> Starter<'a> {
     fn manual(ctx: Ctx<'a>) -> Self {
         Self {
             principal: Some(ctx.principal),
+            privileged: true,
             actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
             meta: ctx.meta.clone(),
             trigger: "manual",
@@ -1135,7 +1381,7 @@ fn line(text: String) -> StackOutput {
 impl Job {
     /// Runs compose with `args`; streams and collects masked lines; returns the exit code.
     async fn compose(&self, args: &[&str], log: &mut String) -> Option<i32> {
-        let (ltx, mut lrx) = mpsc::unbounded_channel::<String>();
+        let (ltx, mut lrx) = mpsc::channel::<String>(256);
         let inv = ComposeInvocation {
             target: &self.target,
             project: &self.stack.name,
@@ -1180,11 +1426,21 @@ impl Job {
         let l = mask(l, &self.vars.secrets);
         log.push_str(&l);
         log.push('\n');
-        let _ = self.tx.send(line(l));
+        if log.len() > STORED_LOG_BYTES {
+            let mut cut = log.len() - STORED_LOG_BYTES;
+            while !log.is_char_boundary(cut) {
+                cut += 1;
+            }
+            log.drain(..cut);
+        }
+        // Keep one slot free for `done`.
+        if self.tx.capacity() > 1 {
+            let _ = self.tx.try_send(line(l));
+        }
     }
 
     fn done(&self, deployment: Option<Uuid>, ok: bool, code: Option<i32>) {
-        let _ = self.tx.send(StackOutput {
+        let _ = self.tx.try_send(StackOutput {
             kind: "done".into(),
             text: None,
             deployment_id: deployment,
@@ -1256,7 +1512,7 @@ async fn prepare(
     ep: endpoints::Model,
     content: Option<String>,
     pins: &BTreeMap<String, String>,
-) -> ServiceResult<(Job, mpsc::UnboundedReceiver<StackOutput>)> {
+) -> ServiceResult<(Job, mpsc::Receiver<StackOutput>)> {
     let id = m.id;
     unlocked(&m)?;
     let (layout, current, git_commit) = if m.source == "git" {
@@ -1275,7 +1531,19 @@ async fn prepare(
     let cli = core.compose.get().await?;
     let dir = layout.files.clone();
     let vars = load_vars(core, &core.db, id).await?;
-    validate_for(core, st.principal, &ep, &m.name, &layout, &content, &vars).await?;
+    let guard_principal = st.principal.filter(|_| st.privileged);
+    validate_for(
+        core,
+        guard_principal,
+        &ep,
+        &m.name,
+        &layout,
+        &content,
+        &vars,
+    )
+    .await?;
+    other_stack_on_engine(core, &ep, &m.name, Some(m.id)).await?;
+    let permit = core.compose.permit()?;
     let target = target(core, &ep)?;
     let engine = engine(core, &ep).await?;
     let holder = Uuid::now_v7().to_string();
@@ -1298,7 +1566,7 @@ async fn prepare(
     } else {
         files.push(write_file(&dir, PINS_FILE, &pins_yaml(pins))?);
     }
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::channel(OUTPUT_BUFFER);
     Ok((
         Job {
             core: core.clone(),
@@ -1317,13 +1585,14 @@ async fn prepare(
             files,
             holder,
             tx,
+            _permit: permit,
         },
         rx,
     ))
 }
 
 fn stream(
-    rx: mpsc::UnboundedReceiver<StackOutput>,
+    rx: mpsc::Receiver<StackOutput>,
 ) -> impl Stream<Item = Result<StackOutput, std::convert::Infallible>> + use<> {
     futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (Ok(item), rx))
@@ -1406,7 +1675,7 @@ async fn launch(
     content: Option<String>,
     pins: BTreeMap<String, String>,
     parent: Option<Uuid>,
-) -> ServiceResult<(Uuid, mpsc::UnboundedReceiver<StackOutput>)> {
+) -> ServiceResult<(Uuid, mpsc::Receiver<StackOutput>)> {
     let id = m.id;
     let (job, rx) = prepare(core, st, m, ep, content, &pins).await?;
     let dep = deployments::Model {
@@ -1794,10 +2063,17 @@ async fn projects_of(core: &Core, ep: &endpoints::Model) -> ServiceResult<Vec<Co
     Ok(by.into_values().collect())
 }
 
-/// Reads an adopted project's compose file when the endpoint is this host's socket and the
-/// file is a readable compose file of at most 256 KiB (anything else is not read).
-fn read_config(ep: &endpoints::Model, p: &ComposeProject) -> Option<String> {
-    if ep.connection_type != "socket" {
+/// Reads an adopted project's compose file when the endpoint is this host's socket, the
+/// caller may read host files (`may_read`: `containers:create_privileged`), and the file —
+/// resolved through symlinks — is a compose file of at most 256 KiB outside the data
+/// directory (container labels are user input: review M8). Anything else is not read.
+fn read_config(
+    data_dir: &Path,
+    ep: &endpoints::Model,
+    p: &ComposeProject,
+    may_read: bool,
+) -> Option<String> {
+    if ep.connection_type != "socket" || !may_read {
         return None;
     }
     let first = p
@@ -1812,6 +2088,13 @@ fn read_config(ep: &endpoints::Model, p: &ComposeProject) -> Option<String> {
         (false, Some(wd)) => Path::new(wd).join(&first),
         (false, None) => return None,
     };
+    let path = path.canonicalize().ok()?;
+    let data = data_dir
+        .canonicalize()
+        .unwrap_or_else(|_| data_dir.to_path_buf());
+    if path.starts_with(&data) {
+        return None;
+    }
     let meta = std::fs::metadata(&path).ok()?;
     if !meta.is_file() || meta.len() as usize > MAX_COMPOSE_BYTES {
         return None;
@@ -1851,7 +2134,16 @@ pub async fn adopt(
     let mut c = Checks::new();
     check_name(&mut c, &found.name);
     c.finish()?;
-    let content = read_config(&ep, &found);
+    other_stack_on_engine(core, &ep, &found.name, None).await?;
+    let may_read = authz::require(
+        &core.db,
+        ctx.principal,
+        &endpoint_path(&ep),
+        "containers:create_privileged",
+    )
+    .await
+    .is_ok();
+    let content = read_config(&core.settings.data_dir, &ep, &found, may_read);
     let now = crate::now();
     let m = stacks::Model {
         id: Uuid::now_v7(),

@@ -85,7 +85,7 @@ async fn export(st: Data<AppState>, u: AuthUser, q: Query<AuditQuery>) -> ApiRes
         "request_id",
     ])
     .map_err(|e| internal(e.to_string()))?;
-    let s = |o: Option<String>| o.unwrap_or_default();
+    let s = |o: Option<String>| csv_cell(o.unwrap_or_default());
     let id = |o: Option<uuid::Uuid>| o.map(|u| u.to_string()).unwrap_or_default();
     for r in rows {
         let outcome = serde_json::to_value(r.outcome)
@@ -101,12 +101,12 @@ async fn export(st: Data<AppState>, u: AuthUser, q: Query<AuditQuery>) -> ApiRes
             id(r.organization_id),
             id(r.project_id),
             id(r.environment_id),
-            r.action,
-            r.resource_type,
+            csv_cell(r.action),
+            csv_cell(r.resource_type),
             s(r.resource_id),
             s(r.resource_name),
             outcome,
-            r.details.to_string(),
+            csv_cell(r.details.to_string()),
             s(r.ip),
             s(r.user_agent),
             s(r.request_id),
@@ -118,4 +118,32 @@ async fn export(st: Data<AppState>, u: AuthUser, q: Query<AuditQuery>) -> ApiRes
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))
         .body(body))
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula: a value starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP "CSV injection"; issue 11,
+/// section 5). Login names of failed logins are attacker-chosen text.
+pub(crate) fn csv_cell(v: String) -> String {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_cells_are_escaped() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\")".into()),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        for v in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(v.into()).starts_with('\''), "{v}");
+        }
+        assert_eq!(csv_cell("alice".into()), "alice");
+    }
 }

@@ -78,10 +78,32 @@ async fn exec(
     let mut out_ws = ws.clone();
     let out_engine = engine.clone();
     let out_id = exec_id.clone();
+    let (core, principal) = (st.core.clone(), u.principal.clone());
     actix_web::rt::spawn(async move {
-        while let Some(Ok(bytes)) = output.next().await {
-            if out_ws.binary(bytes).await.is_err() {
-                return;
+        // The session is re-checked every few seconds: a revoked session, or a deactivated
+        // user, closes the console (issue 11, section 5).
+        let mut check =
+            tokio::time::interval(std::time::Duration::from_secs(super::engine::REAUTH_SECS));
+        check.tick().await;
+        loop {
+            tokio::select! {
+                chunk = output.next() => match chunk {
+                    Some(Ok(bytes)) => {
+                        if out_ws.binary(bytes).await.is_err() {
+                            return;
+                        }
+                    }
+                    _ => break,
+                },
+                _ = check.tick() => {
+                    if !windflow_core::services::auth::session_alive(&core, &principal).await {
+                        let _ = out_ws
+                            .text(serde_json::json!({ "type": "closed", "reason": "session ended" }).to_string())
+                            .await;
+                        let _ = out_ws.close(None).await;
+                        return;
+                    }
+                }
             }
         }
         let code = out_engine.exec_exit_code(&out_id).await.ok().flatten();

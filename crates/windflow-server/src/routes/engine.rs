@@ -49,6 +49,41 @@ pub(super) fn configure(cfg: &mut ServiceConfig) {
 
 /// Server-sent events: each item as `data: <json>`, an engine failure as `event: error`, then
 /// the stream ends.
+/// Seconds between re-checks of a stream's session ([`until_revoked`]).
+pub(crate) const REAUTH_SECS: u64 = 5;
+
+/// Ends `s` within [`REAUTH_SECS`] of `u`'s session being revoked or expiring, or its user
+/// being deactivated (authorization is not a one-time check for long-lived streams).
+pub(crate) fn until_revoked<T: 'static>(
+    s: impl Stream<Item = T> + 'static,
+    core: &windflow_core::Core,
+    u: &AuthUser,
+) -> impl Stream<Item = T> + 'static {
+    enum Tick<T> {
+        Item(T),
+        Stop,
+    }
+    let (core, p) = (core.clone(), u.principal.clone());
+    let watch = futures_util::stream::unfold((core, p), |(core, p)| async move {
+        tokio::time::sleep(std::time::Duration::from_secs(REAUTH_SECS)).await;
+        let alive = windflow_core::services::auth::session_alive(&core, &p).await;
+        Some((alive, (core, p)))
+    })
+    .filter(|alive| std::future::ready(!alive))
+    .map(|_| Tick::Stop);
+    let items = s
+        .map(Tick::Item)
+        .chain(futures_util::stream::once(std::future::ready(Tick::Stop)));
+    futures_util::stream::select(items, watch)
+        .take_while(|t| std::future::ready(matches!(t, Tick::Item(_))))
+        .filter_map(|t| {
+            std::future::ready(match t {
+                Tick::Item(v) => Some(v),
+                Tick::Stop => None,
+            })
+        })
+}
+
 pub(crate) fn sse<T: Serialize, E: std::fmt::Display>(
     s: impl Stream<Item = Result<T, E>> + 'static,
 ) -> HttpResponse {
@@ -98,7 +133,8 @@ async fn logs_stream(
     q: Query<LogQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = p.into_inner();
-    Ok(sse(res::follow_logs(&st.core, u.ctx(), id, &cid, &q).await?))
+    let s = res::follow_logs(&st.core, u.ctx(), id, &cid, &q).await?;
+    Ok(sse(until_revoked(s, &st.core, &u)))
 }
 
 /// One stats sample (never streamed). Permission: `containers:read`.
@@ -148,7 +184,7 @@ async fn pull(
     body: Json<PullImage>,
 ) -> ApiResult<HttpResponse> {
     let tag = body.tag.clone().unwrap_or_else(|| "latest".into());
-    Ok(sse(res::pull(
+    let s = res::pull(
         &st.core,
         u.ctx(),
         id.into_inner(),
@@ -156,7 +192,8 @@ async fn pull(
         &tag,
         body.registry_id,
     )
-    .await?))
+    .await?;
+    Ok(sse(until_revoked(s, &st.core, &u)))
 }
 
 /// Removes dangling images. Permission: `images:delete`.
@@ -446,7 +483,7 @@ async fn events_stream(st: Data<AppState>, u: AuthUser, id: Path<Uuid>) -> ApiRe
             }
         },
     );
-    Ok(sse(feed))
+    Ok(sse(until_revoked(feed, &st.core, &u)))
 }
 
 /// Host CPU and memory samples between `from` and `to` (default: the last hour), for charts.

@@ -244,6 +244,9 @@ async fn webhook(
         event: header(&req, "X-GitHub-Event")
             .or_else(|| header(&req, "X-Gitea-Event"))
             .or_else(|| header(&req, "X-Gitlab-Event")),
+        delivery: header(&req, "X-GitHub-Delivery")
+            .or_else(|| header(&req, "X-Gitea-Delivery"))
+            .or_else(|| header(&req, "X-Gitlab-Event-UUID")),
     };
     let r = git::webhook(&st.core, &hook.into_inner(), &h, &body, &meta.0).await?;
     Ok(if r.execution_id.is_some() {

@@ -8,14 +8,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use windflow_api::stacks::{
     AdoptStack, ComposeCheck, ComposeProject, CreateStack, Deployment, DeploymentDetails, Stack,
-    StackAction, StackActionQuery, StackLogLine, StackLogQuery, StackOutput, StackVariable,
-    StackVariableInput, UpdateStack, ValidateCompose,
+    StackAction, StackActionQuery, StackDeleted, StackLogLine, StackLogQuery, StackOutput,
+    StackVariable, StackVariableInput, UpdateStack, ValidateCompose,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_core::ServiceError;
 use windflow_core::services::stacks;
 
-use super::engine::sse;
+use super::engine::{sse, until_revoked};
 use crate::error::ApiResult;
 use crate::extract::AuthUser;
 use crate::state::AppState;
@@ -134,22 +134,37 @@ async fn update(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct DeleteQuery {
-    /// Forget the stack even though its project still has containers (they stay).
+    /// Forget the stack even though its project still has containers (they keep running).
     force: Option<bool>,
+    /// Take the compose project down first (needs `stacks:deploy` too).
+    down: Option<bool>,
+    /// With `down`: remove named volumes too.
+    remove_volumes: Option<bool>,
 }
 
-/// Removes a stack's record (409 while locked, or while its project has containers unless
-/// `force=true`). Permission: `stacks:delete`.
-#[utoipa::path(tag = "stacks", params(("id" = Uuid, Path, description = "Stack id"), DeleteQuery), responses((status = 204, description = "Removed")))]
+/// Removes a stack and says what happened to its compose project: `down=true` removes it
+/// first (`remove_volumes=true`: with its named volumes), `force=true` leaves it running; 409
+/// while locked, or while the project has containers and neither is given. Permission:
+/// `stacks:delete` (and `stacks:deploy` for `down`).
+#[utoipa::path(tag = "stacks", params(("id" = Uuid, Path, description = "Stack id"), DeleteQuery), responses((status = 200, body = StackDeleted)))]
 #[delete("/stacks/{id}")]
 async fn remove(
     st: Data<AppState>,
     u: AuthUser,
     id: Path<Uuid>,
     q: Query<DeleteQuery>,
-) -> ApiResult<HttpResponse> {
-    stacks::delete(&st.core, u.ctx(), id.into_inner(), q.force.unwrap_or(false)).await?;
-    Ok(HttpResponse::NoContent().finish())
+) -> ApiResult<Json<StackDeleted>> {
+    Ok(Json(
+        stacks::delete(
+            &st.core,
+            u.ctx(),
+            id.into_inner(),
+            q.force.unwrap_or(false),
+            q.down.unwrap_or(false),
+            q.remove_volumes.unwrap_or(false),
+        )
+        .await?,
+    ))
 }
 
 /// The stack's variables; secret values are `null`. Permission: `stacks:read`.
@@ -251,7 +266,8 @@ async fn rollback(
     p: Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (id, did) = p.into_inner();
-    Ok(sse(stacks::rollback(&st.core, u.ctx(), id, did).await?))
+    let s = stacks::rollback(&st.core, u.ctx(), id, did).await?;
+    Ok(sse(until_revoked(s, &st.core, &u)))
 }
 
 /// Runs `deploy`, `pull-redeploy`, `start`, `stop`, `restart` or `down` and streams its output
@@ -269,5 +285,6 @@ async fn action(
 ) -> ApiResult<HttpResponse> {
     let (id, action) = p.into_inner();
     let action = StackAction::from_path(&action).ok_or(ServiceError::NotFound)?;
-    Ok(sse(stacks::action(&st.core, u.ctx(), id, action, &q).await?))
+    let s = stacks::action(&st.core, u.ctx(), id, action, &q).await?;
+    Ok(sse(until_revoked(s, &st.core, &u)))
 }
