@@ -210,8 +210,18 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
             break;
         }
     }
-    std::thread::spawn(move || lines.for_each(drop));
+    // Keep the server's log (printed when an assertion fails).
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for l in lines.map_while(Result::ok) {
+            if let Ok(mut v) = sink.lock() {
+                v.push(l);
+            }
+        }
+    });
     let token = token.expect("setup token in the log");
+    let server_log = move || log.lock().map(|v| v.join("\n")).unwrap_or_default();
     let project = format!("wfdefault{}", std::process::id());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let result = rt.block_on(async {
@@ -244,7 +254,7 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
         assert_eq!(st, 201, "{b}");
         let compose = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n";
         let (st, b) = post(format!("/endpoints/{}/stacks", id(&b)), serde_json::json!({"name": project, "compose_content": compose})).await;
-        assert_eq!(st, 201, "stack creation on the default data dir: {b}");
+        assert_eq!(st, 201, "stack creation on the default data dir: {b}\n{}", server_log());
         let stack = id(&b);
         let (st, out) = post(format!("/stacks/{stack}/deploy"), serde_json::json!({})).await;
         assert_eq!(st, 200, "{out}");
