@@ -15,7 +15,7 @@ use windflow_tests::{Session, TestApp, id, spawn_app, spawn_app_with};
 
 use super::docker::{setup, socket, sse_events};
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(super) fn git(dir: &Path, args: &[&str]) -> String {
     let o = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
@@ -31,13 +31,13 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A bare repository `app.git` with a work clone that commits and pushes.
-struct Remote {
+pub(super) struct Remote {
     root: tempfile::TempDir,
     work: PathBuf,
 }
 
 impl Remote {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let root = tempfile::tempdir().unwrap();
         git(
             root.path(),
@@ -56,11 +56,11 @@ impl Remote {
         git(&work, &["checkout", "-q", "-b", "main"]);
         Self { root, work }
     }
-    fn bare(&self) -> PathBuf {
+    pub(super) fn bare(&self) -> PathBuf {
         self.root.path().join("app.git")
     }
     /// Writes files, commits and pushes; returns the commit SHA.
-    fn commit(&self, files: &[(&str, &str)], msg: &str) -> String {
+    pub(super) fn commit(&self, files: &[(&str, &str)], msg: &str) -> String {
         for (p, c) in files {
             let f = self.work.join(p);
             std::fs::create_dir_all(f.parent().unwrap()).unwrap();
@@ -146,13 +146,13 @@ fn compose(rev: &str) -> String {
     )
 }
 
-fn sign(secret: &str, body: &[u8]) -> String {
+pub(super) fn sign(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-async fn allow_local(app: &TestApp, root: &Session) {
+pub(super) async fn allow_local(app: &TestApp, root: &Session) {
     let (st, b) = app
         .call(
             root,
@@ -164,7 +164,7 @@ async fn allow_local(app: &TestApp, root: &Session) {
     assert_eq!(st, StatusCode::OK, "{b}");
 }
 
-async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint: Uuid) -> Uuid {
+pub(super) async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint: Uuid) -> Uuid {
     let (_, ep) = app
         .call(root, Method::GET, &format!("/endpoints/{endpoint}"), None)
         .await;
@@ -172,7 +172,7 @@ async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint: Uuid) -> U
 }
 
 /// Polls an execution until it is no longer `running`.
-async fn finished(app: &TestApp, s: &Session, ex: &str) -> Value {
+pub(super) async fn finished(app: &TestApp, s: &Session, ex: &str) -> Value {
     for _ in 0..600 {
         let (_, e) = app
             .call(s, Method::GET, &format!("/schedule-executions/{ex}"), None)

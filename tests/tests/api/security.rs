@@ -427,7 +427,7 @@ async fn compose_guard_is_an_allow_list() {
             &dev,
             Method::POST,
             &base,
-            Some(json!({"name": "own", "compose_content": svc("    volumes: [\"./data:/d\"]\n")})),
+            Some(json!({"name": unique("own").replace('-', ""), "compose_content": svc("    volumes: [\"./data:/d\"]\n")})),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{stack}");
@@ -497,9 +497,10 @@ async fn compose_process_is_not_steerable() {
             .await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{key}");
     }
-    // Variables still interpolate (through the generated env file), quotes and `$$` intact.
+    // Variables still interpolate (through the generated env file), quotes intact.
+    let interp = unique("interp").replace('-', "");
     let (st, stack) = app
-        .call(&dev, Method::POST, &base, Some(json!({"name": "interp", "compose_content": "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n",
+        .call(&dev, Method::POST, &base, Some(json!({"name": interp, "compose_content": "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n",
             "variables": [{"key": "V", "value": "it's a \"value\"", "is_secret": false}]})))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{stack}");
@@ -524,7 +525,7 @@ async fn compose_process_is_not_steerable() {
             &format!("unix://{sock}"),
             "ps",
             "--filter",
-            "label=com.docker.compose.project=interp",
+            &format!("label=com.docker.compose.project={interp}"),
             "--format",
             "{{.Label \"wf.v\"}}",
         ])
@@ -682,4 +683,749 @@ async fn username_and_email_share_one_lockout_bucket() {
         statuses.push(st.as_u16());
     }
     assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429], "{statuses:?}");
+}
+
+// ----- Git, registries, pulls, project names, delete, masking, headers, streams -------------
+
+use super::git::{Remote, allow_local, finished, project_of_endpoint, sign};
+
+/// Adds `perms` for `user` at project `project` of `s.org` through a new custom role.
+async fn grant_project(
+    app: &TestApp,
+    root: &Session,
+    s: &Setup,
+    user: &Session,
+    project: uuid::Uuid,
+    name: &str,
+    perms: &[&str],
+) {
+    let (st, role) = app
+        .call(
+            root,
+            Method::POST,
+            &format!("/organizations/{}/roles", s.org),
+            Some(json!({"name": name, "permissions": perms})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{role}");
+    let (st, b) = app
+        .call(root, Method::POST, &format!("/organizations/{}/role-bindings", s.org), Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": user.user_id, "scope_type": "project", "scope_id": project})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+}
+
+async fn deployments_of(app: &TestApp, root: &Session, sid: &str) -> usize {
+    let (_, d) = app
+        .call(
+            root,
+            Method::GET,
+            &format!("/stacks/{sid}/deployments"),
+            None,
+        )
+        .await;
+    d["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn git_redeploys_run_with_the_right_permissions() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let project = project_of_endpoint(&app, &root, s.endpoint).await;
+    allow_local(&app, &root).await;
+    let dev = dev(&app, &root, &s).await;
+    grant_project(
+        &app,
+        &root,
+        &s,
+        &dev,
+        project,
+        "git-dev",
+        &["git:read", "git:sync"],
+    )
+    .await;
+    let syncer = app.user(&root, "syncer").await;
+    app.add_member(&root, s.org, &syncer, "viewer").await;
+    grant_project(
+        &app,
+        &root,
+        &s,
+        &syncer,
+        project,
+        "git-syncer",
+        &["git:read", "git:sync"],
+    )
+    .await;
+    // A privileged compose file (a bind outside the allow-list), deployed by the superadmin.
+    let priv_compose = |rev: &str| {
+        format!(
+            "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n    labels: {{wf.rev: \"{rev}\"}}\n    volumes: [\"/tmp:/host-tmp:ro\"]\n"
+        )
+    };
+    let remote = Remote::new();
+    remote.commit(&[("docker-compose.yml", &priv_compose("1"))], "one");
+    let (st, created) = app
+        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": format!("file://{}", remote.bare().display()), "provider": "github"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    let rid = id(&created["repository"]);
+    let secret = created["webhook"]["webhook_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hook = app.url(created["webhook"]["webhook_path"].as_str().unwrap());
+    let (st, stack) = app
+        .call(&root, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": unique("gitpriv").replace('-', ""), "source": "git", "repository_id": rid})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{stack}");
+    let sid = stack["id"].as_str().unwrap().to_owned();
+    let ev = super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/deploy"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    assert_eq!(deployments_of(&app, &root, &sid).await, 1);
+
+    // A manual sync that redeploys uses the syncing user's permissions (H3).
+    remote.commit(&[("docker-compose.yml", &priv_compose("2"))], "two");
+    for (who, needle) in [
+        (&syncer, "stacks:deploy is missing"),
+        (&dev, "containers:create_privileged"),
+    ] {
+        let (st, ex) = app
+            .call(
+                who,
+                Method::POST,
+                &format!("/git-repositories/{rid}/sync?redeploy=true"),
+                None,
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{ex}");
+        let ex = finished(&app, who, ex["id"].as_str().unwrap()).await;
+        assert!(
+            ex["logs"].as_str().unwrap_or_default().contains(needle),
+            "{needle}: {ex}"
+        );
+        assert_eq!(deployments_of(&app, &root, &sid).await, 1, "not redeployed");
+    }
+    // Automatic redeploys use the creator's permissions without privileged options unless
+    // the stack allows them; only a holder of containers:create_privileged may allow them.
+    let push = |delivery: &str| {
+        let body = serde_json::to_vec(&json!({"ref": "refs/heads/main"})).unwrap();
+        app.client
+            .post(&hook)
+            .header("X-GitHub-Event", "push")
+            .header("X-GitHub-Delivery", delivery)
+            .header("X-Hub-Signature-256", sign(&secret, &body))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let r = push("d-1").await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let acc: Value = r.json().await.unwrap();
+    let ex = finished(&app, &root, acc["execution_id"].as_str().unwrap()).await;
+    assert!(
+        ex["logs"].as_str().unwrap().contains("redeploy refused"),
+        "{ex}"
+    );
+    assert_eq!(deployments_of(&app, &root, &sid).await, 1);
+    // The same delivery again is ignored (replay).
+    let r = push("d-1").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let again: Value = r.json().await.unwrap();
+    assert_eq!(again["status"], "ignored", "{again}");
+    let (st, e) = app
+        .call(
+            &dev,
+            Method::PATCH,
+            &format!("/stacks/{sid}"),
+            Some(json!({"privileged_auto_deploy": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    let (st, e) = app
+        .call(
+            &root,
+            Method::PATCH,
+            &format!("/stacks/{sid}"),
+            Some(json!({"privileged_auto_deploy": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    assert_eq!(e["privileged_auto_deploy"], true);
+    remote.commit(&[("docker-compose.yml", &priv_compose("3"))], "three");
+    let r = push("d-2").await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let acc: Value = r.json().await.unwrap();
+    let ex = finished(&app, &root, acc["execution_id"].as_str().unwrap()).await;
+    assert!(
+        ex["logs"].as_str().unwrap().contains("redeploy started"),
+        "{ex}"
+    );
+    for _ in 0..300 {
+        let (_, d) = app
+            .call(
+                &root,
+                Method::GET,
+                &format!("/stacks/{sid}/deployments"),
+                None,
+            )
+            .await;
+        if d["items"][0]["status"] != "running" {
+            assert_eq!(d["items"][0]["trigger"], "webhook", "{d}");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let _ = super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/down"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn credentials_only_go_to_their_own_host() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let project = project_of_endpoint(&app, &root, s.endpoint).await;
+    allow_local(&app, &root).await;
+    // Git: a credential is bound to the host of the first repository that uses it (M3).
+    let (st, cred) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/projects/{project}/git-credentials"),
+            Some(json!({"name": "tok", "kind": "https", "username": "u", "token": "s3cr3t-token"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{cred}");
+    let cid = cred["id"].as_str().unwrap().to_owned();
+    let repos = format!("/projects/{project}/git-repositories");
+    let (st, a) = app
+        .call(
+            &root,
+            Method::POST,
+            &repos,
+            Some(json!({"name": "a", "url": "http://127.0.0.1:9/a.git", "credential_id": cid})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let (_, list) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/projects/{project}/git-credentials"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"][0]["bound_host"], "127.0.0.1", "{list}");
+    let (st, e) = app
+        .call(&root, Method::POST, &repos, Some(json!({"name": "b", "url": "http://attacker.localhost:9/b.git", "credential_id": cid})))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["code"], "bound_to_other_host", "{e}");
+    let rid = id(&a["repository"]);
+    let (st, e) = app
+        .call(
+            &root,
+            Method::PUT,
+            &format!("/git-repositories/{rid}"),
+            Some(json!({"name": "a", "url": "http://localhost:9/a.git", "credential_id": cid})),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "changing the host keeps no credential: {e}"
+    );
+    // Giving the secret again releases the binding.
+    let (st, _) = app
+        .call(
+            &root,
+            Method::PATCH,
+            &format!("/git-credentials/{cid}"),
+            Some(json!({"token": "n3w-s3cr3t"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &repos,
+            Some(json!({"name": "b", "url": "http://localhost:9/b.git", "credential_id": cid})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+    // Credentials in URLs are refused.
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &repos,
+            Some(json!({"name": "c", "url": "https://u:token@example.org/c.git"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(!e.to_string().contains("token@"), "{e}");
+
+    // Registries: a credential is only sent to its own registry host.
+    let (st, reg) = app
+        .call(&root, Method::POST, &format!("/organizations/{}/registries", s.org), Some(json!({"name": "local", "server": "127.0.0.1:5000", "username": "u", "password": "registry-pass"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{reg}");
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/endpoints/{}/images/pull", s.endpoint),
+            Some(json!({"image": "attacker.example/x", "tag": "1", "registry_id": reg["id"]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["code"], "registry_mismatch", "{e}");
+}
+
+#[tokio::test]
+async fn a_failed_pull_ends_failed_and_is_audited_as_an_error() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let ev = super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/endpoints/{}/images/pull", s.endpoint),
+        Some(json!({"image": "127.0.0.1:5000/wf/does-not-exist", "tag": "1"})),
+        |e| {
+            e.last()
+                .is_some_and(|x| x["status"] == "failed" || x["status"] == "completed")
+        },
+    )
+    .await;
+    let last = ev.last().unwrap();
+    assert_eq!(last["status"], "failed", "{ev:?}");
+    assert!(
+        last["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{last}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rows = app.audit(&root, "image.pull").await;
+    assert_eq!(rows[0]["outcome"], "error", "{rows:?}");
+    // A pull that works ends `completed`, audited as a success.
+    let ev = super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/endpoints/{}/images/pull", s.endpoint),
+        Some(json!({"image": "127.0.0.1:5000/wf/busybox", "tag": "1"})),
+        |e| {
+            e.last()
+                .is_some_and(|x| x["status"] == "failed" || x["status"] == "completed")
+        },
+    )
+    .await;
+    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rows = app.audit(&root, "image.pull").await;
+    assert_eq!(rows[0]["outcome"], "success", "{rows:?}");
+}
+
+#[tokio::test]
+async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let dev = dev(&app, &root, &s).await;
+    // Another endpoint (another environment) on the same engine.
+    let (st, ep2) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/environments/{}/endpoints", s.env_b),
+            Some(json!({"name": "same-engine", "connection_type": "socket", "socket_path": sock})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{ep2}");
+    let proj = unique("secproj").replace('-', "");
+    let (st, first) = app
+        .call(
+            &dev,
+            Method::POST,
+            &format!("/endpoints/{}/stacks", s.endpoint),
+            Some(json!({"name": proj, "compose_content": svc("    init: true\n")})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    let (st, e) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/endpoints/{}/stacks", id(&ep2)),
+            Some(json!({"name": proj, "compose_content": svc("")})),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::CONFLICT,
+        "same name on the same engine: {e}"
+    );
+    // A compose project that already runs on the engine (not a stack) cannot be taken over.
+    let foreign = unique("secforeign").replace('-', "");
+    let (st, c) = app
+        .call(&root, Method::POST, &format!("/endpoints/{}/containers", s.endpoint), Some(json!({"name": unique("wf-foreign"), "image": "local/busybox:1", "labels": {"com.docker.compose.project": foreign}})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{c}");
+    let (st, e) = app
+        .call(
+            &dev,
+            Method::POST,
+            &format!("/endpoints/{}/stacks", s.endpoint),
+            Some(json!({"name": foreign, "compose_content": svc("")})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{e}");
+    assert!(e["detail"].as_str().unwrap().contains("adopt"), "{e}");
+    app.call(
+        &root,
+        Method::DELETE,
+        &format!(
+            "/endpoints/{}/containers/{}?force=true",
+            s.endpoint,
+            c["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+
+    // Delete with down: the project goes with the stack, and the answer says so.
+    let sid = first["id"].as_str().unwrap().to_owned();
+    let ev = super::docker::sse_events(
+        &app,
+        &dev,
+        Method::POST,
+        &format!("/stacks/{sid}/deploy"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    let (st, e) = app
+        .call(&dev, Method::DELETE, &format!("/stacks/{sid}"), None)
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::CONFLICT,
+        "containers and neither down nor force: {e}"
+    );
+    let (st, gone) = app
+        .call(
+            &dev,
+            Method::DELETE,
+            &format!("/stacks/{sid}?down=true&remove_volumes=true"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{gone}");
+    assert_eq!(
+        (gone["project"].as_str(), gone["volumes_removed"].as_bool()),
+        (Some("removed"), Some(true))
+    );
+    let left = std::process::Command::new("docker")
+        .args([
+            "-H",
+            &format!("unix://{sock}"),
+            "ps",
+            "-aq",
+            "--filter",
+            &format!("label=com.docker.compose.project={proj}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&left.stdout).trim().is_empty(),
+        "no container left"
+    );
+    // Forgetting leaves it running, and says so.
+    let keep = unique("seckeep").replace('-', "");
+    let (_, kept) = app
+        .call(
+            &dev,
+            Method::POST,
+            &format!("/endpoints/{}/stacks", s.endpoint),
+            Some(json!({"name": keep, "compose_content": svc("    init: true\n")})),
+        )
+        .await;
+    let kid = kept["id"].as_str().unwrap().to_owned();
+    super::docker::sse_events(
+        &app,
+        &dev,
+        Method::POST,
+        &format!("/stacks/{kid}/deploy"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    let (st, gone) = app
+        .call(
+            &dev,
+            Method::DELETE,
+            &format!("/stacks/{kid}?force=true"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (st, gone["project"].as_str()),
+        (StatusCode::OK, Some("left_running")),
+        "{gone}"
+    );
+    let _ = std::process::Command::new("docker-compose")
+        .env("DOCKER_HOST", format!("unix://{sock}"))
+        .args(["-p", &keep, "down"])
+        .current_dir(std::env::temp_dir())
+        .output();
+    let ids = std::process::Command::new("docker")
+        .args([
+            "-H",
+            &format!("unix://{sock}"),
+            "ps",
+            "-aq",
+            "--filter",
+            &format!("label=com.docker.compose.project={keep}"),
+        ])
+        .output()
+        .unwrap();
+    for cid in String::from_utf8_lossy(&ids.stdout).split_whitespace() {
+        let _ = std::process::Command::new("docker")
+            .args(["-H", &format!("unix://{sock}"), "rm", "-f", cid])
+            .output();
+    }
+}
+
+#[tokio::test]
+async fn secret_variables_are_masked_for_container_readers() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let reader = app.user(&root, "reader").await;
+    app.add_member(&root, s.org, &reader, "viewer").await;
+    let secret = "hunter2-very-secret";
+    let mask_name = unique("secmask").replace('-', "");
+    let compose = "services:\n  app:\n    image: local/busybox:1\n    init: true\n    command: [\"sh\", \"-c\", \"echo token=$$TOKEN; sleep 300\"]\n    environment:\n      TOKEN: \"${TOKEN}\"\n";
+    let (st, stack) = app
+        .call(&root, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": mask_name, "compose_content": compose, "variables": [{"key": "TOKEN", "value": secret, "is_secret": true}]})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{stack}");
+    let sid = stack["id"].as_str().unwrap().to_owned();
+    let ev = super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/deploy"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    let (_, list) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!(
+                "/endpoints/{}/containers?all=true&label=com.docker.compose.project={mask_name}",
+                s.endpoint
+            ),
+            None,
+        )
+        .await;
+    let cid = list[0]["id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let base = format!("/endpoints/{}/containers/{cid}", s.endpoint);
+    let (st, r) = app.call(&reader, Method::GET, &base, None).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert!(
+        !r.to_string().contains(secret),
+        "inspect leaks the secret to a reader"
+    );
+    assert!(
+        r["raw"]["Config"]["Env"].to_string().contains("TOKEN=****"),
+        "{}",
+        r["raw"]["Config"]["Env"]
+    );
+    let (_, logs) = app
+        .call(&reader, Method::GET, &format!("{base}/logs"), None)
+        .await;
+    assert!(
+        !logs.to_string().contains(secret),
+        "logs leak the secret: {logs}"
+    );
+    assert!(logs.to_string().contains("token=****"), "{logs}");
+    // Holders of stacks:update on the stack see the values.
+    let (_, r) = app.call(&root, Method::GET, &base, None).await;
+    assert!(r.to_string().contains(secret));
+    super::docker::sse_events(
+        &app,
+        &root,
+        Method::POST,
+        &format!("/stacks/{sid}/down"),
+        None,
+        |e| e.last().is_some_and(|x| x["kind"] == "done"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_metrics_can_need_a_token() {
+    let app = windflow_tests::spawn_app_with(|c| {
+        c.http.metrics_token = Some(windflow_server::config::Secret::new("metrics-token-123"));
+    })
+    .await;
+    let r = app
+        .client
+        .get(format!("{}/api/v1/setup", app.base))
+        .send()
+        .await
+        .unwrap();
+    let h = r.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    let r = app
+        .client
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let r = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("metrics-token-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // An expired setup token no longer works.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE setup_tokens SET created_at = '2020-01-01 00:00:00+00:00'",
+    )
+    .await
+    .unwrap();
+    let r = app.client.post(app.url("/setup"))
+        .json(&json!({"token": app.setup_token.clone().unwrap(), "username": "root", "email": "root@example.org", "password": windflow_tests::PASSWORD}))
+        .send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn audit_csv_cells_never_start_a_formula() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let r = app
+        .client
+        .post(app.url("/auth/login"))
+        .json(&json!({"login": "=HYPERLINK(\"http://x\")", "password": "whatever password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let csv = app
+        .req(
+            &root,
+            Method::GET,
+            "/audit/export?format=csv&action=auth.login_failed",
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.to_lowercase().contains("'=hyperlink"), "{csv}");
+    assert!(
+        !csv.lines()
+            .any(|l| l.split(',').any(|c| c.starts_with('='))),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn live_streams_end_when_the_session_is_revoked() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let dev = dev(&app, &root, &s).await;
+    use futures_util::StreamExt;
+    let res = app
+        .req(
+            &dev,
+            Method::GET,
+            &format!("/endpoints/{}/events/stream", s.endpoint),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.bytes_stream();
+    // Revoke the session from elsewhere (the user logs out).
+    let (st, _) = app.call(&dev, Method::POST, "/auth/logout", None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(chunk) = body.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the stream is still open 20 s after the logout"
+    );
 }

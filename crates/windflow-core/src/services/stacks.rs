@@ -2306,6 +2306,19 @@ volumes:
     }
 
     #[test]
+    fn compose_processes_are_limited() {
+        let slot = ComposeSlot::new(2);
+        let a = slot.permit().unwrap();
+        let _b = slot.permit().unwrap();
+        assert!(
+            matches!(slot.permit(), Err(ServiceError::Busy(_))),
+            "a third is refused"
+        );
+        drop(a);
+        assert!(slot.permit().is_ok(), "a finished one frees its slot");
+    }
+
+    #[test]
     fn reserved_variable_names() {
         for k in [
             "DOCKER_HOST",
