@@ -528,6 +528,16 @@ fn own_name(project: &str, key: &str, v: &Yaml) -> bool {
     }
 }
 
+/// Pushes `name=<x>` when a top-level network or volume is named other than compose derives.
+fn foreign_name(project: &str, key: &str, v: &Yaml, push: &mut dyn FnMut(String)) {
+    if !own_name(project, key, v) {
+        push(format!(
+            "name={}",
+            v.get("name").and_then(Yaml::as_str).unwrap_or("?")
+        ));
+    }
+}
+
 /// The privileged findings of a resolved compose model (`compose config` output) for compose
 /// project `project`: `<service>: <option>` (`privileged`, `pid=host`, `network_mode=container:x`,
 /// `cap_add:SYS_ADMIN`, `binds:/etc`, `volumes_from`, `device_cgroup_rules`, `build`, any key
@@ -560,12 +570,7 @@ pub fn privileged_findings(resolved: &Yaml, project: &str, rules: &BindRules<'_>
                 for (n, cfg) in v.as_mapping().into_iter().flatten() {
                     let n = n.as_str().unwrap_or_default();
                     let mut push = |o: String| out.push(format!("network {n}: {o}"));
-                    if !own_name(project, n, cfg) {
-                        push(format!(
-                            "name={}",
-                            cfg.get("name").and_then(Yaml::as_str).unwrap_or("?")
-                        ));
-                    }
+                    foreign_name(project, n, cfg, &mut push);
                     for (ck, cv) in cfg.as_mapping().into_iter().flatten() {
                         match ck.as_str().unwrap_or_default() {
                             "name" | "labels" | "internal" | "attachable" | "enable_ipv6" => {}
@@ -581,12 +586,7 @@ pub fn privileged_findings(resolved: &Yaml, project: &str, rules: &BindRules<'_>
                 for (n, cfg) in v.as_mapping().into_iter().flatten() {
                     let n = n.as_str().unwrap_or_default();
                     let mut push = |o: String| out.push(format!("volume {n}: {o}"));
-                    if !own_name(project, n, cfg) {
-                        push(format!(
-                            "name={}",
-                            cfg.get("name").and_then(Yaml::as_str).unwrap_or("?")
-                        ));
-                    }
+                    foreign_name(project, n, cfg, &mut push);
                     for (ck, cv) in cfg.as_mapping().into_iter().flatten() {
                         match ck.as_str().unwrap_or_default() {
                             "name" | "labels" => {}

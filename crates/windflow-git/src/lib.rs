@@ -14,9 +14,13 @@
 //! refuses). A commit holding a symlink whose target leaves the work tree is refused before
 //! anything is checked out ([`GitError::File`]).
 use std::cell::Cell;
+use std::net::IpAddr;
 use std::path::{Component, Path};
 
 use git2::build::CheckoutBuilder;
+mod pin;
+pub use pin::{PinnedProxy, pin_url};
+
 use git2::{
     AutotagOption, CertificateCheckStatus, Cred, CredentialType, FetchOptions, Oid,
     RemoteCallbacks, RemoteRedirect, Repository, TreeWalkMode, TreeWalkResult,
@@ -241,6 +245,9 @@ fn check_symlinks(repo: &Repository, tree: &git2::Tree<'_>) -> Result<(), GitErr
 /// Fetches `branch` of `url` into the work tree `dir` (created when missing; an existing one is
 /// re-pointed at `url`) and checks its tip out, discarding local changes. `host_key` is the
 /// SSH host key fingerprint recorded for this repository (`None`: accept and report the first).
+/// `pinned`: the host and the address the URL guard checked; the fetch connects there only (a
+/// loopback proxy for http(s), the address in the URL for ssh and git);
+/// `None` when the platform allows local URLs (no pinning).
 ///
 /// Errors: [`GitError::BranchNotFound`], [`GitError::Auth`], [`GitError::HostKeyChanged`],
 /// [`GitError::File`] (a symlink leaving the work tree), [`GitError::Other`].
@@ -250,7 +257,18 @@ pub fn sync(
     dir: &Path,
     auth: &Auth,
     host_key: Option<&str>,
+    pinned: Option<(&str, IpAddr)>,
 ) -> Result<Synced, GitError> {
+    let mut proxy = None;
+    let url = match pinned {
+        Some((host, ip)) if url.starts_with("http://") || url.starts_with("https://") => {
+            proxy = Some(PinnedProxy::start(host, ip).map_err(|e| GitError::Other(e.to_string()))?);
+            url.to_owned()
+        }
+        Some((_, ip)) => pin_url(url, ip),
+        None => url.to_owned(),
+    };
+    let url = url.as_str();
     std::fs::create_dir_all(dir).map_err(|e| GitError::Other(e.to_string()))?;
     let repo = match Repository::open(dir) {
         Ok(r) => r,
@@ -276,6 +294,11 @@ pub fn sync(
     fo.remote_callbacks(callbacks(auth, &attempts, &keys));
     fo.download_tags(AutotagOption::None);
     fo.follow_redirects(RemoteRedirect::None);
+    if let Some(p) = &proxy {
+        let mut po = git2::ProxyOptions::new();
+        po.url(&p.url());
+        fo.proxy_options(po);
+    }
     let tracking = format!("refs/remotes/origin/{branch}");
     let refspec = format!("+refs/heads/{branch}:{tracking}");
     let fetched = remote.fetch(&[refspec.as_str()], Some(&mut fo), None);
@@ -381,12 +404,12 @@ mod tests {
         let url = format!("file://{}", src.path().display());
         let dst = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let wt = dst.path().join("wt");
-        let s = sync(&url, &branch, &wt, &Auth::None, None).unwrap_or_else(|e| panic!("{e}"));
+        let s = sync(&url, &branch, &wt, &Auth::None, None, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.commit, first.to_string());
         assert_eq!(s.previous, None);
         assert_eq!(s.summary, "one");
         let second = commit_file(&repo, "docker-compose.yml", "services: {a: {}}\n", "two");
-        let s = sync(&url, &branch, &wt, &Auth::None, None).unwrap_or_else(|e| panic!("{e}"));
+        let s = sync(&url, &branch, &wt, &Auth::None, None, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.commit, second.to_string());
         assert_eq!(s.previous, Some(first.to_string()));
         assert_eq!(
@@ -394,7 +417,7 @@ mod tests {
             "services: {a: {}}\n"
         );
         assert!(matches!(
-            sync(&url, "nope", &wt, &Auth::None, None),
+            sync(&url, "nope", &wt, &Auth::None, None, None),
             Err(GitError::BranchNotFound(_))
         ));
     }
@@ -451,7 +474,14 @@ mod tests {
             repo.commit(Some("HEAD"), &sig, &sig, link, &tree, &parents)
                 .unwrap_or_else(|e| panic!("{e}"));
             let dst = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let r = sync(&url, &branch, &dst.path().join("wt"), &Auth::None, None);
+            let r = sync(
+                &url,
+                &branch,
+                &dst.path().join("wt"),
+                &Auth::None,
+                None,
+                None,
+            );
             assert_eq!(r.is_ok(), ok, "{link} -> {target}: {r:?}");
             if !ok {
                 assert!(

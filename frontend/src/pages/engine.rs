@@ -255,6 +255,8 @@ async fn pull(
                         None => all.push(row),
                     }
                 }),
+                // The stream's last event: `completed`, or `failed` (with `error`, above).
+                None if p.status == "completed" => status.set("Done".into()),
                 None => status.set(p.status),
             }
             Ok(())

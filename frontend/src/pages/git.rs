@@ -163,7 +163,7 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                                         <td>{x.name.clone()}</td>
                                         <td><span class="badge">{name_of(x.kind)}</span></td>
                                         <td>{x.username.clone().unwrap_or_default()}</td>
-                                        <td class="muted">{secrets}</td>
+                                        <td class="muted">{secrets}{x.bound_host.clone().map(|h| view! { <div class="cred-host">{format!("bound to {h}")}</div> })}</td>
                                         <td>
                                             {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(x2.clone())>"Edit"</button> })}
                                             {can_delete.then(|| view! { <button class="danger small" on:click=move |_| mutate(async move { api::client().delete(&format!("/git-credentials/{id}")).await })>"Delete"</button> })}
@@ -359,7 +359,8 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                                 view! {
                                     <tr data-name=r.name.clone()>
                                         <td><strong>{r.name.clone()}</strong><div class="muted">{name_of(r.provider)}</div></td>
-                                        <td><code>{r.url.clone()}</code><div class="muted">{format!("{} · {}", r.branch, r.compose_path)}</div></td>
+                                        <td><code>{r.url.clone()}</code><div class="muted">{format!("{} · {}", r.branch, r.compose_path)}</div>
+                                            {r.ssh_host_key.clone().map(|k| view! { <div class="muted repo-host-key" title="SSH host key pinned on the first sync">{format!("host key {k}")}</div> })}</td>
                                         <td title=r.sync_error.clone().unwrap_or_default()>{badge(status.into())}</td>
                                         <td><code>{r.last_commit.as_deref().map(short_sha).unwrap_or_default()}</code></td>
                                         <td class="muted">

@@ -74,6 +74,7 @@ pub fn Setup() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let local_engine = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
@@ -90,6 +91,17 @@ pub fn Setup() -> impl IntoView {
                 Ok(_) => {
                     let _ = c.reload_session().await;
                     c.toast("Administrator created", false);
+                    if local_engine.get_untracked() {
+                        // Local engine targets are for superadmins: the first one may add this
+                        // host's socket in the same step.
+                        match add_local_engine().await {
+                            Ok(ep) => {
+                                navigate(&format!("/endpoints/{ep}"), Default::default());
+                                return;
+                            }
+                            Err(e) => c.error(&e),
+                        }
+                    }
                     navigate("/organizations", Default::default());
                 }
                 Err(e) => error.set(Some(e.to_string())),
@@ -106,6 +118,7 @@ pub fn Setup() -> impl IntoView {
                     <label>"Username"<br /><input id="setup-username" bind:value=username required /></label>
                     <label>"Email"<br /><input id="setup-email" type="email" bind:value=email required /></label>
                     <label>"Password (12+ characters)"<br /><input id="setup-password" type="password" bind:value=password required /></label>
+                    <label><input id="setup-local-engine" type="checkbox" bind:checked=local_engine />" Also manage this host's Docker engine ("<code>"/var/run/docker.sock"</code>", in a "<code>"Default"</code>" organization)"</label>
                     <button id="setup-submit" type="submit">"Create administrator"</button>
                     <Show when=move || error.get().is_some()>
                         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
@@ -114,4 +127,34 @@ pub fn Setup() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Creates the `Default` organization, a `local` project and environment, and an endpoint on
+/// this host's Docker socket; returns the endpoint id.
+async fn add_local_engine() -> Result<String, windflow_client::ClientError> {
+    use serde_json::{Value, json};
+    let c = api::client();
+    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();
+    let org: Value = c
+        .post("/organizations", &json!({"name": "Default"}))
+        .await?;
+    let project: Value = c
+        .post(
+            &format!("/organizations/{}/projects", id(&org)),
+            &json!({"name": "local"}),
+        )
+        .await?;
+    let env: Value = c
+        .post(
+            &format!("/projects/{}/environments", id(&project)),
+            &json!({"name": "local", "type": "production"}),
+        )
+        .await?;
+    let ep: Value = c
+        .post(
+            &format!("/environments/{}/endpoints", id(&env)),
+            &json!({"name": "this host", "connection_type": "socket", "socket_path": "/var/run/docker.sock"}),
+        )
+        .await?;
+    Ok(id(&ep))
 }

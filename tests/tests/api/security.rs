@@ -30,6 +30,14 @@ const DEV_PERMISSIONS: &[&str] = &[
     "stacks:*",
 ];
 
+/// Runs a stack action as `who` and returns its events up to `done`.
+async fn act(app: &TestApp, who: &Session, path: &str) -> Vec<Value> {
+    super::docker::sse_events(app, who, Method::POST, path, None, |e| {
+        e.last().is_some_and(|x| x["kind"] == "done")
+    })
+    .await
+}
+
 /// `dev`: organization `viewer` plus [`DEV_PERMISSIONS`] bound at `s.env_a`.
 async fn dev(app: &TestApp, root: &Session, s: &Setup) -> Session {
     let dev = app.user(root, "dev").await;
@@ -509,15 +517,7 @@ async fn compose_process_is_not_steerable() {
             "compose_content": "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n", "variables": [{"key": "TAG", "value": "1"}]})))
         .await;
     assert_eq!(st, StatusCode::OK, "{check}");
-    let ev = super::docker::sse_events(
-        &app,
-        &dev,
-        Method::POST,
-        &format!("/stacks/{}/deploy", id(&stack)),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let ev = act(&app, &dev, &format!("/stacks/{}/deploy", id(&stack))).await;
     assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
     let o = std::process::Command::new("docker")
         .args([
@@ -535,15 +535,7 @@ async fn compose_process_is_not_steerable() {
         String::from_utf8_lossy(&o.stdout).trim(),
         "it's a \"value\""
     );
-    let _ = super::docker::sse_events(
-        &app,
-        &dev,
-        Method::POST,
-        &format!("/stacks/{}/down", id(&stack)),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let _ = act(&app, &dev, &format!("/stacks/{}/down", id(&stack))).await;
 }
 
 #[tokio::test]
@@ -780,15 +772,7 @@ async fn git_redeploys_run_with_the_right_permissions() {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{stack}");
     let sid = stack["id"].as_str().unwrap().to_owned();
-    let ev = super::docker::sse_events(
-        &app,
-        &root,
-        Method::POST,
-        &format!("/stacks/{sid}/deploy"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
     assert_eq!(deployments_of(&app, &root, &sid).await, 1);
 
@@ -884,15 +868,7 @@ async fn git_redeploys_run_with_the_right_permissions() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let _ = super::docker::sse_events(
-        &app,
-        &root,
-        Method::POST,
-        &format!("/stacks/{sid}/down"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let _ = act(&app, &root, &format!("/stacks/{sid}/down")).await;
 }
 
 #[tokio::test]
@@ -1116,15 +1092,7 @@ async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
 
     // Delete with down: the project goes with the stack, and the answer says so.
     let sid = first["id"].as_str().unwrap().to_owned();
-    let ev = super::docker::sse_events(
-        &app,
-        &dev,
-        Method::POST,
-        &format!("/stacks/{sid}/deploy"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
     let (st, e) = app
         .call(&dev, Method::DELETE, &format!("/stacks/{sid}"), None)
@@ -1173,15 +1141,7 @@ async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
         )
         .await;
     let kid = kept["id"].as_str().unwrap().to_owned();
-    super::docker::sse_events(
-        &app,
-        &dev,
-        Method::POST,
-        &format!("/stacks/{kid}/deploy"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    act(&app, &dev, &format!("/stacks/{kid}/deploy")).await;
     let (st, gone) = app
         .call(
             &dev,
@@ -1234,15 +1194,7 @@ async fn secret_variables_are_masked_for_container_readers() {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{stack}");
     let sid = stack["id"].as_str().unwrap().to_owned();
-    let ev = super::docker::sse_events(
-        &app,
-        &root,
-        Method::POST,
-        &format!("/stacks/{sid}/deploy"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
     let (_, list) = app
         .call(
@@ -1280,15 +1232,7 @@ async fn secret_variables_are_masked_for_container_readers() {
     // Holders of stacks:update on the stack see the values.
     let (_, r) = app.call(&root, Method::GET, &base, None).await;
     assert!(r.to_string().contains(secret));
-    super::docker::sse_events(
-        &app,
-        &root,
-        Method::POST,
-        &format!("/stacks/{sid}/down"),
-        None,
-        |e| e.last().is_some_and(|x| x["kind"] == "done"),
-    )
-    .await;
+    act(&app, &root, &format!("/stacks/{sid}/down")).await;
 }
 
 #[tokio::test]

@@ -257,8 +257,11 @@ fn bound_host_of(url: &str) -> String {
     }
 }
 
-/// Checks a remote URL (see the module rules). The message says why it is refused.
-pub async fn check_url(url: &str, allow_local: bool) -> Result<(), String> {
+/// Checks a remote URL (see the module rules). The message says why it is refused. Returns the
+/// host and the address that passed the check, which the fetch must connect to (no second
+/// resolution: DNS rebinding), or `None` when nothing is pinned (`file://`, or local URLs
+/// allowed).
+pub async fn check_url(url: &str, allow_local: bool) -> Result<Option<(String, IpAddr)>, String> {
     if url.len() > 2048 || url.chars().any(char::is_control) {
         return Err("not a valid URL".into());
     }
@@ -269,13 +272,13 @@ pub async fn check_url(url: &str, allow_local: bool) -> Result<(), String> {
     }
     let Some((host, port)) = url_host(url)? else {
         return if allow_local {
-            Ok(())
+            Ok(None)
         } else {
             Err("file:// URLs are refused (platform setting allow_local_git_urls)".into())
         };
     };
     if allow_local {
-        return Ok(());
+        return Ok(None);
     }
     let addrs: Vec<IpAddr> = match host.parse::<IpAddr>() {
         Ok(ip) => vec![ip],
@@ -291,7 +294,7 @@ pub async fn check_url(url: &str, allow_local: bool) -> Result<(), String> {
              (CGNAT) address (platform setting allow_local_git_urls)"
         ));
     }
-    Ok(())
+    Ok(addrs.first().map(|ip| (host.clone(), *ip)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1114,7 +1117,7 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
             .exec(&core.db)
             .await;
         let allow = allow_local_urls(core).await.map_err(|e| e.to_string())?;
-        check_url(&repo.url, allow).await?;
+        let pinned = check_url(&repo.url, allow).await?;
         if let Some(cid) = repo.credential_id {
             let bound = gc::Entity::find_by_id(cid)
                 .one(&core.db)
@@ -1129,14 +1132,21 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
             .await
             .map_err(|e| e.to_string())?;
         line(&format!("fetching branch {} of {}", repo.branch, repo.url));
-        let (url, branch, dir, pinned) = (
+        let (url, branch, dir, host_pin) = (
             repo.url.clone(),
             repo.branch.clone(),
             checkout_dir(core, repo.id),
             repo.ssh_host_key.clone(),
         );
         let synced = tokio::task::spawn_blocking(move || {
-            windflow_git::sync(&url, &branch, &dir, &auth, pinned.as_deref())
+            windflow_git::sync(
+                &url,
+                &branch,
+                &dir,
+                &auth,
+                host_pin.as_deref(),
+                pinned.as_ref().map(|(h, ip)| (h.as_str(), *ip)),
+            )
         })
         .await
         .map_err(|e| e.to_string())?
