@@ -1026,6 +1026,7 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
     let creds = format!("/projects/{project}/git-credentials");
     let repos = format!("/projects/{project}/git-repositories");
     let mut results = vec![];
+    let mut rids = vec![];
     for (name, pass) in [("good", "key-pass-123"), ("bad", "not-the-passphrase")] {
         let (st, c) = app
             .call(&root, Method::POST, &creds, Some(json!({"name": name, "kind": "ssh", "username": user, "private_key": key, "passphrase": pass})))
@@ -1041,6 +1042,7 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
             .await;
         assert_eq!(st, StatusCode::CREATED, "{r}");
         let rid = id(&r["repository"]);
+        rids.push(rid);
         let (_, ex) = app
             .call(
                 &root,
@@ -1051,6 +1053,65 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
             .await;
         results.push(ex);
     }
+    // The server's host key was pinned on the first sync; another key is refused (issue 11).
+    let (_, good) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/git-repositories/{}", rids[0]),
+            None,
+        )
+        .await;
+    let pinned = good["ssh_host_key"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        pinned.starts_with("SHA256:") && pinned.len() == 50,
+        "{good}"
+    );
+    let (_, again) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{}/sync", rids[0]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        again["status"], "succeeded",
+        "the pinned key still matches: {again}"
+    );
+    let backend = app.db.get_database_backend();
+    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
+        "UPDATE git_repositories SET ssh_host_key = $1 WHERE id = $2"
+    } else {
+        "UPDATE git_repositories SET ssh_host_key = ? WHERE id = ?"
+    };
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+                rids[0].into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    let (_, changed) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{}/sync", rids[0]),
+            None,
+        )
+        .await;
+    assert_eq!(changed["status"], "failed", "{changed}");
+    assert!(
+        changed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("host key changed"),
+        "{changed}"
+    );
     drop(server);
     assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);
     assert_eq!(results[0]["commit"], sha.as_str());

@@ -1373,3 +1373,24 @@ async fn live_streams_end_when_the_session_is_revoked() {
         "the stream is still open 20 s after the logout"
     );
 }
+
+#[tokio::test]
+async fn a_failed_deploy_is_audited_as_an_error_when_it_ends() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let dev = dev(&app, &root, &s).await;
+    let name = unique("secfail").replace('-', "");
+    let (st, stack) = app
+        .call(&dev, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": name, "compose_content": "services:\n  app:\n    image: 127.0.0.1:5000/wf/does-not-exist:1\n"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{stack}");
+    let sid = stack["id"].as_str().unwrap().to_owned();
+    let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
+    assert_eq!(ev.last().unwrap()["status"], "failed", "{ev:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rows = app.audit(&root, "stack.deploy.finished").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["outcome"], "error", "{rows:?}");
+}

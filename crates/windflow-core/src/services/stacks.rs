@@ -1815,6 +1815,23 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         }
         st.updated_at = Set(now);
         stacks::Entity::update(st).exec(&txn).await?;
+        // The outcome is audited when the deployment ends (the `stack.deploy` row written at
+        // launch only records that it was started): issue 11, section 6.
+        let mut ev = audit_ev(
+            if dep.kind == "rollback" {
+                "stack.rollback.finished"
+            } else {
+                "stack.deploy.finished"
+            },
+            &job.stack,
+        )
+        .details(serde_json::json!({
+            "deployment_id": dep.id, "exit_code": code, "trigger": dep.trigger,
+        }));
+        if !ok {
+            ev = ev.outcome(AuditOutcome::Error);
+        }
+        crate::audit::record(&txn, &job.actor, &job.meta, ev).await?;
         txn.commit().await?;
         Ok(())
     }
