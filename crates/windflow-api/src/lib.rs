@@ -19,7 +19,7 @@ pub mod stacks;
 pub mod tenancy;
 pub mod users;
 
-pub use page::{Page, PageQuery};
+pub use page::{Page, PageQuery, SortDir};
 pub use problem::{ErrorCode, FieldError, Problem};
 
 /// Media type of every error body (RFC 9457 §3).

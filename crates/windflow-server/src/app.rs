@@ -245,6 +245,7 @@ impl Application {
             trust_proxy_headers: config.auth.trust_proxy_headers,
             openapi_json: Arc::new(openapi::document_json()),
             metrics_token: config.http.metrics_token.clone(),
+            routes: Arc::new(openapi::route_table()),
             web_dir: webapp::resolve_dir(&config),
         };
         match &state.web_dir {

@@ -22,7 +22,7 @@ use crate::routes;
             `POST /api/v1/auth/login`, or with the `wf_access` cookie plus `X-CSRF-Token` on mutations.",
         license(name = "AGPL-3.0-only")
     ),
-    components(schemas(Problem, ErrorCode, FieldError)),
+    components(schemas(Problem, ErrorCode, FieldError, windflow_api::SortDir)),
     tags(
         (name = "auth", description = "Setup, login, sessions"),
         (name = "users", description = "User administration"),
@@ -97,9 +97,140 @@ impl Modify for Conventions {
                         .entry(code.into())
                         .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Problem")));
                 }
+                // OpenAPI 3.1 requires a description on every response object (issue 12).
+                for (code, r) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(resp) = r
+                        && resp.description.is_empty()
+                    {
+                        resp.description = reason(code).into();
+                    }
+                }
             }
         }
     }
+}
+
+/// Makes every `operationId` unique (OpenAPI requires it; handlers of different modules share
+/// names such as `list`): a name used more than once becomes `<tag>_<name>`, then, if still
+/// shared, `<tag>_<name>_<resource>` (the last literal segment of the path). Unique names stay
+/// as they are.
+fn unique_operation_ids(api: &mut OpenApiDoc) {
+    use std::collections::HashMap;
+    let mut ops: Vec<(&mut utoipa::openapi::path::Operation, String)> = vec![];
+    for (path, item) in api.paths.paths.iter_mut() {
+        let resource = path
+            .split('/')
+            .rfind(|seg| !seg.is_empty() && !seg.starts_with('{'))
+            .unwrap_or_default()
+            .replace('-', "_");
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ] {
+            if let Some(op) = op.as_mut() {
+                ops.push((op, resource.clone()));
+            }
+        }
+    }
+    for round in 0..2 {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (op, _) in &ops {
+            *seen
+                .entry(op.operation_id.clone().unwrap_or_default())
+                .or_default() += 1;
+        }
+        for (op, resource) in ops.iter_mut() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            if seen.get(&id).copied().unwrap_or(0) > 1 {
+                let tag = op
+                    .tags
+                    .as_ref()
+                    .and_then(|t| t.first().cloned())
+                    .unwrap_or_default();
+                op.operation_id = Some(if round == 0 {
+                    format!("{tag}_{id}")
+                } else {
+                    format!("{id}_{resource}")
+                });
+            }
+        }
+    }
+}
+
+/// The standard reason phrase of an HTTP status code (RFC 9110), for response descriptions.
+fn reason(code: &str) -> &'static str {
+    match code {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "No Content",
+        "400" => "Bad Request",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "Not Found",
+        "405" => "Method Not Allowed",
+        "409" => "Conflict",
+        "415" => "Unsupported Media Type",
+        "422" => "Unprocessable Content",
+        "429" => "Too Many Requests",
+        "500" => "Internal Server Error",
+        "502" => "Bad Gateway",
+        "503" => "Service Unavailable",
+        _ => "Response",
+    }
+}
+
+/// Every API path template (split in segments) with its methods in upper case, for answering
+/// 405 with `Allow` to a known path asked with another method.
+pub fn route_table() -> Vec<(Vec<String>, Vec<String>)> {
+    document()
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let mut methods = vec![];
+            for (m, op) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if op {
+                    methods.push(m.to_owned());
+                }
+            }
+            (path.split('/').map(str::to_owned).collect(), methods)
+        })
+        .collect()
+}
+
+/// The methods a concrete `path` has in `table` (templates' `{param}` segments match any
+/// non-empty segment); empty when no template matches.
+pub fn allowed_methods(table: &[(Vec<String>, Vec<String>)], path: &str) -> Vec<String> {
+    let segs: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<String> = vec![];
+    for (tpl, methods) in table {
+        let matches = tpl.len() == segs.len()
+            && tpl.iter().zip(&segs).all(|(t, s)| {
+                if t.starts_with('{') {
+                    !s.is_empty()
+                } else {
+                    t == s
+                }
+            });
+        if matches {
+            for m in methods {
+                if !out.contains(m) {
+                    out.push(m.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The full document (built from a throwaway `App`; no server needed).
@@ -110,6 +241,7 @@ pub fn document() -> OpenApiDoc {
         .service(scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     Conventions.modify(&mut api);
+    unique_operation_ids(&mut api);
     api
 }
 

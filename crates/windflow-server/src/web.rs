@@ -61,6 +61,22 @@ async fn file(
 /// The app's default service.
 pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path().to_owned();
+    if path.starts_with("/api/") {
+        // A known path asked with a method it does not have: 405 with `Allow` (RFC 9110
+        // §15.5.6), not 404.
+        let allowed = crate::openapi::allowed_methods(&st.routes, &path);
+        if !allowed.is_empty() && !allowed.iter().any(|m| m == req.method().as_str()) {
+            let mut res = actix_web::ResponseError::error_response(&ApiError::http(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                format!("this path takes {}", allowed.join(", ")),
+            ));
+            if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+            }
+            return Ok(res);
+        }
+    }
     let Some(dir) = st.web_dir.as_deref() else {
         return Err(not_found());
     };

@@ -90,3 +90,28 @@ async fn body_size_limit() {
         "payload_too_large"
     );
 }
+
+/// Issue 12: a known path asked with a method it does not have is 405 with `Allow`, not 404.
+#[tokio::test]
+async fn known_paths_with_another_method_are_405_with_allow() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let res = app
+        .req(&root, Method::PUT, "/organizations")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = res.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed", "{body}");
+    // Unknown paths stay 404.
+    let res = app
+        .req(&root, Method::PUT, "/no/such/route")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -35,7 +35,7 @@ async fn list(
 /// Exports matching audit rows (up to 100 000, newest first) as `format=csv` or
 /// `format=ndjson`. Permission: `audit:export`.
 #[utoipa::path(tag = "audit", params(AuditQuery), responses(
-    (status = 200, description = "CSV (text/csv) or NDJSON (application/x-ndjson)", content_type = "text/csv", body = String)))]
+    (status = 200, description = "CSV (text/csv) or NDJSON (application/x-ndjson), by `format`", content((String = "text/csv"), (String = "application/x-ndjson")))))]
 #[get("/audit/export")]
 async fn export(st: Data<AppState>, u: AuthUser, q: Query<AuditQuery>) -> ApiResult<HttpResponse> {
     let format = q.format.clone().unwrap_or_else(|| "ndjson".into());
