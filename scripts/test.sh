@@ -57,6 +57,9 @@ cargo test --workspace --locked
 step "API tests on PostgreSQL"
 WF_TEST_DATABASE_URL="$PG_URL" cargo test --locked -p windflow-tests
 
+step "a Python client generated from the contract (openapi-python-client) against windflow serve"
+bash tests/infra/generated-client.sh
+
 step "browser tests"
 bash scripts/e2e.sh
 
