@@ -237,7 +237,7 @@ pub struct ScheduleExecution {
     pub kind: String,
     /// `schedule`, `manual` or `webhook`.
     pub trigger: String,
-    /// `running`, `succeeded` or `failed`.
+    /// `running`, `succeeded`, `failed`, or `interrupted` (the server running it stopped).
     pub status: String,
     /// Repository synced.
     pub repository_id: Option<Uuid>,

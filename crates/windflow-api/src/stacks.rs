@@ -281,7 +281,7 @@ pub struct Deployment {
     pub stack_id: Uuid,
     /// `standard` or `rollback`.
     pub kind: String,
-    /// `running`, `completed` or `failed`.
+    /// `running`, `completed`, `failed`, or `interrupted` (the server running it stopped).
     pub status: String,
     /// `manual`, `webhook` or `schedule`.
     pub trigger: String,

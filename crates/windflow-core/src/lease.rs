@@ -59,3 +59,53 @@ pub async fn release<C: ConnectionTrait>(db: &C, name: &str, holder: &str) -> Se
         .await?;
     Ok(())
 }
+
+/// True while lease `name` is held by anyone (present and not expired).
+pub async fn held<C: ConnectionTrait>(db: &C, name: &str) -> ServiceResult<bool> {
+    Ok(leases::Entity::find()
+        .filter(leases::Column::Name.eq(name))
+        .filter(leases::Column::ExpiresAt.gt(crate::now()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Keeps a lease alive while long work runs: renews it for `ttl` every `ttl / 3` (only while
+/// `holder` still holds it; never re-takes it). A crashed process stops renewing, so its lease
+/// lapses within `ttl` and the interrupted-work sweep can close its rows. Stops on
+/// [`Heartbeat::stop`] or drop.
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    /// Starts renewing `name` for `holder`.
+    pub fn start(
+        db: sea_orm::DatabaseConnection,
+        name: String,
+        holder: String,
+        ttl: Duration,
+    ) -> Self {
+        let every = std::time::Duration::from_millis((ttl.num_milliseconds().max(3) / 3) as u64);
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let _ = leases::Entity::update_many()
+                    .col_expr(leases::Column::ExpiresAt, Expr::value(crate::now() + ttl))
+                    .filter(leases::Column::Name.eq(name.as_str()))
+                    .filter(leases::Column::Holder.eq(holder.as_str()))
+                    .exec(&db)
+                    .await;
+            }
+        }))
+    }
+
+    /// Stops renewing (call before releasing the lease).
+    pub fn stop(&self) {
+        self.0.abort();
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

@@ -232,6 +232,10 @@ impl Application {
     /// WARN), and binds `config.listen` (`127.0.0.1:0` picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let core = core(&config).await?;
+        // Work a crashed process left `running` is closed as `interrupted` (issue 12).
+        if let Err(e) = windflow_core::sweep::interrupted(&core).await {
+            tracing::warn!(error = %e, "sweep of interrupted work failed");
+        }
         let setup_token = auth::issue_setup_token(&core)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -1394,3 +1394,115 @@ async fn a_failed_deploy_is_audited_as_an_error_when_it_ends() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["outcome"], "error", "{rows:?}");
 }
+
+/// Issue 12 ("Also"): a deployment or a sync left `running` by a server that died is closed as
+/// `interrupted` when a server starts (and on scheduler ticks); one whose lease is still renewed
+/// is left alone.
+#[tokio::test]
+async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
+    let Some(sock) = socket() else { return };
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let s = setup(&app, &root, &sock).await;
+    let project = project_of_endpoint(&app, &root, s.endpoint).await;
+    allow_local(&app, &root).await;
+    let name = unique("secdead").replace('-', "");
+    let (_, stack) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/endpoints/{}/stacks", s.endpoint),
+            Some(json!({"name": name, "compose_content": svc("    init: true\n")})),
+        )
+        .await;
+    let sid = stack["id"].as_str().unwrap().to_owned();
+    let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
+    assert_eq!(ev.last().unwrap()["status"], "completed");
+    let did = ev.last().unwrap()["deployment_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let remote = Remote::new();
+    remote.commit(&[("docker-compose.yml", &svc(""))], "one");
+    let (_, created) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/projects/{project}/git-repositories"),
+            Some(json!({"name": "r", "url": format!("file://{}", remote.bare().display())})),
+        )
+        .await;
+    let rid = id(&created["repository"]);
+    let (_, ex) = app
+        .call(
+            &root,
+            Method::POST,
+            &format!("/git-repositories/{rid}/sync"),
+            None,
+        )
+        .await;
+    let exid = ex["id"].as_str().unwrap().to_owned();
+    // A crash in the middle: rows `running` since ten minutes, no lease renewed.
+    let old = "2020-01-01 00:00:00+00:00";
+    for sql in [
+        format!(
+            "UPDATE deployments SET status = 'running', finished_at = NULL, created_at = '{old}'"
+        ),
+        format!(
+            "UPDATE schedule_executions SET status = 'running', finished_at = NULL, started_at = '{old}'"
+        ),
+        "DELETE FROM leases".to_owned(),
+    ] {
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &sql)
+            .await
+            .unwrap();
+    }
+    // A server starts (a replica on the same database): the sweep runs.
+    let (_replica, _) = windflow_tests::spawn_replica(&app).await;
+    let (_, d) = app
+        .call(&root, Method::GET, &format!("/deployments/{did}"), None)
+        .await;
+    assert_eq!(d["deployment"]["status"], "interrupted", "{d}");
+    let (_, st) = app
+        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
+        .await;
+    assert_eq!(st["status"], "error", "{st}");
+    assert!(
+        st["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("interrupted"),
+        "{st}"
+    );
+    let (_, e) = app
+        .call(
+            &root,
+            Method::GET,
+            &format!("/schedule-executions/{exid}"),
+            None,
+        )
+        .await;
+    assert_eq!(e["status"], "interrupted", "{e}");
+    // Work whose lease is alive is not touched.
+    for sql in [
+        format!(
+            "UPDATE deployments SET status = 'running', finished_at = NULL, created_at = '{old}'"
+        ),
+        format!(
+            "INSERT INTO leases (name, holder, expires_at) VALUES ('stack:{sid}', 'alive', '2999-01-01 00:00:00+00:00')"
+        ),
+    ] {
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &sql)
+            .await
+            .unwrap();
+    }
+    let (_replica2, _) = windflow_tests::spawn_replica(&app).await;
+    let (_, d) = app
+        .call(&root, Method::GET, &format!("/deployments/{did}"), None)
+        .await;
+    assert_eq!(d["deployment"]["status"], "running", "{d}");
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM leases")
+        .await
+        .unwrap();
+    act(&app, &root, &format!("/stacks/{sid}/down")).await;
+}

@@ -68,7 +68,9 @@ use windflow_api::audit::AuditOutcome;
 
 use super::stacks::{Layout, MAX_COMPOSE_BYTES, Starter};
 
-const SYNC_LEASE_SECS: i64 = 900;
+/// Lifetime of a sync's lease on its repository, seconds, renewed by a heartbeat while the sync
+/// runs (after a crash it lapses and the sweep closes the execution).
+pub(crate) const SYNC_LEASE_SECS: i64 = 60;
 const MAX_LOG_BYTES: usize = 64 * 1024;
 
 fn cred_aad(id: Uuid) -> String {
@@ -1099,6 +1101,7 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
     };
     let lease = format!("git:{}", repo.id);
     let holder = ex.id.to_string();
+    let mut heartbeat: Option<crate::lease::Heartbeat> = None;
     let result: Result<(windflow_git::Synced, Vec<Uuid>), String> = async {
         let held = crate::lease::try_acquire(
             &core.db,
@@ -1111,6 +1114,12 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
         if !held {
             return Err("another sync of this repository is running".into());
         }
+        heartbeat = Some(crate::lease::Heartbeat::start(
+            core.db.clone(),
+            lease.clone(),
+            holder.clone(),
+            chrono::TimeDelta::seconds(SYNC_LEASE_SECS),
+        ));
         let _ = gr::Entity::update_many()
             .col_expr(gr::Column::SyncStatus, Expr::value("syncing"))
             .filter(gr::Column::Id.eq(repo.id))
@@ -1305,6 +1314,9 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
     .await;
     if let Err(e) = r {
         tracing::error!(error = %e, execution = %ex.id, "sync result not recorded");
+    }
+    if let Some(h) = &heartbeat {
+        h.stop();
     }
     let _ = crate::lease::release(&core.db, &lease, &holder).await;
     ex
@@ -1696,6 +1708,9 @@ pub fn spawn_scheduler(core: Core, tick: Duration) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(tick).await;
+            if let Err(e) = crate::sweep::interrupted(&core).await {
+                tracing::warn!(error = %e, "sweep of interrupted work failed");
+            }
             if let Err(e) = run_due(&core, crate::now()).await {
                 tracing::warn!(error = %e, "scheduled Git sync pass failed");
             }

@@ -75,8 +75,9 @@ const PINS_FILE: &str = "windflow.pins.yml";
 pub const MAX_COMPOSE_BYTES: usize = 256 * 1024;
 /// Largest variable value, bytes.
 pub const MAX_VALUE_BYTES: usize = 32 * 1024;
-/// Longest an action may hold its stack's lease, seconds.
-const ACTION_LEASE_SECS: i64 = 3600;
+/// Lifetime of an action's lease on its stack, seconds; a heartbeat renews it while the action
+/// runs, so after a crash it lapses within this time and the sweep closes the deployment.
+pub(crate) const ACTION_LEASE_SECS: i64 = 60;
 /// Output kept in an audit row's details, bytes (the tail).
 const AUDIT_OUTPUT_BYTES: usize = 4096;
 
@@ -1331,6 +1332,8 @@ struct Job {
     tx: mpsc::Sender<StackOutput>,
     /// One of the server's compose process slots, held for the whole action.
     _permit: tokio::sync::OwnedSemaphorePermit,
+    /// Keeps the stack's lease alive while the action runs.
+    heartbeat: crate::lease::Heartbeat,
 }
 
 /// Output events buffered for a client (a slower client misses `line` events, never `done`).
@@ -1450,6 +1453,7 @@ impl Job {
     }
 
     async fn release(&self) {
+        self.heartbeat.stop();
         let _ = crate::lease::release(
             &self.core.db,
             &format!("stack:{}", self.stack.id),
@@ -1567,6 +1571,12 @@ async fn prepare(
         files.push(write_file(&dir, PINS_FILE, &pins_yaml(pins))?);
     }
     let (tx, rx) = mpsc::channel(OUTPUT_BUFFER);
+    let heartbeat = crate::lease::Heartbeat::start(
+        core.db.clone(),
+        format!("stack:{id}"),
+        holder.clone(),
+        chrono::TimeDelta::seconds(ACTION_LEASE_SECS),
+    );
     Ok((
         Job {
             core: core.clone(),
@@ -1586,6 +1596,7 @@ async fn prepare(
             holder,
             tx,
             _permit: permit,
+            heartbeat,
         },
         rx,
     ))
