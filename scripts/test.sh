@@ -28,6 +28,9 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo doc without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
 step "OpenAPI document: a standard 3.1 validator (openapi-spec-validator from PyPI)"
 python3 -m pip install -q --disable-pip-version-check 'openapi-spec-validator==0.9.0' >/dev/null 2>&1 \
   || python3 -m pip install -q --disable-pip-version-check 'openapi-spec-validator==0.9.0'

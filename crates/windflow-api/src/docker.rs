@@ -595,7 +595,7 @@ pub struct RegistryCredential {
 pub struct CreateRegistryCredential {
     /// Name, 2 to 100 characters.
     pub name: String,
-    /// Registry server (host[:port]).
+    /// Registry server (`host[:port]`).
     pub server: String,
     /// User name.
     pub username: String,

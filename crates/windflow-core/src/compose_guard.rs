@@ -28,7 +28,7 @@ use crate::docker_guard::{
 pub const MAX_EXPANDED: usize = 1 << 20;
 
 /// Service keys whose every value form compose accepts is safe (compose's own schema checks
-/// the form). Keys handled with a value check are matched separately in [`service_findings`].
+/// the form). Keys handled with a value check are matched separately ([`CHECKED_SERVICE_KEYS`]).
 pub const SAFE_SERVICE_KEYS: &[&str] = &[
     "annotations",
     "attach",
