@@ -71,13 +71,10 @@ pub fn path_allowed(path: &str, allowlist: &[String]) -> bool {
     })
 }
 
-/// A Docker name (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 255 bytes): container, volume and
-/// network names.
+/// A Docker name: container, volume and network names, with the engine adapter's one grammar
+/// (`windflow_docker::object_ref`: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, no `..`).
 pub fn docker_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    s.len() <= 255
-        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    windflow_docker::object_ref(s).is_ok()
 }
 
 /// Which namespace a mode is for; each has its own safe values.

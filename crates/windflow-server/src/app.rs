@@ -242,14 +242,16 @@ impl Application {
         if let Some(t) = &setup_token {
             tracing::warn!(setup_token = %t, "no user exists yet: create the first admin with POST /api/v1/setup and this one-time token, or `windflow admin create`");
         }
+        // Built once: served at /api/openapi.json and used for 405 answers.
+        let doc = openapi::document();
         let state = AppState {
             core,
             metrics: Metrics::new()?,
             cookie_secure: config.auth.cookie_secure,
             trust_proxy_headers: config.auth.trust_proxy_headers,
-            openapi_json: Arc::new(openapi::document_json()),
+            openapi_json: Arc::new(openapi::to_json(&doc)),
             metrics_token: config.http.metrics_token.clone(),
-            routes: Arc::new(openapi::route_table()),
+            routes: Arc::new(openapi::route_table(&doc)),
             web_dir: webapp::resolve_dir(&config),
         };
         match &state.web_dir {

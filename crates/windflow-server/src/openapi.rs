@@ -183,11 +183,10 @@ fn reason(code: &str) -> &'static str {
     }
 }
 
-/// Every API path template (split in segments) with its methods in upper case, for answering
-/// 405 with `Allow` to a known path asked with another method.
-pub fn route_table() -> Vec<(Vec<String>, Vec<String>)> {
-    document()
-        .paths
+/// Every API path template of `doc` (split in segments) with its methods in upper case, for
+/// answering 405 with `Allow` to a known path asked with another method.
+pub fn route_table(doc: &OpenApiDoc) -> Vec<(Vec<String>, Vec<String>)> {
+    doc.paths
         .paths
         .iter()
         .map(|(path, item)| {
@@ -247,7 +246,12 @@ pub fn document() -> OpenApiDoc {
 
 /// The document as pretty JSON with a trailing newline (the committed `openapi/windflow.json`).
 pub fn document_json() -> String {
-    let mut s = document().to_pretty_json().unwrap_or_default();
+    to_json(&document())
+}
+
+/// `doc` as pretty JSON with a trailing newline.
+pub fn to_json(doc: &OpenApiDoc) -> String {
+    let mut s = doc.to_pretty_json().unwrap_or_default();
     s.push('\n');
     s
 }

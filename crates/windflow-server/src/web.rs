@@ -98,14 +98,18 @@ pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpRespon
             return file(&req, &candidate, cache).await;
         }
     }
-    let index = dir.join("index.html");
-    let mut res = file(&req, &index, "no-cache").await?;
-    let html = tokio::fs::read_to_string(&index).await.unwrap_or_default();
-    if let Ok(v) = HeaderValue::from_str(&app_csp(&html)) {
-        res.headers_mut()
-            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, v);
-    }
-    Ok(res)
+    // Read once: served, and hashed for the CSP of this very file.
+    let html = tokio::fs::read_to_string(dir.join("index.html"))
+        .await
+        .map_err(|_| not_found())?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            app_csp(&html),
+        ))
+        .body(html))
 }
 
 /// The web app's Content-Security-Policy: scripts from the app's origin plus the inline
