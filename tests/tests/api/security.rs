@@ -517,6 +517,24 @@ async fn compose_process_is_not_steerable() {
             "compose_content": "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n", "variables": [{"key": "TAG", "value": "1"}]})))
         .await;
     assert_eq!(st, StatusCode::OK, "{check}");
+    // With a stack: `stacks:update` on it (a viewer: 403), and on its own endpoint only (404).
+    let viewer = app.user(&root, "viewer2").await;
+    app.add_member(&root, s.org, &viewer, "viewer").await;
+    let body =
+        json!({"endpoint_id": s.endpoint, "stack_id": id(&stack), "compose_content": svc("")});
+    let (st, _) = app
+        .call(&viewer, Method::POST, "/stacks/validate", Some(body))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (_, other_ep) = app
+        .call(&root, Method::POST, &format!("/environments/{}/endpoints", s.env_a), Some(json!({"name": "other", "connection_type": "direct", "host": "10.9.8.7", "port": 2375})))
+        .await;
+    let body =
+        json!({"endpoint_id": id(&other_ep), "stack_id": id(&stack), "compose_content": svc("")});
+    let (st, _) = app
+        .call(&dev, Method::POST, "/stacks/validate", Some(body))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
     let ev = act(&app, &dev, &format!("/stacks/{}/deploy", id(&stack))).await;
     assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
     let o = std::process::Command::new("docker")
