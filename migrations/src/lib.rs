@@ -2,6 +2,7 @@
 //! append-only: never edit one that has shipped, add a new one.
 pub use sea_orm_migration::prelude::*;
 
+mod catalog_frozen;
 mod foundation_schema;
 mod m20261122_000001_create_foundation;
 mod m20261122_000002_seed_access;

@@ -1,8 +1,11 @@
 //! Seeds the permission catalog, the system roles of seed 000 (`admin` = `*`, `user`,
 //! `viewer` = `*:read`) and the `auth_settings` singleton.
 use sea_orm_migration::prelude::*;
-use windflow_api::access::{
-    PERMISSIONS, SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_USER, SYSTEM_ROLE_VIEWER, USER_ROLE_PERMISSIONS,
+use windflow_api::access::{SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_USER, SYSTEM_ROLE_VIEWER};
+
+use crate::catalog_frozen::{
+    PERMISSIONS_2026_12_02 as PERMISSIONS,
+    USER_ROLE_PERMISSIONS_2026_11_22 as USER_ROLE_PERMISSIONS,
 };
 
 /// Seeds access reference data.

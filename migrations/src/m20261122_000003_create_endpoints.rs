@@ -1,6 +1,6 @@
 //! Docker endpoints (DOMAIN.md docker.endpoints) and the docker permissions of the catalog.
+use crate::catalog_frozen::PERMISSIONS_2026_12_02 as PERMISSIONS;
 use sea_orm_migration::prelude::*;
-use windflow_api::access::PERMISSIONS;
 
 /// Creates `endpoints` and adds the docker permissions to the catalog table.
 #[derive(DeriveMigrationName)]

@@ -1,6 +1,6 @@
 //! Registry credentials per organization (passwords encrypted at rest).
+use crate::catalog_frozen::PERMISSIONS_2026_12_02 as PERMISSIONS;
 use sea_orm_migration::prelude::*;
-use windflow_api::access::PERMISSIONS;
 
 /// Creates `registry_credentials` and adds the new permissions to the catalog table.
 #[derive(DeriveMigrationName)]

@@ -1,7 +1,7 @@
 //! Compose stacks (DOMAIN.md module `stacks`): `stacks`, `stack_variables`, `deployments`,
 //! `deployment_events`; and the `stacks:*` permissions in the catalog.
+use crate::catalog_frozen::PERMISSIONS_2026_12_02 as PERMISSIONS;
 use sea_orm_migration::prelude::*;
-use windflow_api::access::PERMISSIONS;
 
 /// Creates the stack tables and adds the new permissions to the catalog table.
 #[derive(DeriveMigrationName)]

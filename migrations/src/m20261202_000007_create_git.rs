@@ -1,8 +1,8 @@
 //! Git-backed stacks (DOMAIN.md module `stacks`: `git_credentials`, `git_repositories`; module
 //! `docker`: `schedule_executions`), the platform settings singleton, the Git columns of
 //! `stacks`, and the `git:*` permissions in the catalog.
+use crate::catalog_frozen::PERMISSIONS_2026_12_02 as PERMISSIONS;
 use sea_orm_migration::prelude::*;
-use windflow_api::access::PERMISSIONS;
 
 /// Creates the Git tables and `platform_settings`, adds `stacks.repository_id` and
 /// `stacks.deployed_commit`, and adds the new permissions to the catalog table.

@@ -10,128 +10,165 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// The permission catalog: every `resource:action` the server checks, with a description.
-/// Global permissions (`users:*`, `settings:*`, `organizations:create`) are only ever held by
-/// superadmins; the rest are granted through role bindings.
-pub const PERMISSIONS: &[(&str, &str)] = &[
-    (
-        "organizations:create",
-        "Create organizations (global; superadmins)",
-    ),
-    ("organizations:read", "See the organization"),
-    (
-        "organizations:update",
-        "Rename or change settings of the organization",
-    ),
-    (
-        "organizations:delete",
-        "Delete the organization (owners only)",
-    ),
-    ("members:read", "List organization members"),
-    ("members:create", "Add members"),
-    ("members:update", "Change a member's role"),
-    ("members:delete", "Remove members"),
-    ("groups:read", "List groups and their members"),
-    ("groups:create", "Create groups"),
-    ("groups:update", "Rename groups and change their members"),
-    ("groups:delete", "Delete groups"),
-    ("projects:read", "See projects"),
-    ("projects:create", "Create projects"),
-    ("projects:update", "Change projects"),
-    ("projects:delete", "Delete projects"),
-    ("environments:read", "See environments"),
-    ("environments:create", "Create environments"),
-    ("environments:update", "Change environments"),
-    ("environments:delete", "Delete environments"),
-    ("roles:read", "See roles"),
-    ("roles:create", "Create custom roles"),
-    ("roles:update", "Change custom roles"),
-    ("roles:delete", "Delete custom roles"),
-    ("role_bindings:read", "See role bindings"),
-    ("role_bindings:create", "Bind roles to users and groups"),
-    ("role_bindings:delete", "Remove role bindings"),
-    ("audit:read", "Read the audit log of the organization"),
-    ("audit:export", "Export the audit log of the organization"),
-    ("users:read", "List all users (global; superadmins)"),
-    ("users:create", "Create users (global; superadmins)"),
-    ("users:update", "Change any user (global; superadmins)"),
-    ("users:delete", "Delete users (global; superadmins)"),
-    (
-        "settings:read",
-        "Read authentication settings (global; superadmins)",
-    ),
-    (
-        "settings:update",
-        "Change authentication settings (global; superadmins)",
-    ),
-    (
-        "endpoints:read",
-        "See Docker endpoints and check their engines",
-    ),
-    ("endpoints:create", "Add Docker endpoints to an environment"),
-    ("endpoints:update", "Change Docker endpoints"),
-    ("endpoints:delete", "Remove Docker endpoints"),
-    ("containers:read", "See containers"),
-    ("containers:create", "Create containers"),
-    (
-        "containers:create_privileged",
-        "Create containers with privileged options (privileged, host namespaces, devices, capabilities, sysctls, security options, binds outside the allow-list)",
-    ),
-    ("containers:start", "Start and unpause containers"),
-    ("containers:stop", "Stop and pause containers"),
-    ("containers:restart", "Restart containers"),
-    ("containers:kill", "Kill containers"),
-    ("containers:update", "Rename containers"),
-    (
-        "containers:exec",
-        "Open an interactive console (exec) in containers",
-    ),
-    ("containers:delete", "Remove containers"),
-    (
-        "registries:read",
-        "See the organization's registry credentials (never their passwords)",
-    ),
-    ("registries:create", "Add registry credentials"),
-    ("registries:update", "Change registry credentials"),
-    ("registries:delete", "Remove registry credentials"),
-    ("images:read", "See images"),
-    ("images:pull", "Pull images"),
-    ("images:update", "Tag images"),
-    ("images:delete", "Remove and prune images"),
-    ("volumes:read", "See volumes"),
-    ("volumes:create", "Create volumes"),
-    ("volumes:delete", "Remove and prune volumes"),
-    ("networks:read", "See networks"),
-    ("networks:create", "Create networks"),
-    ("networks:update", "Connect and disconnect containers"),
-    ("networks:delete", "Remove and prune networks"),
-    ("system:read", "See engine info, version and disk usage"),
-    (
-        "stacks:read",
-        "See compose stacks, their variables (secrets masked) and deployments",
-    ),
-    ("stacks:create", "Create and adopt compose stacks"),
-    (
-        "stacks:update",
-        "Edit compose stacks and their variables, lock and unlock them",
-    ),
-    ("stacks:delete", "Remove compose stacks"),
-    (
-        "stacks:deploy",
-        "Deploy, start, stop, restart, take down and roll back compose stacks",
-    ),
-    (
-        "git:read",
-        "See Git credentials (never their secrets), repositories and sync history",
-    ),
-    ("git:create", "Add Git credentials and repositories"),
-    (
-        "git:update",
-        "Change Git credentials and repositories, rotate webhook secrets",
-    ),
-    ("git:delete", "Remove Git credentials and repositories"),
-    ("git:sync", "Sync Git repositories by hand"),
-];
+/// Declares [`Permission`] and [`PERMISSIONS`] from one list: variant, wire name, description.
+macro_rules! permissions {
+    ($($variant:ident = $name:literal, $description:literal;)*) => {
+        /// Every `resource:action` the server checks (the permission catalog). Code names a
+        /// permission with a variant, so a typo does not compile; grants stay strings because
+        /// wildcards (`*`, `res:*`, `*:action`) are data. Global permissions (`users:*`,
+        /// `settings:*`, `organizations:create`) are only ever held by superadmins; the rest are
+        /// granted through role bindings. The `permissions` table is brought in line with this
+        /// list at start-up (`windflow_core::catalog::sync`), never by editing a migration.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Permission {
+            $(
+                #[doc = $description]
+                $variant,
+            )*
+        }
+
+        impl Permission {
+            /// Every permission, in catalog order.
+            pub const ALL: &'static [Permission] = &[$(Permission::$variant),*];
+
+            /// The wire name, `resource:action`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $name,)*
+                }
+            }
+
+            /// What the permission allows, for people.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $description,)*
+                }
+            }
+        }
+
+        /// The catalog as (name, description) pairs, in the order of [`Permission::ALL`].
+        pub const PERMISSIONS: &[(&str, &str)] = &[$(($name, $description)),*];
+    };
+}
+
+permissions! {
+    OrganizationsCreate = "organizations:create", "Create organizations (global; superadmins)";
+    OrganizationsRead = "organizations:read", "See the organization";
+    OrganizationsUpdate = "organizations:update", "Rename or change settings of the organization";
+    OrganizationsDelete = "organizations:delete", "Delete the organization (owners only)";
+    MembersRead = "members:read", "List organization members";
+    MembersCreate = "members:create", "Add members";
+    MembersUpdate = "members:update", "Change a member's role";
+    MembersDelete = "members:delete", "Remove members";
+    GroupsRead = "groups:read", "List groups and their members";
+    GroupsCreate = "groups:create", "Create groups";
+    GroupsUpdate = "groups:update", "Rename groups and change their members";
+    GroupsDelete = "groups:delete", "Delete groups";
+    ProjectsRead = "projects:read", "See projects";
+    ProjectsCreate = "projects:create", "Create projects";
+    ProjectsUpdate = "projects:update", "Change projects";
+    ProjectsDelete = "projects:delete", "Delete projects";
+    EnvironmentsRead = "environments:read", "See environments";
+    EnvironmentsCreate = "environments:create", "Create environments";
+    EnvironmentsUpdate = "environments:update", "Change environments";
+    EnvironmentsDelete = "environments:delete", "Delete environments";
+    RolesRead = "roles:read", "See roles";
+    RolesCreate = "roles:create", "Create custom roles";
+    RolesUpdate = "roles:update", "Change custom roles";
+    RolesDelete = "roles:delete", "Delete custom roles";
+    RoleBindingsRead = "role_bindings:read", "See role bindings";
+    RoleBindingsCreate = "role_bindings:create", "Bind roles to users and groups";
+    RoleBindingsDelete = "role_bindings:delete", "Remove role bindings";
+    AuditRead = "audit:read", "Read the audit log of the organization";
+    AuditExport = "audit:export", "Export the audit log of the organization";
+    UsersRead = "users:read", "List all users (global; superadmins)";
+    UsersCreate = "users:create", "Create users (global; superadmins)";
+    UsersUpdate = "users:update", "Change any user (global; superadmins)";
+    UsersDelete = "users:delete", "Delete users (global; superadmins)";
+    SettingsRead = "settings:read", "Read authentication settings (global; superadmins)";
+    SettingsUpdate = "settings:update", "Change authentication settings (global; superadmins)";
+    EndpointsRead = "endpoints:read", "See Docker endpoints and check their engines";
+    EndpointsCreate = "endpoints:create", "Add Docker endpoints to an environment";
+    EndpointsUpdate = "endpoints:update", "Change Docker endpoints";
+    EndpointsDelete = "endpoints:delete", "Remove Docker endpoints";
+    ContainersRead = "containers:read", "See containers";
+    ContainersCreate = "containers:create", "Create containers";
+    ContainersCreatePrivileged = "containers:create_privileged", "Create containers with privileged options (privileged, host namespaces, devices, capabilities, sysctls, security options, binds outside the allow-list)";
+    ContainersStart = "containers:start", "Start and unpause containers";
+    ContainersStop = "containers:stop", "Stop and pause containers";
+    ContainersRestart = "containers:restart", "Restart containers";
+    ContainersKill = "containers:kill", "Kill containers";
+    ContainersUpdate = "containers:update", "Rename containers";
+    ContainersExec = "containers:exec", "Open an interactive console (exec) in containers";
+    ContainersDelete = "containers:delete", "Remove containers";
+    RegistriesRead = "registries:read", "See the organization's registry credentials (never their passwords)";
+    RegistriesCreate = "registries:create", "Add registry credentials";
+    RegistriesUpdate = "registries:update", "Change registry credentials";
+    RegistriesDelete = "registries:delete", "Remove registry credentials";
+    ImagesRead = "images:read", "See images";
+    ImagesPull = "images:pull", "Pull images";
+    ImagesUpdate = "images:update", "Tag images";
+    ImagesDelete = "images:delete", "Remove and prune images";
+    VolumesRead = "volumes:read", "See volumes";
+    VolumesCreate = "volumes:create", "Create volumes";
+    VolumesDelete = "volumes:delete", "Remove and prune volumes";
+    NetworksRead = "networks:read", "See networks";
+    NetworksCreate = "networks:create", "Create networks";
+    NetworksUpdate = "networks:update", "Connect and disconnect containers";
+    NetworksDelete = "networks:delete", "Remove and prune networks";
+    SystemRead = "system:read", "See engine info, version and disk usage";
+    StacksRead = "stacks:read", "See compose stacks, their variables (secrets masked) and deployments";
+    StacksCreate = "stacks:create", "Create and adopt compose stacks";
+    StacksUpdate = "stacks:update", "Edit compose stacks and their variables, lock and unlock them";
+    StacksDelete = "stacks:delete", "Remove compose stacks";
+    StacksDeploy = "stacks:deploy", "Deploy, start, stop, restart, take down and roll back compose stacks";
+    GitRead = "git:read", "See Git credentials (never their secrets), repositories and sync history";
+    GitCreate = "git:create", "Add Git credentials and repositories";
+    GitUpdate = "git:update", "Change Git credentials and repositories, rotate webhook secrets";
+    GitDelete = "git:delete", "Remove Git credentials and repositories";
+    GitSync = "git:sync", "Sync Git repositories by hand";
+}
+
+impl Permission {
+    /// The resource part (`stacks` of `stacks:deploy`).
+    pub fn resource(self) -> &'static str {
+        self.as_str().split_once(':').map_or("", |(r, _)| r)
+    }
+    /// The action part (`deploy` of `stacks:deploy`).
+    pub fn action(self) -> &'static str {
+        self.as_str().split_once(':').map_or("", |(_, a)| a)
+    }
+}
+
+impl std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Permission {
+    type Err = UnknownPermission;
+    /// Parses a catalog name (no wildcards).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Permission::ALL
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == s)
+            .ok_or(UnknownPermission)
+    }
+}
+
+/// A name that is not in the permission catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownPermission;
+
+impl std::fmt::Display for UnknownPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a permission of the catalog")
+    }
+}
+
+impl std::error::Error for UnknownPermission {}
 
 /// Returns true when `name` is a catalog permission or a wildcard over catalog resources or
 /// actions (`*`, `res:*`, `*:action`).

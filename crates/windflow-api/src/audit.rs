@@ -77,6 +77,18 @@ pub struct AuditQuery {
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
-    /// Export format: `csv` or `ndjson` (export only).
-    pub format: Option<String>,
+    /// Export format (export only; default `ndjson`).
+    pub format: Option<AuditExportFormat>,
+}
+
+/// Format of `GET /audit/export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditExportFormat {
+    /// Comma-separated values (`text/csv`, RFC 4180), one header row then one row per entry;
+    /// cells that a spreadsheet would run as formulas are prefixed with `'`.
+    Csv,
+    /// Newline-delimited JSON (`application/x-ndjson`), one [`AuditEntry`] per line. The default.
+    #[default]
+    Ndjson,
 }

@@ -197,8 +197,10 @@ pub struct EngineInfo {
 #[serde(deny_unknown_fields)]
 pub struct PortMapping {
     /// Port inside the container.
+    #[schema(minimum = 0, maximum = 65535)]
     pub container_port: u16,
     /// Host port (none = not published, or random when creating).
+    #[schema(minimum = 0, maximum = 65535)]
     pub host_port: Option<u16>,
     /// Host IP to bind (e.g. `127.0.0.1`).
     pub host_ip: Option<String>,

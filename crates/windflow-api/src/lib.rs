@@ -15,6 +15,7 @@ pub mod docker;
 pub mod git;
 pub mod page;
 pub mod problem;
+pub mod rules;
 pub mod stacks;
 pub mod tenancy;
 pub mod users;

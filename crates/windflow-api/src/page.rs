@@ -2,6 +2,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+/// Page size when a list request gives no `limit`.
+pub const DEFAULT_LIMIT: u64 = 50;
+/// Largest page size a list accepts (`limit` is `1..=MAX_LIMIT`).
+pub const MAX_LIMIT: u64 = 200;
+
 /// One page of a list. `next_cursor` is absent on the last page; pass it back as `cursor` to get
 /// the next page. Cursors are opaque: clients must not build or parse them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

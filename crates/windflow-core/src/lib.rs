@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod catalog;
 pub mod collectors;
 pub mod compose_guard;
 pub mod context;

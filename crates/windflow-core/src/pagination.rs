@@ -17,10 +17,7 @@ use windflow_api::page::{PageQuery, SortDir};
 
 use crate::error::{ServiceError, ServiceResult};
 
-/// Default page size.
-pub const DEFAULT_LIMIT: u64 = 50;
-/// Largest page size.
-pub const MAX_LIMIT: u64 = 200;
+pub use windflow_api::page::{DEFAULT_LIMIT, MAX_LIMIT};
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Cursor {
@@ -70,7 +67,8 @@ impl PageSpec {
                 ));
             }
         };
-        let after = match &q.cursor {
+        // An empty cursor is the first page (clients that always send the parameter).
+        let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => None,
             Some(c) => {
                 let bad =

@@ -4,10 +4,9 @@
 //! `format!` and `Url::join`, which normalise `..` and let `?` start a query: without this
 //! check, `..%2Fimages%2Fcreate%3F…` sent as a container id reaches another Engine route.
 //! A reference that fails the check is [`EngineError::NotFound`]: nothing is sent.
-use crate::EngineError;
+use windflow_api::rules::Rule;
 
-/// Longest object reference accepted, bytes.
-const MAX_REF: usize = 512;
+use crate::EngineError;
 
 fn refused(what: &str) -> EngineError {
     EngineError::NotFound(format!("no such {what}"))
@@ -27,31 +26,20 @@ fn encode(s: &str, keep: &[u8]) -> String {
 }
 
 /// A container, volume, network or exec id or name: `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most
-/// 512 bytes, never `..`-only. Returns it percent-encoded for a path segment.
+/// 512 bytes, never `..` ([`Rule::ObjectRef`], the rule the contract declares). Returns it percent-encoded for a path segment.
 pub fn object_ref(s: &str) -> Result<String, EngineError> {
-    let mut chars = s.chars();
-    let ok = s.len() <= MAX_REF
-        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-        && !s.contains("..");
-    if !ok {
+    if (Rule::ObjectRef { min: 1 }).check(s).is_some() {
         return Err(refused("object"));
     }
     Ok(encode(s, b""))
 }
 
 /// An image reference or id (`repo/name:tag`, `name@sha256:…`, `sha256:…`): segments of
-/// `[A-Za-z0-9][A-Za-z0-9_.:@-]*` separated by single `/`, no `..`, at most 512 bytes.
-/// Returns it with each segment percent-encoded (`/`, `:` and `@` kept).
+/// `[A-Za-z0-9][A-Za-z0-9_.:@-]*` separated by single `/`, no `..`, at most 512 bytes
+/// ([`Rule::ImageRef`], the rule the contract declares). Returns it with each segment
+/// percent-encoded (`/`, `:` and `@` kept).
 pub fn image_ref(s: &str) -> Result<String, EngineError> {
-    let ok = s.len() <= MAX_REF
-        && !s.contains("..")
-        && s.split('/').all(|seg| {
-            let mut chars = seg.chars();
-            chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && chars.all(|c| c.is_ascii_alphanumeric() || "_.:@-".contains(c))
-        });
-    if !ok {
+    if Rule::ImageRef.check(s).is_some() {
         return Err(refused("image"));
     }
     Ok(encode(s, b"/:@"))

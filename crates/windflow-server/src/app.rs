@@ -95,6 +95,9 @@ pub fn master_key(c: &Config) -> anyhow::Result<MasterKey> {
 pub async fn core(c: &Config) -> anyhow::Result<Core> {
     let db = connect(c).await?;
     Migrator::up(&db, None).await.context("migrations failed")?;
+    windflow_core::catalog::sync(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("permission catalog sync failed: {e}"))?;
     let crypto = Arc::new(Crypto::new(master_key(c)?));
     let jwt = Arc::new(JwtKeys::new(&crypto));
     let passwords =
@@ -293,6 +296,8 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PayloadConfig::new(body_limit))
+                .wrap(from_fn(middleware::contract))
                 .wrap(from_fn(middleware::observe))
                 .wrap(middleware::security_headers())
                 .into_utoipa_app()

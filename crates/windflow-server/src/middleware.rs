@@ -80,6 +80,132 @@ pub async fn observe(
     Ok(res)
 }
 
+/// What the contract (the OpenAPI document) says and routing alone cannot enforce, checked
+/// before the request reaches a route:
+/// - a known `/api/` path asked with a method its most specific template lacks is 405 with
+///   `Allow` (so `PATCH /stacks/validate` is not routed to `PATCH /stacks/{id}` and 404);
+///   `HEAD` counts as `GET`;
+/// - a JSON body whose top-level type is not the declared one (an array where an object is
+///   declared: serde would read a struct from a sequence) is 422 `validation_failed` on `body`.
+///   The body is read (within the JSON body limit) and handed on unchanged.
+pub async fn contract(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(st) = req.app_data::<Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    if !req.path().starts_with("/api/") {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    let Some(route) = crate::openapi::route_for(&st.routes, req.path()) else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let method = match req.method().as_str() {
+        "HEAD" => "GET",
+        m => m,
+    }
+    .to_owned();
+    if !route.methods.contains(&method) {
+        let res = crate::web::method_not_allowed(&route.methods);
+        return Ok(req.into_response(res));
+    }
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if let Some((_, kind)) = route.bodies.iter().find(|(m, _)| *m == method)
+        && is_json
+    {
+        let bytes = match req.extract::<actix_web::web::Bytes>().await {
+            Ok(b) => b,
+            Err(_) => {
+                let err = ApiError::http(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    windflow_api::ErrorCode::PayloadTooLarge,
+                    "body larger than the limit (http.body_limit_bytes)",
+                );
+                return Ok(req.error_response(err));
+            }
+        };
+        let parsed = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+        if parsed.as_ref().is_some_and(|v| !kind.accepts(v)) {
+            let expected = match kind {
+                crate::openapi::JsonKind::Object => "a JSON object",
+                crate::openapi::JsonKind::Array => "a JSON array",
+            };
+            let err = ApiError::Http {
+                status: actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                code: windflow_api::ErrorCode::ValidationFailed,
+                detail: "the body does not match the schema".into(),
+                errors: Some(vec![windflow_api::FieldError::new(
+                    "body",
+                    "invalid_type",
+                    format!("must be {expected}"),
+                )]),
+            };
+            return Ok(req.error_response(err));
+        }
+        // JSON Schema (and RFC 8259) make no difference between `3` and `3.0`: a number with
+        // no fraction is an integer to the contract, so it is one to the handlers too.
+        let bytes = match parsed {
+            Some(mut v) => {
+                if integral_floats(&mut v) {
+                    serde_json::to_vec(&v)
+                        .map(actix_web::web::Bytes::from)
+                        .unwrap_or(bytes)
+                } else {
+                    bytes
+                }
+            }
+            None => bytes,
+        };
+        req.set_payload(actix_web::dev::Payload::from(bytes));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// Rewrites every number of `v` that has no fraction (`3.0`) as an integer (`3`); true when
+/// one was rewritten.
+fn integral_floats(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Integral and inside i64 (bounds ±2^63 are exact in f64).
+            if f.fract() == 0.0
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+            {
+                *v = Value::from(f as i64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(a) => a.iter_mut().fold(false, |acc, x| integral_floats(x) | acc),
+        Value::Object(o) => o
+            .values_mut()
+            .fold(false, |acc, x| integral_floats(x) | acc),
+        _ => false,
+    }
+}
+
 /// Content-Security-Policy of every response that sets none itself (API answers, files):
 /// nothing may load from them and no page may frame them. The web app's `index.html` and the
 /// API docs page set their own ([`crate::web`], [`crate::docs`]).

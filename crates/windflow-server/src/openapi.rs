@@ -22,7 +22,13 @@ use crate::routes;
             `POST /api/v1/auth/login`, or with the `wf_access` cookie plus `X-CSRF-Token` on mutations.",
         license(name = "AGPL-3.0-only")
     ),
-    components(schemas(Problem, ErrorCode, FieldError, windflow_api::SortDir)),
+    components(schemas(
+        Problem,
+        ErrorCode,
+        FieldError,
+        windflow_api::SortDir,
+        windflow_api::audit::AuditExportFormat
+    )),
     tags(
         (name = "auth", description = "Setup, login, sessions"),
         (name = "users", description = "User administration"),
@@ -183,57 +189,101 @@ fn reason(code: &str) -> &'static str {
     }
 }
 
-/// Every API path template of `doc` (split in segments) with its methods in upper case, for
-/// answering 405 with `Allow` to a known path asked with another method.
-pub fn route_table(doc: &OpenApiDoc) -> Vec<(Vec<String>, Vec<String>)> {
-    doc.paths
-        .paths
-        .iter()
-        .map(|(path, item)| {
-            let mut methods = vec![];
-            for (m, op) in [
-                ("GET", item.get.is_some()),
-                ("POST", item.post.is_some()),
-                ("PUT", item.put.is_some()),
-                ("PATCH", item.patch.is_some()),
-                ("DELETE", item.delete.is_some()),
-            ] {
-                if op {
-                    methods.push(m.to_owned());
-                }
-            }
-            (path.split('/').map(str::to_owned).collect(), methods)
-        })
-        .collect()
+/// The top-level JSON type an operation's request body must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A JSON object (`{…}`).
+    Object,
+    /// A JSON array (`[…]`).
+    Array,
 }
 
-/// The methods a concrete `path` has in `table` (templates' `{param}` segments match any
-/// non-empty segment); empty when no template matches.
-pub fn allowed_methods(table: &[(Vec<String>, Vec<String>)], path: &str) -> Vec<String> {
-    let segs: Vec<&str> = path.split('/').collect();
-    let mut out: Vec<String> = vec![];
-    for (tpl, methods) in table {
-        let matches = tpl.len() == segs.len()
-            && tpl.iter().zip(&segs).all(|(t, s)| {
-                if t.starts_with('{') {
-                    !s.is_empty()
-                } else {
-                    t == s
-                }
-            });
-        if matches {
-            for m in methods {
-                if !out.contains(m) {
-                    out.push(m.clone());
-                }
-            }
+impl JsonKind {
+    /// Whether `v` has this top-level type.
+    pub fn accepts(self, v: &serde_json::Value) -> bool {
+        match self {
+            JsonKind::Object => v.is_object(),
+            JsonKind::Array => v.is_array(),
         }
+    }
+}
+
+/// One path template of the API and what it takes.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The template split at `/` (`{param}` segments match any non-empty segment).
+    pub segments: Vec<String>,
+    /// Its methods, upper case.
+    pub methods: Vec<String>,
+    /// The declared top-level type of each method's JSON body, where it has one.
+    pub bodies: Vec<(String, JsonKind)>,
+}
+
+/// Every API path template of `doc` with its methods and body types, for the contract
+/// middleware (405 with `Allow`, body type checks).
+pub fn route_table(json: &serde_json::Value) -> Vec<Route> {
+    let kind_of = |schema: &serde_json::Value| -> Option<JsonKind> {
+        let schema = match schema.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => json.pointer(r.trim_start_matches('#'))?,
+            None => schema,
+        };
+        match schema.get("type").and_then(|t| t.as_str()) {
+            Some("object") => Some(JsonKind::Object),
+            Some("array") => Some(JsonKind::Array),
+            _ => None,
+        }
+    };
+    let mut out = vec![];
+    let Some(paths) = json.get("paths").and_then(|p| p.as_object()) else {
+        return out;
+    };
+    for (path, item) in paths {
+        let mut route = Route {
+            segments: path.split('/').map(str::to_owned).collect(),
+            methods: vec![],
+            bodies: vec![],
+        };
+        for m in ["get", "post", "put", "patch", "delete"] {
+            let Some(op) = item.get(m) else { continue };
+            let upper = m.to_ascii_uppercase();
+            if let Some(kind) = op
+                .pointer("/requestBody/content/application~1json/schema")
+                .and_then(kind_of)
+            {
+                route.bodies.push((upper.clone(), kind));
+            }
+            route.methods.push(upper);
+        }
+        out.push(route);
     }
     out
 }
 
-/// The full document (built from a throwaway `App`; no server needed).
-pub fn document() -> OpenApiDoc {
+/// The route that answers a concrete `path`: among the templates that match it, the one with
+/// the most literal segments, earliest first (`/stacks/validate` before `/stacks/{id}`), as
+/// OpenAPI 3.1 §4.8.8.1 orders "concrete" over templated paths. `None` for an unknown path.
+pub fn route_for<'a>(table: &'a [Route], path: &str) -> Option<&'a Route> {
+    let segs: Vec<&str> = path.split('/').collect();
+    let literal_prefix =
+        |r: &Route| -> Vec<bool> { r.segments.iter().map(|t| !t.starts_with('{')).collect() };
+    table
+        .iter()
+        .filter(|r| {
+            r.segments.len() == segs.len()
+                && r.segments.iter().zip(&segs).all(|(t, s)| {
+                    if t.starts_with('{') {
+                        !s.is_empty()
+                    } else {
+                        t == s
+                    }
+                })
+        })
+        .max_by(|a, b| literal_prefix(a).cmp(&literal_prefix(b)))
+}
+
+/// The full document as JSON (built from a throwaway `App`; no server needed), with the rules
+/// of [`apply_rules`] written in.
+pub fn document() -> serde_json::Value {
     let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -241,7 +291,98 @@ pub fn document() -> OpenApiDoc {
         .split_for_parts();
     Conventions.modify(&mut api);
     unique_operation_ids(&mut api);
-    api
+    let mut v = serde_json::to_value(&api).unwrap_or_default();
+    apply_rules(&mut v);
+    v
+}
+
+/// Writes every rule the server enforces that utoipa's derives cannot express into the
+/// document (issue 12): the field rules of `windflow_api::rules::FIELD_RULES`, the page-size
+/// bounds and default of every `limit`, the sort fields a list accepts, and which of the audit
+/// query's parameters the list and the export take. The `every_rule_lands` test checks that
+/// each field rule found its property.
+fn apply_rules(v: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    use windflow_api::page::{DEFAULT_LIMIT, MAX_LIMIT};
+    let schemas = v
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    for (schema, prop, rule) in windflow_api::rules::FIELD_RULES {
+        let ptr = format!("/components/schemas/{schema}/properties/{prop}");
+        if let (Some(Value::Object(target)), Value::Object(keys)) =
+            (v.pointer_mut(&ptr), rule.schema())
+        {
+            target.extend(keys);
+        }
+    }
+    // Does a list's item schema have a `name` (then it sorts by name too)?
+    let item_has_name = |op: &Value| -> bool {
+        let r = op
+            .pointer("/responses/200/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|page| schemas.get(page))
+            .and_then(|p| p.pointer("/properties/items/items/$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|item| schemas.get(item));
+        r.and_then(|i| i.pointer("/properties/name")).is_some()
+    };
+    let Some(Value::Object(paths)) = v.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for op in item.values_mut() {
+            let by_name = item_has_name(op);
+            let Some(Value::Array(params)) = op.get_mut("parameters") else {
+                continue;
+            };
+            let export = path.ends_with("/audit/export");
+            // The export reads every page itself: paging and the list's own knobs are not
+            // parameters of it; the list has no `format`.
+            params.retain(|p| {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                if export {
+                    !matches!(name, "limit" | "cursor")
+                } else {
+                    name != "format"
+                }
+            });
+            for p in params.iter_mut() {
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let (Some(Value::String(place)), Some(Value::Object(schema))) =
+                    (p.get("in").cloned(), p.get_mut("schema"))
+                else {
+                    continue;
+                };
+                if place != "query" {
+                    continue;
+                }
+                match name.as_str() {
+                    "limit" => {
+                        schema.insert("minimum".into(), json!(1));
+                        schema.insert("maximum".into(), json!(MAX_LIMIT));
+                        schema.insert("default".into(), json!(DEFAULT_LIMIT));
+                    }
+                    "sort" => {
+                        let fields = if by_name {
+                            json!(["created_at", "name"])
+                        } else {
+                            json!(["created_at"])
+                        };
+                        schema.insert("enum".into(), fields);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// The document as pretty JSON with a trailing newline (the committed `openapi/windflow.json`).
@@ -250,8 +391,48 @@ pub fn document_json() -> String {
 }
 
 /// `doc` as pretty JSON with a trailing newline.
-pub fn to_json(doc: &OpenApiDoc) -> String {
-    let mut s = doc.to_pretty_json().unwrap_or_default();
+pub fn to_json(doc: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// Every field rule of the contract lands in the document, with the rule's keywords.
+    #[test]
+    fn every_rule_lands() {
+        let doc = document();
+        for (schema, prop, rule) in windflow_api::rules::FIELD_RULES {
+            let ptr = format!("/components/schemas/{schema}/properties/{prop}");
+            let target = doc
+                .pointer(&ptr)
+                .unwrap_or_else(|| panic!("{ptr} is missing"));
+            for (k, v) in rule.schema().as_object().unwrap() {
+                assert_eq!(target.get(k), Some(v), "{ptr}.{k}");
+            }
+        }
+        let limit = doc
+            .pointer("/paths/~1api~1v1~1organizations/get/parameters")
+            .and_then(Value::as_array)
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "limit"))
+            .unwrap();
+        assert_eq!(limit["schema"]["minimum"], 1);
+        assert_eq!(limit["schema"]["maximum"], 200);
+    }
+
+    #[test]
+    fn the_most_specific_template_answers() {
+        let table = route_table(&document());
+        let r = route_for(&table, "/api/v1/stacks/validate").unwrap();
+        assert_eq!(r.methods, ["POST"]);
+        let r = route_for(&table, "/api/v1/stacks/0191").unwrap();
+        assert!(r.methods.contains(&"GET".to_owned()));
+        assert!(route_for(&table, "/api/v1/nope").is_none());
+        let r = route_for(&table, "/api/v1/settings/platform").unwrap();
+        assert!(r.bodies.contains(&("PUT".to_owned(), JsonKind::Object)));
+    }
 }

@@ -17,8 +17,9 @@ pub struct AppState {
     pub openapi_json: std::sync::Arc<String>,
     /// Directory of the built web app, if any.
     pub web_dir: Option<std::path::PathBuf>,
-    /// The API's path templates and their methods, from the OpenAPI document (for 405).
-    pub routes: std::sync::Arc<Vec<(Vec<String>, Vec<String>)>>,
+    /// The API's path templates, methods and body types, from the OpenAPI document (for the
+    /// contract middleware).
+    pub routes: std::sync::Arc<Vec<crate::openapi::Route>>,
     /// `http.metrics_token`: the bearer token `/metrics` requires, if set.
     pub metrics_token: Option<crate::config::Secret>,
 }

@@ -58,25 +58,25 @@ async fn file(
     Ok(res)
 }
 
-/// The app's default service.
+/// 405 `method_not_allowed` with `Allow: <allowed>` (RFC 9110 §15.5.6), for a known path asked
+/// with a method it does not have.
+pub fn method_not_allowed(allowed: &[String]) -> HttpResponse {
+    let mut res = actix_web::ResponseError::error_response(&ApiError::http(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        format!("this path takes {}", allowed.join(", ")),
+    ));
+    if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    res
+}
+
+/// The app's default service: files of the web app, and `index.html` for its routes (API
+/// paths that match no route are 404; known paths with another method are answered 405 by
+/// `middleware::contract` before routing).
 pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path().to_owned();
-    if path.starts_with("/api/") {
-        // A known path asked with a method it does not have: 405 with `Allow` (RFC 9110
-        // §15.5.6), not 404.
-        let allowed = crate::openapi::allowed_methods(&st.routes, &path);
-        if !allowed.is_empty() && !allowed.iter().any(|m| m == req.method().as_str()) {
-            let mut res = actix_web::ResponseError::error_response(&ApiError::http(
-                StatusCode::METHOD_NOT_ALLOWED,
-                ErrorCode::MethodNotAllowed,
-                format!("this path takes {}", allowed.join(", ")),
-            ));
-            if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
-                res.headers_mut().insert(actix_web::http::header::ALLOW, v);
-            }
-            return Ok(res);
-        }
-    }
     let Some(dir) = st.web_dir.as_deref() else {
         return Err(not_found());
     };

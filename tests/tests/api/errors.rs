@@ -115,3 +115,84 @@ async fn known_paths_with_another_method_are_405_with_allow() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// Issue 12: the most specific path template decides (`/stacks/validate` only takes POST, so
+/// PATCH is 405, not routed to `PATCH /stacks/{id}` and answered 404), and a body whose
+/// top-level JSON type is not the declared one is 422 with nothing changed (serde would read a
+/// struct from an array).
+#[tokio::test]
+async fn the_contract_decides_methods_and_body_types() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let res = app
+        .req(&root, Method::PATCH, "/stacks/validate")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"].to_str().unwrap(), "POST");
+    let (before_status, before) = app
+        .call(&root, Method::GET, "/settings/platform", None)
+        .await;
+    assert_eq!(before_status, StatusCode::OK);
+    let (status, body) = app
+        .call(
+            &root,
+            Method::PUT,
+            "/settings/platform",
+            Some(json!([true, true])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "body");
+    assert_eq!(body["errors"][0]["code"], "invalid_type");
+    let (_, after) = app
+        .call(&root, Method::GET, "/settings/platform", None)
+        .await;
+    assert_eq!(before, after, "nothing changed");
+    // The declared shape still works.
+    let (status, _) = app
+        .call(
+            &root,
+            Method::PUT,
+            "/settings/platform",
+            Some(before.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Issue 12: the rules the OpenAPI document declares are the ones the server enforces: `limit`
+/// outside 1..=200, an empty login, a blank name and a bad colour are 422 with the field named.
+#[tokio::test]
+async fn declared_rules_are_enforced() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let (status, body) = app
+        .call(&root, Method::GET, "/organizations?limit=0", None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "limit");
+    let res = app
+        .client
+        .post(app.url("/auth/login"))
+        .json(&json!({"login": "   ", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "login", "{body}");
+    let (status, body) = app
+        .call(
+            &root,
+            Method::POST,
+            "/organizations",
+            Some(json!({"name": "  a  "})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["code"], "too_short");
+}

@@ -16,6 +16,7 @@ use windflow_api::audit::AuditOutcome;
 use windflow_api::auth::{
     ChangePasswordRequest, LoginRequest, SessionView, SetupRequest, TokenResponse,
 };
+use windflow_api::rules::{self, Rule};
 use windflow_entity::{
     login_attempts, refresh_tokens, revoked_tokens, sessions, setup_tokens, users,
 };
@@ -75,8 +76,8 @@ pub async fn setup(
     }
     let policy = settings::load(&core.db).await?;
     let mut c = Checks::new();
-    c.username("username", &req.username);
-    c.email("email", &req.email);
+    c.rule("username", &req.username, Rule::Username);
+    c.rule("email", &req.email, Rule::Email);
     c.password(
         "password",
         &req.password,
@@ -205,12 +206,8 @@ pub async fn login(
     let policy = settings::load(&core.db).await?;
     let name = req.login.trim().to_lowercase();
     let mut c = Checks::new();
-    if name.is_empty() || name.len() > 254 {
-        c.push("login", "invalid_length", "must be 1 to 254 characters");
-    }
-    if req.password.is_empty() || req.password.chars().count() > 1024 {
-        c.push("password", "invalid_length", "must be 1 to 1024 characters");
-    }
+    c.rule("login", &req.login, rules::LOGIN);
+    c.rule("password", &req.password, rules::LOGIN_PASSWORD);
     c.finish()?;
     let window = Duration::seconds(policy.lockout_window_seconds);
     let user = users::Entity::find()

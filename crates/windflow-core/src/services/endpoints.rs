@@ -4,6 +4,7 @@
 //! the engine answered (outcome `success`, or `error` with the engine's message).
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use windflow_api::rules::{self, Rule};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -359,7 +360,7 @@ pub async fn create(
     let (e, path) = authz::environment_scope(&core.db, env).await?;
     authz::require(&core.db, ctx.principal, &path, "endpoints:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     check_connection(
         &mut c,
         req.connection_type,
@@ -479,7 +480,7 @@ pub async fn update(
     };
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     let socket = req.socket_path.clone().or(m.socket_path.clone());
     let host = req.host.clone().or(m.host.clone());
@@ -867,16 +868,9 @@ pub async fn create_container(
 ) -> ServiceResult<String> {
     let m = load(core, ctx, id, "containers:create").await?;
     let mut c = Checks::new();
-    if spec.image.trim().is_empty() {
-        c.push("image", "required", "an image reference is required");
-    }
-    if let Some(n) = &spec.name
-        && (n.len() < 2
-            || !n
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch)))
-    {
-        c.push("name", "invalid_format", "2+ characters of [a-zA-Z0-9_.-]");
+    c.rule("image", &spec.image, Rule::ImageRef);
+    if let Some(n) = &spec.name {
+        c.rule("name", n, rules::CONTAINER_NAME);
     }
     c.finish()?;
     let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
@@ -972,12 +966,8 @@ pub async fn recreate(
 ) -> ServiceResult<String> {
     let m = load(core, ctx, id, "containers:create").await?;
     authz::require(&core.db, ctx.principal, &path_of(&m), "containers:delete").await?;
-    if spec.image.trim().is_empty() {
-        return Err(ServiceError::field(
-            "image",
-            "required",
-            "an image reference is required",
-        ));
+    if let Some(b) = Rule::ImageRef.check(&spec.image) {
+        return Err(ServiceError::field("image", b.code, b.message));
     }
     let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
     if !privileged.is_empty() {

@@ -33,6 +33,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
+use windflow_api::rules;
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -378,7 +379,7 @@ pub async fn create_credential(
     let (p, path) = authz::project_scope(&core.db, project).await?;
     authz::require(&core.db, ctx.principal, &path, "git:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 1, 100);
+    c.rule("name", &req.name, rules::GIT_NAME);
     match req.kind {
         GitCredentialKind::None => {
             if req.token.is_some() || req.private_key.is_some() || req.passphrase.is_some() {
@@ -390,8 +391,16 @@ pub async fn create_credential(
             }
         }
         GitCredentialKind::Https => {
-            c.name("username", req.username.as_deref().unwrap_or(""), 1, 255);
-            c.name("token", req.token.as_deref().unwrap_or(""), 1, 4096);
+            c.rule(
+                "username",
+                req.username.as_deref().unwrap_or(""),
+                rules::CREDENTIAL_USERNAME,
+            );
+            c.rule(
+                "token",
+                req.token.as_deref().unwrap_or(""),
+                rules::CREDENTIAL_SECRET,
+            );
             if req.private_key.is_some() || req.passphrase.is_some() {
                 c.push("private_key", "not_ssh", "only ssh credentials have a key");
             }
@@ -479,12 +488,12 @@ pub async fn update_credential(
     let m = load_credential(core, ctx, id, "git:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 1, 100);
+        c.rule("name", n, rules::GIT_NAME);
     }
     match m.kind.as_str() {
         "https" => {
             if let Some(t) = &req.token {
-                c.name("token", t, 1, 4096);
+                c.rule("token", t, rules::CREDENTIAL_SECRET);
             }
             if req.private_key.is_some() || req.passphrase.is_some() {
                 c.push("private_key", "not_ssh", "only ssh credentials have a key");
@@ -706,7 +715,7 @@ async fn check_repo_input(
     req: &GitRepositoryInput,
 ) -> ServiceResult<Option<DateTime<Utc>>> {
     let mut c = Checks::new();
-    c.name("name", &req.name, 1, 100);
+    c.rule("name", &req.name, rules::GIT_NAME);
     check_branch(&mut c, &req.branch);
     if windflow_git::check_relative(&req.compose_path).is_err() {
         c.push(

@@ -3,6 +3,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
+use windflow_api::rules;
 use windflow_api::tenancy::{AddGroupMember, CreateGroup, Group, GroupMember, UpdateGroup};
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{group_members, groups, role_bindings, users};
@@ -82,7 +83,7 @@ pub async fn create(
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "groups:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     c.finish()?;
     let now = crate::now();
     let m = groups::Model {
@@ -119,7 +120,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
     let g = load(core, ctx, id, "groups:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     c.finish()?;
     let txn = super::begin(&core.db).await?;

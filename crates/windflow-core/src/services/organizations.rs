@@ -4,6 +4,7 @@ use sea_orm::{
     QueryFilter,
 };
 use uuid::Uuid;
+use windflow_api::rules::{self, Rule};
 use windflow_api::tenancy::{
     AddMember, CreateOrganization, Membership, MembershipRole, Organization, UpdateMember,
     UpdateOrganization,
@@ -39,9 +40,9 @@ pub async fn create(
 ) -> ServiceResult<Organization> {
     require_global(ctx.principal, "organizations:create")?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     if let Some(s) = &req.settings {
-        c.object("settings", s);
+        c.value("settings", s, Rule::Object);
     }
     c.finish()?;
     let now = crate::now();
@@ -138,10 +139,10 @@ pub async fn update(
     authz::require(&core.db, ctx.principal, &path, "organizations:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     if let Some(s) = &req.settings {
-        c.object("settings", s);
+        c.value("settings", s, Rule::Object);
     }
     c.finish()?;
     let txn = super::begin(&core.db).await?;

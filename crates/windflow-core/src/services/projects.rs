@@ -1,6 +1,7 @@
 //! Projects of an organization and their environments.
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+use windflow_api::rules::{self, Rule};
 use windflow_api::tenancy::{
     CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus,
     UpdateEnvironment, UpdateProject,
@@ -99,9 +100,9 @@ pub async fn create(
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "projects:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     if let Some(col) = &req.color {
-        c.color("color", col);
+        c.rule("color", col, Rule::Color);
     }
     check_owner(core, org, req.owner_id, &mut c).await?;
     c.finish()?;
@@ -154,10 +155,10 @@ pub async fn update(
     authz::require(&core.db, ctx.principal, &path, "projects:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     if let Some(col) = &req.color {
-        c.color("color", col);
+        c.rule("color", col, Rule::Color);
     }
     check_owner(core, p.organization_id, req.owner_id, &mut c).await?;
     c.finish()?;
@@ -282,7 +283,7 @@ pub async fn create_environment(
     let (p, path) = authz::project_scope(&core.db, project).await?;
     authz::require(&core.db, ctx.principal, &path, "environments:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     c.finish()?;
     let now = crate::now();
     let m = environments::Model {
@@ -330,7 +331,7 @@ pub async fn update_environment(
     authz::require(&core.db, ctx.principal, &path, "environments:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     c.finish()?;
     let txn = super::begin(&core.db).await?;

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use windflow_api::docker::{
     CreateRegistryCredential, RegistryCredential, UpdateRegistryCredential,
 };
+use windflow_api::rules;
 use windflow_api::{Page, PageQuery};
 use windflow_entity::registry_credentials as rc;
 
@@ -84,10 +85,10 @@ pub async fn create(
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "registries:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     check_server(&mut c, &req.server);
-    c.name("username", &req.username, 1, 255);
-    c.name("password", &req.password, 1, 4096);
+    c.rule("username", &req.username, rules::CREDENTIAL_USERNAME);
+    c.rule("password", &req.password, rules::CREDENTIAL_SECRET);
     c.finish()?;
     let id = Uuid::now_v7();
     let now = crate::now();
@@ -148,13 +149,13 @@ pub async fn update(
     let m = load(core, ctx, id, "registries:update").await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     if let Some(s) = &req.server {
         check_server(&mut c, s);
     }
     if let Some(p) = &req.password {
-        c.name("password", p, 1, 4096);
+        c.rule("password", p, rules::CREDENTIAL_SECRET);
     }
     c.finish()?;
     let txn = super::begin(&core.db).await?;

@@ -1,5 +1,6 @@
 //! Roles (system and per organization), their permissions and hierarchy, and role bindings.
 use std::collections::HashMap;
+use windflow_api::rules;
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -214,7 +215,7 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> Se
     let (_, path) = authz::org_scope(&core.db, org).await?;
     authz::require(&core.db, ctx.principal, &path, "roles:create").await?;
     let mut c = Checks::new();
-    c.name("name", &req.name, 2, 100);
+    c.rule("name", &req.name, rules::NAME);
     c.finish()?;
     check_grants(
         core,
@@ -266,7 +267,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
     let org = r.organization_id.ok_or(ServiceError::NotFound)?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
-        c.name("name", n, 2, 100);
+        c.rule("name", n, rules::NAME);
     }
     c.finish()?;
     check_grants(

@@ -1,6 +1,7 @@
 //! The `auth_settings` singleton (superadmins).
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use windflow_api::auth::AuthSettings;
+use windflow_api::rules;
 use windflow_entity::auth_settings;
 
 use crate::audit::AuditEvent;
@@ -35,37 +36,44 @@ pub async fn get(core: &Core, ctx: Ctx<'_>) -> ServiceResult<AuthSettings> {
 pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResult<AuthSettings> {
     require_global(ctx.principal, "settings:update")?;
     let mut c = Checks::new();
-    c.range(
+    c.int(
         "session_timeout_minutes",
         new.session_timeout_minutes,
-        5,
-        525_600,
+        rules::SESSION_TIMEOUT_MINUTES,
     );
-    c.range(
+    c.int(
         "lockout_max_attempts_per_user",
         new.lockout_max_attempts_per_user,
-        1,
-        100,
+        rules::LOCKOUT_PER_USER,
     );
-    c.range(
+    c.int(
         "lockout_max_attempts_per_ip",
         new.lockout_max_attempts_per_ip,
-        1,
-        10_000,
+        rules::LOCKOUT_PER_IP,
     );
-    c.range(
+    c.int(
         "lockout_window_seconds",
         new.lockout_window_seconds,
-        10,
-        86_400,
+        rules::LOCKOUT_WINDOW_SECONDS,
     );
-    c.range("password_min_length", new.password_min_length, 12, 128);
-    c.range(
+    c.int(
+        "password_min_length",
+        new.password_min_length,
+        rules::PASSWORD_LENGTH,
+    );
+    c.int(
         "password_max_length",
         new.password_max_length,
-        new.password_min_length.max(12),
-        128,
+        rules::PASSWORD_LENGTH,
     );
+    // Cross-field (JSON Schema cannot say it; the operation's description does).
+    if new.password_max_length < new.password_min_length {
+        c.push(
+            "password_max_length",
+            "out_of_range",
+            "must be at least password_min_length",
+        );
+    }
     c.finish()?;
     let txn = super::begin(&core.db).await?;
     let old = load(&txn).await?;

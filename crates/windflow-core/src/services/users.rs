@@ -4,6 +4,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use windflow_api::access::EffectivePermissions;
+use windflow_api::rules::{self, Rule};
 use windflow_api::users::{AuthProvider, CreateUser, Theme, UpdateUser, User};
 use windflow_api::{Page, PageQuery};
 use windflow_entity::users;
@@ -93,8 +94,8 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
 async fn validate_new(core: &Core, req: &CreateUser) -> ServiceResult<()> {
     let policy = settings::load(&core.db).await?;
     let mut c = Checks::new();
-    c.username("username", &req.username);
-    c.email("email", &req.email);
+    c.rule("username", &req.username, Rule::Username);
+    c.rule("email", &req.email, Rule::Email);
     c.password(
         "password",
         &req.password,
@@ -102,7 +103,7 @@ async fn validate_new(core: &Core, req: &CreateUser) -> ServiceResult<()> {
         policy.password_max_length,
     );
     if let Some(d) = &req.display_name {
-        c.name("display_name", d, 1, 200);
+        c.rule("display_name", d, rules::DISPLAY_NAME);
     }
     c.finish()
 }
@@ -207,16 +208,16 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     }
     let mut c = Checks::new();
     if let Some(e) = &req.email {
-        c.email("email", e);
+        c.rule("email", e, Rule::Email);
     }
     if let Some(d) = &req.display_name {
-        c.name("display_name", d, 1, 200);
+        c.rule("display_name", d, rules::DISPLAY_NAME);
     }
     if let Some(a) = &req.avatar {
-        c.name("avatar", a, 0, 2048);
+        c.rule("avatar", a, rules::AVATAR);
     }
     if let Some(p) = &req.profile {
-        c.object("profile", p);
+        c.value("profile", p, Rule::Object);
     }
     if id == ctx.principal.user_id
         && (req.is_active == Some(false) || req.is_superadmin == Some(false))
