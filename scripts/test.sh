@@ -63,6 +63,9 @@ WF_TEST_DATABASE_URL="$PG_URL" cargo test --locked -p windflow-tests
 step "a Python client generated from the contract (openapi-python-client) against windflow serve"
 bash tests/infra/generated-client.sh
 
+step "a property-based API tester (schemathesis) over the whole contract against windflow serve"
+bash tests/infra/api-fuzz.sh
+
 step "browser tests"
 bash scripts/e2e.sh
 

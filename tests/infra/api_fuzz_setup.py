@@ -1,14 +1,12 @@
 """Issue 12: prepares a fresh `windflow serve` for the property-based API tester.
 
 Runs first-time setup with the one-time token, logs the admin in, creates an organization and a
-project in it (and a socket endpoint in its first environment when WF_TEST_DOCKER_SOCKET names a
-Docker engine), and prints shell assignments for the fuzzer: the admin's bearer token and the ids
+project in it, and prints shell assignments for the fuzzer: the admin's bearer token and the ids
 that deep routes need. Standard library only.
 
 Usage: api_fuzz_setup.py BASE_URL SETUP_TOKEN
 """
 import json
-import os
 import sys
 import urllib.request
 
@@ -39,8 +37,3 @@ print(f"WF_FUZZ_TOKEN={token}")
 print(f"WF_FUZZ_ORG={org}")
 print(f"WF_FUZZ_PROJECT={project}")
 print(f"WF_FUZZ_ENV={env}")
-sock = os.environ.get("WF_TEST_DOCKER_SOCKET")
-if sock:
-    ep = call("POST", f"/environments/{env}/endpoints",
-              {"name": "fuzz engine", "connection_type": "socket", "socket_path": sock}, token)
-    print(f"WF_FUZZ_ENDPOINT={ep['id']}")

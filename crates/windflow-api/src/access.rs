@@ -170,6 +170,28 @@ impl std::fmt::Display for UnknownPermission {
 
 impl std::error::Error for UnknownPermission {}
 
+/// Every name a role may grant, in a stable order: `*`, `*:*`, the catalog, then `resource:*` for each
+/// resource and `*:action` for each action of the catalog. Exactly the names [`is_grantable`]
+/// accepts (the OpenAPI document lists them as the enum of a role's permissions).
+pub fn grantable_names() -> Vec<String> {
+    let mut out = vec!["*".to_owned(), "*:*".to_owned()];
+    out.extend(Permission::ALL.iter().map(|p| p.as_str().to_owned()));
+    let mut seen = std::collections::BTreeSet::new();
+    for p in Permission::ALL {
+        let r = format!("{}:*", p.resource());
+        if seen.insert(r.clone()) {
+            out.push(r);
+        }
+    }
+    for p in Permission::ALL {
+        let a = format!("*:{}", p.action());
+        if seen.insert(a.clone()) {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// Returns true when `name` is a catalog permission or a wildcard over catalog resources or
 /// actions (`*`, `res:*`, `*:action`).
 pub fn is_grantable(name: &str) -> bool {
@@ -364,3 +386,40 @@ pub const USER_ROLE_PERMISSIONS: &[&str] = &[
     "environments:read",
     "roles:read",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The listed grant names are exactly the grantable ones, over every resource × action
+    /// pair of the catalog and the wildcards.
+    #[test]
+    fn grantable_names_are_exactly_the_grantable_ones() {
+        let names = grantable_names();
+        assert!(names.iter().all(|n| is_grantable(n)));
+        let mut parts: Vec<(&str, &str)> = vec![];
+        let resources: Vec<&str> = Permission::ALL
+            .iter()
+            .map(|p| p.resource())
+            .chain(["*", "nope"])
+            .collect();
+        let actions: Vec<&str> = Permission::ALL
+            .iter()
+            .map(|p| p.action())
+            .chain(["*", "nope"])
+            .collect();
+        for r in &resources {
+            for a in &actions {
+                parts.push((r, a));
+            }
+        }
+        for (r, a) in parts {
+            let n = format!("{r}:{a}");
+            assert_eq!(is_grantable(&n), names.contains(&n), "{n}");
+        }
+        assert_eq!(Permission::ALL.len(), PERMISSIONS.len());
+        for p in Permission::ALL {
+            assert_eq!(p.as_str().parse::<Permission>(), Ok(*p));
+        }
+    }
+}

@@ -64,6 +64,19 @@ pub enum Rule {
         /// Fewest characters (a new container name needs 2).
         min: u32,
     },
+    /// An engine reference given to a Docker write (image to pull, repository and tag, new
+    /// volume or network name): 1 to 255 characters of `[A-Za-z0-9/:._@-]`. Error:
+    /// `invalid_format`.
+    EngineName,
+    /// A registry server, `host[:port]` without scheme: 1 to 253 characters of
+    /// `[A-Za-z0-9.:[]-]`. Error: `invalid_format`.
+    RegistryHost,
+    /// How many log lines: `all`, or a decimal number from 0 to 100 000 without leading zeros.
+    /// Error: `invalid_value`.
+    LogTail,
+    /// A scope reference, `organization:<uuid>`, `project:<uuid>` or `environment:<uuid>`
+    /// (hyphenated UUID). Error: `invalid_format`.
+    ScopeRef,
     /// A JSON object (free-form settings or profile); `null` where the field is optional.
     /// Error: `invalid_type`.
     Object,
@@ -82,6 +95,20 @@ const SOLID: &str =
 const ANY: &str = r"[^\u0000-\u001f\u007f-\u009f]";
 /// End of input in both ECMA-262 and Python (`$` differs).
 const END: &str = r"(?![\s\S])";
+/// A hyphenated UUID, any case.
+const UUID: &str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+/// Most log lines one request may ask for.
+pub const LOG_TAIL_MAX: u32 = 100_000;
+
+/// `s` is a hyphenated UUID (`8-4-4-4-12` hex digits, any case).
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Longest engine reference, characters (all ASCII, so also bytes).
 pub const MAX_REF: u32 = 512;
 /// An engine object name: alphanumeric first, then `[A-Za-z0-9_.-]` with no `..`.
@@ -186,6 +213,38 @@ impl Rule {
                 })
                 .flatten(),
             Rule::Object => broken("invalid_type", "must be a JSON object"),
+            Rule::EngineName => (n == 0
+                || n > 255
+                || !v.chars().all(|c| c.is_ascii_alphanumeric() || "/:._-@".contains(c)))
+            .then(|| broken("invalid_format", "letters, digits and / : . _ - @ only"))
+            .flatten(),
+            Rule::RegistryHost => (n == 0
+                || n > 253
+                || !v.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+            .then(|| broken("invalid_format", "a registry host[:port] without scheme"))
+            .flatten(),
+            Rule::LogTail => {
+                let number = !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_digit())
+                    && (v == "0" || !v.starts_with('0'))
+                    && v.parse::<u32>().is_ok_and(|n| n <= LOG_TAIL_MAX);
+                (v != "all" && !number)
+                    .then(|| broken("invalid_value", "a number up to 100000, or all"))
+                    .flatten()
+            }
+            Rule::ScopeRef => {
+                let ok = v.split_once(':').is_some_and(|(kind, id)| {
+                    matches!(kind, "organization" | "project" | "environment") && is_uuid(id)
+                });
+                (!ok)
+                    .then(|| {
+                        broken(
+                            "invalid_format",
+                            "must be organization:<id>, project:<id> or environment:<id>",
+                        )
+                    })
+                    .flatten()
+            }
             Rule::ImageRef => (n > MAX_REF || !v.split('/').all(|s| engine_segment(s, "_:@-")))
                 .then(|| broken("invalid_format", "not an image reference (repo/name:tag or name@sha256:…)"))
                 .flatten(),
@@ -257,6 +316,18 @@ impl Rule {
                 "pattern": format!("^{OBJECT_SEGMENT}{END}")
             }),
             Rule::Object => json!({ "type": ["object", "null"] }),
+            Rule::EngineName => {
+                json!({ "pattern": format!("^[A-Za-z0-9/:._@-]{{1,255}}{END}") })
+            }
+            Rule::RegistryHost => {
+                json!({ "pattern": format!(r"^[A-Za-z0-9.:\[\]-]{{1,253}}{END}") })
+            }
+            Rule::LogTail => {
+                json!({ "pattern": format!("^(?:all|0|[1-9][0-9]{{0,4}}|100000){END}") })
+            }
+            Rule::ScopeRef => json!({
+                "pattern": format!("^(?:organization|project|environment):{UUID}{END}")
+            }),
             Rule::ImageRef => json!({
                 "maxLength": MAX_REF,
                 "pattern": format!("^{IMAGE_SEGMENT}(?:/{IMAGE_SEGMENT})*{END}")
@@ -310,6 +381,30 @@ pub const PASSWORD_LENGTH: Rule = Rule::Range {
     max: PASSWORD_MAX as i64,
 };
 
+/// Rules on query parameters: (path template below `/api/v1`, parameter, rule).
+pub const QUERY_RULES: &[(&str, &str, Rule)] = &[
+    (
+        "/endpoints/{id}/containers/{cid}/logs",
+        "tail",
+        Rule::LogTail,
+    ),
+    (
+        "/endpoints/{id}/containers/{cid}/logs/stream",
+        "tail",
+        Rule::LogTail,
+    ),
+    (
+        "/endpoints/{id}/containers/{cid}/exec",
+        "cmd",
+        Rule::Required { max: 4096 },
+    ),
+    ("/stacks/{id}/logs", "tail", STACK_LOG_TAIL),
+    ("/users/{id}/permissions", "scope", Rule::ScopeRef),
+];
+
+/// Lines of a stack's logs one request may ask for (`GET /stacks/{id}/logs?tail=`).
+pub const STACK_LOG_TAIL: Rule = Rule::Range { min: 0, max: 5000 };
+
 /// Where each rule applies in the contract: (schema name, property, rule). The OpenAPI builder
 /// merges `rule.schema()` into `components.schemas[schema].properties[property]` (for an
 /// optional property, into its non-null branch) and fails at start-up if one is missing; the
@@ -358,6 +453,14 @@ pub const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("UpdateGitCredential", "name", GIT_NAME),
     ("UpdateGitCredential", "token", CREDENTIAL_SECRET),
     ("GitRepositoryInput", "name", GIT_NAME),
+    ("PullImage", "image", Rule::EngineName),
+    ("PullImage", "tag", Rule::EngineName),
+    ("TagImage", "repo", Rule::EngineName),
+    ("TagImage", "tag", Rule::EngineName),
+    ("CreateVolume", "name", Rule::EngineName),
+    ("CreateNetwork", "name", Rule::EngineName),
+    ("CreateRegistryCredential", "server", Rule::RegistryHost),
+    ("UpdateRegistryCredential", "server", Rule::RegistryHost),
     ("ContainerSpec", "image", Rule::ImageRef),
     ("ContainerSpec", "name", CONTAINER_NAME),
     (
@@ -422,6 +525,10 @@ mod tests {
     }
 
     const RULES: &[Rule] = &[
+        Rule::EngineName,
+        Rule::RegistryHost,
+        Rule::LogTail,
+        Rule::ScopeRef,
         Rule::Text { min: 0, max: 4 },
         Rule::Text { min: 1, max: 4 },
         Rule::Text { min: 2, max: 5 },
@@ -477,6 +584,13 @@ mod tests {
             (CONTAINER_NAME, "web-1", "w"),
             (Rule::Username, "alice.b-1", "al"),
             (LOGIN, " alice ", "   "),
+            (Rule::LogTail, "100000", "100001"),
+            (Rule::LogTail, "all", "007"),
+            (
+                Rule::ScopeRef,
+                "project:0191a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b",
+                "project:0191a2b3c4d57e6f8a9b0c1d2e3f4a5b",
+            ),
         ] {
             assert!(
                 rule.check(ok).is_none() && matches(&rule, ok),

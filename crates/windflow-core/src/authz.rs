@@ -79,6 +79,9 @@ pub async fn parse_scope<C: ConnectionTrait>(db: &C, s: &str) -> ServiceResult<S
             "must be organization:<id>, project:<id> or environment:<id>",
         )
     };
+    if windflow_api::rules::Rule::ScopeRef.check(s).is_some() {
+        return Err(bad());
+    }
     let (kind, id) = s.split_once(':').ok_or_else(bad)?;
     let id: Uuid = id.parse().map_err(|_| bad())?;
     Ok(match kind {

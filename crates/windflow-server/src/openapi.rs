@@ -316,6 +316,24 @@ fn apply_rules(v: &mut serde_json::Value) {
             target.extend(keys);
         }
     }
+    // A role's permissions are grant names: the catalog and its wildcards, a finite set.
+    let grantable = json!(windflow_api::access::grantable_names());
+    for schema in ["CreateRole", "UpdateRole"] {
+        let ptr = format!("/components/schemas/{schema}/properties/permissions/items");
+        if let Some(Value::Object(items)) = v.pointer_mut(&ptr) {
+            items.insert("enum".into(), grantable.clone());
+        }
+    }
+    // A member is added by `user_id` or by `username`: at least one of them, not null.
+    if let Some(Value::Object(add)) = v.pointer_mut("/components/schemas/AddMember") {
+        add.insert(
+            "anyOf".into(),
+            json!([
+                {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}},
+                {"required": ["username"], "properties": {"username": {"type": "string"}}}
+            ]),
+        );
+    }
     // Does a list's item schema have a `name` (then it sorts by name too)?
     let item_has_name = |op: &Value| -> bool {
         let r = op
@@ -363,6 +381,15 @@ fn apply_rules(v: &mut serde_json::Value) {
                 };
                 if place != "query" {
                     continue;
+                }
+                let template = path.strip_prefix("/api/v1").unwrap_or(path);
+                for (p, param, rule) in windflow_api::rules::QUERY_RULES {
+                    if *p == template
+                        && *param == name
+                        && let Value::Object(keys) = rule.schema()
+                    {
+                        schema.extend(keys);
+                    }
                 }
                 match name.as_str() {
                     "limit" => {

@@ -9,36 +9,23 @@ use windflow_api::docker::{
     CreateNetwork, CreateVolume, ImageSummary, LogLine, LogQuery, NetworkSummary, ProcessList,
     PruneReport, PullProgress, StatsSnapshot, VolumeSummary,
 };
+use windflow_api::rules::Rule;
 
 use super::endpoints::{audit_engine_call, engine, load, mutate, read};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 
 fn check_ref(field: &str, v: &str) -> ServiceResult<()> {
-    let ok = !v.is_empty()
-        && v.len() <= 255
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/:._-@".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ServiceError::field(
-            field,
-            "invalid_format",
-            "letters, digits and / : . _ - @ only",
-        ))
+    match Rule::EngineName.check(v) {
+        None => Ok(()),
+        Some(b) => Err(ServiceError::field(field, b.code, b.message)),
     }
 }
 
 fn check_tail(q: &LogQuery) -> ServiceResult<()> {
-    match q.tail.as_deref() {
-        None | Some("all") => Ok(()),
-        Some(n) if n.parse::<u32>().is_ok_and(|n| n <= 100_000) => Ok(()),
-        Some(_) => Err(ServiceError::field(
-            "tail",
-            "invalid_value",
-            "a number up to 100000, or all",
-        )),
+    match q.tail.as_deref().and_then(|t| Rule::LogTail.check(t)) {
+        None => Ok(()),
+        Some(b) => Err(ServiceError::field("tail", b.code, b.message)),
     }
 }
 

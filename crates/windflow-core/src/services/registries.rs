@@ -6,7 +6,7 @@ use uuid::Uuid;
 use windflow_api::docker::{
     CreateRegistryCredential, RegistryCredential, UpdateRegistryCredential,
 };
-use windflow_api::rules;
+use windflow_api::rules::{self, Rule};
 use windflow_api::{Page, PageQuery};
 use windflow_entity::registry_credentials as rc;
 
@@ -35,18 +35,7 @@ fn to_api(m: rc::Model) -> RegistryCredential {
 }
 
 fn check_server(c: &mut Checks, s: &str) {
-    let ok = !s.is_empty()
-        && s.len() <= 253
-        && !s.contains("://")
-        && s.chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ".-:[]".contains(ch));
-    if !ok {
-        c.push(
-            "server",
-            "invalid_format",
-            "a registry host[:port] without scheme",
-        );
-    }
+    c.rule("server", s, Rule::RegistryHost);
 }
 
 /// Lists the organization's credentials (`registries:read`).

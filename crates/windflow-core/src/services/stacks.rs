@@ -2223,8 +2223,8 @@ pub async fn logs(
 ) -> ServiceResult<Vec<StackLogLine>> {
     use futures_util::TryStreamExt;
     let tail = q.tail.unwrap_or(100);
-    if tail > 5000 {
-        return Err(ServiceError::field("tail", "out_of_range", "at most 5000"));
+    if let Some(b) = windflow_api::rules::STACK_LOG_TAIL.check_int(i64::from(tail)) {
+        return Err(ServiceError::field("tail", b.code, b.message));
     }
     let (m, ep) = load(core, ctx, id, "stacks:read").await?;
     let vars = load_vars(core, &core.db, id).await?;
