@@ -59,14 +59,14 @@ use windflow_entity::{
 
 use crate::audit::{Actor, AuditEvent, record};
 use crate::authz;
-use crate::context::{Core, Ctx, Principal, RequestMeta};
+use crate::context::{Authority, Core, Ctx, Initiator, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
 use crate::rbac::ScopePath;
 use crate::validate::Checks;
 use windflow_api::audit::AuditOutcome;
 
-use super::stacks::{Layout, MAX_COMPOSE_BYTES, Starter};
+use super::stacks::{Layout, MAX_COMPOSE_BYTES};
 
 /// Lifetime of a sync's lease on its repository, seconds, renewed by a heartbeat while the sync
 /// runs (after a crash it lapses and the sweep closes the execution).
@@ -1028,16 +1028,12 @@ pub async fn execution(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Sch
 // ---------------------------------------------------------------------------------------------
 // Sync
 
-/// Who starts a sync.
+/// Who starts a sync, and whether it redeploys. A manual sync's initiator has the syncing
+/// user's authority, which redeploys use (`stacks:deploy` on each stack, and the privileged
+/// guard); webhook and scheduled runs have none.
 struct Run {
-    trigger: &'static str,
-    actor: Actor,
-    meta: RequestMeta,
-    user: Option<Uuid>,
+    init: Initiator,
     redeploy: bool,
-    /// A manual sync: the syncing user, whose permissions redeploys use (`stacks:deploy` on
-    /// each stack, and the privileged guard). `None` for webhook and scheduled runs.
-    principal: Option<Principal>,
 }
 
 /// Inserts the execution row; `None` when another replica already inserted the same due run.
@@ -1052,10 +1048,10 @@ async fn start_execution(
         organization_id: repo.organization_id,
         project_id: repo.project_id,
         kind: "git_sync".into(),
-        trigger: run.trigger.into(),
+        trigger: run.init.trigger.into(),
         status: "running".into(),
         repository_id: Some(repo.id),
-        triggered_by: run.user,
+        triggered_by: run.init.user,
         scheduled_for,
         commit: None,
         deployment_ids: serde_json::json!([]),
@@ -1077,17 +1073,13 @@ async fn start_execution(
     }
 }
 
-/// A principal with the permissions of user `id` (the creator of a stack), for the privileged
-/// guard of automatic deploys; `None` when the user is gone or disabled.
-async fn principal_of(core: &Core, id: Option<Uuid>) -> Option<Principal> {
+/// The permissions of user `id` (the creator of a stack), for the privileged guard of
+/// automatic deploys; `None` when the user is gone or disabled.
+async fn authority_of(core: &Core, id: Option<Uuid>) -> Option<Authority> {
     let u = users::Entity::find_by_id(id?).one(&core.db).await.ok()??;
-    u.is_active.then(|| Principal {
+    u.is_active.then_some(Authority {
         user_id: u.id,
-        username: u.username,
         is_superadmin: u.is_superadmin,
-        session_id: Uuid::nil(),
-        jti: Uuid::nil(),
-        token_expires_at: crate::now(),
     })
 }
 
@@ -1222,15 +1214,14 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
                 // Manual: the syncing user's permissions (issue 11, section 4; review H3).
                 // Automatic: the stack creator's, without privileged options unless someone
                 // holding containers:create_privileged allowed them on this stack.
-                let creator;
-                let (principal, privileged, actor) = match &run.principal {
-                    Some(p) => {
+                let init = match run.init.authority {
+                    Some(a) => {
                         let scope = crate::rbac::ScopePath {
                             organization: s.organization_id,
                             project: Some(s.project_id),
                             environment: Some(s.environment_id),
                         };
-                        if authz::require(&core.db, p, &scope, "stacks:deploy")
+                        if authz::require_for(&core.db, a, &scope, "stacks:deploy")
                             .await
                             .is_err()
                         {
@@ -1240,23 +1231,15 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
                             ));
                             continue;
                         }
-                        (Some(p), true, run.actor.clone())
+                        run.init.clone()
                     }
-                    None => {
-                        creator = principal_of(core, s.created_by).await;
-                        (creator.as_ref(), s.privileged_auto_deploy, Actor::system())
-                    }
-                };
-                let starter = Starter {
-                    principal,
-                    privileged,
-                    actor,
-                    meta: run.meta.clone(),
-                    trigger: run.trigger,
-                    user: run.user,
+                    None => run.init.acting_as(
+                        authority_of(core, s.created_by).await,
+                        s.privileged_auto_deploy,
+                    ),
                 };
                 let name = s.name.clone();
-                match super::stacks::redeploy(core, &starter, s).await {
+                match super::stacks::redeploy(core, &init, s).await {
                     Ok(d) => {
                         line(&format!("stack {name}: redeploy started (deployment {d})"));
                         deployments.push(d);
@@ -1301,13 +1284,13 @@ async fn execute(core: &Core, repo: gr::Model, mut ex: se::Model, run: Run) -> s
             gr::Entity::update(am).exec(&txn).await?;
         }
         let mut ev = repo_ev("git.repository.sync", &repo).details(serde_json::json!({
-            "execution_id": ex.id, "trigger": run.trigger, "commit": commit,
+            "execution_id": ex.id, "trigger": run.init.trigger, "commit": commit,
             "deployments": deployments, "error": error,
         }));
         if !ok {
             ev = ev.outcome(AuditOutcome::Error);
         }
-        record(&txn, &run.actor, &run.meta, ev).await?;
+        record(&txn, &run.init.actor, &run.init.meta, ev).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -1343,12 +1326,8 @@ async fn sync_as_user(
     redeploy: bool,
 ) -> ServiceResult<se::Model> {
     let run = Run {
-        trigger: "manual",
-        actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
-        meta: ctx.meta.clone(),
-        user: Some(ctx.principal.user_id),
+        init: Initiator::manual(ctx),
         redeploy,
-        principal: Some(ctx.principal.clone()),
     };
     let ex = start_execution(core, &repo, &run, None)
         .await?
@@ -1631,12 +1610,8 @@ pub async fn webhook(
         });
     }
     let run = Run {
-        trigger: "webhook",
-        actor: Actor::system(),
-        meta: meta.clone(),
-        user: None,
+        init: Initiator::automatic("webhook", meta.clone()),
         redeploy: true,
-        principal: None,
     };
     let ex = start_execution(core, &repo, &run, None)
         .await?
@@ -1688,12 +1663,8 @@ pub async fn run_due(core: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Uuid>
             continue;
         }
         let run = Run {
-            trigger: "schedule",
-            actor: Actor::system(),
-            meta: RequestMeta::default(),
-            user: None,
+            init: Initiator::automatic("schedule", RequestMeta::default()),
             redeploy: true,
-            principal: None,
         };
         if let Some(ex) = start_execution(core, &repo, &run, Some(at)).await? {
             ran.push(ex.id);

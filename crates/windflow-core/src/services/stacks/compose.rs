@@ -11,7 +11,7 @@ use windflow_entity::{endpoints, stacks};
 
 use crate::authz;
 use crate::compose_guard::{self, BindRules};
-use crate::context::{Core, Principal};
+use crate::context::{Authority, Core};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::endpoints::{engine, path_of as endpoint_path, strings, target};
 use crate::validate::Checks;
@@ -205,11 +205,11 @@ impl Layout {
     }
 }
 
-/// Validates `content` for endpoint `ep` and enforces the privileged guard for `principal`
+/// Validates `content` for endpoint `ep` and enforces the privileged guard with `authority`
 /// (`None`: an automatic run whose stack creator is gone; privileged options are refused).
 pub(super) async fn validate_for(
     core: &Core,
-    principal: Option<&Principal>,
+    authority: Option<Authority>,
     ep: &endpoints::Model,
     project: &str,
     layout: &Layout,
@@ -232,10 +232,10 @@ pub(super) async fn validate_for(
         },
     );
     if !found.is_empty() {
-        let allowed = match principal {
-            Some(p) => authz::require(
+        let allowed = match authority {
+            Some(a) => authz::require_for(
                 &core.db,
-                p,
+                a,
                 &endpoint_path(ep),
                 "containers:create_privileged",
             )

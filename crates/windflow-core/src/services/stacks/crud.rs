@@ -100,7 +100,7 @@ pub async fn validate(
     c.finish()?;
     let r = validate_for(
         core,
-        Some(ctx.principal),
+        Some(ctx.principal.authority()),
         &ep,
         &project,
         &layout,
@@ -198,7 +198,7 @@ pub async fn create(
     };
     let r = validate_for(
         core,
-        Some(ctx.principal),
+        Some(ctx.principal.authority()),
         &ep,
         &m.name,
         &layout,
@@ -288,7 +288,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         let (layout, content, _) = crate::services::git::stack_source(core, &next).await?;
         validate_for(
             core,
-            Some(ctx.principal),
+            Some(ctx.principal.authority()),
             &ep,
             &m.name,
             &layout,
@@ -313,7 +313,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         let layout = Layout::internal(core, &id.to_string(), workdir(core, id));
         validate_for(
             core,
-            Some(ctx.principal),
+            Some(ctx.principal.authority()),
             &ep,
             &m.name,
             &layout,

@@ -14,11 +14,11 @@ use windflow_api::{Page, PageQuery};
 use windflow_docker::Engine;
 use windflow_entity::{deployment_events, deployments, endpoints, stacks};
 
-use crate::context::{Core, Ctx};
+use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
 
-use super::runner::{Job, Starter, prepare, stream};
+use super::runner::{Job, prepare, stream};
 use super::{PROJECT_LABEL, SERVICE_LABEL, audit_ev, load};
 
 /// Resolved image per service: `repo@sha256:…` when the image has a repo digest, else its id.
@@ -71,22 +71,43 @@ async fn event<C: ConnectionTrait>(db: &C, deployment: Uuid, kind: &str, message
     }
 }
 
+/// What a deploy-like action deploys.
+pub(super) struct DeployRequest {
+    /// `standard` or `rollback`.
+    pub kind: &'static str,
+    /// Pull images first (`pull-redeploy`, or `deploy` with `pull=true`).
+    pub pull: bool,
+    /// Compose content to deploy instead of the stack's current file (a rollback's).
+    pub content: Option<String>,
+    /// Service → image, pinned by an override file (a rollback's recorded digests).
+    pub pins: BTreeMap<String, String>,
+    /// The deployment rolled back to.
+    pub parent: Option<Uuid>,
+}
+
+impl DeployRequest {
+    /// A standard deploy of the stack's current compose file.
+    pub(super) fn standard(pull: bool) -> Self {
+        Self {
+            kind: "standard",
+            pull,
+            content: None,
+            pins: BTreeMap::new(),
+            parent: None,
+        }
+    }
+}
+
 /// Starts a deploy-like action and returns its output stream; the work goes on if the client
-/// leaves. `kind` is `standard` or `rollback`.
-#[allow(clippy::too_many_arguments)]
+/// leaves.
 pub(super) async fn start_deploy(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    kind: &str,
-    pull: bool,
-    content: Option<String>,
-    pins: BTreeMap<String, String>,
-    parent: Option<Uuid>,
+    req: DeployRequest,
 ) -> ServiceResult<impl Stream<Item = Result<StackOutput, std::convert::Infallible>> + use<>> {
     let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
-    let starter = Starter::manual(ctx);
-    let (_, rx) = launch(core, &starter, m, ep, kind, pull, content, pins, parent).await?;
+    let (_, rx) = launch(core, &Initiator::manual(ctx), m, ep, req).await?;
     Ok(stream(rx))
 }
 
@@ -94,52 +115,43 @@ pub(super) async fn start_deploy(
 /// the deployment id; the deploy goes on in the background.
 pub(crate) async fn redeploy(
     core: &Core,
-    starter: &Starter<'_>,
+    init: &Initiator,
     m: stacks::Model,
 ) -> ServiceResult<Uuid> {
     let ep = endpoints::Entity::find_by_id(m.endpoint_id)
         .one(&core.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let (id, _) = launch(
-        core,
-        starter,
-        m,
-        ep,
-        "standard",
-        false,
-        None,
-        BTreeMap::new(),
-        None,
-    )
-    .await?;
+    let (id, _) = launch(core, init, m, ep, DeployRequest::standard(false)).await?;
     Ok(id)
 }
 
 /// Prepares a deploy-like action, records its deployment (with its audit row, in one
 /// transaction) and spawns it.
-#[allow(clippy::too_many_arguments)]
 async fn launch(
     core: &Core,
-    st: &Starter<'_>,
+    init: &Initiator,
     m: stacks::Model,
     ep: endpoints::Model,
-    kind: &str,
-    pull: bool,
-    content: Option<String>,
-    pins: BTreeMap<String, String>,
-    parent: Option<Uuid>,
+    req: DeployRequest,
 ) -> ServiceResult<(Uuid, mpsc::Receiver<StackOutput>)> {
     let id = m.id;
-    let (job, rx) = prepare(core, st, m, ep, content, &pins).await?;
+    let (job, rx) = prepare(core, init, m, ep, req.content, &req.pins).await?;
+    let DeployRequest {
+        kind,
+        pull,
+        pins,
+        parent,
+        ..
+    } = req;
     let dep = deployments::Model {
         id: Uuid::now_v7(),
         stack_id: id,
         organization_id: job.stack.organization_id,
         kind: kind.into(),
         status: "running".into(),
-        trigger: job.trigger.into(),
-        triggered_by: job.user,
+        trigger: job.init.trigger.into(),
+        triggered_by: job.init.user,
         parent_id: parent,
         pull,
         compose_content: job.content.clone(),
@@ -180,11 +192,11 @@ async fn launch(
         };
         crate::audit::record(
             &txn,
-            &job.actor,
-            &job.meta,
+            &job.init.actor,
+            &job.init.meta,
             audit_ev(action, &job.stack).details(serde_json::json!({
                 "deployment_id": dep.id, "pull": pull, "parent_id": parent,
-                "trigger": job.trigger, "git_commit": job.git_commit,
+                "trigger": job.init.trigger, "git_commit": job.git_commit,
             })),
         )
         .await?;
@@ -285,7 +297,7 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         if !ok {
             ev = ev.outcome(AuditOutcome::Error);
         }
-        crate::audit::record(&txn, &job.actor, &job.meta, ev).await?;
+        crate::audit::record(&txn, &job.init.actor, &job.init.meta, ev).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -319,17 +331,14 @@ pub async fn rollback(
             "only a completed deployment with recorded images can be rolled back to".into(),
         ));
     }
-    start_deploy(
-        core,
-        ctx,
-        id,
-        "rollback",
-        false,
-        Some(parent.compose_content),
+    let req = DeployRequest {
+        kind: "rollback",
+        pull: false,
+        content: Some(parent.compose_content),
         pins,
-        Some(to),
-    )
-    .await
+        parent: Some(to),
+    };
+    start_deploy(core, ctx, id, req).await
 }
 
 pub(super) fn dep_to_api(d: deployments::Model) -> Deployment {

@@ -69,7 +69,6 @@ pub use crud::{create, delete, get, list, set_lock, update, validate};
 pub(crate) use deployments::redeploy;
 pub use deployments::{deployment, deployments, rollback};
 pub use logs::logs;
-pub(crate) use runner::Starter;
 pub use runner::action;
 pub use variables::{
     MAX_VALUE_BYTES, RESERVED_VARIABLE_NAMES, RESERVED_VARIABLE_PREFIXES, reserved_variable,

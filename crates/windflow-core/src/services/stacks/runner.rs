@@ -13,13 +13,12 @@ use windflow_api::stacks::{StackAction, StackActionQuery, StackOutput};
 use windflow_docker::{ComposeCli, ComposeInvocation, Engine, Target};
 use windflow_entity::{endpoints, stacks};
 
-use crate::audit::Actor;
-use crate::context::{Core, Ctx, Principal, RequestMeta};
+use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::endpoints::{engine, target};
 
 use super::compose::{Layout, other_stack_on_engine, validate_for, write_file};
-use super::deployments::start_deploy;
+use super::deployments::{DeployRequest, start_deploy};
 use super::variables::{Vars, load_vars, mask};
 use super::{ACTION_LEASE_SECS, audit_ev, load, run_root, unlocked, workdir};
 
@@ -31,10 +30,8 @@ const AUDIT_OUTPUT_BYTES: usize = 4096;
 /// What a spawned action needs after the request is gone.
 pub(super) struct Job {
     pub(super) core: Core,
-    pub(super) actor: Actor,
-    pub(super) meta: RequestMeta,
-    pub(super) trigger: &'static str,
-    pub(super) user: Option<Uuid>,
+    /// Who started it (audit actor, request facts, trigger, `triggered_by`).
+    pub(super) init: Initiator,
     pub(super) stack: stacks::Model,
     target: Target,
     pub(super) engine: Engine,
@@ -56,36 +53,6 @@ pub(super) struct Job {
 const OUTPUT_BUFFER: usize = 1024;
 /// Output kept in a deployment's stored log: the last 64 KiB.
 const STORED_LOG_BYTES: usize = 64 * 1024;
-
-/// Who starts an action, and how it is recorded.
-pub(crate) struct Starter<'a> {
-    /// Whose permissions the privileged guard checks (`None`: privileged options refused).
-    pub principal: Option<&'a Principal>,
-    /// False: privileged options are refused whatever `principal` holds (automatic redeploys
-    /// of a stack not marked `privileged_auto_deploy`).
-    pub privileged: bool,
-    /// The audit actor.
-    pub actor: Actor,
-    /// Request facts for the audit row.
-    pub meta: RequestMeta,
-    /// `manual`, `webhook` or `schedule`.
-    pub trigger: &'static str,
-    /// The user recorded as `triggered_by`.
-    pub user: Option<Uuid>,
-}
-
-impl<'a> Starter<'a> {
-    pub(super) fn manual(ctx: Ctx<'a>) -> Self {
-        Self {
-            principal: Some(ctx.principal),
-            privileged: true,
-            actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
-            meta: ctx.meta.clone(),
-            trigger: "manual",
-            user: Some(ctx.principal.user_id),
-        }
-    }
-}
 
 fn line(text: String) -> StackOutput {
     StackOutput {
@@ -196,7 +163,7 @@ fn pins_yaml(pins: &BTreeMap<String, String>) -> String {
 /// and the receiver of its output.
 pub(super) async fn prepare(
     core: &Core,
-    st: &Starter<'_>,
+    init: &Initiator,
     m: stacks::Model,
     ep: endpoints::Model,
     content: Option<String>,
@@ -220,17 +187,8 @@ pub(super) async fn prepare(
     let cli = core.compose.get().await?;
     let dir = layout.files.clone();
     let vars = load_vars(core, &core.db, id).await?;
-    let guard_principal = st.principal.filter(|_| st.privileged);
-    validate_for(
-        core,
-        guard_principal,
-        &ep,
-        &m.name,
-        &layout,
-        &content,
-        &vars,
-    )
-    .await?;
+    let guard = init.authority.filter(|_| init.privileged);
+    validate_for(core, guard, &ep, &m.name, &layout, &content, &vars).await?;
     other_stack_on_engine(core, &ep, &m.name, Some(m.id)).await?;
     let permit = core.compose.permit()?;
     let target = target(core, &ep)?;
@@ -265,10 +223,7 @@ pub(super) async fn prepare(
     Ok((
         Job {
             core: core.clone(),
-            actor: st.actor.clone(),
-            meta: st.meta.clone(),
-            trigger: st.trigger,
-            user: st.user,
+            init: init.clone(),
             stack: m,
             target,
             engine,
@@ -310,7 +265,7 @@ pub async fn action(
         StackAction::Deploy | StackAction::PullRedeploy => {
             let pull = action == StackAction::PullRedeploy || q.pull.unwrap_or(false);
             return Ok(futures_util::future::Either::Left(
-                start_deploy(core, ctx, id, "standard", pull, None, BTreeMap::new(), None).await?,
+                start_deploy(core, ctx, id, DeployRequest::standard(pull)).await?,
             ));
         }
         StackAction::Start => vec!["start"],
@@ -320,7 +275,7 @@ pub async fn action(
         StackAction::Down => vec!["down"],
     };
     let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
-    let (job, rx) = prepare(core, &Starter::manual(ctx), m, ep, None, &BTreeMap::new()).await?;
+    let (job, rx) = prepare(core, &Initiator::manual(ctx), m, ep, None, &BTreeMap::new()).await?;
     let name = match action {
         StackAction::Start => "start",
         StackAction::Stop => "stop",
@@ -354,7 +309,7 @@ pub async fn action(
             if !ok {
                 ev = ev.outcome(AuditOutcome::Error);
             }
-            crate::audit::record(&txn, &job.actor, &job.meta, ev).await?;
+            crate::audit::record(&txn, &job.init.actor, &job.init.meta, ev).await?;
             txn.commit().await?;
             Ok(())
         }
