@@ -21,6 +21,7 @@ use crate::validate::Checks;
 
 use super::compose::{Layout, check_name, other_stack_on_engine, parse_compose, validate_for};
 use super::runner::action;
+use super::source::{repository_for_stack, stack_source};
 use super::variables::{check_variables, insert_vars, load_vars, var_rows, vars_of_input};
 use super::{
     audit_ev, files_dir, load, project_counts, scope, to_api, unlocked, with_state, workdir,
@@ -80,7 +81,7 @@ pub async fn validate(
                 return Err(ServiceError::NotFound);
             }
             let layout = if m.source == "git" {
-                crate::services::git::stack_source(core, &m).await?.0
+                stack_source(core, &m).await?.0
             } else {
                 Layout::internal(core, &m.id.to_string(), workdir(core, m.id))
             };
@@ -182,11 +183,11 @@ pub async fn create(
     };
     let layout = match req.repository_id.filter(|_| git) {
         Some(rid) => {
-            let repo = crate::services::git::repository_for_stack(core, ctx, &ep, rid).await?;
+            let repo = repository_for_stack(core, ctx, &ep, rid).await?;
             m.repository_id = Some(repo.id);
             m.compose_path = Some(req.compose_path.unwrap_or(repo.compose_path));
             m.env_path = req.env_path.filter(|p| !p.is_empty());
-            let (layout, content, _) = crate::services::git::stack_source(core, &m).await?;
+            let (layout, content, _) = stack_source(core, &m).await?;
             m.compose_content = Some(content);
             layout
         }
@@ -285,7 +286,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         if let Some(p) = req.env_path {
             next.env_path = Some(p).filter(|p| !p.is_empty());
         }
-        let (layout, content, _) = crate::services::git::stack_source(core, &next).await?;
+        let (layout, content, _) = stack_source(core, &next).await?;
         validate_for(
             core,
             Some(ctx.principal.authority()),

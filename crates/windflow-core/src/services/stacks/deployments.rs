@@ -113,7 +113,7 @@ pub(super) async fn start_deploy(
 
 /// A standard deploy of stack `m` started by the server (a Git webhook or schedule): returns
 /// the deployment id; the deploy goes on in the background.
-pub(crate) async fn redeploy(
+pub(super) async fn redeploy(
     core: &Core,
     init: &Initiator,
     m: stacks::Model,

@@ -36,13 +36,15 @@
 //! Files by concern: `crud` (list, validate, create, get, update, delete, lock),
 //! `compose` (parsing, compose `config`, the privileged guard, project names), `variables`
 //! (secrets and masking), `runner` (one compose job: prepare, stream, the non-deploy actions),
-//! `deployments` (deploy, redeploy, rollback, history), `adopt`, `logs`.
+//! `deployments` (deploy, redeploy, rollback, history), `adopt`, `logs`, `source` (Git stacks:
+//! their compose file from the checkout, refresh and redeploy after a sync).
 mod adopt;
 mod compose;
 mod crud;
 mod deployments;
 mod logs;
 mod runner;
+mod source;
 mod variables;
 
 use std::collections::HashMap;
@@ -63,13 +65,12 @@ use crate::rbac::ScopePath;
 use super::endpoints::engine;
 
 pub use adopt::{adopt, projects};
-pub(crate) use compose::Layout;
 pub use compose::parse_compose;
 pub use crud::{create, delete, get, list, set_lock, update, validate};
-pub(crate) use deployments::redeploy;
 pub use deployments::{deployment, deployments, rollback};
 pub use logs::logs;
 pub use runner::action;
+pub(crate) use source::{redeploy_changed, refresh_from_checkout};
 pub use variables::{
     MAX_VALUE_BYTES, RESERVED_VARIABLE_NAMES, RESERVED_VARIABLE_PREFIXES, reserved_variable,
     set_variables, variables,

@@ -19,6 +19,7 @@ use crate::services::endpoints::{engine, target};
 
 use super::compose::{Layout, other_stack_on_engine, validate_for, write_file};
 use super::deployments::{DeployRequest, start_deploy};
+use super::source::stack_source;
 use super::variables::{Vars, load_vars, mask};
 use super::{ACTION_LEASE_SECS, audit_ev, load, run_root, unlocked, workdir};
 
@@ -172,7 +173,7 @@ pub(super) async fn prepare(
     let id = m.id;
     unlocked(&m)?;
     let (layout, current, git_commit) = if m.source == "git" {
-        let (l, c, commit) = crate::services::git::stack_source(core, &m).await?;
+        let (l, c, commit) = stack_source(core, &m).await?;
         (l, Some(c), commit)
     } else {
         (
