@@ -15,7 +15,7 @@ use windflow_entity::{
     role_hierarchy, role_permissions,
 };
 
-use crate::context::Principal;
+use crate::context::{Authority, Principal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::{Grant, PermissionSet, RoleGraph, ScopePath, resolve};
 
@@ -254,7 +254,21 @@ pub async fn require<C: ConnectionTrait>(
     path: &ScopePath,
     perm: &str,
 ) -> ServiceResult<()> {
-    if effective(db, p, path).await?.allows(perm) {
+    require_for(db, p.authority(), path, perm).await
+}
+
+/// [`require`] for an [`Authority`] (work done on a user's behalf, without their session).
+pub async fn require_for<C: ConnectionTrait>(
+    db: &C,
+    a: Authority,
+    path: &ScopePath,
+    perm: &str,
+) -> ServiceResult<()> {
+    let allowed = effective_for_user(db, a.user_id, a.is_superadmin, path)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .allows(perm);
+    if allowed {
         Ok(())
     } else {
         Err(ServiceError::Forbidden(perm.to_owned()))

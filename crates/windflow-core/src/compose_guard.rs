@@ -1001,6 +1001,9 @@ configs:
                                                     || src.starts_with("/data/stacks/p/")
                                             }
                                         }
+                                        // An empty long-syntax entry names nothing on the
+                                        // host (compose refuses it for its missing target).
+                                        Yaml::Mapping(m) => m.is_empty(),
                                         _ => false,
                                     })
                                 })

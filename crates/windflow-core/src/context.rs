@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::audit::Actor;
 use crate::crypto::Crypto;
 use crate::password::Passwords;
 use crate::tokens::JwtKeys;
@@ -81,4 +82,82 @@ pub struct Ctx<'a> {
     pub principal: &'a Principal,
     /// Request facts.
     pub meta: &'a RequestMeta,
+}
+
+/// Whose permissions a check uses: a user's id and whether they are a superadmin. Enough for
+/// [`crate::authz::require_for`], without a session (automatic work acts for a user who is not
+/// signed in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authority {
+    /// User id.
+    pub user_id: Uuid,
+    /// Superadmins hold every permission everywhere.
+    pub is_superadmin: bool,
+}
+
+impl Principal {
+    /// This caller's permissions, for checks made later on their behalf.
+    pub fn authority(&self) -> Authority {
+        Authority {
+            user_id: self.user_id,
+            is_superadmin: self.is_superadmin,
+        }
+    }
+}
+
+/// Who started a piece of work (a stack action, a Git sync), how it is recorded, and whose
+/// permissions its checks use. One type for a request's caller and for the server's own
+/// runs (webhook, schedule).
+#[derive(Debug, Clone)]
+pub struct Initiator {
+    /// The audit actor.
+    pub actor: Actor,
+    /// Request facts for the audit row.
+    pub meta: RequestMeta,
+    /// `manual`, `webhook` or `schedule`.
+    pub trigger: &'static str,
+    /// The user recorded as `triggered_by` (`None` for the server's own runs).
+    pub user: Option<Uuid>,
+    /// Whose permissions the privileged guard (and, for a manual sync, `stacks:deploy` on each
+    /// redeployed stack) checks; `None`: privileged options are refused.
+    pub authority: Option<Authority>,
+    /// False: privileged options are refused whatever `authority` holds (automatic redeploys
+    /// of a stack not marked `privileged_auto_deploy`).
+    pub privileged: bool,
+}
+
+impl Initiator {
+    /// The caller of a request: audited as that user, trigger `manual`, their permissions.
+    pub fn manual(ctx: Ctx<'_>) -> Self {
+        Self {
+            actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
+            meta: ctx.meta.clone(),
+            trigger: "manual",
+            user: Some(ctx.principal.user_id),
+            authority: Some(ctx.principal.authority()),
+            privileged: true,
+        }
+    }
+
+    /// The server itself (`webhook` or `schedule`): audited as `system`, nobody's permissions.
+    pub fn automatic(trigger: &'static str, meta: RequestMeta) -> Self {
+        Self {
+            actor: Actor::system(),
+            meta,
+            trigger,
+            user: None,
+            authority: None,
+            privileged: false,
+        }
+    }
+
+    /// The same run acting with `authority` (a stack creator's) for the privileged guard,
+    /// privileged options allowed only when `privileged`.
+    pub fn acting_as(&self, authority: Option<Authority>, privileged: bool) -> Self {
+        Self {
+            authority,
+            privileged,
+            ..self.clone()
+        }
+    }
 }

@@ -30,7 +30,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
-pub use context::{Core, CoreSettings, Ctx, Principal, RequestMeta};
+pub use context::{Authority, Core, CoreSettings, Ctx, Initiator, Principal, RequestMeta};
 pub use error::{ServiceError, ServiceResult};
 /// Re-exported so that the server needs no direct knowledge of the ORM's types.
 pub use sea_orm::{Database, DatabaseConnection, DbErr};

@@ -276,7 +276,7 @@ impl Application {
         }
         if config.scheduler.enabled {
             // Runs beside the server on this runtime; it stops with the process.
-            windflow_core::services::git::spawn_scheduler(
+            windflow_core::services::gitops::spawn_scheduler(
                 state.core.clone(),
                 Duration::from_secs(config.scheduler.tick_secs.max(1)),
             );

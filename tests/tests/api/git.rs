@@ -819,7 +819,7 @@ async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
     // Two replicas' schedulers, one clock we move by hand.
     let a = windflow_server::app::core(&app.config).await.unwrap();
     let b = windflow_server::app::core(&app.config).await.unwrap();
-    use windflow_core::services::git::run_due;
+    use windflow_core::services::gitops::run_due;
     let before = run_due(&a, due - chrono::TimeDelta::seconds(1))
         .await
         .unwrap();

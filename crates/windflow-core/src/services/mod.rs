@@ -3,6 +3,7 @@ pub mod auth;
 pub mod endpoints;
 pub mod engine_resources;
 pub mod git;
+pub mod gitops;
 pub mod groups;
 pub mod organizations;
 pub mod projects;

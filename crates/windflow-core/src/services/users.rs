@@ -253,7 +253,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     if let Some(a) = req.is_active {
         am.is_active = Set(a);
         if !a {
-            super::auth::revoke_user_sessions(&txn, id, None).await?;
+            super::auth::sessions::revoke_user_sessions(&txn, id, None).await?;
         }
     }
     if let Some(s) = req.is_superadmin {

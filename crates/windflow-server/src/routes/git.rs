@@ -11,6 +11,7 @@ use windflow_api::git::{
 };
 use windflow_api::{Page, PageQuery};
 use windflow_core::services::git::{self, WebhookHeaders};
+use windflow_core::services::gitops;
 
 use crate::error::ApiResult;
 use crate::extract::{AuthUser, Meta};
@@ -166,7 +167,7 @@ async fn sync(
     q: Query<SyncQuery>,
 ) -> ApiResult<Json<ScheduleExecution>> {
     Ok(Json(
-        git::sync_now(
+        gitops::sync_now(
             &st.core,
             u.ctx(),
             id.into_inner(),
@@ -248,7 +249,7 @@ async fn webhook(
             .or_else(|| header(&req, "X-Gitea-Delivery"))
             .or_else(|| header(&req, "X-Gitlab-Event-UUID")),
     };
-    let r = git::webhook(&st.core, &hook.into_inner(), &h, &body, &meta.0).await?;
+    let r = gitops::webhook(&st.core, &hook.into_inner(), &h, &body, &meta.0).await?;
     Ok(if r.execution_id.is_some() {
         HttpResponse::Accepted().json(r)
     } else {

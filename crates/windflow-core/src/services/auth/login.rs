@@ -1,129 +1,26 @@
-//! Local authentication: first-run setup, login with brute-force lockout, refresh-token
-//! rotation with reuse detection, logout, access-token authentication, sessions, password change.
-//!
-//! Refresh tokens (RFC 6749 §10.4, OAuth 2.0 Security BCP §4.14): opaque, stored as SHA-256,
-//! single use; each refresh marks the presented token used and issues a new one in the same
-//! family (the session). Presenting a used token again revokes the whole session, and with it
-//! every access token of the session (authentication checks the session).
+//! Login with brute-force lockout, sessions started with their tokens, refresh-token rotation
+//! with reuse detection, and password change.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
-use windflow_api::auth::{
-    ChangePasswordRequest, LoginRequest, SessionView, SetupRequest, TokenResponse,
-};
-use windflow_api::rules::{self, Rule};
-use windflow_entity::{
-    login_attempts, refresh_tokens, revoked_tokens, sessions, setup_tokens, users,
-};
+use windflow_api::auth::{ChangePasswordRequest, LoginRequest, TokenResponse};
+use windflow_api::rules;
+use windflow_entity::{login_attempts, refresh_tokens, sessions, users};
 
-use super::settings;
-use super::users::{NewUser, insert_user, to_api};
 use crate::audit::{Actor, AuditEvent, record};
-use crate::context::{Core, Ctx, Principal, RequestMeta};
+use crate::context::{Core, Ctx, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
+use crate::services::settings;
+use crate::services::users::to_api;
 use crate::tokens::{random_token, token_hash};
 use crate::validate::Checks;
 
-/// True while no user exists (first-run setup is open).
-pub async fn setup_required<C: ConnectionTrait>(db: &C) -> ServiceResult<bool> {
-    Ok(users::Entity::find().count(db).await? == 0)
-}
-
-/// How long a setup token is valid, seconds (24 hours; issue 11, section 5). A server started
-/// later prints a new one.
-pub const SETUP_TOKEN_TTL_SECS: i64 = 24 * 3600;
-
-/// When no user exists, creates a one-time setup token (stored hashed) and returns it for the
-/// server to print; returns `None` once a user exists. Each server start issues a new token
-/// and deletes expired ones; a token is valid for [`SETUP_TOKEN_TTL_SECS`] or until setup
-/// completes (several replicas may each print one).
-pub async fn issue_setup_token(core: &Core) -> ServiceResult<Option<String>> {
-    if !setup_required(&core.db).await? {
-        return Ok(None);
-    }
-    setup_tokens::Entity::delete_many()
-        .filter(
-            setup_tokens::Column::CreatedAt
-                .lt(crate::now() - Duration::seconds(SETUP_TOKEN_TTL_SECS)),
-        )
-        .exec(&core.db)
-        .await?;
-    let token = random_token();
-    setup_tokens::Entity::insert(setup_tokens::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        created_at: Set(crate::now()),
-    })
-    .exec_without_returning(&core.db)
-    .await?;
-    Ok(Some(token))
-}
-
-/// Completes first-run setup: creates the first superadmin with a valid setup token.
-/// Errors: `SetupAlreadyDone` once any user exists; `InvalidCredentials` for a wrong token;
-/// `Validation` for bad fields. The token is consumed in the same transaction as the user.
-pub async fn setup(
-    core: &Core,
-    meta: &RequestMeta,
-    req: SetupRequest,
-) -> ServiceResult<TokenResponse> {
-    if !setup_required(&core.db).await? {
-        return Err(ServiceError::SetupAlreadyDone);
-    }
-    let policy = settings::load(&core.db).await?;
-    let mut c = Checks::new();
-    c.rule("username", &req.username, Rule::Username);
-    c.rule("email", &req.email, Rule::Email);
-    c.password(
-        "password",
-        &req.password,
-        policy.password_min_length,
-        policy.password_max_length,
-    );
-    c.finish()?;
-    let hash = core.passwords.hash(req.password.clone()).await?;
-    let txn = super::begin(&core.db).await?;
-    let consumed = setup_tokens::Entity::delete_many()
-        .filter(setup_tokens::Column::TokenHash.eq(token_hash(&req.token)))
-        .filter(
-            setup_tokens::Column::CreatedAt
-                .gte(crate::now() - Duration::seconds(SETUP_TOKEN_TTL_SECS)),
-        )
-        .exec(&txn)
-        .await?;
-    if consumed.rows_affected != 1 {
-        return Err(ServiceError::InvalidCredentials);
-    }
-    if !setup_required(&txn).await? {
-        return Err(ServiceError::SetupAlreadyDone);
-    }
-    let user = insert_user(
-        &txn,
-        NewUser {
-            username: req.username,
-            email: req.email,
-            password_hash: Some(hash),
-            display_name: req.display_name,
-            is_superadmin: true,
-        },
-    )
-    .await?;
-    setup_tokens::Entity::delete_many().exec(&txn).await?;
-    record(
-        &txn,
-        &Actor::anonymous(Some(user.username.clone())),
-        meta,
-        AuditEvent::new("setup.complete", "user").resource(user.id, Some(user.username.clone())),
-    )
-    .await?;
-    let tokens = start_session(core, &txn, meta, &user).await?;
-    txn.commit().await?;
-    Ok(tokens)
-}
+use super::sessions::{revoke_session, revoke_user_sessions};
 
 /// Seconds until the lockout for `filter` lifts, or `None` when fewer than `max` failures are
 /// in the window.
@@ -250,7 +147,7 @@ pub async fn login(
         locked = lockout(&core.db, by_ip, policy.lockout_max_attempts_per_ip, window).await?;
     }
     if let Some(retry) = locked {
-        let txn = super::begin(&core.db).await?;
+        let txn = crate::services::begin(&core.db).await?;
         settle_attempt(&txn, attempt, "locked").await?;
         record(
             &txn,
@@ -272,7 +169,7 @@ pub async fn login(
         .passwords
         .verify(req.password, usable.and_then(|u| u.password_hash.clone()))
         .await?;
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     match (ok, usable) {
         (true, Some(u)) => {
             settle_attempt(&txn, attempt, "success").await?;
@@ -306,7 +203,7 @@ pub async fn login(
 }
 
 /// Creates a session with its first refresh token and signs an access token.
-async fn start_session<C: ConnectionTrait>(
+pub(super) async fn start_session<C: ConnectionTrait>(
     core: &Core,
     db: &C,
     meta: &RequestMeta,
@@ -388,7 +285,7 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
         .one(&core.db)
         .await?
         .ok_or(ServiceError::InvalidRefreshToken)?;
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     // Conditional update: exactly one concurrent refresh can claim the token.
     let claimed = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::UsedAt, Expr::value(now))
@@ -423,171 +320,6 @@ pub async fn refresh(core: &Core, meta: &RequestMeta, token: &str) -> ServiceRes
     Ok(tokens)
 }
 
-async fn revoke_session<C: ConnectionTrait>(db: &C, session: Uuid) -> ServiceResult<()> {
-    sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(crate::now()))
-        .filter(sessions::Column::Id.eq(session))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Revokes every live session of a user (password change, deactivation).
-pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
-    db: &C,
-    user: Uuid,
-    except: Option<Uuid>,
-) -> ServiceResult<()> {
-    let mut q = sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(crate::now()))
-        .filter(sessions::Column::UserId.eq(user))
-        .filter(sessions::Column::RevokedAt.is_null());
-    if let Some(s) = except {
-        q = q.filter(sessions::Column::Id.ne(s));
-    }
-    q.exec(db).await?;
-    Ok(())
-}
-
-/// Logs out: revokes the session and puts the presented access token's `jti` in
-/// `revoked_tokens` until it expires. Audited as `auth.logout`.
-pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
-    let txn = super::begin(&core.db).await?;
-    revoke_session(&txn, ctx.principal.session_id).await?;
-    revoked_tokens::Entity::insert(revoked_tokens::ActiveModel {
-        jti: Set(ctx.principal.jti),
-        expires_at: Set(ctx.principal.token_expires_at),
-        revoked_at: Set(crate::now()),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Turns an access JWT into a principal: valid signature and expiry, `jti` not revoked, session
-/// live, user active. Any failure is `Unauthenticated`.
-pub async fn authenticate(core: &Core, token: &str) -> ServiceResult<Principal> {
-    let claims = core.jwt.verify(token)?;
-    if revoked_tokens::Entity::find_by_id(claims.jti)
-        .one(&core.db)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Unauthenticated);
-    }
-    let session = sessions::Entity::find_by_id(claims.sid)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    if session.revoked_at.is_some()
-        || session.expires_at <= crate::now()
-        || session.user_id != claims.sub
-    {
-        return Err(ServiceError::Unauthenticated);
-    }
-    let user = users::Entity::find_by_id(claims.sub)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    if !user.is_active {
-        return Err(ServiceError::Unauthenticated);
-    }
-    Ok(Principal {
-        user_id: user.id,
-        username: user.username,
-        is_superadmin: user.is_superadmin,
-        session_id: session.id,
-        jti: claims.jti,
-        token_expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now),
-    })
-}
-
-/// True while `p`'s session is live (not revoked, not expired) and its user active: long-lived
-/// streams (SSE, the console WebSocket) re-check this every few seconds and end when it fails
-/// (issue 11, section 5). A database error counts as not live (fail closed).
-pub async fn session_alive(core: &Core, p: &Principal) -> bool {
-    let Ok(Some(s)) = sessions::Entity::find_by_id(p.session_id)
-        .one(&core.db)
-        .await
-    else {
-        return false;
-    };
-    if s.revoked_at.is_some() || s.expires_at <= crate::now() || s.user_id != p.user_id {
-        return false;
-    }
-    matches!(
-        users::Entity::find_by_id(p.user_id).one(&core.db).await,
-        Ok(Some(u)) if u.is_active
-    )
-}
-
-/// The live sessions of the current user, newest first.
-pub async fn list_sessions(core: &Core, ctx: Ctx<'_>) -> ServiceResult<Vec<SessionView>> {
-    let rows = sessions::Entity::find()
-        .filter(sessions::Column::UserId.eq(ctx.principal.user_id))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .filter(sessions::Column::ExpiresAt.gt(crate::now()))
-        .order_by_desc(sessions::Column::Id)
-        .all(&core.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|s| SessionView {
-            current: s.id == ctx.principal.session_id,
-            id: s.id,
-            provider: s.provider,
-            ip: s.ip,
-            user_agent: s.user_agent,
-            created_at: s.created_at,
-            last_seen_at: s.last_seen_at,
-            expires_at: s.expires_at,
-        })
-        .collect())
-}
-
-/// Loads the current session (for `GET /auth/session`).
-pub async fn current_session(
-    core: &Core,
-    ctx: Ctx<'_>,
-) -> ServiceResult<(users::Model, sessions::Model)> {
-    let s = sessions::Entity::find_by_id(ctx.principal.session_id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    let u = users::Entity::find_by_id(ctx.principal.user_id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    Ok((u, s))
-}
-
-/// Revokes one of the current user's sessions (another user's session id is NotFound).
-pub async fn delete_session(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let s = sessions::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if s.user_id != ctx.principal.user_id || s.revoked_at.is_some() {
-        return Err(ServiceError::NotFound);
-    }
-    let txn = super::begin(&core.db).await?;
-    revoke_session(&txn, id).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("session.revoke", "session").resource(id, None),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// Changes the current user's password after checking the current one; revokes every other
 /// session of the user. Audited as `user.password_change`.
 pub async fn change_password(
@@ -620,7 +352,7 @@ pub async fn change_password(
         ));
     }
     let hash = core.passwords.hash(req.new_password).await?;
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     let mut am = user.clone().into_active_model();
     am.password_hash = Set(Some(hash));
     am.updated_at = Set(crate::now());
