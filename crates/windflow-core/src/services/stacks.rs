@@ -63,7 +63,7 @@ use crate::pagination::{PageSpec, fetch_page};
 use crate::rbac::ScopePath;
 use crate::validate::Checks;
 
-use super::endpoints::{engine, path_of as endpoint_path, strings, target};
+use super::docker::{engine, path_of as endpoint_path, strings, target};
 
 /// Label compose puts on every container of a project.
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";
@@ -80,53 +80,6 @@ pub const MAX_VALUE_BYTES: usize = 32 * 1024;
 pub(crate) const ACTION_LEASE_SECS: i64 = 60;
 /// Output kept in an audit row's details, bytes (the tail).
 const AUDIT_OUTPUT_BYTES: usize = 4096;
-
-/// The compose CLI, found once per process on first use, and the limit on concurrent compose
-/// processes of this server (shared handle; not global state).
-pub struct ComposeSlot(
-    tokio::sync::OnceCell<ComposeCli>,
-    std::sync::Arc<tokio::sync::Semaphore>,
-);
-
-/// Default number of compose processes one server runs at once (`stacks.max_compose_processes`).
-pub const DEFAULT_MAX_COMPOSE: usize = 8;
-
-impl Default for ComposeSlot {
-    fn default() -> Self {
-        Self::new(DEFAULT_MAX_COMPOSE)
-    }
-}
-
-impl ComposeSlot {
-    /// A slot allowing `max` concurrent compose processes (at least 1).
-    pub fn new(max: usize) -> Self {
-        Self(
-            tokio::sync::OnceCell::new(),
-            std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))),
-        )
-    }
-
-    /// A permit for one compose process, or 429 `busy` when the server runs its maximum
-    /// (issue 11, section 5).
-    fn permit(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
-        self.1.clone().try_acquire_owned().map_err(|_| {
-            ServiceError::Busy(
-                "the server runs its maximum of compose processes: retry in a few seconds".into(),
-            )
-        })
-    }
-
-    async fn get(&self) -> ServiceResult<ComposeCli> {
-        self.0
-            .get_or_try_init(ComposeCli::detect)
-            .await
-            .cloned()
-            .map_err(|e| ServiceError::Upstream {
-                service: "compose",
-                message: e.to_string(),
-            })
-    }
-}
 
 fn aad(stack: Uuid, key: &str) -> String {
     format!("stack_variable:{stack}:{key}")
@@ -778,7 +731,7 @@ pub async fn list(
     endpoint: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Stack>> {
-    let ep = super::endpoints::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = super::docker::load(core, ctx, endpoint, "stacks:read").await?;
     let spec = PageSpec::parse(q, true)?;
     let s = stacks::Entity::find().filter(stacks::Column::EndpointId.eq(endpoint));
     let (rows, next_cursor) = fetch_page(
@@ -832,7 +785,7 @@ pub async fn validate(
             (ep, m.name, layout, None)
         }
         None => {
-            let ep = super::endpoints::load(core, ctx, req.endpoint_id, "stacks:create").await?;
+            let ep = super::docker::load(core, ctx, req.endpoint_id, "stacks:create").await?;
             let tmp = format!(".check-{}", Uuid::now_v7());
             let dir = core.settings.data_dir.join("stacks").join(&tmp);
             let layout = Layout::internal(core, &tmp, dir);
@@ -925,7 +878,7 @@ pub async fn create(
     endpoint: Uuid,
     req: CreateStack,
 ) -> ServiceResult<Stack> {
-    let ep = super::endpoints::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = super::docker::load(core, ctx, endpoint, "stacks:create").await?;
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);
@@ -2043,7 +1996,7 @@ pub async fn projects(
     ctx: Ctx<'_>,
     endpoint: Uuid,
 ) -> ServiceResult<Vec<ComposeProject>> {
-    let ep = super::endpoints::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = super::docker::load(core, ctx, endpoint, "stacks:read").await?;
     projects_of(core, &ep).await
 }
 
@@ -2142,7 +2095,7 @@ pub async fn adopt(
     endpoint: Uuid,
     req: AdoptStack,
 ) -> ServiceResult<Stack> {
-    let ep = super::endpoints::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = super::docker::load(core, ctx, endpoint, "stacks:create").await?;
     let found = projects_of(core, &ep)
         .await?
         .into_iter()
@@ -2331,19 +2284,6 @@ volumes:
         assert_eq!(found.len(), 14, "{found:?}");
         let clean = y("services:\n  a: {image: x, privileged: false, volumes: ['named:/d']}\n");
         assert!(compose_guard::privileged_findings(&clean, "s1", &rules).is_empty());
-    }
-
-    #[test]
-    fn compose_processes_are_limited() {
-        let slot = ComposeSlot::new(2);
-        let a = slot.permit().unwrap();
-        let _b = slot.permit().unwrap();
-        assert!(
-            matches!(slot.permit(), Err(ServiceError::Busy(_))),
-            "a third is refused"
-        );
-        drop(a);
-        assert!(slot.permit().is_ok(), "a finished one frees its slot");
     }
 
     #[test]
