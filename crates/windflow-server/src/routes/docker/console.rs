@@ -37,6 +37,27 @@ fn same_origin(req: &HttpRequest) -> bool {
         .is_some_and(|(_, rest)| rest == host)
 }
 
+/// 403 `csrf_failed` for a cross-origin console request (see [`same_origin`]).
+fn check_origin(req: &HttpRequest) -> ApiResult<()> {
+    if same_origin(req) {
+        return Ok(());
+    }
+    Err(ApiError::http(
+        StatusCode::FORBIDDEN,
+        ErrorCode::CsrfFailed,
+        "cross-origin console request",
+    ))
+}
+
+/// 400 for a request that is not a valid WebSocket upgrade.
+fn bad_upgrade(e: impl std::fmt::Display) -> ApiError {
+    ApiError::http(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+        e.to_string(),
+    )
+}
+
 /// The command of a console: `cmd` split on whitespace (`sh` by default).
 fn command(q: &ExecQuery) -> Vec<String> {
     q.cmd
@@ -61,13 +82,7 @@ async fn exec(
     p: Path<(Uuid, String)>,
     q: Query<ExecQuery>,
 ) -> ApiResult<HttpResponse> {
-    if !same_origin(&req) {
-        return Err(ApiError::http(
-            StatusCode::FORBIDDEN,
-            ErrorCode::CsrfFailed,
-            "cross-origin console request",
-        ));
-    }
+    check_origin(&req)?;
     let (id, cid) = p.into_inner();
     let (engine, session) = docker::containers::exec(
         &st.core,
@@ -78,13 +93,7 @@ async fn exec(
         q.tty.unwrap_or(true),
     )
     .await?;
-    let (response, ws, incoming) = actix_ws::handle(&req, body).map_err(|e| {
-        ApiError::http(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-            e.to_string(),
-        )
-    })?;
+    let (response, ws, incoming) = actix_ws::handle(&req, body).map_err(bad_upgrade)?;
     let who = (st.core.clone(), u.principal.clone());
     pump(engine, session, ws, incoming, who);
     Ok(response)
