@@ -30,10 +30,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/users") view=pages::users::Users />
                     <Route path=path!("/sessions") view=pages::users::Sessions />
                     <Route path=path!("/audit") view=pages::audit::Audit />
-                    <Route path=path!("/endpoints") view=pages::docker::Endpoints />
-                    <Route path=path!("/containers") view=pages::docker::Containers />
-                    <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::ContainerPage />
-                    <Route path=path!("/endpoints/:id/:tab?") view=pages::engine::EndpointPage />
+                    <Route path=path!("/endpoints") view=pages::docker::endpoints::Endpoints />
+                    <Route path=path!("/containers") view=pages::docker::containers::Containers />
+                    <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::container::ContainerPage />
+                    <Route path=path!("/endpoints/:id/:tab?") view=|| view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> } />
                     <Route path=path!("/stacks/:id") view=pages::stack::StackPage />
                     <Route path=path!("/projects/:id/git") view=pages::git::GitPage />
                 </ParentRoute>

@@ -463,6 +463,7 @@ pub const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("UpdateRegistryCredential", "server", Rule::RegistryHost),
     ("ContainerSpec", "image", Rule::ImageRef),
     ("ContainerSpec", "name", CONTAINER_NAME),
+    ("RenameContainer", "name", CONTAINER_NAME),
     (
         "AuthSettings",
         "session_timeout_minutes",

@@ -18,7 +18,7 @@ use windflow_entity::{container_events, endpoints, host_metrics};
 use crate::context::Core;
 use crate::error::ServiceResult;
 use crate::lease;
-use crate::services::endpoints::target;
+use crate::services::docker::target;
 
 /// Collector settings.
 #[derive(Debug, Clone)]
@@ -203,7 +203,7 @@ async fn metrics_loop(core: Core, m: endpoints::Model, every: Duration) {
     loop {
         ticker.tick().await;
         let sample: ServiceResult<_> = async {
-            Ok(crate::services::endpoints::engine(&core, &m)
+            Ok(crate::services::docker::engine(&core, &m)
                 .await?
                 .host_sample()
                 .await?)

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::audit::Actor;
 use crate::crypto::Crypto;
 use crate::password::Passwords;
+use crate::runtime::{ComposeSlot, Engines};
 use crate::tokens::JwtKeys;
 
 /// Settings the services need (a subset of the server configuration).
@@ -42,9 +43,9 @@ pub struct Core {
     /// Settings.
     pub settings: CoreSettings,
     /// One Docker engine client per endpoint, reused.
-    pub engines: crate::services::endpoints::Engines,
+    pub engines: Engines,
     /// The Docker Compose CLI, found on first use.
-    pub compose: Arc<crate::services::stacks::ComposeSlot>,
+    pub compose: Arc<ComposeSlot>,
 }
 
 /// The authenticated caller, built once per request by the server's auth middleware.

@@ -112,7 +112,7 @@ pub async fn core(c: &Config) -> anyhow::Result<Core> {
             data_dir: c.data_dir.clone(),
         },
         engines: Default::default(),
-        compose: Arc::new(windflow_core::services::stacks::ComposeSlot::new(
+        compose: Arc::new(windflow_core::runtime::ComposeSlot::new(
             c.stacks.max_compose_processes,
         )),
     })

@@ -13,8 +13,7 @@ use windflow_api::git::{
 };
 
 use crate::api;
-use crate::components::{badge, confirm, copy, short_sha, when};
-use crate::pages::engine::mutate;
+use crate::components::{badge, confirm, copy, mutate, short_sha, when};
 use crate::state::ctx;
 
 type Creds = LocalResource<api::Raw>;

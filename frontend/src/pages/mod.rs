@@ -1,8 +1,6 @@
 //! One module per area.
 pub mod audit;
-pub mod console;
 pub mod docker;
-pub mod engine;
 pub mod git;
 pub mod login;
 pub mod members;

@@ -8,53 +8,14 @@ use windflow_api::Page;
 use windflow_api::docker::ContainerSummary;
 use windflow_api::stacks::{
     Deployment, DeploymentDetails, Stack, StackLogLine, StackOutput, StackSource, StackVariable,
-    StackVariableInput, UpdateStack,
+    UpdateStack,
 };
 
 use crate::api;
+use crate::components::variables::{Var, Variables, inputs, var};
+use crate::components::{ComposeEditor, source_label, state_label};
 use crate::components::{badge, confirm, short, short_sha, when};
-use crate::pages::stacks::{ComposeEditor, source_label, state_label};
 use crate::state::{AppCtx, ctx};
-
-/// One row of the variables table. A stored secret's value is never loaded: an empty input
-/// keeps it.
-#[derive(Clone, Copy)]
-pub(crate) struct Var {
-    id: usize,
-    key: RwSignal<String>,
-    value: RwSignal<String>,
-    secret: RwSignal<bool>,
-    stored_secret: bool,
-}
-
-/// A new row (each row gets a fresh id, so reloaded rows are rendered anew).
-fn var(v: StackVariable) -> Var {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    Var {
-        id: NEXT.fetch_add(1, Ordering::Relaxed),
-        key: RwSignal::new(v.key),
-        value: RwSignal::new(v.value.unwrap_or_default()),
-        secret: RwSignal::new(v.is_secret),
-        stored_secret: v.is_secret,
-    }
-}
-
-pub(crate) fn inputs(rows: &[Var]) -> Vec<StackVariableInput> {
-    rows.iter()
-        .filter(|v| !v.key.get_untracked().trim().is_empty())
-        .map(|v| {
-            let value = v.value.get_untracked();
-            let secret = v.secret.get_untracked();
-            StackVariableInput {
-                key: v.key.get_untracked().trim().to_owned(),
-                // An untouched stored secret: `null` keeps its value.
-                value: (!(secret && v.stored_secret && value.is_empty())).then_some(value),
-                is_secret: secret,
-            }
-        })
-        .collect()
-}
 
 /// Live output of the running action and the action launcher (all `Copy`).
 #[derive(Clone, Copy)]
@@ -305,29 +266,6 @@ pub fn StackPage() -> impl IntoView {
             <StackLogs id=id />
             <Deployments id=id out=out />
         })}
-    }
-}
-
-/// The variables table (key, value, secret). Stored secrets show `••••` and are write-only.
-#[component]
-fn Variables(vars: RwSignal<Vec<Var>>) -> impl IntoView {
-    view! {
-        <table id="vars-table">
-            <thead><tr><th>"Key"</th><th>"Value"</th><th>"Secret"</th><th></th></tr></thead>
-            <tbody>
-                <For each=move || vars.get() key=|v| v.id let:v>
-                    <tr>
-                        <td><input class="var-key" bind:value=v.key placeholder="KEY" /></td>
-                        <td><input class="var-value" size="40" bind:value=v.value
-                            type=move || if v.secret.get() { "password" } else { "text" }
-                            autocomplete="off"
-                            placeholder=if v.stored_secret { "•••• (stored; type to replace)" } else { "" } /></td>
-                        <td><input type="checkbox" class="var-secret" bind:checked=v.secret /></td>
-                        <td><button class="danger small" on:click=move |_| vars.update(|all| all.retain(|x| x.id != v.id))>"Remove"</button></td>
-                    </tr>
-                </For>
-            </tbody>
-        </table>
     }
 }
 

@@ -7,34 +7,12 @@ use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::docker::Endpoint;
 use windflow_api::git::GitRepository;
-use windflow_api::stacks::{
-    AdoptStack, ComposeCheck, ComposeProject, CreateStack, Stack, StackSource, StackState,
-    ValidateCompose,
-};
+use windflow_api::stacks::{AdoptStack, ComposeProject, CreateStack, Stack, StackSource};
 
 use crate::api;
-use crate::components::{badge, problem_lines, when};
-use crate::pages::engine::{EndpointTabs, endpoint_id};
-use crate::pages::stack::{Var, inputs};
+use crate::components::{ComposeEditor, EndpointTabs, endpoint_id, source_label, state_label};
+use crate::components::{badge, when};
 use crate::state::ctx;
-
-pub(crate) fn state_label(s: StackState) -> String {
-    match s {
-        StackState::Running => "running",
-        StackState::PartiallyRunning => "partially running",
-        StackState::Stopped => "stopped",
-        StackState::NotDeployed => "not deployed",
-        StackState::Unknown => "unknown",
-    }
-    .into()
-}
-
-pub(crate) fn source_label(s: StackSource) -> &'static str {
-    match s {
-        StackSource::Internal => "editor",
-        StackSource::Git => "git",
-    }
-}
 
 /// `/endpoints/:id/stacks`: the endpoint's stacks, "New stack" and "Adopt".
 #[component]
@@ -142,60 +120,6 @@ fn Adopt() -> impl IntoView {
                     }.into_any()
                 }
             })}
-        </div>
-    }
-}
-
-/// The compose YAML editor with its "Validate" button and the validation messages.
-#[component]
-pub(crate) fn ComposeEditor(
-    endpoint: Uuid,
-    content: RwSignal<String>,
-    #[prop(optional)] vars: Option<RwSignal<Vec<Var>>>,
-) -> impl IntoView {
-    // Ok(summary) or the field errors of the last check.
-    let check = RwSignal::new(None::<Result<String, Vec<String>>>);
-    let validate = move || {
-        let variables = vars
-            .map(|v| inputs(&v.get_untracked()))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|v| v.value.is_some())
-            .collect();
-        let req = ValidateCompose {
-            endpoint_id: endpoint,
-            stack_id: None,
-            compose_content: content.get_untracked(),
-            variables,
-        };
-        leptos::task::spawn_local(async move {
-            let r = api::client()
-                .post::<_, ComposeCheck>("/stacks/validate", &req)
-                .await;
-            check.set(Some(match r {
-                Ok(k) => Ok(format!(
-                    "Valid. Services: {}.{}",
-                    k.services.join(", "),
-                    if k.privileged_options.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" Privileged options: {}.", k.privileged_options.join(", "))
-                    }
-                )),
-                Err(e) => Err(problem_lines(&e)),
-            }));
-        });
-    };
-    view! {
-        <textarea id="compose-editor" class="code" rows="16" spellcheck="false" bind:value=content on:change=move |_| validate()></textarea>
-        <div class="inline">
-            <button type="button" class="secondary" id="compose-validate" on:click=move |_| validate()>"Validate"</button>
-            <span id="compose-check">
-                {move || check.get().map(|r| match r {
-                    Ok(m) => view! { <span class="ok">{m}</span> }.into_any(),
-                    Err(lines) => lines.into_iter().map(|l| view! { <div class="error">{l}</div> }).collect_view().into_any(),
-                })}
-            </span>
         </div>
     }
 }

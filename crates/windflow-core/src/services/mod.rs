@@ -1,7 +1,6 @@
 //! One module per resource. Every mutating function runs in one transaction with its audit row.
 pub mod auth;
-pub mod endpoints;
-pub mod engine_resources;
+pub mod docker;
 pub mod git;
 pub mod gitops;
 pub mod groups;

@@ -2,9 +2,7 @@
 //! Each handler's doc comment names the permission it needs (checked in the service).
 pub mod audit;
 pub mod auth;
-pub mod console;
-pub mod endpoints;
-pub mod engine;
+pub mod docker;
 pub mod git;
 pub mod groups;
 pub mod organizations;
@@ -25,9 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     projects::configure(cfg);
     roles::configure(cfg);
     audit::configure(cfg);
-    engine::configure(cfg);
-    console::configure(cfg);
-    endpoints::configure(cfg);
+    docker::configure(cfg);
     registries::configure(cfg);
     stacks::configure(cfg);
     git::configure(cfg);

@@ -15,9 +15,9 @@ use windflow_api::{Page, PageQuery};
 use windflow_core::ServiceError;
 use windflow_core::services::stacks;
 
-use super::engine::{sse, until_revoked};
 use crate::error::ApiResult;
 use crate::extract::AuthUser;
+use crate::sse::{sse, until_revoked};
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig) {

@@ -10,7 +10,7 @@ use windflow_entity::{endpoints, stacks};
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::endpoints::{engine, path_of as endpoint_path};
+use crate::services::docker::{engine, path_of as endpoint_path};
 use crate::validate::Checks;
 
 use super::compose::{check_name, other_stack_on_engine, parse_compose};
@@ -21,7 +21,7 @@ pub async fn projects(
     ctx: Ctx<'_>,
     endpoint: Uuid,
 ) -> ServiceResult<Vec<ComposeProject>> {
-    let ep = crate::services::endpoints::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:read").await?;
     projects_of(core, &ep).await
 }
 
@@ -123,7 +123,7 @@ pub async fn adopt(
     endpoint: Uuid,
     req: AdoptStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::endpoints::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:create").await?;
     let found = projects_of(core, &ep)
         .await?
         .into_iter()

@@ -13,7 +13,7 @@ use crate::authz;
 use crate::compose_guard::{self, BindRules};
 use crate::context::{Authority, Core};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::endpoints::{engine, path_of as endpoint_path, strings, target};
+use crate::services::docker::{engine, path_of as endpoint_path, strings, target};
 use crate::validate::Checks;
 
 use super::variables::{Vars, mask};

@@ -16,7 +16,7 @@ use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
-use crate::services::endpoints::engine;
+use crate::services::docker::engine;
 use crate::validate::Checks;
 
 use super::compose::{Layout, check_name, other_stack_on_engine, parse_compose, validate_for};
@@ -34,7 +34,7 @@ pub async fn list(
     endpoint: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Stack>> {
-    let ep = crate::services::endpoints::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:read").await?;
     let spec = PageSpec::parse(q, true)?;
     let s = stacks::Entity::find().filter(stacks::Column::EndpointId.eq(endpoint));
     let (rows, next_cursor) = fetch_page(
@@ -88,8 +88,8 @@ pub async fn validate(
             (ep, m.name, layout, None)
         }
         None => {
-            let ep = crate::services::endpoints::load(core, ctx, req.endpoint_id, "stacks:create")
-                .await?;
+            let ep =
+                crate::services::docker::load(core, ctx, req.endpoint_id, "stacks:create").await?;
             let tmp = format!(".check-{}", Uuid::now_v7());
             let dir = core.settings.data_dir.join("stacks").join(&tmp);
             let layout = Layout::internal(core, &tmp, dir);
@@ -127,7 +127,7 @@ pub async fn create(
     endpoint: Uuid,
     req: CreateStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::endpoints::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:create").await?;
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);

@@ -6,7 +6,7 @@ use windflow_api::stacks::{StackLogLine, StackLogQuery};
 
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::endpoints::engine;
+use crate::services::docker::engine;
 
 use super::variables::{load_vars, mask};
 use super::{PROJECT_LABEL, SERVICE_LABEL, load};

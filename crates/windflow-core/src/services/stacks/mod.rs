@@ -53,7 +53,7 @@ use std::path::PathBuf;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 use windflow_api::stacks::{Stack, StackSource, StackState};
-use windflow_docker::{ComposeCli, Engine};
+use windflow_docker::Engine;
 use windflow_entity::{endpoints, stacks};
 
 use crate::audit::AuditEvent;
@@ -62,7 +62,7 @@ use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::ScopePath;
 
-use super::endpoints::engine;
+use super::docker::engine;
 
 pub use adopt::{adopt, projects};
 pub use compose::parse_compose;
@@ -86,53 +86,6 @@ pub const MAX_COMPOSE_BYTES: usize = 256 * 1024;
 /// Lifetime of an action's lease on its stack, seconds; a heartbeat renews it while the action
 /// runs, so after a crash it lapses within this time and the sweep closes the deployment.
 pub(crate) const ACTION_LEASE_SECS: i64 = 60;
-
-/// The compose CLI, found once per process on first use, and the limit on concurrent compose
-/// processes of this server (shared handle; not global state).
-pub struct ComposeSlot(
-    tokio::sync::OnceCell<ComposeCli>,
-    std::sync::Arc<tokio::sync::Semaphore>,
-);
-
-/// Default number of compose processes one server runs at once (`stacks.max_compose_processes`).
-pub const DEFAULT_MAX_COMPOSE: usize = 8;
-
-impl Default for ComposeSlot {
-    fn default() -> Self {
-        Self::new(DEFAULT_MAX_COMPOSE)
-    }
-}
-
-impl ComposeSlot {
-    /// A slot allowing `max` concurrent compose processes (at least 1).
-    pub fn new(max: usize) -> Self {
-        Self(
-            tokio::sync::OnceCell::new(),
-            std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))),
-        )
-    }
-
-    /// A permit for one compose process, or 429 `busy` when the server runs its maximum
-    /// (issue 11, section 5).
-    fn permit(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
-        self.1.clone().try_acquire_owned().map_err(|_| {
-            ServiceError::Busy(
-                "the server runs its maximum of compose processes: retry in a few seconds".into(),
-            )
-        })
-    }
-
-    async fn get(&self) -> ServiceResult<ComposeCli> {
-        self.0
-            .get_or_try_init(ComposeCli::detect)
-            .await
-            .cloned()
-            .map_err(|e| ServiceError::Upstream {
-                service: "compose",
-                message: e.to_string(),
-            })
-    }
-}
 
 fn scope(m: &stacks::Model) -> ScopePath {
     ScopePath {
@@ -283,22 +236,4 @@ fn audit_ev(action: &str, m: &stacks::Model) -> AuditEvent {
         .org(m.organization_id)
         .project(m.project_id)
         .environment(m.environment_id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compose_processes_are_limited() {
-        let slot = ComposeSlot::new(2);
-        let a = slot.permit().unwrap();
-        let _b = slot.permit().unwrap();
-        assert!(
-            matches!(slot.permit(), Err(ServiceError::Busy(_))),
-            "a third is refused"
-        );
-        drop(a);
-        assert!(slot.permit().is_ok(), "a finished one frees its slot");
-    }
 }

@@ -15,7 +15,7 @@ use windflow_entity::{endpoints, stacks};
 
 use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::endpoints::{engine, target};
+use crate::services::docker::{engine, target};
 
 use super::compose::{Layout, other_stack_on_engine, validate_for, write_file};
 use super::deployments::{DeployRequest, start_deploy};

@@ -1,93 +1,22 @@
-//! Docker endpoints (an environment's engine connections) and the containers read live from
-//! them. Permissions are checked at the endpoint's environment scope, so environment-scoped role
-//! bindings apply. Engine calls are not database changes: their audit row is written right after
-//! the engine answered (outcome `success`, or `error` with the engine's message).
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use windflow_api::rules::{self, Rule};
-
-use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-};
+//! Endpoint CRUD, the connection test, TLS material sealed at rest, and the checks on an
+//! engine address (shape, local targets, bind allow-list).
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
-use windflow_api::audit::AuditOutcome;
 use windflow_api::docker::{
-    AllContainers, ConnectionType, ContainerAction, ContainerDetails, ContainerQuery,
-    ContainerSpec, ContainerSummary, CreateEndpoint, Endpoint, EndpointContainer, EndpointFailure,
-    EndpointStatus, EngineInfo, UpdateEndpoint,
+    ConnectionType, CreateEndpoint, Endpoint, EndpointStatus, EngineInfo, UpdateEndpoint,
 };
+use windflow_api::rules;
 use windflow_api::{Page, PageQuery};
-use windflow_docker::{Engine, EngineError, Target, TlsMaterial, check_material};
-use windflow_entity::{endpoints, memberships};
+use windflow_docker::{TlsMaterial, check_material};
+use windflow_entity::endpoints;
 
+use super::{engine, load, path_of, strings};
 use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
-use crate::docker_guard::privileged_options;
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
-use crate::rbac::ScopePath;
 use crate::validate::Checks;
-
-/// One engine client per endpoint, reused until the endpoint's connection settings change.
-#[derive(Default)]
-pub struct EngineCache(Mutex<HashMap<Uuid, (DateTime<Utc>, Engine)>>);
-
-impl EngineCache {
-    fn get(&self, id: Uuid, version: DateTime<Utc>) -> Option<Engine> {
-        let map = self.0.lock().ok()?;
-        map.get(&id)
-            .filter(|(v, _)| *v == version)
-            .map(|(_, e)| e.clone())
-    }
-    fn put(&self, id: Uuid, version: DateTime<Utc>, e: Engine) {
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(id, (version, e));
-        }
-    }
-    fn forget(&self, id: Uuid) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(&id);
-        }
-    }
-}
-
-/// Shared handle.
-pub type Engines = Arc<EngineCache>;
-
-impl From<EngineError> for ServiceError {
-    fn from(e: EngineError) -> Self {
-        match e {
-            EngineError::NotFound(_) => ServiceError::NotFound,
-            EngineError::Conflict(m) => ServiceError::Conflict(m),
-            EngineError::BadRequest(m) => ServiceError::BadRequest(m),
-            EngineError::Unreachable(m) => ServiceError::EngineUnavailable(m),
-            EngineError::Engine { status, message } if status >= 500 => {
-                ServiceError::EngineUnavailable(message)
-            }
-            EngineError::Engine { message, .. } => ServiceError::BadRequest(message),
-        }
-    }
-}
-
-pub(crate) fn path_of(m: &endpoints::Model) -> ScopePath {
-    ScopePath {
-        organization: m.organization_id,
-        project: Some(m.project_id),
-        environment: Some(m.environment_id),
-    }
-}
-
-pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn to_api(m: endpoints::Model) -> Endpoint {
     Endpoint {
@@ -216,7 +145,7 @@ fn seal(core: &Core, id: Uuid, part: &str, pem: Option<&str>) -> ServiceResult<O
     .transpose()
 }
 
-fn open_part(
+pub(super) fn open_part(
     core: &Core,
     id: Uuid,
     part: &str,
@@ -264,13 +193,13 @@ async fn local_target(kind: ConnectionType, host: Option<&str>, port: Option<i32
         ConnectionType::Direct => {
             let h = host.unwrap_or_default().trim_matches(['[', ']']);
             if let Ok(ip) = h.parse::<std::net::IpAddr>() {
-                return super::git::local_ip(ip);
+                return crate::services::git::local_ip(ip);
             }
             let port = u16::try_from(port.unwrap_or(2375)).unwrap_or(2375);
             match tokio::net::lookup_host((h, port)).await {
                 Ok(addrs) => {
                     let addrs: Vec<_> = addrs.collect();
-                    addrs.is_empty() || addrs.iter().any(|a| super::git::local_ip(a.ip()))
+                    addrs.is_empty() || addrs.iter().any(|a| crate::services::git::local_ip(a.ip()))
                 }
                 Err(_) => true,
             }
@@ -429,7 +358,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     endpoints::Entity::insert(m.clone().into_active_model())
         .exec_without_returning(&txn)
         .await?;
@@ -444,20 +373,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(to_api(m))
-}
-
-pub(crate) async fn load(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: &str,
-) -> ServiceResult<endpoints::Model> {
-    let m = endpoints::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(&core.db, ctx.principal, &path_of(&m), perm).await?;
-    Ok(m)
 }
 
 /// Gets an endpoint (`endpoints:read`).
@@ -533,7 +448,7 @@ pub async fn update(
     {
         check_allowlist_permission(core, ctx, &path_of(&m)).await?;
     }
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
     if tls_touched {
         am.protocol = Set(tls.protocol.clone());
@@ -592,7 +507,7 @@ pub async fn update(
 /// Deletes an endpoint (`endpoints:delete`); its containers are untouched. Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let m = load(core, ctx, id, "endpoints:delete").await?;
-    let txn = super::begin(&core.db).await?;
+    let txn = crate::services::begin(&core.db).await?;
     endpoints::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(
         &txn,
@@ -606,33 +521,6 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     txn.commit().await?;
     core.engines.forget(id);
     Ok(())
-}
-
-/// Where an endpoint's engine listens.
-/// Where an endpoint's engine listens, with its TLS material decrypted.
-pub(crate) fn target(core: &Core, m: &endpoints::Model) -> ServiceResult<Target> {
-    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
-        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
-            format!("{h}:{p}"),
-            TlsMaterial {
-                ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
-                cert: open_part(core, m.id, "tls_cert", &m.tls_cert_enc)?,
-                key: open_part(core, m.id, "tls_key", &m.tls_key_enc)?,
-                skip_verify: m.tls_skip_verify,
-            },
-        ),
-        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
-        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
-    })
-}
-
-pub(crate) async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
-    if let Some(e) = core.engines.get(m.id, m.updated_at) {
-        return Ok(e);
-    }
-    let e = Engine::connect(&target(core, m)?).await?;
-    core.engines.put(m.id, m.updated_at, e.clone());
-    Ok(e)
 }
 
 /// Checks an endpoint now (`endpoints:read`): engine version, API version, OS, CPUs, memory,
@@ -664,341 +552,4 @@ pub async fn test(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint
         .await?
         .ok_or(ServiceError::NotFound)?;
     Ok(to_api(fresh))
-}
-
-fn filters(q: &ContainerQuery) -> HashMap<String, Vec<String>> {
-    let mut f = HashMap::new();
-    for (k, v) in [
-        ("status", &q.status),
-        ("name", &q.name),
-        ("label", &q.label),
-        ("ancestor", &q.image),
-    ] {
-        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
-            f.insert(k.to_owned(), vec![v.clone()]);
-        }
-    }
-    f
-}
-
-/// Lists containers of one endpoint (`containers:read`).
-pub async fn containers(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    q: &ContainerQuery,
-) -> ServiceResult<Vec<ContainerSummary>> {
-    let m = load(core, ctx, id, "containers:read").await?;
-    Ok(engine(core, &m)
-        .await?
-        .list_containers(q.all.unwrap_or(false), &filters(q))
-        .await?)
-}
-
-/// Lists containers of every endpoint the caller may read containers of, endpoint by endpoint;
-/// an engine that fails is reported in `errors` instead of failing the whole list.
-pub async fn all_containers(
-    core: &Core,
-    ctx: Ctx<'_>,
-    q: &ContainerQuery,
-) -> ServiceResult<AllContainers> {
-    let mut s = endpoints::Entity::find().order_by_asc(endpoints::Column::Name);
-    if !ctx.principal.is_superadmin {
-        let orgs: Vec<Uuid> = memberships::Entity::find()
-            .filter(memberships::Column::UserId.eq(ctx.principal.user_id))
-            .all(&core.db)
-            .await?
-            .into_iter()
-            .map(|m| m.organization_id)
-            .collect();
-        s = s.filter(endpoints::Column::OrganizationId.is_in(orgs));
-    }
-    let mut visible = vec![];
-    for m in s.all(&core.db).await? {
-        if authz::effective(&core.db, ctx.principal, &path_of(&m))
-            .await?
-            .allows("containers:read")
-        {
-            visible.push(m);
-        }
-    }
-    let filters = filters(q);
-    let all = q.all.unwrap_or(false);
-    let results = futures_util::future::join_all(visible.iter().map(|m| {
-        let filters = &filters;
-        async move {
-            let r: ServiceResult<Vec<ContainerSummary>> =
-                async { Ok(engine(core, m).await?.list_containers(all, filters).await?) }.await;
-            (m, r)
-        }
-    }))
-    .await;
-    let mut out = AllContainers {
-        items: vec![],
-        errors: vec![],
-    };
-    for (m, r) in results {
-        match r {
-            Ok(list) => out
-                .items
-                .extend(list.into_iter().map(|c| EndpointContainer {
-                    endpoint_id: m.id,
-                    endpoint_name: m.name.clone(),
-                    container: c,
-                })),
-            Err(e) => out.errors.push(EndpointFailure {
-                endpoint_id: m.id,
-                endpoint_name: m.name.clone(),
-                error: e.to_string(),
-            }),
-        }
-    }
-    Ok(out)
-}
-
-/// Inspects a container (`containers:read`).
-pub async fn inspect(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    container: &str,
-) -> ServiceResult<ContainerDetails> {
-    let m = load(core, ctx, id, "containers:read").await?;
-    let mut d = engine(core, &m).await?.inspect(container).await?;
-    let hidden = super::stacks::secrets_hidden_from(core, ctx, &m, &d.labels).await?;
-    if !hidden.is_empty() {
-        super::stacks::mask_json(&mut d.raw, &hidden);
-    }
-    Ok(d)
-}
-
-pub(crate) async fn audit_engine_call<T>(
-    core: &Core,
-    ctx: Ctx<'_>,
-    m: &endpoints::Model,
-    action: &str,
-    resource: &str,
-    result: &ServiceResult<T>,
-) -> ServiceResult<()> {
-    let kind = action.split('.').next().unwrap_or("container");
-    let mut ev = AuditEvent::new(action, kind)
-        .resource(resource, None)
-        .org(m.organization_id)
-        .project(m.project_id)
-        .environment(m.environment_id)
-        .details(serde_json::json!({"endpoint_id": m.id}));
-    if let Err(e) = result {
-        ev = ev
-            .outcome(AuditOutcome::Error)
-            .details(serde_json::json!({"endpoint_id": m.id, "error": e.to_string()}));
-    }
-    ctx.audit(&core.db, ev).await
-}
-
-/// Loads the endpoint with `perm` and runs one engine read (no audit row).
-pub(crate) async fn read<T, F, Fut>(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: &str,
-    f: F,
-) -> ServiceResult<T>
-where
-    F: FnOnce(windflow_docker::Engine) -> Fut,
-    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
-{
-    let m = load(core, ctx, id, perm).await?;
-    Ok(f(engine(core, &m).await?).await?)
-}
-
-/// Loads the endpoint with `perm`, runs one engine mutation, and audits it as `action` on
-/// `resource` (outcome success, or error with the engine's message).
-pub(crate) async fn mutate<T, F, Fut>(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: &str,
-    action: &str,
-    resource: &str,
-    f: F,
-) -> ServiceResult<T>
-where
-    F: FnOnce(windflow_docker::Engine) -> Fut,
-    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
-{
-    let m = load(core, ctx, id, perm).await?;
-    let r: ServiceResult<T> = async { Ok(f(engine(core, &m).await?).await?) }.await;
-    audit_engine_call(core, ctx, &m, action, resource, &r).await?;
-    r
-}
-
-/// Runs a lifecycle action (`containers:start|stop|restart|kill`). Audited as
-/// `container.<action>`.
-pub async fn action(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    container: &str,
-    action: ContainerAction,
-) -> ServiceResult<()> {
-    let name = serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    mutate(
-        core,
-        ctx,
-        id,
-        action.permission(),
-        &format!("container.{name}"),
-        container,
-        |e| async move { e.action(container, action).await },
-    )
-    .await
-}
-
-/// Creates a container (`containers:create`; privileged options also need
-/// `containers:create_privileged`, refused with 403 before the engine is called). Audited as
-/// `container.create`.
-pub async fn create_container(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    spec: ContainerSpec,
-) -> ServiceResult<String> {
-    let m = load(core, ctx, id, "containers:create").await?;
-    let mut c = Checks::new();
-    c.rule("image", &spec.image, Rule::ImageRef);
-    if let Some(n) = &spec.name {
-        c.rule("name", n, rules::CONTAINER_NAME);
-    }
-    c.finish()?;
-    let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
-    if !privileged.is_empty() {
-        authz::require(
-            &core.db,
-            ctx.principal,
-            &path_of(&m),
-            "containers:create_privileged",
-        )
-        .await
-        .map_err(|_| {
-            ServiceError::Forbidden(format!(
-                "containers:create_privileged (for {})",
-                privileged.join(", ")
-            ))
-        })?;
-    }
-    let r: ServiceResult<String> = async { Ok(engine(core, &m).await?.create(&spec).await?) }.await;
-    let resource = r
-        .as_ref()
-        .map(|id| id.clone())
-        .unwrap_or_else(|_| spec.name.clone().unwrap_or_default());
-    audit_engine_call(core, ctx, &m, "container.create", &resource, &r).await?;
-    r
-}
-
-/// Renames a container (`containers:update`). Audited as `container.rename`.
-pub async fn rename(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    container: &str,
-    name: &str,
-) -> ServiceResult<()> {
-    // Authorize first: another tenant's endpoint is 404 whatever the input.
-    load(core, ctx, id, "containers:update").await?;
-    if name.len() < 2
-        || !name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch))
-    {
-        return Err(ServiceError::field(
-            "name",
-            "invalid_format",
-            "2+ characters of [a-zA-Z0-9_.-]",
-        ));
-    }
-    mutate(
-        core,
-        ctx,
-        id,
-        "containers:update",
-        "container.rename",
-        container,
-        |e| async move { e.rename(container, name).await },
-    )
-    .await
-}
-
-/// Removes a container (`containers:delete`). Audited as `container.delete`.
-pub async fn remove(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    container: &str,
-    force: bool,
-    volumes: bool,
-) -> ServiceResult<()> {
-    mutate(
-        core,
-        ctx,
-        id,
-        "containers:delete",
-        "container.delete",
-        container,
-        |e| async move { e.remove(container, force, volumes).await },
-    )
-    .await
-}
-
-/// Recreates a container with an edited spec (`containers:create` and `containers:delete`,
-/// plus `containers:create_privileged` for privileged options, checked before the engine is
-/// touched): the old container is removed, the new one created under the old name unless the
-/// spec names another, and started if the old one was running. Audited as `container.recreate`.
-/// Returns the new container id.
-pub async fn recreate(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    container: &str,
-    mut spec: ContainerSpec,
-) -> ServiceResult<String> {
-    let m = load(core, ctx, id, "containers:create").await?;
-    authz::require(&core.db, ctx.principal, &path_of(&m), "containers:delete").await?;
-    if let Some(b) = Rule::ImageRef.check(&spec.image) {
-        return Err(ServiceError::field("image", b.code, b.message));
-    }
-    let privileged = privileged_options(&spec, &strings(&m.bind_allowlist));
-    if !privileged.is_empty() {
-        authz::require(
-            &core.db,
-            ctx.principal,
-            &path_of(&m),
-            "containers:create_privileged",
-        )
-        .await
-        .map_err(|_| {
-            ServiceError::Forbidden(format!(
-                "containers:create_privileged (for {})",
-                privileged.join(", ")
-            ))
-        })?;
-    }
-    let r: ServiceResult<String> = async {
-        let e = engine(core, &m).await?;
-        let old = e.inspect(container).await?;
-        if spec.name.is_none() {
-            spec.name = Some(old.name.clone());
-        }
-        e.remove(&old.id, true, false).await?;
-        let new_id = e.create(&spec).await?;
-        if old.running {
-            e.action(&new_id, ContainerAction::Start).await?;
-        }
-        Ok(new_id)
-    }
-    .await;
-    audit_engine_call(core, ctx, &m, "container.recreate", container, &r).await?;
-    r
 }

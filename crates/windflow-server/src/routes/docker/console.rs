@@ -9,10 +9,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use windflow_api::ErrorCode;
 use windflow_api::docker::ExecQuery;
-use windflow_core::services::engine_resources as res;
+use windflow_core::services::docker;
+use windflow_core::services::docker::containers::{Engine, ExecSession};
+use windflow_core::{Core, Principal};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::AuthUser;
+use crate::sse::REAUTH_SECS;
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig) {
@@ -34,6 +37,37 @@ fn same_origin(req: &HttpRequest) -> bool {
         .is_some_and(|(_, rest)| rest == host)
 }
 
+/// 403 `csrf_failed` for a cross-origin console request (see [`same_origin`]).
+fn check_origin(req: &HttpRequest) -> ApiResult<()> {
+    if same_origin(req) {
+        return Ok(());
+    }
+    Err(ApiError::http(
+        StatusCode::FORBIDDEN,
+        ErrorCode::CsrfFailed,
+        "cross-origin console request",
+    ))
+}
+
+/// 400 for a request that is not a valid WebSocket upgrade.
+fn bad_upgrade(e: impl std::fmt::Display) -> ApiError {
+    ApiError::http(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+        e.to_string(),
+    )
+}
+
+/// The command of a console: `cmd` split on whitespace (`sh` by default).
+fn command(q: &ExecQuery) -> Vec<String> {
+    q.cmd
+        .as_deref()
+        .unwrap_or("sh")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Opens an interactive console (WebSocket upgrade). Binary or text frames go to stdin, a text
 /// frame `{"type":"resize","cols":C,"rows":R}` resizes the TTY; output comes as binary frames,
 /// then `{"type":"exit","code":N}`. Permission: `containers:exec`.
@@ -48,42 +82,42 @@ async fn exec(
     p: Path<(Uuid, String)>,
     q: Query<ExecQuery>,
 ) -> ApiResult<HttpResponse> {
-    if !same_origin(&req) {
-        return Err(ApiError::http(
-            StatusCode::FORBIDDEN,
-            ErrorCode::CsrfFailed,
-            "cross-origin console request",
-        ));
-    }
+    check_origin(&req)?;
     let (id, cid) = p.into_inner();
-    let cmd: Vec<String> = q
-        .cmd
-        .as_deref()
-        .unwrap_or("sh")
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let (engine, session) =
-        res::exec(&st.core, u.ctx(), id, &cid, cmd, q.tty.unwrap_or(true)).await?;
-    let (response, mut ws, mut incoming) = actix_ws::handle(&req, body).map_err(|e| {
-        ApiError::http(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-            e.to_string(),
-        )
-    })?;
+    let (engine, session) = docker::containers::exec(
+        &st.core,
+        u.ctx(),
+        id,
+        &cid,
+        command(&q),
+        q.tty.unwrap_or(true),
+    )
+    .await?;
+    let (response, ws, incoming) = actix_ws::handle(&req, body).map_err(bad_upgrade)?;
+    let who = (st.core.clone(), u.principal.clone());
+    pump(engine, session, ws, incoming, who);
+    Ok(response)
+}
+
+/// Runs a console session in two tasks: the process's output goes to the WebSocket (then its
+/// exit code), and the WebSocket's frames go to the process's stdin (or resize the TTY).
+fn pump(
+    engine: Engine,
+    session: ExecSession,
+    mut ws: actix_ws::Session,
+    mut incoming: actix_ws::MessageStream,
+    (core, principal): (Core, Principal),
+) {
     let exec_id = session.id.clone();
     let mut output = session.output;
     let mut input = session.input;
     let mut out_ws = ws.clone();
     let out_engine = engine.clone();
     let out_id = exec_id.clone();
-    let (core, principal) = (st.core.clone(), u.principal.clone());
     actix_web::rt::spawn(async move {
         // The session is re-checked every few seconds: a revoked session, or a deactivated
         // user, closes the console (issue 11, section 5).
-        let mut check =
-            tokio::time::interval(std::time::Duration::from_secs(super::engine::REAUTH_SECS));
+        let mut check = tokio::time::interval(std::time::Duration::from_secs(REAUTH_SECS));
         check.tick().await;
         loop {
             tokio::select! {
@@ -145,5 +179,4 @@ async fn exec(
         }
         let _ = input.shutdown().await;
     });
-    Ok(response)
 }

@@ -1,103 +1,34 @@
-//! Docker endpoints and their containers (read live from the engines).
+//! Containers: the lists, inspect, lifecycle actions, create, rename, remove and recreate, and
+//! logs (with a live SSE stream), stats and processes. The console is in `console.rs`.
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, delete, get, patch, post};
+use actix_web::{HttpResponse, delete, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use windflow_api::docker::{
     AllContainers, ContainerAction, ContainerDetails, ContainerQuery, ContainerSpec,
-    ContainerSummary, CreateEndpoint, Endpoint, RemoveQuery, RenameContainer, UpdateEndpoint,
+    ContainerSummary, LogLine, LogQuery, ProcessList, RemoveQuery, RenameContainer, StatsSnapshot,
 };
-use windflow_api::{Page, PageQuery};
 use windflow_core::ServiceError;
-use windflow_core::services::endpoints;
+use windflow_core::services::docker;
 
 use crate::error::ApiResult;
 use crate::extract::AuthUser;
+use crate::sse::{sse, until_revoked};
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(get_one)
-        .service(update)
-        .service(remove)
-        .service(test)
-        .service(list_containers)
+    cfg.service(list_containers)
         .service(all_containers)
         .service(create_container)
         .service(inspect)
         .service(rename)
         .service(recreate)
         .service(action)
-        .service(remove_container);
-}
-
-/// Lists the endpoints of an environment. Permission: `endpoints:read` at the environment.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Environment id"), PageQuery), responses((status = 200, body = Page<Endpoint>)))]
-#[get("/environments/{id}/endpoints")]
-async fn list(
-    st: Data<AppState>,
-    u: AuthUser,
-    id: Path<Uuid>,
-    q: Query<PageQuery>,
-) -> ApiResult<Json<Page<Endpoint>>> {
-    Ok(Json(
-        endpoints::list(&st.core, u.ctx(), id.into_inner(), &q).await?,
-    ))
-}
-
-/// Adds an engine connection (`socket` or plain-http `direct`) to an environment.
-/// Permission: `endpoints:create` at the environment.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Environment id")), request_body = CreateEndpoint, responses((status = 201, body = Endpoint)))]
-#[post("/environments/{id}/endpoints")]
-async fn create(
-    st: Data<AppState>,
-    u: AuthUser,
-    id: Path<Uuid>,
-    body: Json<CreateEndpoint>,
-) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Created()
-        .json(endpoints::create(&st.core, u.ctx(), id.into_inner(), body.into_inner()).await?))
-}
-
-/// Gets an endpoint. Permission: `endpoints:read`.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id")), responses((status = 200, body = Endpoint)))]
-#[get("/endpoints/{id}")]
-async fn get_one(st: Data<AppState>, u: AuthUser, id: Path<Uuid>) -> ApiResult<Json<Endpoint>> {
-    Ok(Json(
-        endpoints::get(&st.core, u.ctx(), id.into_inner()).await?,
-    ))
-}
-
-/// Updates an endpoint. Permission: `endpoints:update`.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id")), request_body = UpdateEndpoint, responses((status = 200, body = Endpoint)))]
-#[patch("/endpoints/{id}")]
-async fn update(
-    st: Data<AppState>,
-    u: AuthUser,
-    id: Path<Uuid>,
-    body: Json<UpdateEndpoint>,
-) -> ApiResult<Json<Endpoint>> {
-    Ok(Json(
-        endpoints::update(&st.core, u.ctx(), id.into_inner(), body.into_inner()).await?,
-    ))
-}
-
-/// Deletes an endpoint (its containers are untouched). Permission: `endpoints:delete`.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id")), responses((status = 204, description = "Deleted")))]
-#[delete("/endpoints/{id}")]
-async fn remove(st: Data<AppState>, u: AuthUser, id: Path<Uuid>) -> ApiResult<HttpResponse> {
-    endpoints::delete(&st.core, u.ctx(), id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Checks the engine now and records its status and facts. Permission: `endpoints:read`.
-#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id")), responses((status = 200, body = Endpoint)))]
-#[post("/endpoints/{id}/test")]
-async fn test(st: Data<AppState>, u: AuthUser, id: Path<Uuid>) -> ApiResult<Json<Endpoint>> {
-    Ok(Json(
-        endpoints::test(&st.core, u.ctx(), id.into_inner()).await?,
-    ))
+        .service(remove_container)
+        .service(logs)
+        .service(logs_stream)
+        .service(stats)
+        .service(top);
 }
 
 /// Lists containers of an endpoint (`all`, `status`, `name`, `label`, `image` filters).
@@ -111,7 +42,7 @@ async fn list_containers(
     q: Query<ContainerQuery>,
 ) -> ApiResult<Json<Vec<ContainerSummary>>> {
     Ok(Json(
-        endpoints::containers(&st.core, u.ctx(), id.into_inner(), &q).await?,
+        docker::containers::list(&st.core, u.ctx(), id.into_inner(), &q).await?,
     ))
 }
 
@@ -125,7 +56,7 @@ async fn all_containers(
     q: Query<ContainerQuery>,
 ) -> ApiResult<Json<AllContainers>> {
     Ok(Json(
-        endpoints::all_containers(&st.core, u.ctx(), &q).await?,
+        docker::containers::all_containers(&st.core, u.ctx(), &q).await?,
     ))
 }
 
@@ -140,7 +71,7 @@ async fn create_container(
     body: Json<ContainerSpec>,
 ) -> ApiResult<HttpResponse> {
     let cid =
-        endpoints::create_container(&st.core, u.ctx(), id.into_inner(), body.into_inner()).await?;
+        docker::containers::create(&st.core, u.ctx(), id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": cid })))
 }
 
@@ -153,7 +84,9 @@ async fn inspect(
     p: Path<(Uuid, String)>,
 ) -> ApiResult<Json<ContainerDetails>> {
     let (id, cid) = p.into_inner();
-    Ok(Json(endpoints::inspect(&st.core, u.ctx(), id, &cid).await?))
+    Ok(Json(
+        docker::containers::inspect(&st.core, u.ctx(), id, &cid).await?,
+    ))
 }
 
 /// Starts, stops, restarts, kills, pauses or unpauses a container. Permission:
@@ -169,7 +102,7 @@ async fn action(
 ) -> ApiResult<HttpResponse> {
     let (id, cid, action) = p.into_inner();
     let action = ContainerAction::parse(&action).ok_or(ServiceError::NotFound)?;
-    endpoints::action(&st.core, u.ctx(), id, &cid, action).await?;
+    docker::containers::action(&st.core, u.ctx(), id, &cid, action).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -183,7 +116,7 @@ async fn rename(
     body: Json<RenameContainer>,
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = p.into_inner();
-    endpoints::rename(&st.core, u.ctx(), id, &cid, &body.name).await?;
+    docker::containers::rename(&st.core, u.ctx(), id, &cid, &body.name).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -197,7 +130,7 @@ async fn remove_container(
     q: Query<RemoveQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = p.into_inner();
-    endpoints::remove(
+    docker::containers::remove(
         &st.core,
         u.ctx(),
         id,
@@ -221,6 +154,67 @@ async fn recreate(
     body: Json<ContainerSpec>,
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = p.into_inner();
-    let new_id = endpoints::recreate(&st.core, u.ctx(), id, &cid, body.into_inner()).await?;
+    let new_id =
+        docker::containers::recreate(&st.core, u.ctx(), id, &cid, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": new_id })))
+}
+
+/// The last lines of a container's logs (`tail`, `since`, `timestamps`, `stdout`, `stderr`).
+/// Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container"), LogQuery), responses((status = 200, body = Vec<LogLine>)))]
+#[get("/endpoints/{id}/containers/{cid}/logs")]
+async fn logs(
+    st: Data<AppState>,
+    u: AuthUser,
+    p: Path<(Uuid, String)>,
+    q: Query<LogQuery>,
+) -> ApiResult<Json<Vec<LogLine>>> {
+    let (id, cid) = p.into_inner();
+    Ok(Json(
+        docker::containers::logs(&st.core, u.ctx(), id, &cid, &q).await?,
+    ))
+}
+
+/// Follows a container's logs live as server-sent events (`data: {"stream":…,"text":…}`).
+/// Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container"), LogQuery),
+    responses((status = 200, description = "text/event-stream of LogLine", content_type = "text/event-stream", body = LogLine)))]
+#[get("/endpoints/{id}/containers/{cid}/logs/stream")]
+async fn logs_stream(
+    st: Data<AppState>,
+    u: AuthUser,
+    p: Path<(Uuid, String)>,
+    q: Query<LogQuery>,
+) -> ApiResult<HttpResponse> {
+    let (id, cid) = p.into_inner();
+    let s = docker::containers::follow_logs(&st.core, u.ctx(), id, &cid, &q).await?;
+    Ok(sse(until_revoked(s, &st.core, &u)))
+}
+
+/// One stats sample (never streamed). Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container")), responses((status = 200, body = StatsSnapshot)))]
+#[get("/endpoints/{id}/containers/{cid}/stats")]
+async fn stats(
+    st: Data<AppState>,
+    u: AuthUser,
+    p: Path<(Uuid, String)>,
+) -> ApiResult<Json<StatsSnapshot>> {
+    let (id, cid) = p.into_inner();
+    Ok(Json(
+        docker::containers::stats(&st.core, u.ctx(), id, &cid).await?,
+    ))
+}
+
+/// Processes of a running container. Permission: `containers:read`.
+#[utoipa::path(tag = "docker", params(("id" = Uuid, Path, description = "Endpoint id"), ("cid" = String, Path, description = "Container")), responses((status = 200, body = ProcessList)))]
+#[get("/endpoints/{id}/containers/{cid}/top")]
+async fn top(
+    st: Data<AppState>,
+    u: AuthUser,
+    p: Path<(Uuid, String)>,
+) -> ApiResult<Json<ProcessList>> {
+    let (id, cid) = p.into_inner();
+    Ok(Json(
+        docker::containers::top(&st.core, u.ctx(), id, &cid).await?,
+    ))
 }

@@ -1,7 +1,30 @@
-//! Shared widgets.
+//! Shared widgets and helpers: what more than one page uses. Pages import these and never each
+//! other.
+pub mod compose_editor;
+pub mod endpoint_tabs;
+pub mod variables;
+
+pub(crate) use compose_editor::{ComposeEditor, source_label, state_label};
+pub(crate) use endpoint_tabs::{EndpointTabs, endpoint_id};
+
 use leptos::prelude::*;
 
 use crate::state::ctx;
+
+/// Runs a mutation, then refreshes the page (or shows the API's error).
+pub fn mutate<
+    F: std::future::Future<Output = Result<(), windflow_client::ClientError>> + 'static,
+>(
+    f: F,
+) {
+    let c = ctx();
+    leptos::task::spawn_local(async move {
+        match f.await {
+            Ok(()) => c.version.update(|v| *v += 1),
+            Err(e) => c.error(&e),
+        }
+    });
+}
 
 /// The toast stack (errors from the API, confirmations).
 #[component]

@@ -1,0 +1,195 @@
+//! The Docker area: endpoints (an environment's engine connections) and the resources read live
+//! from their engines. One file per resource, with the same names as the routes, the contract,
+//! the web pages and the tests: `endpoints`, `containers`, `images`, `volumes`, `networks`, and
+//! `activity` (collected events, host metrics, system documents).
+//!
+//! Rules, and where they come from:
+//! - Permissions are checked at the endpoint's environment scope, so environment-scoped role
+//!   bindings apply: `endpoints:*`, `containers:read` (also logs, stats, top, events, metrics),
+//!   `containers:create|update|delete|exec|start|stop|restart|kill`,
+//!   `containers:create_privileged` for privileged options, `images:read|pull|update|delete`,
+//!   `volumes:read|create|delete`, `networks:read|create|update|delete`, `system:read`.
+//! - Engine calls are not database changes: their audit row is written right after the engine
+//!   answered (outcome `success`, or `error` with the engine's message), by `mutate` or
+//!   `audit_engine_call`; reads (`read`) write none.
+//! - Privileged container options (`crate::docker_guard`) need `containers:create_privileged`,
+//!   checked before the engine is called; create and recreate share one guard. Widening an
+//!   endpoint's bind allow-list needs it too.
+//! - A unix socket or a loopback, link-local or unspecified engine address reaches the WindFlow
+//!   host: only superadmins may register one, unless the platform setting `allow_local_endpoints`
+//!   is on (issue 11, section 4; review H2).
+//! - TLS material is encrypted at rest, bound to its endpoint and role, and never returned.
+//! - A pull sends a registry credential only to that credential's registry host (issue 11,
+//!   section 4; review M3); its audit row is written when the stream ends (issue 11, section 6).
+//! - Logs and inspect documents of a stack's containers mask its secret variable values for
+//!   callers without `stacks:update` on it.
+//! - One engine client per endpoint is reused (`crate::runtime::EngineCache`) until the
+//!   endpoint's connection settings change.
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+use windflow_api::audit::AuditOutcome;
+use windflow_docker::{Engine, EngineError, Target, TlsMaterial};
+use windflow_entity::endpoints as endpoint;
+
+use crate::audit::AuditEvent;
+use crate::authz;
+use crate::context::{Core, Ctx};
+use crate::error::{ServiceError, ServiceResult};
+use crate::rbac::ScopePath;
+
+pub mod activity;
+pub mod containers;
+pub mod endpoints;
+pub mod images;
+pub mod networks;
+pub mod volumes;
+
+use self::endpoints::open_part;
+
+impl From<EngineError> for ServiceError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::NotFound(_) => ServiceError::NotFound,
+            EngineError::Conflict(m) => ServiceError::Conflict(m),
+            EngineError::BadRequest(m) => ServiceError::BadRequest(m),
+            EngineError::Unreachable(m) => ServiceError::EngineUnavailable(m),
+            EngineError::Engine { status, message } if status >= 500 => {
+                ServiceError::EngineUnavailable(message)
+            }
+            EngineError::Engine { message, .. } => ServiceError::BadRequest(message),
+        }
+    }
+}
+
+/// The scope of an endpoint: its organization, project and environment.
+pub(crate) fn path_of(m: &endpoint::Model) -> ScopePath {
+    ScopePath {
+        organization: m.organization_id,
+        project: Some(m.project_id),
+        environment: Some(m.environment_id),
+    }
+}
+
+/// The strings of a stored JSON array (a bind allow-list); anything else is empty.
+pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Loads endpoint `id` and requires `perm` at its environment.
+pub(crate) async fn load(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+) -> ServiceResult<endpoint::Model> {
+    let m = endpoint::Entity::find_by_id(id)
+        .one(&core.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    authz::require(&core.db, ctx.principal, &path_of(&m), perm).await?;
+    Ok(m)
+}
+
+/// Where an endpoint's engine listens, with its TLS material decrypted.
+pub(crate) fn target(core: &Core, m: &endpoint::Model) -> ServiceResult<Target> {
+    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
+        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
+            format!("{h}:{p}"),
+            TlsMaterial {
+                ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
+                cert: open_part(core, m.id, "tls_cert", &m.tls_cert_enc)?,
+                key: open_part(core, m.id, "tls_key", &m.tls_key_enc)?,
+                skip_verify: m.tls_skip_verify,
+            },
+        ),
+        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
+        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
+    })
+}
+
+/// The engine client of an endpoint: the cached one, or a new connection (then cached).
+pub(crate) async fn engine(core: &Core, m: &endpoint::Model) -> ServiceResult<Engine> {
+    if let Some(e) = core.engines.get(m.id, m.updated_at) {
+        return Ok(e);
+    }
+    let e = Engine::connect(&target(core, m)?).await?;
+    core.engines.put(m.id, m.updated_at, e.clone());
+    Ok(e)
+}
+
+/// Audits one engine call on endpoint `m` as `action` on `resource`: outcome success, or error
+/// with the engine's message in the details.
+pub(crate) async fn audit_engine_call<T>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    m: &endpoint::Model,
+    action: &str,
+    resource: &str,
+    result: &ServiceResult<T>,
+) -> ServiceResult<()> {
+    let kind = action.split('.').next().unwrap_or("container");
+    let mut ev = AuditEvent::new(action, kind)
+        .resource(resource, None)
+        .org(m.organization_id)
+        .project(m.project_id)
+        .environment(m.environment_id)
+        .details(serde_json::json!({"endpoint_id": m.id}));
+    if let Err(e) = result {
+        ev = ev
+            .outcome(AuditOutcome::Error)
+            .details(serde_json::json!({"endpoint_id": m.id, "error": e.to_string()}));
+    }
+    ctx.audit(&core.db, ev).await
+}
+
+/// Loads the endpoint with `perm` and runs one engine read (no audit row).
+pub(crate) async fn read<T, F, Fut>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+    f: F,
+) -> ServiceResult<T>
+where
+    F: FnOnce(windflow_docker::Engine) -> Fut,
+    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
+{
+    let m = load(core, ctx, id, perm).await?;
+    Ok(f(engine(core, &m).await?).await?)
+}
+
+/// Loads the endpoint with `perm`, runs one engine mutation, and audits it as `action` on
+/// `resource` (outcome success, or error with the engine's message).
+pub(crate) async fn mutate<T, F, Fut>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: &str,
+    action: &str,
+    resource: &str,
+    f: F,
+) -> ServiceResult<T>
+where
+    F: FnOnce(windflow_docker::Engine) -> Fut,
+    Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
+{
+    let m = load(core, ctx, id, perm).await?;
+    let r: ServiceResult<T> = async { Ok(f(engine(core, &m).await?).await?) }.await;
+    audit_engine_call(core, ctx, &m, action, resource, &r).await?;
+    r
+}
+
+/// An image, tag, volume or network name: letters, digits and `/ : . _ - @`, 1 to 255
+/// ([`windflow_api::rules::Rule::EngineName`], the rule the contract declares).
+fn check_ref(field: &str, v: &str) -> ServiceResult<()> {
+    match windflow_api::rules::Rule::EngineName.check(v) {
+        None => Ok(()),
+        Some(b) => Err(ServiceError::field(field, b.code, b.message)),
+    }
+}

@@ -1,0 +1,123 @@
+//! `/containers`: containers of every endpoint the user may see, with bulk actions.
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use uuid::Uuid;
+use windflow_api::docker::AllContainers;
+
+use crate::api;
+use crate::state::ctx;
+
+#[component]
+pub fn Containers() -> impl IntoView {
+    let c = ctx();
+    let show_all = RwSignal::new(true);
+    let filter = RwSignal::new(String::new());
+    let list = api::resource(move || {
+        c.version.get();
+        Some(format!("/containers?all={}", show_all.get()))
+    });
+    // Selected rows for the bulk actions: (endpoint, container id).
+    let selected = RwSignal::new(Vec::<(Uuid, String)>::new());
+    let run = |ep: Uuid, id: String, action: &'static str| async move {
+        if action == "remove" {
+            api::client()
+                .delete(&format!("/endpoints/{ep}/containers/{id}?force=true"))
+                .await
+        } else {
+            api::client().container_action(ep, &id, action).await
+        }
+    };
+    let act = move |ep: Uuid, id: String, action: &'static str| {
+        leptos::task::spawn_local(async move {
+            match run(ep, id, action).await {
+                Ok(()) => c.version.update(|v| *v += 1),
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    // One call per selected container; every failure is shown, the rest still run.
+    let bulk = move |action: &'static str| {
+        let rows = selected.get_untracked();
+        leptos::task::spawn_local(async move {
+            let mut ok = 0;
+            for (ep, id) in rows {
+                match run(ep, id, action).await {
+                    Ok(()) => ok += 1,
+                    Err(e) => c.error(&e),
+                }
+            }
+            c.toast(format!("{action}: {ok} container(s)"), false);
+            selected.set(vec![]);
+            c.version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <h1>"Containers"</h1>
+        <div class="card">
+            <form class="inline" on:submit=|ev: SubmitEvent| ev.prevent_default()>
+                <input id="container-filter" placeholder="Filter by name or image" bind:value=filter />
+                <label><input type="checkbox" bind:checked=show_all />" include stopped"</label>
+                <button class="secondary" type="button" on:click=move |_| c.version.update(|v| *v += 1)>"Refresh"</button>
+                <span class="muted" id="bulk-count">{move || format!("{} selected", selected.get().len())}</span>
+                <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>"Start"</button>
+                <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>"Stop"</button>
+                <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("remove")>"Remove"</button>
+            </form>
+        </div>
+        {move || api::read::<AllContainers>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            Ok(all) => {
+                let f = filter.get().to_lowercase();
+                // Permissions once per render: plain branches keep the wasm small.
+                let (can_start, can_stop, can_restart, can_delete) =
+                    (c.can("containers:start"), c.can("containers:stop"), c.can("containers:restart"), c.can("containers:delete"));
+                let button = move |class: &'static str, label: &'static str, ep: Uuid, id: String, action: &'static str| {
+                    view! { <button class=class on:click=move |_| act(ep, id.clone(), action)>{label}</button> }
+                };
+                view! {
+                    {all.errors.into_iter().map(|e| view! { <p class="error">{format!("{}: {}", e.endpoint_name, e.error)}</p> }).collect_view()}
+                    <table id="containers-table">
+                        <thead><tr><th></th><th>"Name"</th><th>"Endpoint"</th><th>"Image"</th><th>"State"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
+                        <tbody>
+                            {all.items.into_iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).map(|x| {
+                                let ep = x.endpoint_id;
+                                let id = x.container.id.clone();
+                                let running = x.container.state == "running";
+                                let cls = if running { "badge ok" } else { "badge" };
+                                let mut actions = vec![];
+                                if running && can_stop {
+                                    actions.push(button("secondary small action-stop", "Stop", ep, id.clone(), "stop"));
+                                }
+                                if running && can_restart {
+                                    actions.push(button("secondary small", "Restart", ep, id.clone(), "restart"));
+                                }
+                                if !running && can_start {
+                                    actions.push(button("small action-start", "Start", ep, id.clone(), "start"));
+                                }
+                                if can_delete {
+                                    actions.push(button("danger small", "Remove", ep, id.clone(), "remove"));
+                                }
+                                let key = (ep, id.clone());
+                                let key2 = key.clone();
+                                view! {
+                                    <tr data-name=x.container.name.clone()>
+                                        <td><input type="checkbox" class="select" prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            selected.update(|s| { s.retain(|k| *k != key2); if on { s.push(key2.clone()); } });
+                                        } /></td>
+                                        <td><a href=format!("/containers/{ep}/{id}")>{x.container.name.clone()}</a></td>
+                                        <td class="muted">{x.endpoint_name.clone()}</td>
+                                        <td><code>{x.container.image.clone()}</code></td>
+                                        <td><span class=cls>{x.container.state.clone()}</span></td>
+                                        <td class="muted">{x.container.status.clone()}</td>
+                                        <td>{actions}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }
+        })}
+    }
+}

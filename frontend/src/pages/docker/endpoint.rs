@@ -1,0 +1,165 @@
+//! One endpoint (`/endpoints/:id/:tab?`): the dashboard (engine facts, CPU/memory chart from the
+//! collected host metrics, live events feed) and the tabs that pick the other pages.
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use windflow_api::docker::{ContainerEvent, Endpoint, HostMetric};
+
+use super::fmt_bytes;
+use super::images::Images;
+use super::networks::Networks;
+use super::volumes::Volumes;
+use crate::api;
+use crate::components::{EndpointTabs, endpoint_id, when};
+use crate::state::ctx;
+
+/// `/endpoints/:id/:tab?`: one route for the endpoint's pages (each route adds router code to
+/// the wasm), the tab picks the page. The stacks tab is another area's page, so the router
+/// passes it in (pages do not import each other).
+#[component]
+pub fn EndpointPage(
+    /// The `stacks` tab.
+    #[prop(into)]
+    stacks: ViewFn,
+) -> impl IntoView {
+    let params = use_params_map();
+    move || match params.read().get("tab").as_deref() {
+        Some("stacks") => stacks.run(),
+        Some("images") => view! { <Images /> }.into_any(),
+        Some("volumes") => view! { <Volumes /> }.into_any(),
+        Some("networks") => view! { <Networks /> }.into_any(),
+        _ => view! { <EndpointDashboard /> }.into_any(),
+    }
+}
+
+/// SVG polyline points for values in 0..=100 (integer maths: float formatting costs wasm size).
+fn points(values: &[i64]) -> String {
+    let n = values.len().max(2) as i64 - 1;
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{},{} ", i as i64 * 1000 / n, 100 - v.clamp(&0, &100)))
+        .collect()
+}
+
+#[component]
+pub fn EndpointDashboard() -> impl IntoView {
+    let c = ctx();
+    let id = endpoint_id();
+    let ep = api::resource(move || {
+        c.version.get();
+        id().map(|ep| format!("/endpoints/{ep}"))
+    });
+    // Samples come in at the collector's interval: refetch the chart every 5 s.
+    let tick = RwSignal::new(0u32);
+    if let Ok(h) = set_interval_with_handle(
+        move || tick.update(|t| *t += 1),
+        std::time::Duration::from_secs(5),
+    ) {
+        on_cleanup(move || h.clear());
+    }
+    let metrics = api::resource(move || {
+        tick.get();
+        id().map(|ep| format!("/endpoints/{ep}/metrics"))
+    });
+    // Live events: the collector's SSE feed, newest first, the last 100.
+    let events = RwSignal::new(Vec::<ContainerEvent>::new());
+    let source = StoredValue::new_local(None::<web_sys::EventSource>);
+    Effect::new(move |_| {
+        let Some(ep) = id() else { return };
+        if let Some(old) = source.get_value() {
+            old.close();
+        }
+        let Ok(es) = web_sys::EventSource::new(&format!("/api/v1/endpoints/{ep}/events/stream"))
+        else {
+            return;
+        };
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
+                if let Some(e) = m
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_str::<ContainerEvent>(&d).ok())
+                {
+                    events.update(|l| {
+                        l.insert(0, e);
+                        l.truncate(100);
+                    });
+                }
+            });
+        es.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        source.set_value(Some(es));
+    });
+    on_cleanup(move || {
+        if let Some(es) = source.get_value() {
+            es.close();
+        }
+    });
+    view! {
+        {move || id().map(|id| view! { <EndpointTabs id=id /> })}
+        {move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| {
+            let info = e.engine.clone();
+            view! {
+                <div class="card" id="endpoint-info">
+                    <span class=if e.status == windflow_api::docker::EndpointStatus::Up { "badge ok" } else { "badge danger" }>
+                        {format!("{:?}", e.status).to_lowercase()}
+                    </span>" "
+                    {info.map(|i| format!(
+                        "Docker {} · API {} · {} {} · {} CPU · {} · {} running, {} stopped",
+                        i.engine_version, i.api_version, i.os, i.architecture, i.cpus,
+                        fmt_bytes(i.memory_bytes), i.containers_running, i.containers_stopped,
+                    ))}
+                    {e.last_error.map(|m| view! { <p class="error">{m}</p> })}
+                </div>
+            }
+        })}
+        <h2>"CPU and memory (last hour)"</h2>
+        <div class="card">
+            {move || api::read::<Vec<HostMetric>>(metrics).map(|r| match r {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                Ok(m) if m.is_empty() => view! { <p class="muted" id="metrics-empty">"No samples yet: the metrics collector samples this endpoint at its interval when collect_metrics is on."</p> }.into_any(),
+                Ok(m) => {
+                    let top = m.iter().map(|s| s.cpu_percent as i64).max().unwrap_or(0).max(100);
+                    let cpu: Vec<i64> = m.iter().map(|s| s.cpu_percent as i64 * 100 / top).collect();
+                    let mem: Vec<i64> = m.iter().map(|s| s.memory_used_bytes * 100 / s.memory_total_bytes.max(1)).collect();
+                    let last = m.last().cloned();
+                    view! {
+                        <svg id="metrics-chart" class="chart" viewBox="0 0 1000 100" preserveAspectRatio="none">
+                            <polyline class="cpu" points=points(&cpu) />
+                            <polyline class="mem" points=points(&mem) />
+                        </svg>
+                        {last.map(|s| view! {
+                            <p class="muted">{format!(
+                                "{} samples · now: CPU {}% (scale {}%) · memory {} of {} · {} running",
+                                m.len(), s.cpu_percent as i64, top, fmt_bytes(s.memory_used_bytes), fmt_bytes(s.memory_total_bytes), s.containers_running,
+                            )}</p>
+                        })}
+                    }.into_any()
+                }
+            })}
+        </div>
+        <h2>"Live events"</h2>
+        <div class="card feed" id="events-feed">
+            {move || if events.with(Vec::is_empty) {
+                view! { <p class="muted">"Waiting for engine events (the activity collector must be on)."</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <tbody>
+                            {events.get().into_iter().map(|e| view! {
+                                <tr>
+                                    <td class="muted">{when(&e.occurred_at)}</td>
+                                    <td>{e.kind}</td>
+                                    <td><strong>{e.action}</strong></td>
+                                    <td>{e.actor_name.or(e.actor_id).unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </div>
+    }
+}

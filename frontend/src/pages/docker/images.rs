@@ -1,0 +1,175 @@
+//! `/endpoints/:id/images`: images, with a pull dialog showing per-layer progress.
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use uuid::Uuid;
+use windflow_api::docker::{ImageSummary, PullImage, PullProgress};
+
+use super::{fmt_bytes, live_list};
+use crate::api;
+use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::state::ctx;
+
+/// Per-layer state of a running pull: (layer, status, current, total).
+type Layer = (String, String, i64, i64);
+
+/// Streams `POST /endpoints/{id}/images/pull` and applies each progress event to `layers`.
+async fn pull(
+    ep: Uuid,
+    req: PullImage,
+    layers: RwSignal<Vec<Layer>>,
+    status: RwSignal<String>,
+) -> Result<(), String> {
+    let body = serde_json::to_string(&req).map_err(|e| e.to_string())?;
+    api::stream_post(
+        &format!("/endpoints/{ep}/images/pull"),
+        Some(body),
+        |data| {
+            let Ok(p) = serde_json::from_str::<PullProgress>(data) else {
+                return Ok(());
+            };
+            if let Some(e) = p.error {
+                return Err(e);
+            }
+            match p.layer {
+                Some(l) => layers.update(|all| {
+                    let row = (
+                        l.clone(),
+                        p.status.clone(),
+                        p.current.unwrap_or(0),
+                        p.total.unwrap_or(0),
+                    );
+                    match all.iter_mut().find(|x| x.0 == l) {
+                        // "complete" events carry no byte counts: keep the bar full.
+                        Some(x) if p.total.is_none() && x.3 > 0 => {
+                            x.1 = row.1;
+                            x.2 = x.3;
+                        }
+                        Some(x) => *x = row,
+                        None => all.push(row),
+                    }
+                }),
+                // The stream's last event: `completed`, or `failed` (with `error`, above).
+                None if p.status == "completed" => status.set("Done".into()),
+                None => status.set(p.status),
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[component]
+pub fn Images() -> impl IntoView {
+    let c = ctx();
+    let id = endpoint_id();
+    let list = live_list(id, "/images");
+    let image = RwSignal::new(String::new());
+    let tag = RwSignal::new("latest".to_owned());
+    let layers = RwSignal::new(Vec::<Layer>::new());
+    let status = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let start_pull = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(ep) = id() else { return };
+        let req = PullImage {
+            image: image.get_untracked(),
+            tag: Some(tag.get_untracked()).filter(|t| !t.is_empty()),
+            registry_id: None,
+        };
+        layers.set(vec![]);
+        status.set("Pulling…".into());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match pull(ep, req, layers, status).await {
+                Ok(()) => {
+                    if status.get_untracked() == "Pulling…" {
+                        status.set("Done".into());
+                    }
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => {
+                    status.set(format!("Failed: {e}"));
+                    c.toast(e, true);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |name: String| {
+        let Some(ep) = id() else { return };
+        mutate(async move {
+            api::client()
+                .delete(&format!(
+                    "/endpoints/{ep}/images/{}?force=true",
+                    js_sys::encode_uri_component(&name)
+                ))
+                .await
+        });
+    };
+    let prune = move |_| {
+        let Some(ep) = id() else { return };
+        mutate(async move {
+            api::client()
+                .post::<_, serde_json::Value>(&format!("/endpoints/{ep}/images/prune"), &())
+                .await
+                .map(|_| ())
+        });
+    };
+    view! {
+        {move || id().map(|id| view! { <EndpointTabs id=id /> })}
+        <Show when=move || c.can("images:pull")>
+            <div class="card">
+                <form class="inline" on:submit=start_pull>
+                    <input id="pull-image" placeholder="Image, e.g. 127.0.0.1:5000/app" bind:value=image required size="36" />
+                    <input id="pull-tag" placeholder="Tag" bind:value=tag size="10" />
+                    <button id="pull-start" type="submit" disabled=move || busy.get()>"Pull"</button>
+                    <span id="pull-status" class="muted">{move || status.get()}</span>
+                </form>
+                <Show when=move || !layers.with(Vec::is_empty)>
+                    <table id="pull-layers">
+                        <tbody>
+                            {move || layers.get().into_iter().map(|(l, s, cur, total)| {
+                                let pct = if total > 0 { cur * 100 / total } else if s.contains("complete") || s.contains("exists") { 100 } else { 0 };
+                                view! {
+                                    <tr data-layer=l.clone()>
+                                        <td><code>{l.clone()}</code></td>
+                                        <td class="muted">{s}</td>
+                                        <td><div class="bar" role="progressbar" aria-valuenow=pct.to_string()><div style=format!("width: {pct}%")></div></div></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </Show>
+            </div>
+        </Show>
+        <Show when=move || c.can("images:delete")>
+            <p><button class="secondary small" on:click=prune>"Prune dangling images"</button></p>
+        </Show>
+        {move || api::read::<Vec<ImageSummary>>(list).map(|r| match r {
+            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            Ok(items) => {
+                let can_delete = c.can("images:delete");
+                view! {
+                    <table id="images-table">
+                        <thead><tr><th>"Tags"</th><th>"Id"</th><th>"Size"</th><th>"Containers"</th><th></th></tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|i| {
+                                let name = i.repo_tags.first().cloned().unwrap_or_else(|| i.id.clone());
+                                view! {
+                                    <tr>
+                                        <td>{i.repo_tags.join(", ")}</td>
+                                        <td><code>{i.id.trim_start_matches("sha256:").chars().take(12).collect::<String>()}</code></td>
+                                        <td>{fmt_bytes(i.size)}</td>
+                                        <td>{i.containers.max(0)}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| remove(name.clone())>"Remove"</button> })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }
+        })}
+    }
+}
