@@ -4,6 +4,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::Value;
 use uuid::Uuid;
 use windflow_api::Page;
+use windflow_api::access::Permission;
 use windflow_api::audit::{AuditEntry, AuditOutcome, AuditQuery};
 use windflow_entity::audit_log;
 
@@ -198,7 +199,7 @@ pub async fn list(
     core: &Core,
     ctx: Ctx<'_>,
     q: &AuditQuery,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<Page<AuditEntry>> {
     match q.organization_id {
         Some(org) => {
@@ -259,7 +260,7 @@ pub async fn export(
     q.cursor = None;
     let mut out = Vec::new();
     loop {
-        let page = list(core, ctx, &q, "audit:export").await?;
+        let page = list(core, ctx, &q, Permission::AuditExport).await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) if out.len() < max_rows => q.cursor = Some(c),

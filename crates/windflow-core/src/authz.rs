@@ -5,6 +5,7 @@
 //! answered with [`ServiceError::NotFound`], never `Forbidden`; a member lacking the permission
 //! gets `Forbidden`. Superadmins hold every permission everywhere.
 use std::collections::HashSet;
+use windflow_api::access::Permission;
 
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -252,7 +253,7 @@ pub async fn require<C: ConnectionTrait>(
     db: &C,
     p: &Principal,
     path: &ScopePath,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<()> {
     require_for(db, p.authority(), path, perm).await
 }
@@ -262,7 +263,7 @@ pub async fn require_for<C: ConnectionTrait>(
     db: &C,
     a: Authority,
     path: &ScopePath,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<()> {
     let allowed = effective_for_user(db, a.user_id, a.is_superadmin, path)
         .await?
@@ -271,7 +272,7 @@ pub async fn require_for<C: ConnectionTrait>(
     if allowed {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(perm.to_owned()))
+        Err(ServiceError::Forbidden(perm.to_string()))
     }
 }
 
@@ -340,10 +341,10 @@ pub async fn binding_scope_path<C: ConnectionTrait>(
 
 /// Requires a global permission (`users:*`, `settings:*`, `organizations:create`): only
 /// superadmins hold those.
-pub fn require_global(p: &Principal, perm: &str) -> ServiceResult<()> {
+pub fn require_global(p: &Principal, perm: Permission) -> ServiceResult<()> {
     if p.is_superadmin {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(perm.to_owned()))
+        Err(ServiceError::Forbidden(perm.to_string()))
     }
 }

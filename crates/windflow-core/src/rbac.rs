@@ -21,8 +21,10 @@ impl PermissionSet {
     pub fn all() -> Self {
         Self(BTreeSet::from(["*".to_owned()]))
     }
-    /// True when some grant covers `required`.
-    pub fn allows(&self, required: &str) -> bool {
+    /// True when some grant covers `required` (a [`windflow_api::access::Permission`], or a
+    /// grant name when checking that a role's grants are held).
+    pub fn allows(&self, required: impl AsRef<str>) -> bool {
+        let required = required.as_ref();
         self.0.iter().any(|g| grant_matches(g, required))
     }
     /// Adds grants.

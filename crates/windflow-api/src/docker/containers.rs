@@ -237,12 +237,13 @@ impl ContainerAction {
         })
     }
     /// Permission the action needs.
-    pub fn permission(self) -> &'static str {
+    pub fn permission(self) -> crate::access::Permission {
+        use crate::access::Permission;
         match self {
-            Self::Start | Self::Unpause => "containers:start",
-            Self::Stop | Self::Pause => "containers:stop",
-            Self::Restart => "containers:restart",
-            Self::Kill => "containers:kill",
+            Self::Start | Self::Unpause => Permission::ContainersStart,
+            Self::Stop | Self::Pause => Permission::ContainersStop,
+            Self::Restart => Permission::ContainersRestart,
+            Self::Kill => Permission::ContainersKill,
         }
     }
 }

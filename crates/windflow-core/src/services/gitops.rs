@@ -16,6 +16,7 @@
 //!   moving `next_sync_at` forward with a compare-and-set update, and the execution row is
 //!   unique per (repository, due time), so a due run executes once however many replicas see it.
 use std::time::Duration;
+use windflow_api::access::Permission;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -74,7 +75,7 @@ pub async fn sync_now(
     id: Uuid,
     redeploy: bool,
 ) -> ServiceResult<ScheduleExecution> {
-    let repo = git::load_repo(core, ctx, id, "git:sync").await?;
+    let repo = git::load_repo(core, ctx, id, Permission::GitSync).await?;
     let init = Initiator::manual(ctx);
     let ex = git::start_execution(core, &repo, &init, None)
         .await?

@@ -3,6 +3,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::rules;
 use windflow_api::tenancy::{AddGroupMember, CreateGroup, Group, GroupMember, UpdateGroup};
 use windflow_api::{Page, PageQuery};
@@ -32,7 +33,12 @@ async fn to_api(core: &Core, m: groups::Model) -> ServiceResult<Group> {
     })
 }
 
-async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<groups::Model> {
+async fn load(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: Permission,
+) -> ServiceResult<groups::Model> {
     let g = groups::Entity::find_by_id(id)
         .one(&core.db)
         .await?
@@ -54,7 +60,7 @@ pub async fn list(
     q: &PageQuery,
 ) -> ServiceResult<Page<Group>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "groups:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GroupsRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = groups::Entity::find().filter(groups::Column::OrganizationId.eq(org));
     let (rows, next_cursor) = fetch_page(
@@ -81,7 +87,7 @@ pub async fn create(
     req: CreateGroup,
 ) -> ServiceResult<Group> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "groups:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GroupsCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
@@ -111,13 +117,13 @@ pub async fn create(
 
 /// Gets a group (`groups:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Group> {
-    let g = load(core, ctx, id, "groups:read").await?;
+    let g = load(core, ctx, id, Permission::GroupsRead).await?;
     to_api(core, g).await
 }
 
 /// Updates a group (`groups:update`). Audited as `group.update`.
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> ServiceResult<Group> {
-    let g = load(core, ctx, id, "groups:update").await?;
+    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -150,7 +156,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
 
 /// Deletes a group with its members and role bindings (`groups:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let g = load(core, ctx, id, "groups:delete").await?;
+    let g = load(core, ctx, id, Permission::GroupsDelete).await?;
     let txn = super::begin(&core.db).await?;
     role_bindings::Entity::delete_many()
         .filter(role_bindings::Column::SubjectType.eq("group"))
@@ -171,7 +177,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 
 /// Lists members of a group (`groups:read`).
 pub async fn list_members(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<GroupMember>> {
-    load(core, ctx, id, "groups:read").await?;
+    load(core, ctx, id, Permission::GroupsRead).await?;
     let rows = group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(id))
         .all(&core.db)
@@ -200,7 +206,7 @@ pub async fn add_member(
     id: Uuid,
     req: AddGroupMember,
 ) -> ServiceResult<GroupMember> {
-    let g = load(core, ctx, id, "groups:update").await?;
+    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
     if authz::membership(&core.db, g.organization_id, req.user_id)
         .await?
         .is_none()
@@ -264,7 +270,7 @@ pub async fn add_member(
 
 /// Removes a user from a group (`groups:update`). Audited as `group.member_remove`.
 pub async fn remove_member(core: &Core, ctx: Ctx<'_>, id: Uuid, user: Uuid) -> ServiceResult<()> {
-    let g = load(core, ctx, id, "groups:update").await?;
+    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
     let txn = super::begin(&core.db).await?;
     let res = group_members::Entity::delete_many()
         .filter(group_members::Column::GroupId.eq(id))

@@ -4,6 +4,7 @@ use sea_orm::{
     QueryFilter,
 };
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
 use windflow_api::tenancy::{
     AddMember, CreateOrganization, Membership, MembershipRole, Organization, UpdateMember,
@@ -38,7 +39,7 @@ pub async fn create(
     ctx: Ctx<'_>,
     req: CreateOrganization,
 ) -> ServiceResult<Organization> {
-    require_global(ctx.principal, "organizations:create")?;
+    require_global(ctx.principal, Permission::OrganizationsCreate)?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     if let Some(s) = &req.settings {
@@ -124,7 +125,13 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Pag
 /// Gets an organization (`organizations:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Organization> {
     let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "organizations:read").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::OrganizationsRead,
+    )
+    .await?;
     Ok(to_api(o))
 }
 
@@ -136,7 +143,13 @@ pub async fn update(
     req: UpdateOrganization,
 ) -> ServiceResult<Organization> {
     let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "organizations:update").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::OrganizationsUpdate,
+    )
+    .await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -187,7 +200,13 @@ async fn is_owner(core: &Core, ctx: Ctx<'_>, org: Uuid) -> ServiceResult<bool> {
 /// an owner or a superadmin). Audit rows are kept. Audited as `organization.delete`.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "organizations:delete").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::OrganizationsDelete,
+    )
+    .await?;
     if !is_owner(core, ctx, id).await? {
         return Err(ServiceError::Forbidden(
             "organizations:delete (owners only)".into(),
@@ -227,7 +246,7 @@ pub async fn list_members(
     q: &PageQuery,
 ) -> ServiceResult<Page<Membership>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "members:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::MembersRead).await?;
     let spec = PageSpec::parse(q, false)?;
     let s = memberships::Entity::find().filter(memberships::Column::OrganizationId.eq(org));
     let (rows, next_cursor) = fetch_page(&core.db, s, memberships::Column::Id, None, &spec, |m| {
@@ -268,7 +287,7 @@ pub async fn add_member(
     req: AddMember,
 ) -> ServiceResult<Membership> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "members:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::MembersCreate).await?;
     require_owner_for(req.role, is_owner(core, ctx, org).await?)?;
     authz::require_holds(
         &core.db,
@@ -351,7 +370,7 @@ pub async fn update_member(
     req: UpdateMember,
 ) -> ServiceResult<Membership> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "members:update").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::MembersUpdate).await?;
     let (m, u) = load_member(core, org, user).await?;
     let old = MembershipRole::parse(&m.role)
         .ok_or_else(|| ServiceError::internal("bad membership role"))?;
@@ -401,7 +420,7 @@ pub async fn update_member(
 /// `member.delete`.
 pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> ServiceResult<()> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "members:delete").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::MembersDelete).await?;
     let (m, u) = load_member(core, org, user).await?;
     let role = MembershipRole::parse(&m.role)
         .ok_or_else(|| ServiceError::internal("bad membership role"))?;

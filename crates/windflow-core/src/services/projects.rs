@@ -1,6 +1,7 @@
 //! Projects of an organization and their environments.
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
 use windflow_api::tenancy::{
     CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus,
@@ -72,7 +73,7 @@ pub async fn list(
     q: &PageQuery,
 ) -> ServiceResult<Page<Project>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "projects:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = projects::Entity::find().filter(projects::Column::OrganizationId.eq(org));
     let (rows, next_cursor) = fetch_page(
@@ -98,7 +99,7 @@ pub async fn create(
     req: CreateProject,
 ) -> ServiceResult<Project> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "projects:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     if let Some(col) = &req.color {
@@ -140,7 +141,7 @@ pub async fn create(
 /// Gets a project (`projects:read` at project scope).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Project> {
     let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "projects:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsRead).await?;
     Ok(to_api(p))
 }
 
@@ -152,7 +153,7 @@ pub async fn update(
     req: UpdateProject,
 ) -> ServiceResult<Project> {
     let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "projects:update").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -200,7 +201,7 @@ pub async fn update(
 /// Deletes a project with its environments (`projects:delete`). Audited as `project.delete`.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "projects:delete").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsDelete).await?;
     let txn = super::begin(&core.db).await?;
     projects::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(
@@ -254,7 +255,7 @@ pub async fn list_environments(
     q: &PageQuery,
 ) -> ServiceResult<Page<Environment>> {
     let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "environments:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::EnvironmentsRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = environments::Entity::find().filter(environments::Column::ProjectId.eq(project));
     let (rows, next_cursor) = fetch_page(
@@ -281,7 +282,13 @@ pub async fn create_environment(
     req: CreateEnvironment,
 ) -> ServiceResult<Environment> {
     let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "environments:create").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::EnvironmentsCreate,
+    )
+    .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
@@ -316,7 +323,7 @@ pub async fn create_environment(
 /// Gets an environment (`environments:read` at environment scope).
 pub async fn get_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Environment> {
     let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "environments:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::EnvironmentsRead).await?;
     Ok(env_to_api(e))
 }
 
@@ -328,7 +335,13 @@ pub async fn update_environment(
     req: UpdateEnvironment,
 ) -> ServiceResult<Environment> {
     let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "environments:update").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::EnvironmentsUpdate,
+    )
+    .await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -367,7 +380,13 @@ pub async fn update_environment(
 /// Deletes an environment (`environments:delete`). Audited as `environment.delete`.
 pub async fn delete_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, "environments:delete").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::EnvironmentsDelete,
+    )
+    .await?;
     let txn = super::begin(&core.db).await?;
     environments::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(

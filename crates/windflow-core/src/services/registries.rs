@@ -3,6 +3,7 @@
 //! nor logged; reading one for a pull happens inside the pull service.
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::docker::{
     CreateRegistryCredential, RegistryCredential, UpdateRegistryCredential,
 };
@@ -46,7 +47,7 @@ pub async fn list(
     q: &PageQuery,
 ) -> ServiceResult<Page<RegistryCredential>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "registries:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::RegistriesRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = rc::Entity::find().filter(rc::Column::OrganizationId.eq(org));
     let (rows, next_cursor) = fetch_page(
@@ -72,7 +73,7 @@ pub async fn create(
     req: CreateRegistryCredential,
 ) -> ServiceResult<RegistryCredential> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "registries:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::RegistriesCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     check_server(&mut c, &req.server);
@@ -109,7 +110,7 @@ pub async fn create(
     Ok(to_api(m))
 }
 
-async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<rc::Model> {
+async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: Permission) -> ServiceResult<rc::Model> {
     let m = rc::Entity::find_by_id(id)
         .one(&core.db)
         .await?
@@ -135,7 +136,7 @@ pub async fn update(
     id: Uuid,
     req: UpdateRegistryCredential,
 ) -> ServiceResult<RegistryCredential> {
-    let m = load(core, ctx, id, "registries:update").await?;
+    let m = load(core, ctx, id, Permission::RegistriesUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -183,7 +184,7 @@ pub async fn update(
 
 /// Removes a credential (`registries:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "registries:delete").await?;
+    let m = load(core, ctx, id, Permission::RegistriesDelete).await?;
     let txn = super::begin(&core.db).await?;
     rc::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(

@@ -1,5 +1,6 @@
 //! Roles (system and per organization), their permissions and hierarchy, and role bindings.
 use std::collections::HashMap;
+use windflow_api::access::Permission;
 use windflow_api::rules;
 
 use sea_orm::{
@@ -75,7 +76,7 @@ pub async fn list(
     q: &PageQuery,
 ) -> ServiceResult<Page<Role>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "roles:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::RolesRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = roles::Entity::find().filter(
         Condition::any()
@@ -100,13 +101,18 @@ pub async fn list(
 
 /// Loads a role the caller may see with `perm`: system roles are visible to every
 /// authenticated user (read only); organization roles need `perm` in their organization.
-async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: &str) -> ServiceResult<roles::Model> {
+async fn load(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: Permission,
+) -> ServiceResult<roles::Model> {
     let r = roles::Entity::find_by_id(id)
         .one(&core.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
     match r.organization_id {
-        None if perm == "roles:read" => Ok(r),
+        None if perm == Permission::RolesRead => Ok(r),
         None => Err(ServiceError::Conflict(
             "system roles cannot be changed".into(),
         )),
@@ -213,7 +219,7 @@ async fn write_grants<C: ConnectionTrait>(
 /// allowed); parents must be system roles or roles of the organization. Audited.
 pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> ServiceResult<Role> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "roles:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::RolesCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
@@ -257,13 +263,13 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> Se
 
 /// Gets a role (`roles:read`; system roles are visible to all).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Role> {
-    let r = load(core, ctx, id, "roles:read").await?;
+    let r = load(core, ctx, id, Permission::RolesRead).await?;
     to_api(&core.db, r).await
 }
 
 /// Updates an organization role (`roles:update`); system roles answer Conflict. Audited.
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> ServiceResult<Role> {
-    let r = load(core, ctx, id, "roles:update").await?;
+    let r = load(core, ctx, id, Permission::RolesUpdate).await?;
     let org = r.organization_id.ok_or(ServiceError::NotFound)?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
@@ -328,7 +334,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
 
 /// Deletes an organization role with its bindings (`roles:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let r = load(core, ctx, id, "roles:delete").await?;
+    let r = load(core, ctx, id, Permission::RolesDelete).await?;
     let org = r.organization_id.ok_or(ServiceError::NotFound)?;
     let txn = super::begin(&core.db).await?;
     roles::Entity::delete_by_id(id).exec(&txn).await?;
@@ -370,7 +376,7 @@ pub async fn list_bindings(
     q: &PageQuery,
 ) -> ServiceResult<Page<RoleBinding>> {
     let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, "role_bindings:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::RoleBindingsRead).await?;
     let spec = PageSpec::parse(q, false)?;
     let s = role_bindings::Entity::find().filter(role_bindings::Column::OrganizationId.eq(org));
     let (rows, next_cursor) =
@@ -418,7 +424,13 @@ pub async fn create_binding(
     req: CreateRoleBinding,
 ) -> ServiceResult<RoleBinding> {
     let (_, org_path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &org_path, "role_bindings:create").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &org_path,
+        Permission::RoleBindingsCreate,
+    )
+    .await?;
     let mut c = Checks::new();
     let role = roles::Entity::find_by_id(req.role_id)
         .one(&core.db)
@@ -499,7 +511,13 @@ pub async fn delete_binding(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResul
         project: None,
         environment: None,
     };
-    authz::require(&core.db, ctx.principal, &path, "role_bindings:delete").await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path,
+        Permission::RoleBindingsDelete,
+    )
+    .await?;
     let txn = super::begin(&core.db).await?;
     role_bindings::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(

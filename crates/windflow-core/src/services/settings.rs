@@ -1,5 +1,6 @@
 //! The `auth_settings` singleton (superadmins).
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
+use windflow_api::access::Permission;
 use windflow_api::auth::AuthSettings;
 use windflow_api::rules;
 use windflow_entity::auth_settings;
@@ -28,13 +29,13 @@ pub async fn load<C: ConnectionTrait>(db: &C) -> ServiceResult<AuthSettings> {
 
 /// Reads the settings (`settings:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>) -> ServiceResult<AuthSettings> {
-    require_global(ctx.principal, "settings:read")?;
+    require_global(ctx.principal, Permission::SettingsRead)?;
     load(&core.db).await
 }
 
 /// Replaces the settings (`settings:update`), audited as `settings.update` with old and new.
 pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResult<AuthSettings> {
-    require_global(ctx.principal, "settings:update")?;
+    require_global(ctx.principal, Permission::SettingsUpdate)?;
     let mut c = Checks::new();
     c.int(
         "session_timeout_minutes",

@@ -4,6 +4,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use windflow_api::access::EffectivePermissions;
+use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
 use windflow_api::users::{AuthProvider, CreateUser, Theme, UpdateUser, User};
 use windflow_api::{Page, PageQuery};
@@ -110,7 +111,7 @@ async fn validate_new(core: &Core, req: &CreateUser) -> ServiceResult<()> {
 
 /// Creates a user (`users:create`, superadmins). Audited as `user.create`.
 pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateUser) -> ServiceResult<User> {
-    require_global(ctx.principal, "users:create")?;
+    require_global(ctx.principal, Permission::UsersCreate)?;
     validate_new(core, &req).await?;
     let hash = core.passwords.hash(req.password).await?;
     let txn = super::begin(&core.db).await?;
@@ -166,7 +167,7 @@ pub async fn admin_create(core: &Core, req: CreateUser) -> ServiceResult<User> {
 /// Lists all users (`users:read`, superadmins); `q` filters on the username, `sort=name` sorts
 /// by username.
 pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Page<User>> {
-    require_global(ctx.principal, "users:read")?;
+    require_global(ctx.principal, Permission::UsersRead)?;
     let spec = PageSpec::parse(q, true)?;
     let (rows, next_cursor) = fetch_page(
         &core.db,
@@ -204,7 +205,7 @@ pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<User> {
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> ServiceResult<User> {
     let m = load(core, ctx, id).await?;
     if req.email.is_some() || req.is_active.is_some() || req.is_superadmin.is_some() {
-        require_global(ctx.principal, "users:update")?;
+        require_global(ctx.principal, Permission::UsersUpdate)?;
     }
     let mut c = Checks::new();
     if let Some(e) = &req.email {
@@ -277,7 +278,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
 /// Deletes a user (`users:delete`, superadmins; not oneself). Their memberships, sessions and
 /// group memberships go with them (foreign-key cascade). Audited as `user.delete`.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    require_global(ctx.principal, "users:delete")?;
+    require_global(ctx.principal, Permission::UsersDelete)?;
     if id == ctx.principal.user_id {
         return Err(ServiceError::Conflict("you cannot delete yourself".into()));
     }
@@ -333,7 +334,7 @@ pub async fn effective_permissions(
     if id == ctx.principal.user_id {
         authz::effective(&core.db, ctx.principal, &path).await?;
     } else {
-        authz::require(&core.db, ctx.principal, &path, "members:read").await?;
+        authz::require(&core.db, ctx.principal, &path, Permission::MembersRead).await?;
         // Only members of the scope's organization can be looked up (no probing other tenants).
         if !ctx.principal.is_superadmin
             && authz::membership(&core.db, path.organization, id)

@@ -3,6 +3,7 @@ use actix_web::web::{Data, Json, Query};
 use actix_web::{HttpResponse, get};
 use utoipa_actix_web::service_config::ServiceConfig;
 use windflow_api::Page;
+use windflow_api::access::Permission;
 use windflow_api::audit::{AuditEntry, AuditQuery};
 use windflow_core::audit;
 
@@ -27,7 +28,7 @@ async fn list(
     q: Query<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditEntry>>> {
     Ok(Json(
-        audit::list(&st.core, u.ctx(), &q, "audit:read").await?,
+        audit::list(&st.core, u.ctx(), &q, Permission::AuditRead).await?,
     ))
 }
 

@@ -2,6 +2,7 @@
 //! stored (read from the database, so every replica serves them), and the engine's system
 //! documents read live.
 use uuid::Uuid;
+use windflow_api::access::Permission;
 
 use super::{engine, load};
 use crate::context::{Core, Ctx};
@@ -14,7 +15,7 @@ pub async fn system(
     id: Uuid,
     what: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, "system:read").await?;
+    let m = load(core, ctx, id, Permission::SystemRead).await?;
     let e = engine(core, &m).await?;
     Ok(match what {
         "info" => e.system_info().await?,
@@ -48,7 +49,7 @@ pub async fn events(
 ) -> ServiceResult<windflow_api::Page<windflow_api::docker::ContainerEvent>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use windflow_entity::container_events as ev;
-    load(core, ctx, id, "containers:read").await?;
+    load(core, ctx, id, Permission::ContainersRead).await?;
     let spec = crate::pagination::PageSpec::newest_first(q.limit, q.cursor.clone())?;
     let s = ev::Entity::find().filter(ev::Column::EndpointId.eq(id));
     let (rows, next_cursor) =
@@ -82,7 +83,7 @@ pub async fn events_after(
 /// Authorizes a live feed (`containers:read`) and returns the id to start after: events
 /// collected from now on are sent (the feed reads the table, so it works on every replica).
 pub async fn events_feed_start(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Uuid> {
-    load(core, ctx, id, "containers:read").await?;
+    load(core, ctx, id, Permission::ContainersRead).await?;
     Ok(Uuid::now_v7())
 }
 
@@ -96,7 +97,7 @@ pub async fn metrics(
 ) -> ServiceResult<Vec<windflow_api::docker::HostMetric>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     use windflow_entity::host_metrics as hm;
-    load(core, ctx, id, "containers:read").await?;
+    load(core, ctx, id, Permission::ContainersRead).await?;
     let to = q.to.unwrap_or_else(crate::now);
     let from = q.from.unwrap_or(to - chrono::Duration::hours(1));
     if from >= to {

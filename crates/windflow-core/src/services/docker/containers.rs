@@ -2,6 +2,7 @@
 //! lifecycle, create and recreate (behind one privileged-options guard), logs, stats, processes
 //! and the interactive exec session.
 use std::collections::HashMap;
+use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
 
 use futures_util::Stream;
@@ -48,7 +49,7 @@ pub async fn list(
     id: Uuid,
     q: &ContainerQuery,
 ) -> ServiceResult<Vec<ContainerSummary>> {
-    let m = load(core, ctx, id, "containers:read").await?;
+    let m = load(core, ctx, id, Permission::ContainersRead).await?;
     Ok(engine(core, &m)
         .await?
         .list_containers(q.all.unwrap_or(false), &filters(q))
@@ -77,7 +78,7 @@ pub async fn all_containers(
     for m in s.all(&core.db).await? {
         if authz::effective(&core.db, ctx.principal, &path_of(&m))
             .await?
-            .allows("containers:read")
+            .allows(Permission::ContainersRead)
         {
             visible.push(m);
         }
@@ -123,7 +124,7 @@ pub async fn inspect(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ContainerDetails> {
-    let m = load(core, ctx, id, "containers:read").await?;
+    let m = load(core, ctx, id, Permission::ContainersRead).await?;
     let mut d = engine(core, &m).await?.inspect(container).await?;
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &d.labels).await?;
     if !hidden.is_empty() {
@@ -166,7 +167,7 @@ pub async fn create(
     id: Uuid,
     spec: ContainerSpec,
 ) -> ServiceResult<String> {
-    let m = load(core, ctx, id, "containers:create").await?;
+    let m = load(core, ctx, id, Permission::ContainersCreate).await?;
     let mut c = Checks::new();
     c.rule("image", &spec.image, Rule::ImageRef);
     if let Some(n) = &spec.name {
@@ -197,7 +198,7 @@ async fn require_privileged(
             &core.db,
             ctx.principal,
             &path_of(m),
-            "containers:create_privileged",
+            Permission::ContainersCreatePrivileged,
         )
         .await
         .map_err(|_| {
@@ -219,7 +220,7 @@ pub async fn rename(
     name: &str,
 ) -> ServiceResult<()> {
     // Authorize first: another tenant's endpoint is 404 whatever the input.
-    load(core, ctx, id, "containers:update").await?;
+    load(core, ctx, id, Permission::ContainersUpdate).await?;
     if let Some(b) = rules::CONTAINER_NAME.check(name) {
         return Err(ServiceError::field("name", b.code, b.message));
     }
@@ -227,7 +228,7 @@ pub async fn rename(
         core,
         ctx,
         id,
-        "containers:update",
+        Permission::ContainersUpdate,
         "container.rename",
         container,
         |e| async move { e.rename(container, name).await },
@@ -248,7 +249,7 @@ pub async fn remove(
         core,
         ctx,
         id,
-        "containers:delete",
+        Permission::ContainersDelete,
         "container.delete",
         container,
         |e| async move { e.remove(container, force, volumes).await },
@@ -268,8 +269,14 @@ pub async fn recreate(
     container: &str,
     mut spec: ContainerSpec,
 ) -> ServiceResult<String> {
-    let m = load(core, ctx, id, "containers:create").await?;
-    authz::require(&core.db, ctx.principal, &path_of(&m), "containers:delete").await?;
+    let m = load(core, ctx, id, Permission::ContainersCreate).await?;
+    authz::require(
+        &core.db,
+        ctx.principal,
+        &path_of(&m),
+        Permission::ContainersDelete,
+    )
+    .await?;
     if let Some(b) = Rule::ImageRef.check(&spec.image) {
         return Err(ServiceError::field("image", b.code, b.message));
     }
@@ -310,7 +317,7 @@ pub async fn logs(
 ) -> ServiceResult<Vec<LogLine>> {
     check_tail(q)?;
     use futures_util::TryStreamExt;
-    let m = load(core, ctx, id, "containers:read").await?;
+    let m = load(core, ctx, id, Permission::ContainersRead).await?;
     let q = LogQuery {
         follow: Some(false),
         ..q.clone()
@@ -336,7 +343,7 @@ pub async fn follow_logs(
 ) -> ServiceResult<impl Stream<Item = Result<LogLine, windflow_docker::EngineError>> + use<>> {
     check_tail(q)?;
     use futures_util::StreamExt;
-    let m = load(core, ctx, id, "containers:read").await?;
+    let m = load(core, ctx, id, Permission::ContainersRead).await?;
     let e = engine(core, &m).await?;
     let labels = e.inspect(container).await?.labels;
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &labels).await?;
@@ -359,7 +366,7 @@ pub async fn stats(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<StatsSnapshot> {
-    read(core, ctx, id, "containers:read", |e| async move {
+    read(core, ctx, id, Permission::ContainersRead, |e| async move {
         e.stats(container).await
     })
     .await
@@ -372,7 +379,7 @@ pub async fn top(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ProcessList> {
-    read(core, ctx, id, "containers:read", |e| async move {
+    read(core, ctx, id, Permission::ContainersRead, |e| async move {
         e.top(container).await
     })
     .await
@@ -396,7 +403,7 @@ pub async fn exec(
             "a non-empty command is required",
         ));
     }
-    let m = load(core, ctx, id, "containers:exec").await?;
+    let m = load(core, ctx, id, Permission::ContainersExec).await?;
     let e = engine(core, &m).await?;
     let r = e
         .exec(container, cmd.clone(), tty)

@@ -2,6 +2,7 @@
 //! engine address (shape, local targets, bind allow-list).
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::docker::{
     ConnectionType, CreateEndpoint, Endpoint, EndpointStatus, EngineInfo, UpdateEndpoint,
 };
@@ -245,7 +246,7 @@ async fn check_allowlist_permission(
         &core.db,
         ctx.principal,
         path,
-        "containers:create_privileged",
+        Permission::ContainersCreatePrivileged,
     )
     .await
     .map_err(|_| {
@@ -261,7 +262,7 @@ pub async fn list(
     q: &PageQuery,
 ) -> ServiceResult<Page<Endpoint>> {
     let (_, path) = authz::environment_scope(&core.db, env).await?;
-    authz::require(&core.db, ctx.principal, &path, "endpoints:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::EndpointsRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = endpoints::Entity::find().filter(endpoints::Column::EnvironmentId.eq(env));
     let (rows, next_cursor) = fetch_page(
@@ -287,7 +288,7 @@ pub async fn create(
     req: CreateEndpoint,
 ) -> ServiceResult<Endpoint> {
     let (e, path) = authz::environment_scope(&core.db, env).await?;
-    authz::require(&core.db, ctx.principal, &path, "endpoints:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::EndpointsCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     check_connection(
@@ -377,7 +378,9 @@ pub async fn create(
 
 /// Gets an endpoint (`endpoints:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
-    load(core, ctx, id, "endpoints:read").await.map(to_api)
+    load(core, ctx, id, Permission::EndpointsRead)
+        .await
+        .map(to_api)
 }
 
 /// Updates an endpoint (`endpoints:update`). Audited as `endpoint.update`.
@@ -387,7 +390,7 @@ pub async fn update(
     id: Uuid,
     req: UpdateEndpoint,
 ) -> ServiceResult<Endpoint> {
-    let m = load(core, ctx, id, "endpoints:update").await?;
+    let m = load(core, ctx, id, Permission::EndpointsUpdate).await?;
     let kind = if m.connection_type == "direct" {
         ConnectionType::Direct
     } else {
@@ -506,7 +509,7 @@ pub async fn update(
 
 /// Deletes an endpoint (`endpoints:delete`); its containers are untouched. Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load(core, ctx, id, "endpoints:delete").await?;
+    let m = load(core, ctx, id, Permission::EndpointsDelete).await?;
     let txn = crate::services::begin(&core.db).await?;
     endpoints::Entity::delete_by_id(id).exec(&txn).await?;
     ctx.audit(
@@ -526,7 +529,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 /// Checks an endpoint now (`endpoints:read`): engine version, API version, OS, CPUs, memory,
 /// container counts; records status `up` (with the facts) or `down` (with the error).
 pub async fn test(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
-    let m = load(core, ctx, id, "endpoints:read").await?;
+    let m = load(core, ctx, id, Permission::EndpointsRead).await?;
     let result: ServiceResult<EngineInfo> =
         async { Ok(engine(core, &m).await?.info().await?) }.await;
     let mut am = m.clone().into_active_model();

@@ -2,6 +2,7 @@
 //! registry credential), tag, remove and prune.
 use futures_util::Stream;
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::docker::{ImageSummary, PruneReport, PullProgress};
 
 use super::{check_ref, engine, load, mutate, read};
@@ -10,13 +11,9 @@ use crate::error::{ServiceError, ServiceResult};
 
 /// Images (`images:read`).
 pub async fn list(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<ImageSummary>> {
-    read(
-        core,
-        ctx,
-        id,
-        "images:read",
-        |e| async move { e.images().await },
-    )
+    read(core, ctx, id, Permission::ImagesRead, |e| async move {
+        e.images().await
+    })
     .await
 }
 
@@ -27,7 +24,7 @@ pub async fn inspect(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    read(core, ctx, id, "images:read", |e| async move {
+    read(core, ctx, id, Permission::ImagesRead, |e| async move {
         e.inspect_image(name).await
     })
     .await
@@ -40,7 +37,7 @@ pub async fn history(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    read(core, ctx, id, "images:read", |e| async move {
+    read(core, ctx, id, Permission::ImagesRead, |e| async move {
         e.image_history(name).await
     })
     .await
@@ -87,7 +84,7 @@ pub async fn pull(
     use std::sync::{Arc, Mutex};
     check_ref("image", image)?;
     check_ref("tag", tag)?;
-    let m = load(core, ctx, id, "images:pull").await?;
+    let m = load(core, ctx, id, Permission::ImagesPull).await?;
     let auth = match registry {
         Some(r) => {
             let (user, pass, server) =
@@ -170,7 +167,7 @@ pub async fn tag(
         core,
         ctx,
         id,
-        "images:update",
+        Permission::ImagesUpdate,
         "image.tag",
         name,
         |e| async move { e.tag_image(name, repo, tag).await },
@@ -190,7 +187,7 @@ pub async fn remove(
         core,
         ctx,
         id,
-        "images:delete",
+        Permission::ImagesDelete,
         "image.delete",
         name,
         |e| async move { e.remove_image(name, force).await },
@@ -204,7 +201,7 @@ pub async fn prune(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneRe
         core,
         ctx,
         id,
-        "images:delete",
+        Permission::ImagesDelete,
         "image.prune",
         "dangling",
         |e| async move { e.prune_images().await },

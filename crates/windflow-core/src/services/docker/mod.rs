@@ -27,6 +27,7 @@
 //!   endpoint's connection settings change.
 use sea_orm::EntityTrait;
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
 use windflow_docker::{Engine, EngineError, Target, TlsMaterial};
 use windflow_entity::endpoints as endpoint;
@@ -86,7 +87,7 @@ pub(crate) async fn load(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<endpoint::Model> {
     let m = endpoint::Entity::find_by_id(id)
         .one(&core.db)
@@ -153,7 +154,7 @@ pub(crate) async fn read<T, F, Fut>(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
     f: F,
 ) -> ServiceResult<T>
 where
@@ -170,7 +171,7 @@ pub(crate) async fn mutate<T, F, Fut>(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
     action: &str,
     resource: &str,
     f: F,

@@ -1,5 +1,6 @@
 //! Networks: list, inspect, create, remove, prune, and connecting or disconnecting a container.
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::docker::{CreateNetwork, NetworkSummary, PruneReport};
 
 use super::{check_ref, mutate, read};
@@ -8,7 +9,7 @@ use crate::error::ServiceResult;
 
 /// Networks (`networks:read`).
 pub async fn list(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<NetworkSummary>> {
-    read(core, ctx, id, "networks:read", |e| async move {
+    read(core, ctx, id, Permission::NetworksRead, |e| async move {
         e.networks().await
     })
     .await
@@ -21,7 +22,7 @@ pub async fn inspect(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    read(core, ctx, id, "networks:read", |e| async move {
+    read(core, ctx, id, Permission::NetworksRead, |e| async move {
         e.inspect_network(name).await
     })
     .await
@@ -40,7 +41,7 @@ pub async fn create(
         core,
         ctx,
         id,
-        "networks:create",
+        Permission::NetworksCreate,
         "network.create",
         &req.name,
         |e| async move {
@@ -62,7 +63,7 @@ pub async fn remove(core: &Core, ctx: Ctx<'_>, id: Uuid, name: &str) -> ServiceR
         core,
         ctx,
         id,
-        "networks:delete",
+        Permission::NetworksDelete,
         "network.delete",
         name,
         |e| async move { e.remove_network(name).await },
@@ -76,7 +77,7 @@ pub async fn prune(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneRe
         core,
         ctx,
         id,
-        "networks:delete",
+        Permission::NetworksDelete,
         "network.prune",
         "unused",
         |e| async move { e.prune_networks().await },
@@ -103,7 +104,7 @@ pub async fn membership(
         core,
         ctx,
         id,
-        "networks:update",
+        Permission::NetworksUpdate,
         action,
         network,
         |e| async move {

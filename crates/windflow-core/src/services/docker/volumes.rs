@@ -1,5 +1,6 @@
 //! Volumes: list, inspect, create, remove and prune.
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::docker::{CreateVolume, PruneReport, VolumeSummary};
 
 use super::{check_ref, mutate, read};
@@ -8,7 +9,7 @@ use crate::error::ServiceResult;
 
 /// Volumes (`volumes:read`).
 pub async fn list(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<VolumeSummary>> {
-    read(core, ctx, id, "volumes:read", |e| async move {
+    read(core, ctx, id, Permission::VolumesRead, |e| async move {
         e.volumes().await
     })
     .await
@@ -21,7 +22,7 @@ pub async fn inspect(
     id: Uuid,
     name: &str,
 ) -> ServiceResult<serde_json::Value> {
-    read(core, ctx, id, "volumes:read", |e| async move {
+    read(core, ctx, id, Permission::VolumesRead, |e| async move {
         e.inspect_volume(name).await
     })
     .await
@@ -40,7 +41,7 @@ pub async fn create(
         core,
         ctx,
         id,
-        "volumes:create",
+        Permission::VolumesCreate,
         "volume.create",
         &req.name,
         |e| async move {
@@ -63,7 +64,7 @@ pub async fn remove(
         core,
         ctx,
         id,
-        "volumes:delete",
+        Permission::VolumesDelete,
         "volume.delete",
         name,
         |e| async move { e.remove_volume(name, force).await },
@@ -77,7 +78,7 @@ pub async fn prune(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<PruneRe
         core,
         ctx,
         id,
-        "volumes:delete",
+        Permission::VolumesDelete,
         "volume.prune",
         "unused",
         |e| async move { e.prune_volumes().await },

@@ -3,6 +3,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::git::{
     CreateGitCredential, GitCredential, GitCredentialKind, UpdateGitCredential,
 };
@@ -84,7 +85,7 @@ pub async fn list_credentials(
     q: &PageQuery,
 ) -> ServiceResult<Page<GitCredential>> {
     let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "git:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GitRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = gc::Entity::find().filter(gc::Column::ProjectId.eq(project));
     let (rows, next_cursor) = fetch_page(
@@ -112,7 +113,7 @@ pub async fn create_credential(
     req: CreateGitCredential,
 ) -> ServiceResult<GitCredential> {
     let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "git:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GitCreate).await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::GIT_NAME);
     match req.kind {
@@ -196,7 +197,7 @@ async fn load_credential(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<gc::Model> {
     let m = gc::Entity::find_by_id(id)
         .one(&core.db)
@@ -220,7 +221,7 @@ pub async fn update_credential(
     id: Uuid,
     req: UpdateGitCredential,
 ) -> ServiceResult<GitCredential> {
-    let m = load_credential(core, ctx, id, "git:update").await?;
+    let m = load_credential(core, ctx, id, Permission::GitUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::GIT_NAME);
@@ -303,7 +304,7 @@ pub async fn update_credential(
 
 /// Removes a credential (`git:delete`); 409 while a repository uses it. Audited.
 pub async fn delete_credential(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load_credential(core, ctx, id, "git:delete").await?;
+    let m = load_credential(core, ctx, id, Permission::GitDelete).await?;
     let txn = crate::services::begin(&core.db).await?;
     if gr::Entity::find()
         .filter(gr::Column::CredentialId.eq(id))

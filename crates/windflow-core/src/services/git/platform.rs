@@ -1,5 +1,6 @@
 //! Platform settings (`allow_local_git_urls`, `allow_local_endpoints`).
 use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
+use windflow_api::access::Permission;
 use windflow_api::git::PlatformSettings;
 use windflow_entity::platform_settings;
 
@@ -10,7 +11,7 @@ use crate::error::{ServiceError, ServiceResult};
 
 /// Reads the platform settings (`settings:read`, global).
 pub async fn get_platform(core: &Core, ctx: Ctx<'_>) -> ServiceResult<PlatformSettings> {
-    authz::require_global(ctx.principal, "settings:read")?;
+    authz::require_global(ctx.principal, Permission::SettingsRead)?;
     let m = platform_settings::Entity::find_by_id(1)
         .one(&core.db)
         .await?;
@@ -27,7 +28,7 @@ pub async fn set_platform(
     ctx: Ctx<'_>,
     new: PlatformSettings,
 ) -> ServiceResult<PlatformSettings> {
-    authz::require_global(ctx.principal, "settings:update")?;
+    authz::require_global(ctx.principal, Permission::SettingsUpdate)?;
     let txn = crate::services::begin(&core.db).await?;
     let m = platform_settings::Entity::find_by_id(1)
         .one(&txn)

@@ -1,5 +1,6 @@
 //! Git repositories: their settings, schedule (cron), webhook secret and removal.
 use std::str::FromStr;
+use windflow_api::access::Permission;
 use windflow_api::rules;
 
 use base64::Engine as _;
@@ -175,7 +176,7 @@ pub async fn list_repositories(
     q: &PageQuery,
 ) -> ServiceResult<Page<GitRepository>> {
     let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "git:read").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GitRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = gr::Entity::find().filter(gr::Column::ProjectId.eq(project));
     let (rows, next_cursor) = fetch_page(
@@ -203,7 +204,7 @@ pub async fn create_repository(
     req: GitRepositoryInput,
 ) -> ServiceResult<GitRepositoryCreated> {
     let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, "git:create").await?;
+    authz::require(&core.db, ctx.principal, &path, Permission::GitCreate).await?;
     let next = check_repo_input(core, project, &req).await?;
     let id = Uuid::now_v7();
     let secret = random_token(32);
@@ -268,7 +269,7 @@ pub(crate) async fn load_repo(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<gr::Model> {
     let m = gr::Entity::find_by_id(id)
         .one(&core.db)
@@ -286,7 +287,9 @@ pub(crate) async fn load_repo(
 
 /// Gets a repository (`git:read`).
 pub async fn get_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<GitRepository> {
-    Ok(repo_to_api(load_repo(core, ctx, id, "git:read").await?))
+    Ok(repo_to_api(
+        load_repo(core, ctx, id, Permission::GitRead).await?,
+    ))
 }
 
 /// Replaces a repository's settings (`git:update`; same checks as create). A new URL or branch
@@ -297,7 +300,7 @@ pub async fn update_repository(
     id: Uuid,
     req: GitRepositoryInput,
 ) -> ServiceResult<GitRepository> {
-    let m = load_repo(core, ctx, id, "git:update").await?;
+    let m = load_repo(core, ctx, id, Permission::GitUpdate).await?;
     let next = check_repo_input(core, m.project_id, &req).await?;
     let mut am = m.clone().into_active_model();
     if bound_host_of(&req.url) != bound_host_of(&m.url) {
@@ -331,7 +334,7 @@ pub async fn update_repository(
 /// Removes a repository, its executions and its checkout (`git:delete`); 409 while a stack
 /// uses it. Audited.
 pub async fn delete_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load_repo(core, ctx, id, "git:delete").await?;
+    let m = load_repo(core, ctx, id, Permission::GitDelete).await?;
     let txn = crate::services::begin(&core.db).await?;
     if stacks::Entity::find()
         .filter(stacks::Column::RepositoryId.eq(id))
@@ -358,7 +361,7 @@ pub async fn delete_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceRe
 /// Replaces the webhook secret (`git:update`) and answers it, once. The webhook path stays.
 /// Audited as `git.repository.webhook_rotate`.
 pub async fn rotate_webhook(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<WebhookSecret> {
-    let m = load_repo(core, ctx, id, "git:update").await?;
+    let m = load_repo(core, ctx, id, Permission::GitUpdate).await?;
     let secret = random_token(32);
     let mut am = m.clone().into_active_model();
     am.webhook_secret_enc = Set(core

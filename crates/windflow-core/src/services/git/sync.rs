@@ -7,6 +7,7 @@ use sea_orm::{
     QueryOrder,
 };
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
 use windflow_api::git::ScheduleExecution;
 use windflow_api::{Page, PageQuery};
@@ -55,7 +56,7 @@ pub async fn executions(
     repo: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<ScheduleExecution>> {
-    load_repo(core, ctx, repo, "git:read").await?;
+    load_repo(core, ctx, repo, Permission::GitRead).await?;
     let mut spec = PageSpec::parse(q, false)?;
     if q.dir.is_none() {
         spec.desc = true;
@@ -79,7 +80,7 @@ pub async fn execution(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Sch
         &core.db,
         ctx.principal,
         &project_path(m.organization_id, m.project_id),
-        "git:read",
+        Permission::GitRead,
     )
     .await?;
     Ok(exec_to_api(m, true))

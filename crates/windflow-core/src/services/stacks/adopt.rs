@@ -1,6 +1,7 @@
 //! Compose projects on an endpoint that WindFlow did not create, and their adoption as stacks.
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use windflow_api::access::Permission;
 
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
@@ -21,7 +22,7 @@ pub async fn projects(
     ctx: Ctx<'_>,
     endpoint: Uuid,
 ) -> ServiceResult<Vec<ComposeProject>> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksRead).await?;
     projects_of(core, &ep).await
 }
 
@@ -123,7 +124,7 @@ pub async fn adopt(
     endpoint: Uuid,
     req: AdoptStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksCreate).await?;
     let found = projects_of(core, &ep)
         .await?
         .into_iter()
@@ -148,7 +149,7 @@ pub async fn adopt(
         &core.db,
         ctx.principal,
         &endpoint_path(&ep),
-        "containers:create_privileged",
+        Permission::ContainersCreatePrivileged,
     )
     .await
     .is_ok();

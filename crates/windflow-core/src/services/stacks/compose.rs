@@ -1,6 +1,7 @@
 //! Compose files: parsing, resolution by the compose CLI's `config`, the privileged guard, and
 //! the project-name rules.
 use std::path::{Path, PathBuf};
+use windflow_api::access::Permission;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_yaml_ng::Value as Yaml;
@@ -237,7 +238,7 @@ pub(super) async fn validate_for(
                 &core.db,
                 a,
                 &endpoint_path(ep),
-                "containers:create_privileged",
+                Permission::ContainersCreatePrivileged,
             )
             .await
             .is_ok(),

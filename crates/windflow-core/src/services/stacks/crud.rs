@@ -1,5 +1,6 @@
 //! Stack records: list, validate, create, get, update, delete, lock.
 use std::collections::HashMap;
+use windflow_api::access::Permission;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -34,7 +35,7 @@ pub async fn list(
     endpoint: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Stack>> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:read").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksRead).await?;
     let spec = PageSpec::parse(q, true)?;
     let s = stacks::Entity::find().filter(stacks::Column::EndpointId.eq(endpoint));
     let (rows, next_cursor) = fetch_page(
@@ -76,7 +77,7 @@ pub async fn validate(
 ) -> ServiceResult<ComposeCheck> {
     let (ep, project, layout, tmp) = match req.stack_id {
         Some(sid) => {
-            let (m, ep) = load(core, ctx, sid, "stacks:update").await?;
+            let (m, ep) = load(core, ctx, sid, Permission::StacksUpdate).await?;
             if m.endpoint_id != req.endpoint_id {
                 return Err(ServiceError::NotFound);
             }
@@ -89,7 +90,8 @@ pub async fn validate(
         }
         None => {
             let ep =
-                crate::services::docker::load(core, ctx, req.endpoint_id, "stacks:create").await?;
+                crate::services::docker::load(core, ctx, req.endpoint_id, Permission::StacksCreate)
+                    .await?;
             let tmp = format!(".check-{}", Uuid::now_v7());
             let dir = core.settings.data_dir.join("stacks").join(&tmp);
             let layout = Layout::internal(core, &tmp, dir);
@@ -127,7 +129,7 @@ pub async fn create(
     endpoint: Uuid,
     req: CreateStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, "stacks:create").await?;
+    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksCreate).await?;
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);
@@ -240,14 +242,14 @@ pub async fn create(
 
 /// Gets a stack with its compose content and running state (`stacks:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Stack> {
-    let (m, ep) = load(core, ctx, id, "stacks:read").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksRead).await?;
     Ok(with_state(core, &ep, m).await)
 }
 
 /// Replaces the compose content (`stacks:update`; refused while locked), validated with the
 /// stack's variables first. Audited as `stack.update`.
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> ServiceResult<Stack> {
-    let (m, ep) = load(core, ctx, id, "stacks:update").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksUpdate).await?;
     unlocked(&m)?;
     let vars = load_vars(core, &core.db, id).await?;
     let mut am = m.clone().into_active_model();
@@ -257,7 +259,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
                 &core.db,
                 ctx.principal,
                 &scope(&m),
-                "containers:create_privileged",
+                Permission::ContainersCreatePrivileged,
             )
             .await
             .map_err(|_| {
@@ -369,7 +371,7 @@ pub async fn delete(
     remove_volumes: bool,
 ) -> ServiceResult<StackDeleted> {
     use futures_util::StreamExt;
-    let (m, ep) = load(core, ctx, id, "stacks:delete").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksDelete).await?;
     unlocked(&m)?;
     let running = match engine(core, &ep).await {
         Ok(e) => project_counts(&e)
@@ -445,7 +447,7 @@ pub async fn delete(
 
 /// Locks or unlocks a stack (`stacks:update`). Audited as `stack.lock` / `stack.unlock`.
 pub async fn set_lock(core: &Core, ctx: Ctx<'_>, id: Uuid, locked: bool) -> ServiceResult<Stack> {
-    let (m, ep) = load(core, ctx, id, "stacks:update").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksUpdate).await?;
     let txn = crate::services::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
     am.locked = Set(locked);

@@ -1,5 +1,6 @@
 //! Deployments: deploy, server-started redeploy, rollback, and their history.
 use std::collections::{BTreeMap, HashMap};
+use windflow_api::access::Permission;
 
 use futures_util::Stream;
 use sea_orm::{
@@ -106,7 +107,7 @@ pub(super) async fn start_deploy(
     id: Uuid,
     req: DeployRequest,
 ) -> ServiceResult<impl Stream<Item = Result<StackOutput, std::convert::Infallible>> + use<>> {
-    let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksDeploy).await?;
     let (_, rx) = launch(core, &Initiator::manual(ctx), m, ep, req).await?;
     Ok(stream(rx))
 }
@@ -318,7 +319,7 @@ pub async fn rollback(
     id: Uuid,
     to: Uuid,
 ) -> ServiceResult<impl Stream<Item = Result<StackOutput, std::convert::Infallible>> + use<>> {
-    load(core, ctx, id, "stacks:deploy").await?;
+    load(core, ctx, id, Permission::StacksDeploy).await?;
     let parent = deployments::Entity::find_by_id(to)
         .one(&core.db)
         .await?
@@ -368,7 +369,7 @@ pub async fn deployments(
     id: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Deployment>> {
-    load(core, ctx, id, "stacks:read").await?;
+    load(core, ctx, id, Permission::StacksRead).await?;
     let mut spec = PageSpec::parse(q, false)?;
     if q.dir.is_none() {
         spec.desc = true;
@@ -395,7 +396,7 @@ pub async fn deployment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<De
         .one(&core.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    load(core, ctx, d.stack_id, "stacks:read").await?;
+    load(core, ctx, d.stack_id, Permission::StacksRead).await?;
     let events = deployment_events::Entity::find()
         .filter(deployment_events::Column::DeploymentId.eq(id))
         .order_by_asc(deployment_events::Column::Id)

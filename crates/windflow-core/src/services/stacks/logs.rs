@@ -1,5 +1,6 @@
 //! The last log lines of a stack's containers.
 use std::collections::HashMap;
+use windflow_api::access::Permission;
 
 use uuid::Uuid;
 use windflow_api::stacks::{StackLogLine, StackLogQuery};
@@ -23,7 +24,7 @@ pub async fn logs(
     if let Some(b) = windflow_api::rules::STACK_LOG_TAIL.check_int(i64::from(tail)) {
         return Err(ServiceError::field("tail", b.code, b.message));
     }
-    let (m, ep) = load(core, ctx, id, "stacks:read").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksRead).await?;
     let vars = load_vars(core, &core.db, id).await?;
     let e = engine(core, &ep).await?;
     let filters = HashMap::from([(

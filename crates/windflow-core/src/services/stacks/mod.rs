@@ -49,6 +49,7 @@ mod variables;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use windflow_api::access::Permission;
 
 use sea_orm::EntityTrait;
 use uuid::Uuid;
@@ -207,7 +208,7 @@ async fn load(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
-    perm: &str,
+    perm: Permission,
 ) -> ServiceResult<(stacks::Model, endpoints::Model)> {
     let m = stacks::Entity::find_by_id(id)
         .one(&core.db)

@@ -2,6 +2,7 @@
 //! its output, and the actions that are not deployments (start, stop, restart, down).
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use windflow_api::access::Permission;
 
 use futures_util::Stream;
 use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
@@ -275,7 +276,7 @@ pub async fn action(
         StackAction::Down if q.remove_volumes.unwrap_or(false) => vec!["down", "-v"],
         StackAction::Down => vec!["down"],
     };
-    let (m, ep) = load(core, ctx, id, "stacks:deploy").await?;
+    let (m, ep) = load(core, ctx, id, Permission::StacksDeploy).await?;
     let (job, rx) = prepare(core, &Initiator::manual(ctx), m, ep, None, &BTreeMap::new()).await?;
     let name = match action {
         StackAction::Start => "start",

@@ -5,6 +5,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
+use windflow_api::access::Permission;
 use windflow_entity::{endpoints, git_repositories as gr, stacks, users};
 
 use crate::authz;
@@ -112,7 +113,7 @@ pub(crate) async fn repository_for_stack(
         &core.db,
         ctx.principal,
         &git::project_path(repo.organization_id, repo.project_id),
-        "git:read",
+        Permission::GitRead,
     )
     .await
     .map_err(|_| unknown())?;
@@ -198,7 +199,7 @@ pub(crate) async fn redeploy_changed(
                     project: Some(s.project_id),
                     environment: Some(s.environment_id),
                 };
-                if authz::require_for(&core.db, a, &scope, "stacks:deploy")
+                if authz::require_for(&core.db, a, &scope, Permission::StacksDeploy)
                     .await
                     .is_err()
                 {

@@ -1,5 +1,6 @@
 //! Stack variables: names, encryption of secrets, masking of secret values in output.
 use std::collections::HashMap;
+use windflow_api::access::Permission;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -132,9 +133,14 @@ pub(crate) async fn secrets_hidden_from(
     else {
         return Ok(vec![]);
     };
-    if authz::require(&core.db, ctx.principal, &scope(&stack), "stacks:update")
-        .await
-        .is_ok()
+    if authz::require(
+        &core.db,
+        ctx.principal,
+        &scope(&stack),
+        Permission::StacksUpdate,
+    )
+    .await
+    .is_ok()
     {
         return Ok(vec![]);
     }
@@ -273,7 +279,7 @@ pub(super) async fn insert_vars<C: ConnectionTrait>(
 
 /// The stack's variables (`stacks:read`); secret values are `null`.
 pub async fn variables(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<StackVariable>> {
-    load(core, ctx, id, "stacks:read").await?;
+    load(core, ctx, id, Permission::StacksRead).await?;
     Ok(stack_variables::Entity::find()
         .filter(stack_variables::Column::StackId.eq(id))
         .order_by_asc(stack_variables::Column::Key)
@@ -296,7 +302,7 @@ pub async fn set_variables(
     id: Uuid,
     vars: Vec<StackVariableInput>,
 ) -> ServiceResult<Vec<StackVariable>> {
-    let (m, _) = load(core, ctx, id, "stacks:update").await?;
+    let (m, _) = load(core, ctx, id, Permission::StacksUpdate).await?;
     unlocked(&m)?;
     let mut c = Checks::new();
     check_variables(&mut c, &vars);
