@@ -6,6 +6,7 @@ mod api {
     pub mod audit;
     pub mod auth;
     pub mod client;
+    pub mod client_coverage;
     pub mod collectors;
     pub mod docker;
     pub mod errors;

@@ -1,25 +1,60 @@
 //! Typed client of the WindFlow REST API: `reqwest` natively, the browser's `fetch` (gloo-net) on
-//! `wasm32-unknown-unknown`. Errors come back as the server's RFC 9457 [`Problem`].
+//! `wasm32-unknown-unknown`.
 //!
-//! Authentication: set a bearer token ([`Client::with_bearer`]) for API use, or rely on the
-//! browser's same-origin cookies and set the CSRF token ([`Client::with_csrf`]) so mutations
-//! carry `X-CSRF-Token`.
+//! [`Client`] has one method per operation of the OpenAPI document (`openapi/windflow.json`),
+//! grouped by area: authentication and settings ([`auth`]), users ([`users`]), organizations,
+//! members, groups, projects and environments ([`tenancy`]), roles, bindings and permissions
+//! ([`access`]), the audit log ([`audit`]), Docker endpoints, containers, images, volumes,
+//! networks, engine activity and registries ([`docker`]), stacks and deployments ([`stacks`]),
+//! Git credentials, repositories, syncs, webhooks and platform settings ([`git`]).
+//! [`OPERATIONS`] lists which method covers which `(method, path)` of the document; a test
+//! compares it with the document both ways.
+//!
+//! Bodies, queries and answers are the contract types of `windflow-api`. Queries are encoded
+//! from those types (absent options are left out); path segments that are not ids (container,
+//! image, volume and network names, webhook ids) are percent-encoded.
+//!
+//! # Streaming routes
+//!
+//! - Server-sent events that end by themselves (stack actions, rollback, image pull) are read to
+//!   the end and answered as the list of their items ([`Client::stack_action`],
+//!   [`Client::rollback_stack`], [`Client::pull_image`]); an `event: error` frame becomes
+//!   [`ClientError::Stream`]. For live progress, stream the same URL yourself.
+//! - Open-ended streams (container logs, engine events) and the console WebSocket are given as
+//!   URL builders ([`Client::container_logs_stream_url`], [`Client::events_stream_url`],
+//!   [`Client::exec_url`]): connect with the same credentials (cookies in the browser, an
+//!   `Authorization: Bearer` header natively).
+//! - The audit export is downloaded whole and answered as text ([`Client::export_audit`]).
+//!
+//! # Errors
+//!
+//! Every call answers [`ClientError::Problem`] with the server's RFC 9457 [`Problem`] on a
+//! non-2xx status (401 `unauthenticated`, 403 `forbidden`, 404 `not_found`, 409 `conflict`, 422
+//! `validation_failed` with field errors, …), [`ClientError::Network`] when the request did not
+//! complete and [`ClientError::Decode`] when the answer is not the documented shape. Method docs
+//! name the permission the server checks and the errors particular to the call.
+//!
+//! # Authentication
+//!
+//! Set a bearer token ([`Client::with_bearer`]) for API use, or rely on the browser's
+//! same-origin cookies and set the CSRF token ([`Client::with_csrf`]) so mutations carry
+//! `X-CSRF-Token`.
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod docker;
+pub mod git;
+mod operations;
+pub mod stacks;
+pub mod tenancy;
 mod transport;
+pub mod users;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use uuid::Uuid;
-use windflow_api::access::{CreateRole, CreateRoleBinding, PermissionInfo, Role, RoleBinding};
-use windflow_api::audit::AuditEntry;
-use windflow_api::auth::{
-    CurrentSession, LoginRequest, SessionView, SetupRequest, SetupStatus, TokenResponse,
-};
-use windflow_api::tenancy::{
-    AddGroupMember, AddMember, CreateEnvironment, CreateGroup, CreateOrganization, CreateProject,
-    Environment, Group, GroupMember, Membership, Organization, Project,
-};
-use windflow_api::users::{CreateUser, UpdateUser, User};
-use windflow_api::{CSRF_HEADER, ErrorCode, Page, Problem};
+use serde::{Deserialize, Serialize};
+use windflow_api::{CSRF_HEADER, ErrorCode, Problem};
+
+pub use operations::{OPERATIONS, Operation};
 
 use crate::transport::{Transport, Verb};
 
@@ -32,10 +67,12 @@ pub enum ClientError {
     Network(String),
     /// The answer could not be decoded.
     Decode(String),
+    /// A server-sent event stream reported an error (`event: error`) after it started.
+    Stream(String),
 }
 
 impl ClientError {
-    /// The problem's machine code, if the server answered.
+    /// The problem's machine code, if the server answered with a problem document.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Self::Problem(p) => Some(p.code),
@@ -58,6 +95,7 @@ impl std::fmt::Display for ClientError {
             }
             Self::Network(e) => write!(f, "network error: {e}"),
             Self::Decode(e) => write!(f, "unexpected answer: {e}"),
+            Self::Stream(e) => write!(f, "stream error: {e}"),
         }
     }
 }
@@ -66,6 +104,14 @@ impl std::error::Error for ClientError {}
 
 /// Result of a call.
 pub type ClientResult<T> = Result<T, ClientError>;
+
+/// `{"id": …}`: the answer of the Docker routes that create an object the engine names
+/// (containers, recreated containers, networks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedId {
+    /// The engine's id of the new object.
+    pub id: String,
+}
 
 /// The API client (cheap to clone).
 #[derive(Debug, Clone)]
@@ -97,23 +143,33 @@ impl Client {
         self
     }
 
-    async fn call<T: DeserializeOwned>(
+    /// Absolute URL of an API path (`path` is relative to `/api/v1`), e.g. for an
+    /// `EventSource` or a download link.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    /// Sends one request and answers the body text of a 2xx answer; other statuses become
+    /// [`ClientError::Problem`] (or [`ClientError::Decode`] without a problem body).
+    async fn call_text(
         &self,
         verb: Verb,
         path: &str,
         body: Option<String>,
-    ) -> ClientResult<T> {
-        let mut headers: Vec<(&str, String)> = vec![("accept", "application/json".into())];
+        accept: &str,
+        extra: &[(&str, &str)],
+    ) -> ClientResult<(u16, String)> {
+        let mut headers: Vec<(&str, String)> = vec![("accept", accept.to_owned())];
         if let Some(t) = &self.bearer {
             headers.push(("authorization", format!("Bearer {t}")));
         }
         if let (Some(c), false) = (&self.csrf, verb == Verb::Get) {
             headers.push((CSRF_HEADER, c.clone()));
         }
-        let url = format!("{}/api/v1{path}", self.base);
+        headers.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
         let (status, text) = self
             .http
-            .send(verb, &url, &headers, body)
+            .send(verb, &self.url(path), &headers, body)
             .await
             .map_err(ClientError::Network)?;
         if !(200..300).contains(&status) {
@@ -122,25 +178,52 @@ impl Client {
                 Err(_) => ClientError::Decode(format!("HTTP {status}")),
             });
         }
-        let text = if status == 204 || text.is_empty() {
-            "null"
-        } else {
-            text.as_str()
-        };
-        serde_json::from_str(text).map_err(|e| ClientError::Decode(e.to_string()))
+        Ok((status, text))
     }
 
-    fn json<B: Serialize>(body: &B) -> ClientResult<Option<String>> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        verb: Verb,
+        path: &str,
+        body: Option<String>,
+    ) -> ClientResult<T> {
+        let (status, text) = self
+            .call_text(verb, path, body, "application/json", &[])
+            .await?;
+        decode(status, &text)
+    }
+
+    /// A call whose 2xx answer has no body worth reading (204, or a body the caller ignores).
+    async fn call_unit(&self, verb: Verb, path: &str, body: Option<String>) -> ClientResult<()> {
+        self.call_text(verb, path, body, "application/json", &[])
+            .await
+            .map(|_| ())
+    }
+
+    /// A call answering server-sent events, read to the end of the stream.
+    async fn call_sse<T: DeserializeOwned>(
+        &self,
+        verb: Verb,
+        path: &str,
+        body: Option<String>,
+    ) -> ClientResult<Vec<T>> {
+        let (_, text) = self
+            .call_text(verb, path, body, "text/event-stream", &[])
+            .await?;
+        parse_sse(&text)
+    }
+
+    fn json<B: Serialize + ?Sized>(body: &B) -> ClientResult<Option<String>> {
         serde_json::to_string(body)
             .map(Some)
             .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
-    /// `GET path` (relative to `/api/v1`).
+    /// `GET path` (relative to `/api/v1`), decoding the JSON answer as `T`.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> ClientResult<T> {
         self.call(Verb::Get, path, None).await
     }
-    /// `POST path` with a JSON body.
+    /// `POST path` with a JSON body, decoding the JSON answer as `T` (`()` for 204).
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -148,7 +231,7 @@ impl Client {
     ) -> ClientResult<T> {
         self.call(Verb::Post, path, Self::json(body)?).await
     }
-    /// `PATCH path` with a JSON body.
+    /// `PATCH path` with a JSON body, decoding the JSON answer as `T`.
     pub async fn patch<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -156,7 +239,7 @@ impl Client {
     ) -> ClientResult<T> {
         self.call(Verb::Patch, path, Self::json(body)?).await
     }
-    /// `PUT path` with a JSON body.
+    /// `PUT path` with a JSON body, decoding the JSON answer as `T`.
     pub async fn put<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -164,234 +247,124 @@ impl Client {
     ) -> ClientResult<T> {
         self.call(Verb::Put, path, Self::json(body)?).await
     }
-    /// `DELETE path`.
+    /// `DELETE path`, ignoring any answer body.
     pub async fn delete(&self, path: &str) -> ClientResult<()> {
-        self.call::<serde_json::Value>(Verb::Delete, path, None)
-            .await
-            .map(|_| ())
-    }
-
-    /// Whether first-run setup is open.
-    pub async fn setup_status(&self) -> ClientResult<SetupStatus> {
-        self.get("/setup").await
-    }
-    /// Creates the first superadmin.
-    pub async fn setup(&self, req: &SetupRequest) -> ClientResult<TokenResponse> {
-        self.post("/setup", req).await
-    }
-    /// Logs in.
-    pub async fn login(&self, req: &LoginRequest) -> ClientResult<TokenResponse> {
-        self.post("/auth/login", req).await
-    }
-    /// Logs out.
-    pub async fn logout(&self) -> ClientResult<()> {
-        self.call::<serde_json::Value>(Verb::Post, "/auth/logout", None)
-            .await
-            .map(|_| ())
-    }
-    /// The current session.
-    pub async fn session(&self) -> ClientResult<CurrentSession> {
-        self.get("/auth/session").await
-    }
-    /// My sessions.
-    pub async fn my_sessions(&self) -> ClientResult<Vec<SessionView>> {
-        self.get("/users/me/sessions").await
-    }
-    /// Revokes one of my sessions.
-    pub async fn revoke_session(&self, id: Uuid) -> ClientResult<()> {
-        self.delete(&format!("/users/me/sessions/{id}")).await
-    }
-    /// Organizations I belong to.
-    pub async fn organizations(&self, query: &str) -> ClientResult<Page<Organization>> {
-        self.get(&format!("/organizations{query}")).await
-    }
-    /// Creates an organization.
-    pub async fn create_organization(
-        &self,
-        req: &CreateOrganization,
-    ) -> ClientResult<Organization> {
-        self.post("/organizations", req).await
-    }
-    /// Members of an organization.
-    pub async fn members(&self, org: Uuid) -> ClientResult<Page<Membership>> {
-        self.get(&format!("/organizations/{org}/members?limit=200"))
-            .await
-    }
-    /// Adds a member.
-    pub async fn add_member(&self, org: Uuid, req: &AddMember) -> ClientResult<Membership> {
-        self.post(&format!("/organizations/{org}/members"), req)
-            .await
-    }
-    /// Groups of an organization.
-    pub async fn groups(&self, org: Uuid) -> ClientResult<Page<Group>> {
-        self.get(&format!("/organizations/{org}/groups?limit=200&sort=name"))
-            .await
-    }
-    /// Creates a group.
-    pub async fn create_group(&self, org: Uuid, req: &CreateGroup) -> ClientResult<Group> {
-        self.post(&format!("/organizations/{org}/groups"), req)
-            .await
-    }
-    /// Members of a group.
-    pub async fn group_members(&self, group: Uuid) -> ClientResult<Vec<GroupMember>> {
-        self.get(&format!("/groups/{group}/members")).await
-    }
-    /// Adds a user to a group.
-    pub async fn add_group_member(
-        &self,
-        group: Uuid,
-        req: &AddGroupMember,
-    ) -> ClientResult<GroupMember> {
-        self.post(&format!("/groups/{group}/members"), req).await
-    }
-    /// Projects of an organization.
-    pub async fn projects(&self, org: Uuid) -> ClientResult<Page<Project>> {
-        self.get(&format!(
-            "/organizations/{org}/projects?limit=200&sort=name"
-        ))
-        .await
-    }
-    /// Creates a project.
-    pub async fn create_project(&self, org: Uuid, req: &CreateProject) -> ClientResult<Project> {
-        self.post(&format!("/organizations/{org}/projects"), req)
-            .await
-    }
-    /// Environments of a project.
-    pub async fn environments(&self, project: Uuid) -> ClientResult<Page<Environment>> {
-        self.get(&format!(
-            "/projects/{project}/environments?limit=200&sort=name"
-        ))
-        .await
-    }
-    /// Creates an environment.
-    pub async fn create_environment(
-        &self,
-        project: Uuid,
-        req: &CreateEnvironment,
-    ) -> ClientResult<Environment> {
-        self.post(&format!("/projects/{project}/environments"), req)
-            .await
-    }
-    /// Roles visible in an organization.
-    pub async fn roles(&self, org: Uuid) -> ClientResult<Page<Role>> {
-        self.get(&format!("/organizations/{org}/roles?limit=200&sort=name"))
-            .await
-    }
-    /// Creates a role.
-    pub async fn create_role(&self, org: Uuid, req: &CreateRole) -> ClientResult<Role> {
-        self.post(&format!("/organizations/{org}/roles"), req).await
-    }
-    /// Role bindings of an organization.
-    pub async fn role_bindings(&self, org: Uuid) -> ClientResult<Page<RoleBinding>> {
-        self.get(&format!("/organizations/{org}/role-bindings?limit=200"))
-            .await
-    }
-    /// Creates a role binding.
-    pub async fn create_role_binding(
-        &self,
-        org: Uuid,
-        req: &CreateRoleBinding,
-    ) -> ClientResult<RoleBinding> {
-        self.post(&format!("/organizations/{org}/role-bindings"), req)
-            .await
-    }
-    /// The permission catalog.
-    pub async fn permissions(&self) -> ClientResult<Vec<PermissionInfo>> {
-        self.get("/permissions").await
-    }
-    /// All users (superadmins).
-    pub async fn users(&self, query: &str) -> ClientResult<Page<User>> {
-        self.get(&format!("/users{query}")).await
-    }
-    /// Creates a user (superadmins).
-    pub async fn create_user(&self, req: &CreateUser) -> ClientResult<User> {
-        self.post("/users", req).await
-    }
-    /// Updates a user.
-    pub async fn update_user(&self, id: Uuid, req: &UpdateUser) -> ClientResult<User> {
-        self.patch(&format!("/users/{id}"), req).await
-    }
-    /// One page of the audit log; `query` is the encoded filter string (`?organization_id=…`).
-    pub async fn audit(&self, query: &str) -> ClientResult<Page<AuditEntry>> {
-        self.get(&format!("/audit{query}")).await
+        self.call_unit(Verb::Delete, path, None).await
     }
 }
 
-/// Docker endpoints and containers.
-impl Client {
-    /// Endpoints of an environment.
-    pub async fn endpoints(&self, env: Uuid) -> ClientResult<Page<windflow_api::docker::Endpoint>> {
-        self.get(&format!(
-            "/environments/{env}/endpoints?limit=200&sort=name"
-        ))
-        .await
+/// Decodes a JSON answer; an empty body (204) decodes as `null` (so `()` and `Option` work).
+fn decode<T: DeserializeOwned>(status: u16, text: &str) -> ClientResult<T> {
+    let text = if status == 204 || text.is_empty() {
+        "null"
+    } else {
+        text
+    };
+    serde_json::from_str(text).map_err(|e| ClientError::Decode(e.to_string()))
+}
+
+/// Parses a complete `text/event-stream` body: every `data:` frame is one `T`; a frame with
+/// `event: error` ends with [`ClientError::Stream`] carrying its `error` text.
+fn parse_sse<T: DeserializeOwned>(text: &str) -> ClientResult<Vec<T>> {
+    let mut out = Vec::new();
+    for frame in text.split("\n\n") {
+        let mut event = None;
+        let mut data = String::new();
+        for line in frame.lines() {
+            if let Some(v) = line.strip_prefix("event:") {
+                event = Some(v.trim());
+            } else if let Some(v) = line.strip_prefix("data:") {
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(v.strip_prefix(' ').unwrap_or(v));
+            }
+        }
+        if data.is_empty() {
+            continue;
+        }
+        if event == Some("error") {
+            let msg = serde_json::from_str::<serde_json::Value>(&data)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+                .unwrap_or(data);
+            return Err(ClientError::Stream(msg));
+        }
+        out.push(serde_json::from_str(&data).map_err(|e| ClientError::Decode(e.to_string()))?);
     }
-    /// Adds an endpoint.
-    pub async fn create_endpoint(
-        &self,
-        env: Uuid,
-        req: &windflow_api::docker::CreateEndpoint,
-    ) -> ClientResult<windflow_api::docker::Endpoint> {
-        self.post(&format!("/environments/{env}/endpoints"), req)
-            .await
+    Ok(out)
+}
+
+/// Percent-encodes a path segment or query value (RFC 3986 unreserved characters kept), so
+/// `library/nginx:1.27` becomes `library%2Fnginx%3A1.27`.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
     }
-    /// Checks an endpoint's engine now.
-    pub async fn test_endpoint(&self, id: Uuid) -> ClientResult<windflow_api::docker::Endpoint> {
-        self.post(&format!("/endpoints/{id}/test"), &serde_json::json!({}))
-            .await
+    out
+}
+
+/// Encodes a query type of `windflow-api` as `?k=v&…` (empty when every field is absent).
+/// Fields are taken from its serde form: `null` fields are left out, strings, numbers and
+/// booleans are written as is (percent-encoded).
+///
+/// # Errors
+///
+/// [`ClientError::Decode`] if `q` does not serialize to a JSON object.
+pub fn query<Q: Serialize + ?Sized>(q: &Q) -> ClientResult<String> {
+    let v = serde_json::to_value(q).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let serde_json::Value::Object(map) = v else {
+        return Err(ClientError::Decode("a query must be an object".into()));
+    };
+    let mut parts = Vec::new();
+    for (k, v) in map {
+        let v = match v {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        parts.push(format!("{}={}", encode(&k), encode(&v)));
     }
-    /// Containers of every endpoint the caller may see; `query` like `?all=true`.
-    pub async fn all_containers(
-        &self,
-        query: &str,
-    ) -> ClientResult<windflow_api::docker::AllContainers> {
-        self.get(&format!("/containers{query}")).await
+    Ok(if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn encodes_segments_and_queries() {
+        assert_eq!(encode("library/nginx:1.27"), "library%2Fnginx%3A1.27");
+        let q = windflow_api::PageQuery {
+            limit: Some(5),
+            q: Some("a b&c".into()),
+            dir: Some(windflow_api::SortDir::Desc),
+            ..Default::default()
+        };
+        // Parameters follow the query type's field order (serde_json keeps insertion order).
+        assert_eq!(query(&q).unwrap(), "?limit=5&dir=desc&q=a%20b%26c");
+        assert_eq!(query(&windflow_api::PageQuery::default()).unwrap(), "");
     }
-    /// Runs a lifecycle action (`start`, `stop`, `restart`, `kill`, `pause`, `unpause`).
-    pub async fn container_action(
-        &self,
-        endpoint: Uuid,
-        container: &str,
-        action: &str,
-    ) -> ClientResult<()> {
-        self.call::<serde_json::Value>(
-            Verb::Post,
-            &format!("/endpoints/{endpoint}/containers/{container}/{action}"),
-            None,
+
+    #[test]
+    fn parses_event_streams() {
+        let items: Vec<serde_json::Value> =
+            parse_sse("data: {\"a\":1}\n\ndata: {\"a\":2}\n\n").unwrap();
+        assert_eq!(items.len(), 2);
+        let err = parse_sse::<serde_json::Value>(
+            "data: {\"a\":1}\n\nevent: error\ndata: {\"error\":\"boom\"}\n\n",
         )
-        .await
-        .map(|_| ())
-    }
-    /// Inspects a container.
-    pub async fn inspect_container(
-        &self,
-        endpoint: Uuid,
-        container: &str,
-    ) -> ClientResult<windflow_api::docker::ContainerDetails> {
-        self.get(&format!("/endpoints/{endpoint}/containers/{container}"))
-            .await
-    }
-    /// The last `tail` log lines.
-    pub async fn container_logs(
-        &self,
-        endpoint: Uuid,
-        container: &str,
-        tail: u32,
-    ) -> ClientResult<Vec<windflow_api::docker::LogLine>> {
-        self.get(&format!(
-            "/endpoints/{endpoint}/containers/{container}/logs?tail={tail}"
-        ))
-        .await
-    }
-    /// One stats sample.
-    pub async fn container_stats(
-        &self,
-        endpoint: Uuid,
-        container: &str,
-    ) -> ClientResult<windflow_api::docker::StatsSnapshot> {
-        self.get(&format!(
-            "/endpoints/{endpoint}/containers/{container}/stats"
-        ))
-        .await
+        .unwrap_err();
+        assert!(matches!(err, ClientError::Stream(m) if m == "boom"));
     }
 }

@@ -1,0 +1,387 @@
+//! Which [`Client`](crate::Client) method covers which operation of the OpenAPI document.
+
+/// One operation of `openapi/windflow.json` and the client method that calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// HTTP method in upper case (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`).
+    pub method: &'static str,
+    /// Path template exactly as in the document (`/api/v1/organizations/{id}`).
+    pub path: &'static str,
+    /// Name of the [`Client`](crate::Client) method.
+    pub function: &'static str,
+}
+
+const fn op(method: &'static str, path: &'static str, function: &'static str) -> Operation {
+    Operation {
+        method,
+        path,
+        function,
+    }
+}
+
+/// Every operation of the OpenAPI document with the client method covering it, grouped by
+/// module; a test checks it against the document both ways.
+pub const OPERATIONS: &[Operation] = &[
+    op("GET", "/api/v1/audit", "list_audit"),
+    op("GET", "/api/v1/audit/export", "export_audit"),
+    op("POST", "/api/v1/auth/login", "login"),
+    op("POST", "/api/v1/auth/logout", "logout"),
+    op("POST", "/api/v1/auth/refresh", "refresh"),
+    op("GET", "/api/v1/auth/session", "session"),
+    op("POST", "/api/v1/users/me/password", "change_password"),
+    op("GET", "/api/v1/users/me/sessions", "my_sessions"),
+    op("DELETE", "/api/v1/users/me/sessions/{id}", "revoke_session"),
+    op("GET", "/api/v1/settings/auth", "auth_settings"),
+    op("PUT", "/api/v1/settings/auth", "set_auth_settings"),
+    op("GET", "/api/v1/setup", "setup_status"),
+    op("POST", "/api/v1/setup", "setup"),
+    op("GET", "/api/v1/users", "list_users"),
+    op("POST", "/api/v1/users", "create_user"),
+    op("GET", "/api/v1/users/{id}", "user"),
+    op("PATCH", "/api/v1/users/{id}", "update_user"),
+    op("DELETE", "/api/v1/users/{id}", "delete_user"),
+    op("GET", "/api/v1/organizations", "list_organizations"),
+    op("POST", "/api/v1/organizations", "create_organization"),
+    op("GET", "/api/v1/organizations/{id}", "organization"),
+    op("PATCH", "/api/v1/organizations/{id}", "update_organization"),
+    op(
+        "DELETE",
+        "/api/v1/organizations/{id}",
+        "delete_organization",
+    ),
+    op("GET", "/api/v1/organizations/{id}/members", "list_members"),
+    op("POST", "/api/v1/organizations/{id}/members", "add_member"),
+    op(
+        "PATCH",
+        "/api/v1/organizations/{id}/members/{user_id}",
+        "update_member",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/organizations/{id}/members/{user_id}",
+        "remove_member",
+    ),
+    op("GET", "/api/v1/organizations/{id}/groups", "list_groups"),
+    op("POST", "/api/v1/organizations/{id}/groups", "create_group"),
+    op("GET", "/api/v1/groups/{id}", "group"),
+    op("PATCH", "/api/v1/groups/{id}", "update_group"),
+    op("DELETE", "/api/v1/groups/{id}", "delete_group"),
+    op("GET", "/api/v1/groups/{id}/members", "group_members"),
+    op("POST", "/api/v1/groups/{id}/members", "add_group_member"),
+    op(
+        "DELETE",
+        "/api/v1/groups/{id}/members/{user_id}",
+        "remove_group_member",
+    ),
+    op(
+        "GET",
+        "/api/v1/organizations/{id}/projects",
+        "list_projects",
+    ),
+    op(
+        "POST",
+        "/api/v1/organizations/{id}/projects",
+        "create_project",
+    ),
+    op("GET", "/api/v1/projects/{id}", "project"),
+    op("PATCH", "/api/v1/projects/{id}", "update_project"),
+    op("DELETE", "/api/v1/projects/{id}", "delete_project"),
+    op(
+        "GET",
+        "/api/v1/projects/{id}/environments",
+        "list_environments",
+    ),
+    op(
+        "POST",
+        "/api/v1/projects/{id}/environments",
+        "create_environment",
+    ),
+    op("GET", "/api/v1/environments/{id}", "environment"),
+    op("PATCH", "/api/v1/environments/{id}", "update_environment"),
+    op("DELETE", "/api/v1/environments/{id}", "delete_environment"),
+    op("GET", "/api/v1/organizations/{id}/roles", "list_roles"),
+    op("POST", "/api/v1/organizations/{id}/roles", "create_role"),
+    op("GET", "/api/v1/roles/{id}", "role"),
+    op("PATCH", "/api/v1/roles/{id}", "update_role"),
+    op("DELETE", "/api/v1/roles/{id}", "delete_role"),
+    op(
+        "GET",
+        "/api/v1/organizations/{id}/role-bindings",
+        "list_role_bindings",
+    ),
+    op(
+        "POST",
+        "/api/v1/organizations/{id}/role-bindings",
+        "create_role_binding",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/role-bindings/{id}",
+        "delete_role_binding",
+    ),
+    op("GET", "/api/v1/permissions", "permissions"),
+    op("GET", "/api/v1/users/{id}/permissions", "user_permissions"),
+    op(
+        "GET",
+        "/api/v1/environments/{id}/endpoints",
+        "list_endpoints",
+    ),
+    op(
+        "POST",
+        "/api/v1/environments/{id}/endpoints",
+        "create_endpoint",
+    ),
+    op("GET", "/api/v1/endpoints/{id}", "endpoint"),
+    op("PATCH", "/api/v1/endpoints/{id}", "update_endpoint"),
+    op("DELETE", "/api/v1/endpoints/{id}", "delete_endpoint"),
+    op("POST", "/api/v1/endpoints/{id}/test", "test_endpoint"),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/system/{what}",
+        "engine_system",
+    ),
+    op("GET", "/api/v1/containers", "list_all_containers"),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers",
+        "list_containers",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/containers",
+        "create_container",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}",
+        "inspect_container",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/endpoints/{id}/containers/{cid}",
+        "remove_container",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/containers/{cid}/{action}",
+        "container_action",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/containers/{cid}/rename",
+        "rename_container",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/containers/{cid}/recreate",
+        "recreate_container",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}/logs",
+        "container_logs_with",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}/logs/stream",
+        "container_logs_stream_url",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}/stats",
+        "container_stats",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}/top",
+        "container_top",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/containers/{cid}/exec",
+        "exec_url",
+    ),
+    op("GET", "/api/v1/endpoints/{id}/images", "list_images"),
+    op("POST", "/api/v1/endpoints/{id}/images/pull", "pull_image"),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/images/prune",
+        "prune_images",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/images/{name}",
+        "inspect_image",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/endpoints/{id}/images/{name}",
+        "remove_image",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/images/{name}/history",
+        "image_history",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/images/{name}/tag",
+        "tag_image",
+    ),
+    op("GET", "/api/v1/endpoints/{id}/volumes", "list_volumes"),
+    op("POST", "/api/v1/endpoints/{id}/volumes", "create_volume"),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/volumes/prune",
+        "prune_volumes",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/volumes/{name}",
+        "inspect_volume",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/endpoints/{id}/volumes/{name}",
+        "remove_volume",
+    ),
+    op("GET", "/api/v1/endpoints/{id}/networks", "list_networks"),
+    op("POST", "/api/v1/endpoints/{id}/networks", "create_network"),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/networks/prune",
+        "prune_networks",
+    ),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/networks/{net}",
+        "inspect_network",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/endpoints/{id}/networks/{net}",
+        "remove_network",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/networks/{net}/connect",
+        "connect_network",
+    ),
+    op(
+        "POST",
+        "/api/v1/endpoints/{id}/networks/{net}/disconnect",
+        "disconnect_network",
+    ),
+    op("GET", "/api/v1/endpoints/{id}/events", "list_events"),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/events/stream",
+        "events_stream_url",
+    ),
+    op("GET", "/api/v1/endpoints/{id}/metrics", "host_metrics"),
+    op(
+        "GET",
+        "/api/v1/organizations/{id}/registries",
+        "list_registries",
+    ),
+    op(
+        "POST",
+        "/api/v1/organizations/{id}/registries",
+        "create_registry",
+    ),
+    op("PATCH", "/api/v1/registries/{id}", "update_registry"),
+    op("DELETE", "/api/v1/registries/{id}", "delete_registry"),
+    op("GET", "/api/v1/endpoints/{id}/stacks", "list_stacks"),
+    op("POST", "/api/v1/endpoints/{id}/stacks", "create_stack"),
+    op("POST", "/api/v1/endpoints/{id}/stacks/adopt", "adopt_stack"),
+    op(
+        "GET",
+        "/api/v1/endpoints/{id}/compose-projects",
+        "compose_projects",
+    ),
+    op("POST", "/api/v1/stacks/validate", "validate_compose"),
+    op("GET", "/api/v1/stacks/{id}", "stack"),
+    op("PATCH", "/api/v1/stacks/{id}", "update_stack"),
+    op("DELETE", "/api/v1/stacks/{id}", "delete_stack"),
+    op("POST", "/api/v1/stacks/{id}/lock", "lock_stack"),
+    op("POST", "/api/v1/stacks/{id}/unlock", "unlock_stack"),
+    op("GET", "/api/v1/stacks/{id}/logs", "stack_logs"),
+    op("GET", "/api/v1/stacks/{id}/variables", "stack_variables"),
+    op(
+        "PUT",
+        "/api/v1/stacks/{id}/variables",
+        "set_stack_variables",
+    ),
+    op("POST", "/api/v1/stacks/{id}/{action}", "stack_action"),
+    op("GET", "/api/v1/stacks/{id}/deployments", "list_deployments"),
+    op("GET", "/api/v1/deployments/{id}", "deployment"),
+    op(
+        "POST",
+        "/api/v1/stacks/{id}/deployments/{did}/rollback",
+        "rollback_stack",
+    ),
+    op(
+        "GET",
+        "/api/v1/projects/{id}/git-credentials",
+        "list_git_credentials",
+    ),
+    op(
+        "POST",
+        "/api/v1/projects/{id}/git-credentials",
+        "create_git_credential",
+    ),
+    op(
+        "PATCH",
+        "/api/v1/git-credentials/{id}",
+        "update_git_credential",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/git-credentials/{id}",
+        "delete_git_credential",
+    ),
+    op(
+        "GET",
+        "/api/v1/projects/{id}/git-repositories",
+        "list_git_repositories",
+    ),
+    op(
+        "POST",
+        "/api/v1/projects/{id}/git-repositories",
+        "create_git_repository",
+    ),
+    op("GET", "/api/v1/git-repositories/{id}", "git_repository"),
+    op(
+        "PUT",
+        "/api/v1/git-repositories/{id}",
+        "update_git_repository",
+    ),
+    op(
+        "DELETE",
+        "/api/v1/git-repositories/{id}",
+        "delete_git_repository",
+    ),
+    op(
+        "GET",
+        "/api/v1/git-repositories/{id}/executions",
+        "list_sync_executions",
+    ),
+    op(
+        "POST",
+        "/api/v1/git-repositories/{id}/sync",
+        "sync_git_repository",
+    ),
+    op(
+        "POST",
+        "/api/v1/git-repositories/{id}/webhook-secret",
+        "rotate_webhook_secret",
+    ),
+    op(
+        "GET",
+        "/api/v1/schedule-executions/{id}",
+        "schedule_execution",
+    ),
+    op("POST", "/api/v1/webhooks/git/{hook}", "deliver_webhook"),
+    op("GET", "/api/v1/settings/platform", "platform_settings"),
+    op("PUT", "/api/v1/settings/platform", "set_platform_settings"),
+];
