@@ -1,5 +1,8 @@
 //! The compose guard (issue 11, section 2; security review C2, C3, C5, M6).
 //!
+//! Over 600 lines on purpose: the allow-lists are read together with the checks that use
+//! them, and the second half is the property test with its independent oracle.
+//!
 //! Three checks, all fail closed:
 //! 1. [`check_expansion`]: the YAML's size with every alias expanded is bounded before anything
 //!    builds a value from it (a 256 KiB file of aliases could otherwise expand to gigabytes).

@@ -36,7 +36,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// The audit rows as a download: NDJSON (`application/x-ndjson`, one entry per line) or CSV
-/// (`text/csv`, [`AUDIT_COLUMNS`], cells escaped by [`csv_cell`]).
+/// (`text/csv`, the columns of `AUDIT_COLUMNS`, cells escaped by `csv_cell`).
 pub fn audit(rows: &[AuditEntry], format: AuditExportFormat) -> ApiResult<HttpResponse> {
     let (body, content_type, file) = match format {
         AuditExportFormat::Ndjson => {

@@ -282,7 +282,7 @@ pub fn route_for<'a>(table: &'a [Route], path: &str) -> Option<&'a Route> {
 }
 
 /// The full document as JSON (built from a throwaway `App`; no server needed), with the rules
-/// of [`apply_rules`] written in.
+/// of `apply_rules` written in.
 pub fn document() -> serde_json::Value {
     let (_, mut api) = App::new()
         .into_utoipa_app()
