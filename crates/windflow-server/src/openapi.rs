@@ -256,29 +256,32 @@ pub fn route_table(json: &serde_json::Value) -> Vec<Route> {
         }
         out.push(route);
     }
+    // Most specific first (a literal segment before a `{param}` at the first place they
+    // differ), so `route_for` can take the first match.
+    out.sort_by_cached_key(|r| {
+        std::cmp::Reverse(
+            r.segments
+                .iter()
+                .map(|t| !t.starts_with('{'))
+                .collect::<Vec<bool>>(),
+        )
+    });
     out
 }
 
-/// The route that answers a concrete `path`: among the templates that match it, the one with
-/// the most literal segments, earliest first (`/stacks/validate` before `/stacks/{id}`), as
-/// OpenAPI 3.1 §4.8.8.1 orders "concrete" over templated paths. `None` for an unknown path.
+/// The route that answers a concrete `path`: the first template that matches it in the table
+/// [`route_table`] sorted most specific first, a literal segment before a parameter
+/// (`/stacks/validate` before `/stacks/{id}`), as OpenAPI 3.1 §4.8.8.1 orders "concrete" over
+/// templated paths. `None` for an unknown path.
 pub fn route_for<'a>(table: &'a [Route], path: &str) -> Option<&'a Route> {
-    let segs: Vec<&str> = path.split('/').collect();
-    let literal_prefix =
-        |r: &Route| -> Vec<bool> { r.segments.iter().map(|t| !t.starts_with('{')).collect() };
-    table
-        .iter()
-        .filter(|r| {
-            r.segments.len() == segs.len()
-                && r.segments.iter().zip(&segs).all(|(t, s)| {
-                    if t.starts_with('{') {
-                        !s.is_empty()
-                    } else {
-                        t == s
-                    }
-                })
-        })
-        .max_by(|a, b| literal_prefix(a).cmp(&literal_prefix(b)))
+    table.iter().find(|r| {
+        let mut segs = path.split('/');
+        r.segments.iter().all(|t| match segs.next() {
+            Some(s) if t.starts_with('{') => !s.is_empty(),
+            Some(s) => t == s,
+            None => false,
+        }) && segs.next().is_none()
+    })
 }
 
 /// The full document as JSON (built from a throwaway `App`; no server needed), with the rules
