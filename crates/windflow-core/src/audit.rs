@@ -101,6 +101,13 @@ impl AuditEvent {
         self.environment_id = Some(id);
         self
     }
+    /// Sets the organization, project and environment of `path` (those it has).
+    pub fn at(mut self, path: &crate::rbac::ScopePath) -> Self {
+        self.organization_id = Some(path.organization);
+        self.project_id = path.project;
+        self.environment_id = path.environment;
+        self
+    }
     /// Sets the outcome.
     pub fn outcome(mut self, o: AuditOutcome) -> Self {
         self.outcome = o;

@@ -18,6 +18,7 @@ pub mod lease;
 pub mod pagination;
 pub mod password;
 pub mod rbac;
+pub mod resource;
 pub mod runtime;
 pub mod services;
 pub mod sweep;

@@ -26,6 +26,7 @@ use windflow_entity::{git_repositories as gr, schedule_executions as se};
 
 use crate::context::{Core, Ctx, Initiator, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
+use crate::resource::load_for;
 
 use super::git::{self, Delivery, WebhookHeaders};
 use super::stacks;
@@ -75,7 +76,7 @@ pub async fn sync_now(
     id: Uuid,
     redeploy: bool,
 ) -> ServiceResult<ScheduleExecution> {
-    let repo = git::load_repo(core, ctx, id, Permission::GitSync).await?;
+    let repo = load_for::<gr::Entity>(core, ctx, id, Permission::GitSync).await?;
     let init = Initiator::manual(ctx);
     let ex = git::start_execution(core, &repo, &init, None)
         .await?

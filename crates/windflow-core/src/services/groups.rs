@@ -13,8 +13,8 @@ use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
-use crate::rbac::ScopePath;
+use crate::resource::{self, Parent, load_for};
+
 use crate::validate::Checks;
 
 async fn to_api(core: &Core, m: groups::Model) -> ServiceResult<Group> {
@@ -33,25 +33,6 @@ async fn to_api(core: &Core, m: groups::Model) -> ServiceResult<Group> {
     })
 }
 
-async fn load(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: Permission,
-) -> ServiceResult<groups::Model> {
-    let g = groups::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let path = ScopePath {
-        organization: g.organization_id,
-        project: None,
-        environment: None,
-    };
-    authz::require(&core.db, ctx.principal, &path, perm).await?;
-    Ok(g)
-}
-
 /// Lists groups of an organization (`groups:read`); `q` filters, `sort=name` sorts.
 pub async fn list(
     core: &Core,
@@ -59,17 +40,16 @@ pub async fn list(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Group>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GroupsRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = groups::Entity::find().filter(groups::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        groups::Column::Id,
-        Some(groups::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::GroupsRead,
+        q,
+        groups::Entity::find().filter(groups::Column::OrganizationId.eq(org)),
     )
     .await?;
     let mut items = Vec::with_capacity(rows.len());
@@ -86,8 +66,9 @@ pub async fn create(
     org: Uuid,
     req: CreateGroup,
 ) -> ServiceResult<Group> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GroupsCreate).await?;
+    Parent::Organization(org)
+        .require(core, ctx, Permission::GroupsCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
@@ -100,84 +81,79 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    groups::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("group.create", "group")
+    ctx.write(core, async |txn| {
+        groups::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::new("group.create", "group")
             .resource(m.id, Some(m.name.clone()))
-            .org(org),
-    )
+            .org(org);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     to_api(core, m).await
 }
 
 /// Gets a group (`groups:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Group> {
-    let g = load(core, ctx, id, Permission::GroupsRead).await?;
+    let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsRead).await?;
     to_api(core, g).await
 }
 
 /// Updates a group (`groups:update`). Audited as `group.update`.
 pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> ServiceResult<Group> {
-    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
+    let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let mut am = g.clone().into_active_model();
-    if let Some(n) = req.name {
-        am.name = Set(n.trim().into());
-    }
-    if let Some(d) = req.description {
-        am.description = Set(Some(d));
-    }
-    am.updated_at = Set(crate::now());
-    groups::Entity::update(am).exec(&txn).await?;
-    let updated = groups::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("group.update", "group")
-            .resource(id, Some(updated.name.clone()))
-            .org(g.organization_id),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            let mut am = g.clone().into_active_model();
+            if let Some(n) = req.name {
+                am.name = Set(n.trim().into());
+            }
+            if let Some(d) = req.description {
+                am.description = Set(Some(d));
+            }
+            am.updated_at = Set(crate::now());
+            groups::Entity::update(am).exec(txn).await?;
+            let updated = groups::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let ev = AuditEvent::new("group.update", "group")
+                .resource(id, Some(updated.name.clone()))
+                .org(g.organization_id);
+            Ok((updated, ev))
+        })
+        .await?;
     to_api(core, updated).await
 }
 
 /// Deletes a group with its members and role bindings (`groups:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let g = load(core, ctx, id, Permission::GroupsDelete).await?;
-    let txn = super::begin(&core.db).await?;
-    role_bindings::Entity::delete_many()
-        .filter(role_bindings::Column::SubjectType.eq("group"))
-        .filter(role_bindings::Column::SubjectId.eq(id))
-        .exec(&txn)
-        .await?;
-    groups::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("group.delete", "group")
+    let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsDelete).await?;
+    ctx.write(core, async |txn| {
+        role_bindings::Entity::delete_many()
+            .filter(role_bindings::Column::SubjectType.eq("group"))
+            .filter(role_bindings::Column::SubjectId.eq(id))
+            .exec(txn)
+            .await?;
+        groups::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("group.delete", "group")
             .resource(id, Some(g.name))
-            .org(g.organization_id),
-    )
+            .org(g.organization_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
 /// Lists members of a group (`groups:read`).
 pub async fn list_members(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<GroupMember>> {
-    load(core, ctx, id, Permission::GroupsRead).await?;
+    load_for::<groups::Entity>(core, ctx, id, Permission::GroupsRead).await?;
     let rows = group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(id))
         .all(&core.db)
@@ -206,7 +182,7 @@ pub async fn add_member(
     id: Uuid,
     req: AddGroupMember,
 ) -> ServiceResult<GroupMember> {
-    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
+    let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsUpdate).await?;
     if authz::membership(&core.db, g.organization_id, req.user_id)
         .await?
         .is_none()
@@ -244,23 +220,21 @@ pub async fn add_member(
         }
     }
     let now = crate::now();
-    let txn = super::begin(&core.db).await?;
-    group_members::Entity::insert(group_members::ActiveModel {
-        group_id: Set(id),
-        user_id: Set(req.user_id),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("group.member_add", "group")
+    ctx.write(core, async |txn| {
+        group_members::Entity::insert(group_members::ActiveModel {
+            group_id: Set(id),
+            user_id: Set(req.user_id),
+            created_at: Set(now),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        let ev = AuditEvent::new("group.member_add", "group")
             .resource(id, Some(g.name.clone()))
             .org(g.organization_id)
-            .details(serde_json::json!({"user_id": req.user_id})),
-    )
+            .details(serde_json::json!({"user_id": req.user_id}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(GroupMember {
         user_id: user.id,
         username: user.username,
@@ -270,24 +244,22 @@ pub async fn add_member(
 
 /// Removes a user from a group (`groups:update`). Audited as `group.member_remove`.
 pub async fn remove_member(core: &Core, ctx: Ctx<'_>, id: Uuid, user: Uuid) -> ServiceResult<()> {
-    let g = load(core, ctx, id, Permission::GroupsUpdate).await?;
-    let txn = super::begin(&core.db).await?;
-    let res = group_members::Entity::delete_many()
-        .filter(group_members::Column::GroupId.eq(id))
-        .filter(group_members::Column::UserId.eq(user))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(ServiceError::NotFound);
-    }
-    ctx.audit(
-        &txn,
-        AuditEvent::new("group.member_remove", "group")
+    let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsUpdate).await?;
+    ctx.write(core, async |txn| {
+        let res = group_members::Entity::delete_many()
+            .filter(group_members::Column::GroupId.eq(id))
+            .filter(group_members::Column::UserId.eq(user))
+            .exec(txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        let ev = AuditEvent::new("group.member_remove", "group")
             .resource(id, Some(g.name))
             .org(g.organization_id)
-            .details(serde_json::json!({"user_id": user})),
-    )
+            .details(serde_json::json!({"user_id": user}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Organizations (tenants) and their memberships.
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 use windflow_api::access::Permission;
@@ -18,6 +18,7 @@ use crate::authz::{self, require_global};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, Parent};
 use crate::validate::Checks;
 
 fn to_api(m: organizations::Model) -> Organization {
@@ -56,20 +57,13 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    organizations::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    insert_membership(&txn, m.id, ctx.principal.user_id, MembershipRole::Owner).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("organization.create", "organization")
-            .resource(m.id, Some(m.name.clone()))
-            .org(m.id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(to_api(m))
+    ctx.write(core, async |txn| {
+        let m = m.into_active_model().insert(txn).await?;
+        insert_membership(txn, m.id, ctx.principal.user_id, MembershipRole::Owner).await?;
+        let ev = AuditEvent::of::<organizations::Entity>("organization.create", &m);
+        Ok((to_api(m), ev))
+    })
+    .await
 }
 
 async fn insert_membership<C: ConnectionTrait>(
@@ -124,14 +118,9 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Pag
 
 /// Gets an organization (`organizations:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Organization> {
-    let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::OrganizationsRead,
-    )
-    .await?;
+    let o =
+        resource::load_for::<organizations::Entity>(core, ctx, id, Permission::OrganizationsRead)
+            .await?;
     Ok(to_api(o))
 }
 
@@ -142,14 +131,9 @@ pub async fn update(
     id: Uuid,
     req: UpdateOrganization,
 ) -> ServiceResult<Organization> {
-    let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::OrganizationsUpdate,
-    )
-    .await?;
+    let o =
+        resource::load_for::<organizations::Entity>(core, ctx, id, Permission::OrganizationsUpdate)
+            .await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -158,8 +142,7 @@ pub async fn update(
         c.value("settings", s, Rule::Object);
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let mut am = o.clone().into_active_model();
+    let mut am = o.into_active_model();
     if let Some(n) = req.name {
         am.name = Set(n.trim().to_owned());
     }
@@ -173,20 +156,12 @@ pub async fn update(
         am.is_active = Set(a);
     }
     am.updated_at = Set(crate::now());
-    organizations::Entity::update(am).exec(&txn).await?;
-    let updated = organizations::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("organization.update", "organization")
-            .resource(id, Some(updated.name.clone()))
-            .org(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(to_api(updated))
+    ctx.write(core, async |txn| {
+        let m = am.update(txn).await?;
+        let ev = AuditEvent::of::<organizations::Entity>("organization.update", &m);
+        Ok((to_api(m), ev))
+    })
+    .await
 }
 
 async fn is_owner(core: &Core, ctx: Ctx<'_>, org: Uuid) -> ServiceResult<bool> {
@@ -199,30 +174,20 @@ async fn is_owner(core: &Core, ctx: Ctx<'_>, org: Uuid) -> ServiceResult<bool> {
 /// Deletes an organization and everything in it (`organizations:delete`, and the caller must be
 /// an owner or a superadmin). Audit rows are kept. Audited as `organization.delete`.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let (o, path) = authz::org_scope(&core.db, id).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::OrganizationsDelete,
-    )
-    .await?;
+    let o =
+        resource::load_for::<organizations::Entity>(core, ctx, id, Permission::OrganizationsDelete)
+            .await?;
     if !is_owner(core, ctx, id).await? {
         return Err(ServiceError::Forbidden(
             "organizations:delete (owners only)".into(),
         ));
     }
-    let txn = super::begin(&core.db).await?;
-    organizations::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("organization.delete", "organization")
-            .resource(id, Some(o.name))
-            .org(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    ctx.write(core, async |txn| {
+        organizations::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::of::<organizations::Entity>("organization.delete", &o);
+        Ok(((), ev))
+    })
+    .await
 }
 
 fn member_to_api(m: memberships::Model, u: &users::Model) -> ServiceResult<Membership> {
@@ -245,13 +210,17 @@ pub async fn list_members(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Membership>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::MembersRead).await?;
-    let spec = PageSpec::parse(q, false)?;
-    let s = memberships::Entity::find().filter(memberships::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(&core.db, s, memberships::Column::Id, None, &spec, |m| {
-        (m.id, None)
-    })
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in::<memberships::Entity>(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::MembersRead,
+        q,
+        memberships::Entity::find().filter(memberships::Column::OrganizationId.eq(org)),
+    )
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|m| m.user_id).collect();
     let us = users::Entity::find()
@@ -286,8 +255,9 @@ pub async fn add_member(
     org: Uuid,
     req: AddMember,
 ) -> ServiceResult<Membership> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::MembersCreate).await?;
+    let path = Parent::Organization(org)
+        .require(core, ctx, Permission::MembersCreate)
+        .await?;
     require_owner_for(req.role, is_owner(core, ctx, org).await?)?;
     authz::require_holds(
         &core.db,
@@ -323,17 +293,16 @@ pub async fn add_member(
             "no such user",
         )
     })?;
-    let txn = super::begin(&core.db).await?;
-    let m = insert_membership(&txn, org, user.id, req.role).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("member.create", "membership")
-            .resource(m.id, Some(user.username.clone()))
-            .org(org)
-            .details(serde_json::json!({"role": req.role})),
-    )
-    .await?;
-    txn.commit().await?;
+    let m = ctx
+        .write(core, async |txn| {
+            let m = insert_membership(txn, org, user.id, req.role).await?;
+            let ev = AuditEvent::new("member.create", "membership")
+                .resource(m.id, Some(user.username.clone()))
+                .at(&path)
+                .details(serde_json::json!({"role": req.role}));
+            Ok((m, ev))
+        })
+        .await?;
     member_to_api(m, &user)
 }
 
@@ -369,8 +338,9 @@ pub async fn update_member(
     user: Uuid,
     req: UpdateMember,
 ) -> ServiceResult<Membership> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::MembersUpdate).await?;
+    let path = Parent::Organization(org)
+        .require(core, ctx, Permission::MembersUpdate)
+        .await?;
     let (m, u) = load_member(core, org, user).await?;
     let old = MembershipRole::parse(&m.role)
         .ok_or_else(|| ServiceError::internal("bad membership role"))?;
@@ -384,81 +354,71 @@ pub async fn update_member(
         authz::role_grants(&core.db, authz::implied_role(req.role)).await?,
     )
     .await?;
-    let txn = super::begin(&core.db).await?;
-    if old == MembershipRole::Owner
-        && req.role != MembershipRole::Owner
-        && owner_count(&txn, org).await? <= 1
-    {
-        return Err(ServiceError::Conflict(
-            "an organization keeps at least one owner".into(),
-        ));
-    }
-    let mut am = m.clone().into_active_model();
+    let ev = AuditEvent::new("member.update", "membership")
+        .resource(m.id, Some(u.username.clone()))
+        .at(&path)
+        .details(serde_json::json!({"old": old, "new": req.role}));
+    let mut am = m.into_active_model();
     am.role = Set(req.role.as_str().into());
     am.updated_at = Set(crate::now());
-    memberships::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("member.update", "membership")
-            .resource(m.id, Some(u.username.clone()))
-            .org(org)
-            .details(serde_json::json!({"old": old, "new": req.role})),
-    )
-    .await?;
-    txn.commit().await?;
-    member_to_api(
-        memberships::Model {
-            role: req.role.as_str().into(),
-            ..m
-        },
-        &u,
-    )
+    let m = ctx
+        .write(core, async |txn| {
+            if old == MembershipRole::Owner
+                && req.role != MembershipRole::Owner
+                && owner_count(txn, org).await? <= 1
+            {
+                return Err(ServiceError::Conflict(
+                    "an organization keeps at least one owner".into(),
+                ));
+            }
+            Ok((am.update(txn).await?, ev))
+        })
+        .await?;
+    member_to_api(m, &u)
 }
 
 /// Removes a member (`members:delete`; removing an owner needs an owner; the last owner stays),
 /// with their group memberships and user role bindings in this organization. Audited as
 /// `member.delete`.
 pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> ServiceResult<()> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::MembersDelete).await?;
+    let path = Parent::Organization(org)
+        .require(core, ctx, Permission::MembersDelete)
+        .await?;
     let (m, u) = load_member(core, org, user).await?;
     let role = MembershipRole::parse(&m.role)
         .ok_or_else(|| ServiceError::internal("bad membership role"))?;
     require_owner_for(role, is_owner(core, ctx, org).await?)?;
-    let txn = super::begin(&core.db).await?;
-    if role == MembershipRole::Owner && owner_count(&txn, org).await? <= 1 {
-        return Err(ServiceError::Conflict(
-            "an organization keeps at least one owner".into(),
-        ));
-    }
-    let org_groups: Vec<Uuid> = groups::Entity::find()
-        .filter(groups::Column::OrganizationId.eq(org))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|g| g.id)
-        .collect();
-    group_members::Entity::delete_many()
-        .filter(group_members::Column::UserId.eq(user))
-        .filter(group_members::Column::GroupId.is_in(org_groups))
-        .exec(&txn)
-        .await?;
-    role_bindings::Entity::delete_many()
-        .filter(role_bindings::Column::OrganizationId.eq(org))
-        .filter(role_bindings::Column::SubjectType.eq("user"))
-        .filter(role_bindings::Column::SubjectId.eq(user))
-        .exec(&txn)
-        .await?;
-    memberships::Entity::delete_by_id(m.id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("member.delete", "membership")
+    ctx.write(core, async |txn| {
+        if role == MembershipRole::Owner && owner_count(txn, org).await? <= 1 {
+            return Err(ServiceError::Conflict(
+                "an organization keeps at least one owner".into(),
+            ));
+        }
+        let org_groups: Vec<Uuid> = groups::Entity::find()
+            .filter(groups::Column::OrganizationId.eq(org))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        group_members::Entity::delete_many()
+            .filter(group_members::Column::UserId.eq(user))
+            .filter(group_members::Column::GroupId.is_in(org_groups))
+            .exec(txn)
+            .await?;
+        role_bindings::Entity::delete_many()
+            .filter(role_bindings::Column::OrganizationId.eq(org))
+            .filter(role_bindings::Column::SubjectType.eq("user"))
+            .filter(role_bindings::Column::SubjectId.eq(user))
+            .exec(txn)
+            .await?;
+        memberships::Entity::delete_by_id(m.id).exec(txn).await?;
+        let ev = AuditEvent::new("member.delete", "membership")
             .resource(m.id, Some(u.username))
-            .org(org),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+            .at(&path);
+        Ok(((), ev))
+    })
+    .await
 }
 
 /// The caller's memberships with organization names (for `GET /auth/session`).

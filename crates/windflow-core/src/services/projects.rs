@@ -1,5 +1,7 @@
 //! Projects of an organization and their environments.
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
@@ -13,8 +15,8 @@ use windflow_entity::{environments, projects};
 use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
-use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::error::ServiceResult;
+use crate::resource::{self, Parent};
 use crate::validate::Checks;
 
 /// Default project colour.
@@ -72,23 +74,16 @@ pub async fn list(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Project>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = projects::Entity::find().filter(projects::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        projects::Column::Id,
-        Some(projects::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let page = resource::list_in::<projects::Entity>(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::ProjectsRead,
+        q,
+        projects::Entity::find().filter(projects::Column::OrganizationId.eq(org)),
     )
     .await?;
-    Ok(Page {
-        items: rows.into_iter().map(to_api).collect(),
-        next_cursor,
-    })
+    Ok(page.map(to_api))
 }
 
 /// Creates a project (`projects:create`). Audited as `project.create`.
@@ -98,8 +93,9 @@ pub async fn create(
     org: Uuid,
     req: CreateProject,
 ) -> ServiceResult<Project> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsCreate).await?;
+    Parent::Organization(org)
+        .require(core, ctx, Permission::ProjectsCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     if let Some(col) = &req.color {
@@ -122,26 +118,17 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    projects::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("project.create", "project")
-            .resource(m.id, Some(m.name.clone()))
-            .org(org)
-            .project(m.id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(to_api(m))
+    ctx.write(core, async |txn| {
+        let m = m.into_active_model().insert(txn).await?;
+        let ev = AuditEvent::of::<projects::Entity>("project.create", &m);
+        Ok((to_api(m), ev))
+    })
+    .await
 }
 
 /// Gets a project (`projects:read` at project scope).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Project> {
-    let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsRead).await?;
+    let p = resource::load_for::<projects::Entity>(core, ctx, id, Permission::ProjectsRead).await?;
     Ok(to_api(p))
 }
 
@@ -152,8 +139,8 @@ pub async fn update(
     id: Uuid,
     req: UpdateProject,
 ) -> ServiceResult<Project> {
-    let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsUpdate).await?;
+    let p =
+        resource::load_for::<projects::Entity>(core, ctx, id, Permission::ProjectsUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -163,8 +150,7 @@ pub async fn update(
     }
     check_owner(core, p.organization_id, req.owner_id, &mut c).await?;
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let mut am = p.clone().into_active_model();
+    let mut am = p.into_active_model();
     if let Some(n) = req.name {
         am.name = Set(n.trim().into());
     }
@@ -181,39 +167,23 @@ pub async fn update(
         am.owner_id = Set(Some(o));
     }
     am.updated_at = Set(crate::now());
-    projects::Entity::update(am).exec(&txn).await?;
-    let updated = projects::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("project.update", "project")
-            .resource(id, Some(updated.name.clone()))
-            .org(p.organization_id)
-            .project(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(to_api(updated))
+    ctx.write(core, async |txn| {
+        let m = am.update(txn).await?;
+        let ev = AuditEvent::of::<projects::Entity>("project.update", &m);
+        Ok((to_api(m), ev))
+    })
+    .await
 }
 
 /// Deletes a project with its environments (`projects:delete`). Audited as `project.delete`.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let (p, path) = authz::project_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::ProjectsDelete).await?;
-    let txn = super::begin(&core.db).await?;
-    projects::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("project.delete", "project")
-            .resource(id, Some(p.name))
-            .org(p.organization_id)
-            .project(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    let p =
+        resource::load_for::<projects::Entity>(core, ctx, id, Permission::ProjectsDelete).await?;
+    ctx.write(core, async |txn| {
+        projects::Entity::delete_by_id(id).exec(txn).await?;
+        Ok(((), AuditEvent::of::<projects::Entity>("project.delete", &p)))
+    })
+    .await
 }
 
 fn env_type_str(t: EnvironmentType) -> &'static str {
@@ -254,23 +224,16 @@ pub async fn list_environments(
     project: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Environment>> {
-    let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::EnvironmentsRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = environments::Entity::find().filter(environments::Column::ProjectId.eq(project));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        environments::Column::Id,
-        Some(environments::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let page = resource::list_in::<environments::Entity>(
+        core,
+        ctx,
+        Parent::Project(project),
+        Permission::EnvironmentsRead,
+        q,
+        environments::Entity::find().filter(environments::Column::ProjectId.eq(project)),
     )
     .await?;
-    Ok(Page {
-        items: rows.into_iter().map(env_to_api).collect(),
-        next_cursor,
-    })
+    Ok(page.map(env_to_api))
 }
 
 /// Creates an environment (`environments:create` at project scope); names are unique per
@@ -281,49 +244,35 @@ pub async fn create_environment(
     project: Uuid,
     req: CreateEnvironment,
 ) -> ServiceResult<Environment> {
-    let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::EnvironmentsCreate,
-    )
-    .await?;
+    let path = Parent::Project(project)
+        .require(core, ctx, Permission::EnvironmentsCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
     let now = crate::now();
     let m = environments::Model {
         id: Uuid::now_v7(),
-        organization_id: p.organization_id,
-        project_id: p.id,
+        organization_id: path.organization,
+        project_id: project,
         name: req.name.trim().into(),
         env_type: env_type_str(req.env_type).into(),
         description: req.description,
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    environments::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("environment.create", "environment")
-            .resource(m.id, Some(m.name.clone()))
-            .org(p.organization_id)
-            .project(p.id)
-            .environment(m.id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(env_to_api(m))
+    ctx.write(core, async |txn| {
+        let m = m.into_active_model().insert(txn).await?;
+        let ev = AuditEvent::of::<environments::Entity>("environment.create", &m);
+        Ok((env_to_api(m), ev))
+    })
+    .await
 }
 
 /// Gets an environment (`environments:read` at environment scope).
 pub async fn get_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Environment> {
-    let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::EnvironmentsRead).await?;
+    let e = resource::load_for::<environments::Entity>(core, ctx, id, Permission::EnvironmentsRead)
+        .await?;
     Ok(env_to_api(e))
 }
 
@@ -334,21 +283,15 @@ pub async fn update_environment(
     id: Uuid,
     req: UpdateEnvironment,
 ) -> ServiceResult<Environment> {
-    let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::EnvironmentsUpdate,
-    )
-    .await?;
+    let e =
+        resource::load_for::<environments::Entity>(core, ctx, id, Permission::EnvironmentsUpdate)
+            .await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let mut am = e.clone().into_active_model();
+    let mut am = e.into_active_model();
     if let Some(n) = req.name {
         am.name = Set(n.trim().into());
     }
@@ -359,45 +302,25 @@ pub async fn update_environment(
         am.description = Set(Some(d));
     }
     am.updated_at = Set(crate::now());
-    environments::Entity::update(am).exec(&txn).await?;
-    let updated = environments::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("environment.update", "environment")
-            .resource(id, Some(updated.name.clone()))
-            .org(e.organization_id)
-            .project(e.project_id)
-            .environment(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(env_to_api(updated))
+    ctx.write(core, async |txn| {
+        let m = am.update(txn).await?;
+        let ev = AuditEvent::of::<environments::Entity>("environment.update", &m);
+        Ok((env_to_api(m), ev))
+    })
+    .await
 }
 
 /// Deletes an environment (`environments:delete`). Audited as `environment.delete`.
 pub async fn delete_environment(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let (e, path) = authz::environment_scope(&core.db, id).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &path,
-        Permission::EnvironmentsDelete,
-    )
-    .await?;
-    let txn = super::begin(&core.db).await?;
-    environments::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("environment.delete", "environment")
-            .resource(id, Some(e.name))
-            .org(e.organization_id)
-            .project(e.project_id)
-            .environment(id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    let e =
+        resource::load_for::<environments::Entity>(core, ctx, id, Permission::EnvironmentsDelete)
+            .await?;
+    ctx.write(core, async |txn| {
+        environments::Entity::delete_by_id(id).exec(txn).await?;
+        Ok((
+            (),
+            AuditEvent::of::<environments::Entity>("environment.delete", &e),
+        ))
+    })
+    .await
 }

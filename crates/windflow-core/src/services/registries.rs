@@ -12,11 +12,11 @@ use windflow_api::{Page, PageQuery};
 use windflow_entity::registry_credentials as rc;
 
 use crate::audit::AuditEvent;
-use crate::authz;
+
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
-use crate::rbac::ScopePath;
+use crate::resource::{self, Parent, load_for};
+
 use crate::validate::Checks;
 
 fn aad(id: Uuid) -> String {
@@ -46,17 +46,16 @@ pub async fn list(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<RegistryCredential>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::RegistriesRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = rc::Entity::find().filter(rc::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        rc::Column::Id,
-        Some(rc::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::RegistriesRead,
+        q,
+        rc::Entity::find().filter(rc::Column::OrganizationId.eq(org)),
     )
     .await?;
     Ok(Page {
@@ -72,8 +71,9 @@ pub async fn create(
     org: Uuid,
     req: CreateRegistryCredential,
 ) -> ServiceResult<RegistryCredential> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::RegistriesCreate).await?;
+    Parent::Organization(org)
+        .require(core, ctx, Permission::RegistriesCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     check_server(&mut c, &req.server);
@@ -95,38 +95,17 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    rc::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("registry.create", "registry_credential")
+    ctx.write(core, async |txn| {
+        rc::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::new("registry.create", "registry_credential")
             .resource(id, Some(m.name.clone()))
-            .org(org),
-    )
+            .org(org);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(to_api(m))
-}
-
-async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid, perm: Permission) -> ServiceResult<rc::Model> {
-    let m = rc::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &ScopePath {
-            organization: m.organization_id,
-            project: None,
-            environment: None,
-        },
-        perm,
-    )
-    .await?;
-    Ok(m)
 }
 
 /// Updates a credential (`registries:update`); a new password is re-encrypted. Audited.
@@ -136,7 +115,7 @@ pub async fn update(
     id: Uuid,
     req: UpdateRegistryCredential,
 ) -> ServiceResult<RegistryCredential> {
-    let m = load(core, ctx, id, Permission::RegistriesUpdate).await?;
+    let m = load_for::<rc::Entity>(core, ctx, id, Permission::RegistriesUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -148,53 +127,50 @@ pub async fn update(
         c.rule("password", p, rules::CREDENTIAL_SECRET);
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let mut am = m.clone().into_active_model();
-    if let Some(n) = req.name {
-        am.name = Set(n.trim().into());
-    }
-    if let Some(s) = req.server {
-        am.server = Set(s);
-    }
-    if let Some(u) = req.username {
-        am.username = Set(u);
-    }
-    if let Some(p) = req.password {
-        am.password_enc = Set(core
-            .crypto
-            .encrypt(p.as_bytes(), &aad(id))
-            .map_err(ServiceError::internal)?);
-    }
-    am.updated_at = Set(crate::now());
-    rc::Entity::update(am).exec(&txn).await?;
-    let updated = rc::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("registry.update", "registry_credential")
-            .resource(id, Some(updated.name.clone()))
-            .org(m.organization_id),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            let mut am = m.clone().into_active_model();
+            if let Some(n) = req.name {
+                am.name = Set(n.trim().into());
+            }
+            if let Some(s) = req.server {
+                am.server = Set(s);
+            }
+            if let Some(u) = req.username {
+                am.username = Set(u);
+            }
+            if let Some(p) = req.password {
+                am.password_enc = Set(core
+                    .crypto
+                    .encrypt(p.as_bytes(), &aad(id))
+                    .map_err(ServiceError::internal)?);
+            }
+            am.updated_at = Set(crate::now());
+            rc::Entity::update(am).exec(txn).await?;
+            let updated = rc::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let ev = AuditEvent::new("registry.update", "registry_credential")
+                .resource(id, Some(updated.name.clone()))
+                .org(m.organization_id);
+            Ok((updated, ev))
+        })
+        .await?;
     Ok(to_api(updated))
 }
 
 /// Removes a credential (`registries:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load(core, ctx, id, Permission::RegistriesDelete).await?;
-    let txn = super::begin(&core.db).await?;
-    rc::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("registry.delete", "registry_credential")
+    let m = load_for::<rc::Entity>(core, ctx, id, Permission::RegistriesDelete).await?;
+    ctx.write(core, async |txn| {
+        rc::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("registry.delete", "registry_credential")
             .resource(id, Some(m.name))
-            .org(m.organization_id),
-    )
+            .org(m.organization_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -4,8 +4,8 @@ use windflow_api::access::Permission;
 use windflow_api::rules;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter,
 };
 use uuid::Uuid;
 use windflow_api::access::{
@@ -19,7 +19,8 @@ use crate::audit::AuditEvent;
 use crate::authz::{self, load_role_graph, parse_scope_type};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, Parent};
+
 use crate::rbac::ScopePath;
 use crate::validate::Checks;
 
@@ -75,21 +76,20 @@ pub async fn list(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Role>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::RolesRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = roles::Entity::find().filter(
-        Condition::any()
-            .add(roles::Column::OrganizationId.eq(org))
-            .add(roles::Column::OrganizationId.is_null()),
-    );
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        roles::Column::Id,
-        Some(roles::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::RolesRead,
+        q,
+        roles::Entity::find().filter(
+            Condition::any()
+                .add(roles::Column::OrganizationId.eq(org))
+                .add(roles::Column::OrganizationId.is_null()),
+        ),
     )
     .await?;
     let mut items = Vec::with_capacity(rows.len());
@@ -107,29 +107,13 @@ async fn load(
     id: Uuid,
     perm: Permission,
 ) -> ServiceResult<roles::Model> {
-    let r = roles::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let r = resource::find::<roles::Entity, _>(&core.db, id).await?;
     match r.organization_id {
         None if perm == Permission::RolesRead => Ok(r),
         None => Err(ServiceError::Conflict(
             "system roles cannot be changed".into(),
         )),
-        Some(org) => {
-            authz::require(
-                &core.db,
-                ctx.principal,
-                &ScopePath {
-                    organization: org,
-                    project: None,
-                    environment: None,
-                },
-                perm,
-            )
-            .await?;
-            Ok(r)
-        }
+        Some(_) => resource::load_for::<roles::Entity>(core, ctx, id, perm).await,
     }
 }
 
@@ -218,8 +202,9 @@ async fn write_grants<C: ConnectionTrait>(
 /// Creates an organization role (`roles:create`). Permissions must be in the catalog (wildcards
 /// allowed); parents must be system roles or roles of the organization. Audited.
 pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> ServiceResult<Role> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::RolesCreate).await?;
+    Parent::Organization(org)
+        .require(core, ctx, Permission::RolesCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     c.finish()?;
@@ -241,24 +226,15 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, org: Uuid, req: CreateRole) -> Se
         created_at: now,
         updated_at: now,
     };
-    let txn = super::begin(&core.db).await?;
-    roles::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    write_grants(&txn, m.id, Some(&req.permissions), Some(&req.parent_ids)).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("role.create", "role")
-            .resource(m.id, Some(m.name.clone()))
-            .org(org)
-            .details(
-                serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
-            ),
-    )
-    .await?;
-    let out = to_api(&txn, m).await?;
-    txn.commit().await?;
-    Ok(out)
+    ctx.write(core, async |txn| {
+        let m = m.into_active_model().insert(txn).await?;
+        write_grants(txn, m.id, Some(&req.permissions), Some(&req.parent_ids)).await?;
+        let ev = AuditEvent::of::<roles::Entity>("role.create", &m).details(
+            serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
+        );
+        Ok((to_api(txn, m).await?, ev))
+    })
+    .await
 }
 
 /// Gets a role (`roles:read`; system roles are visible to all).
@@ -296,7 +272,6 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
         environment: None,
     };
     authz::require_holds(&core.db, ctx.principal, &org_path, grants).await?;
-    let txn = super::begin(&core.db).await?;
     let mut am = r.clone().into_active_model();
     if let Some(n) = &req.name {
         am.name = Set(n.trim().into());
@@ -305,47 +280,35 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
         am.description = Set(Some(d.clone()));
     }
     am.updated_at = Set(crate::now());
-    roles::Entity::update(am).exec(&txn).await?;
-    write_grants(
-        &txn,
-        id,
-        req.permissions.as_deref(),
-        req.parent_ids.as_deref(),
-    )
-    .await?;
-    let updated = roles::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("role.update", "role")
-            .resource(id, Some(updated.name.clone()))
-            .org(org)
-            .details(
-                serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
-            ),
-    )
-    .await?;
-    let out = to_api(&txn, updated).await?;
-    txn.commit().await?;
-    Ok(out)
+    ctx.write(core, async |txn| {
+        let updated = am.update(txn).await?;
+        write_grants(
+            txn,
+            id,
+            req.permissions.as_deref(),
+            req.parent_ids.as_deref(),
+        )
+        .await?;
+        let ev = AuditEvent::of::<roles::Entity>("role.update", &updated).details(
+            serde_json::json!({"permissions": req.permissions, "parent_ids": req.parent_ids}),
+        );
+        Ok((to_api(txn, updated).await?, ev))
+    })
+    .await
 }
 
 /// Deletes an organization role with its bindings (`roles:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let r = load(core, ctx, id, Permission::RolesDelete).await?;
     let org = r.organization_id.ok_or(ServiceError::NotFound)?;
-    let txn = super::begin(&core.db).await?;
-    roles::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("role.delete", "role")
+    ctx.write(core, async |txn| {
+        roles::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("role.delete", "role")
             .resource(id, Some(r.name))
-            .org(org),
-    )
+            .org(org);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -375,15 +338,18 @@ pub async fn list_bindings(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<RoleBinding>> {
-    let (_, path) = authz::org_scope(&core.db, org).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::RoleBindingsRead).await?;
-    let spec = PageSpec::parse(q, false)?;
-    let s = role_bindings::Entity::find().filter(role_bindings::Column::OrganizationId.eq(org));
-    let (rows, next_cursor) =
-        fetch_page(&core.db, s, role_bindings::Column::Id, None, &spec, |m| {
-            (m.id, None)
-        })
-        .await?;
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Organization(org),
+        Permission::RoleBindingsRead,
+        q,
+        role_bindings::Entity::find().filter(role_bindings::Column::OrganizationId.eq(org)),
+    )
+    .await?;
     let role_ids: Vec<Uuid> = rows.iter().map(|r| r.role_id).collect();
     let names: HashMap<Uuid, String> = roles::Entity::find()
         .filter(roles::Column::Id.is_in(role_ids))
@@ -423,14 +389,9 @@ pub async fn create_binding(
     org: Uuid,
     req: CreateRoleBinding,
 ) -> ServiceResult<RoleBinding> {
-    let (_, org_path) = authz::org_scope(&core.db, org).await?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &org_path,
-        Permission::RoleBindingsCreate,
-    )
-    .await?;
+    Parent::Organization(org)
+        .require(core, ctx, Permission::RoleBindingsCreate)
+        .await?;
     let mut c = Checks::new();
     let role = roles::Entity::find_by_id(req.role_id)
         .one(&core.db)
@@ -484,19 +445,17 @@ pub async fn create_binding(
         scope_id: req.scope_id,
         created_at: crate::now(),
     };
-    let txn = super::begin(&core.db).await?;
-    role_bindings::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("role_binding.create", "role_binding")
+    ctx.write(core, async |txn| {
+        role_bindings::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::new("role_binding.create", "role_binding")
             .resource(m.id, Some(role.name.clone()))
             .org(org)
-            .details(serde_json::json!({"role_id": role.id, "subject_type": req.subject_type, "subject_id": req.subject_id, "scope_type": req.scope_type, "scope_id": req.scope_id})),
-    )
+            .details(serde_json::json!({"role_id": role.id, "subject_type": req.subject_type, "subject_id": req.subject_id, "scope_type": req.scope_type, "scope_id": req.scope_id}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     binding_to_api(m, role.name)
 }
 
@@ -518,15 +477,13 @@ pub async fn delete_binding(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResul
         Permission::RoleBindingsDelete,
     )
     .await?;
-    let txn = super::begin(&core.db).await?;
-    role_bindings::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("role_binding.delete", "role_binding")
+    ctx.write(core, async |txn| {
+        role_bindings::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("role_binding.delete", "role_binding")
             .resource(id, None)
-            .org(b.organization_id),
-    )
+            .org(b.organization_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -76,28 +76,26 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, new: AuthSettings) -> ServiceResu
         );
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
-    let old = load(&txn).await?;
-    let m = auth_settings::Entity::find_by_id(1)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let mut am = m.into_active_model();
-    am.session_timeout_minutes = Set(new.session_timeout_minutes);
-    am.lockout_max_attempts_per_user = Set(new.lockout_max_attempts_per_user);
-    am.lockout_max_attempts_per_ip = Set(new.lockout_max_attempts_per_ip);
-    am.lockout_window_seconds = Set(new.lockout_window_seconds);
-    am.password_min_length = Set(new.password_min_length);
-    am.password_max_length = Set(new.password_max_length);
-    am.updated_at = Set(crate::now());
-    auth_settings::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("settings.update", "auth_settings")
+    ctx.write(core, async |txn| {
+        let old = load(txn).await?;
+        let m = auth_settings::Entity::find_by_id(1)
+            .one(txn)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mut am = m.into_active_model();
+        am.session_timeout_minutes = Set(new.session_timeout_minutes);
+        am.lockout_max_attempts_per_user = Set(new.lockout_max_attempts_per_user);
+        am.lockout_max_attempts_per_ip = Set(new.lockout_max_attempts_per_ip);
+        am.lockout_window_seconds = Set(new.lockout_window_seconds);
+        am.password_min_length = Set(new.password_min_length);
+        am.password_max_length = Set(new.password_max_length);
+        am.updated_at = Set(crate::now());
+        auth_settings::Entity::update(am).exec(txn).await?;
+        let ev = AuditEvent::new("settings.update", "auth_settings")
             .resource(1, None)
-            .details(serde_json::json!({"old": old, "new": new})),
-    )
+            .details(serde_json::json!({"old": old, "new": new}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(new)
 }

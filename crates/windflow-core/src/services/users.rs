@@ -1,6 +1,7 @@
 //! Users (DOMAIN.md identity.users): administration by superadmins, self-service profile.
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter,
 };
 use uuid::Uuid;
 use windflow_api::access::EffectivePermissions;
@@ -11,11 +12,12 @@ use windflow_api::{Page, PageQuery};
 use windflow_entity::users;
 
 use super::settings;
-use crate::audit::{Actor, AuditEvent, record};
+use crate::audit::{Actor, AuditEvent};
 use crate::authz::{self, require_global};
 use crate::context::{Core, Ctx, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
+use crate::resource;
 use crate::validate::Checks;
 
 /// Maps a row to the wire type (the password hash never leaves).
@@ -114,26 +116,25 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateUser) -> ServiceResult
     require_global(ctx.principal, Permission::UsersCreate)?;
     validate_new(core, &req).await?;
     let hash = core.passwords.hash(req.password).await?;
-    let txn = super::begin(&core.db).await?;
-    let m = insert_user(
-        &txn,
-        NewUser {
-            username: req.username,
-            email: req.email,
-            password_hash: Some(hash),
-            display_name: req.display_name,
-            is_superadmin: req.is_superadmin,
-        },
-    )
-    .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("user.create", "user")
-            .resource(m.id, Some(m.username.clone()))
-            .details(serde_json::json!({"is_superadmin": m.is_superadmin})),
-    )
-    .await?;
-    txn.commit().await?;
+    let m = ctx
+        .write(core, async |txn| {
+            let m = insert_user(
+                txn,
+                NewUser {
+                    username: req.username,
+                    email: req.email,
+                    password_hash: Some(hash),
+                    display_name: req.display_name,
+                    is_superadmin: req.is_superadmin,
+                },
+            )
+            .await?;
+            let ev = AuditEvent::new("user.create", "user")
+                .resource(m.id, Some(m.username.clone()))
+                .details(serde_json::json!({"is_superadmin": m.is_superadmin}));
+            Ok((m, ev))
+        })
+        .await?;
     Ok(to_api(m))
 }
 
@@ -141,27 +142,25 @@ pub async fn create(core: &Core, ctx: Ctx<'_>, req: CreateUser) -> ServiceResult
 pub async fn admin_create(core: &Core, req: CreateUser) -> ServiceResult<User> {
     validate_new(core, &req).await?;
     let hash = core.passwords.hash(req.password).await?;
-    let txn = super::begin(&core.db).await?;
-    let m = insert_user(
-        &txn,
-        NewUser {
-            username: req.username,
-            email: req.email,
-            password_hash: Some(hash),
-            display_name: req.display_name,
-            is_superadmin: true,
-        },
-    )
-    .await?;
-    record(
-        &txn,
+    let new = NewUser {
+        username: req.username,
+        email: req.email,
+        password_hash: Some(hash),
+        display_name: req.display_name,
+        is_superadmin: true,
+    };
+    resource::write(
+        core,
         &Actor::system(),
         &RequestMeta::default(),
-        AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone())),
+        async |txn| {
+            let m = insert_user(txn, new).await?;
+            let ev =
+                AuditEvent::new("user.create", "user").resource(m.id, Some(m.username.clone()));
+            Ok((to_api(m), ev))
+        },
     )
-    .await?;
-    txn.commit().await?;
-    Ok(to_api(m))
+    .await
 }
 
 /// Lists all users (`users:read`, superadmins); `q` filters on the username, `sort=name` sorts
@@ -184,14 +183,13 @@ pub async fn list(core: &Core, ctx: Ctx<'_>, q: &PageQuery) -> ServiceResult<Pag
     })
 }
 
+/// A user the caller may see: oneself, or anyone for a superadmin (users are global, so this
+/// is the one rule instead of a scoped permission).
 async fn load(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<users::Model> {
     if id != ctx.principal.user_id && !ctx.principal.is_superadmin {
         return Err(ServiceError::NotFound);
     }
-    users::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)
+    resource::find::<users::Entity, _>(&core.db, id).await
 }
 
 /// Gets a user: oneself, or anyone for superadmins (others are NotFound).
@@ -234,7 +232,6 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
         );
     }
     c.finish()?;
-    let txn = super::begin(&core.db).await?;
     let mut am = m.clone().into_active_model();
     if let Some(e) = req.email {
         am.email = Set(e.trim().to_lowercase());
@@ -253,26 +250,20 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     }
     if let Some(a) = req.is_active {
         am.is_active = Set(a);
-        if !a {
-            super::auth::sessions::revoke_user_sessions(&txn, id, None).await?;
-        }
     }
     if let Some(s) = req.is_superadmin {
         am.is_superadmin = Set(s);
     }
     am.updated_at = Set(crate::now());
-    users::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone())),
-    )
-    .await?;
-    let updated = users::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    txn.commit().await?;
-    Ok(to_api(updated))
+    ctx.write(core, async |txn| {
+        if req.is_active == Some(false) {
+            super::auth::sessions::revoke_user_sessions(txn, id, None).await?;
+        }
+        let updated = am.update(txn).await?;
+        let ev = AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone()));
+        Ok((to_api(updated), ev))
+    })
+    .await
 }
 
 /// Deletes a user (`users:delete`, superadmins; not oneself). Their memberships, sessions and
@@ -286,19 +277,17 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
         .one(&core.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let txn = super::begin(&core.db).await?;
-    windflow_entity::role_bindings::Entity::delete_many()
-        .filter(windflow_entity::role_bindings::Column::SubjectType.eq("user"))
-        .filter(windflow_entity::role_bindings::Column::SubjectId.eq(id))
-        .exec(&txn)
-        .await?;
-    users::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("user.delete", "user").resource(m.id, Some(m.username)),
-    )
+    ctx.write(core, async |txn| {
+        windflow_entity::role_bindings::Entity::delete_many()
+            .filter(windflow_entity::role_bindings::Column::SubjectType.eq("user"))
+            .filter(windflow_entity::role_bindings::Column::SubjectId.eq(id))
+            .exec(txn)
+            .await?;
+        users::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("user.delete", "user").resource(m.id, Some(m.username));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -352,18 +352,16 @@ pub async fn change_password(
         ));
     }
     let hash = core.passwords.hash(req.new_password).await?;
-    let txn = crate::services::begin(&core.db).await?;
-    let mut am = user.clone().into_active_model();
-    am.password_hash = Set(Some(hash));
-    am.updated_at = Set(crate::now());
-    users::Entity::update(am).exec(&txn).await?;
-    revoke_user_sessions(&txn, user.id, Some(ctx.principal.session_id)).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("user.password_change", "user")
-            .resource(user.id, Some(user.username.clone())),
-    )
+    ctx.write(core, async |txn| {
+        let mut am = user.clone().into_active_model();
+        am.password_hash = Set(Some(hash));
+        am.updated_at = Set(crate::now());
+        users::Entity::update(am).exec(txn).await?;
+        revoke_user_sessions(txn, user.id, Some(ctx.principal.session_id)).await?;
+        let ev = AuditEvent::new("user.password_change", "user")
+            .resource(user.id, Some(user.username.clone()));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }

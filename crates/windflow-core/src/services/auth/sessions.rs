@@ -43,21 +43,19 @@ pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
 /// Logs out: revokes the session and puts the presented access token's `jti` in
 /// `revoked_tokens` until it expires. Audited as `auth.logout`.
 pub async fn logout(core: &Core, ctx: Ctx<'_>) -> ServiceResult<()> {
-    let txn = crate::services::begin(&core.db).await?;
-    revoke_session(&txn, ctx.principal.session_id).await?;
-    revoked_tokens::Entity::insert(revoked_tokens::ActiveModel {
-        jti: Set(ctx.principal.jti),
-        expires_at: Set(ctx.principal.token_expires_at),
-        revoked_at: Set(crate::now()),
+    ctx.write(core, async |txn| {
+        revoke_session(txn, ctx.principal.session_id).await?;
+        revoked_tokens::Entity::insert(revoked_tokens::ActiveModel {
+            jti: Set(ctx.principal.jti),
+            expires_at: Set(ctx.principal.token_expires_at),
+            revoked_at: Set(crate::now()),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        let ev = AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None);
+        Ok(((), ev))
     })
-    .exec_without_returning(&txn)
     .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("auth.logout", "session").resource(ctx.principal.session_id, None),
-    )
-    .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -167,13 +165,11 @@ pub async fn delete_session(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResul
     if s.user_id != ctx.principal.user_id || s.revoked_at.is_some() {
         return Err(ServiceError::NotFound);
     }
-    let txn = crate::services::begin(&core.db).await?;
-    revoke_session(&txn, id).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("session.revoke", "session").resource(id, None),
-    )
+    ctx.write(core, async |txn| {
+        revoke_session(txn, id).await?;
+        let ev = AuditEvent::new("session.revoke", "session").resource(id, None);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }

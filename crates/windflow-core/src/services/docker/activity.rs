@@ -4,9 +4,10 @@
 use uuid::Uuid;
 use windflow_api::access::Permission;
 
-use super::{engine, load};
+use super::engine;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
+use crate::resource::load_for;
 
 /// Engine system document: `info`, `version` or `df` (`system:read`).
 pub async fn system(
@@ -15,7 +16,8 @@ pub async fn system(
     id: Uuid,
     what: &str,
 ) -> ServiceResult<serde_json::Value> {
-    let m = load(core, ctx, id, Permission::SystemRead).await?;
+    let m = load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::SystemRead)
+        .await?;
     let e = engine(core, &m).await?;
     Ok(match what {
         "info" => e.system_info().await?,
@@ -49,7 +51,8 @@ pub async fn events(
 ) -> ServiceResult<windflow_api::Page<windflow_api::docker::ContainerEvent>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use windflow_entity::container_events as ev;
-    load(core, ctx, id, Permission::ContainersRead).await?;
+    load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+        .await?;
     let spec = crate::pagination::PageSpec::newest_first(q.limit, q.cursor.clone())?;
     let s = ev::Entity::find().filter(ev::Column::EndpointId.eq(id));
     let (rows, next_cursor) =
@@ -83,7 +86,8 @@ pub async fn events_after(
 /// Authorizes a live feed (`containers:read`) and returns the id to start after: events
 /// collected from now on are sent (the feed reads the table, so it works on every replica).
 pub async fn events_feed_start(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Uuid> {
-    load(core, ctx, id, Permission::ContainersRead).await?;
+    load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+        .await?;
     Ok(Uuid::now_v7())
 }
 
@@ -97,7 +101,8 @@ pub async fn metrics(
 ) -> ServiceResult<Vec<windflow_api::docker::HostMetric>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     use windflow_entity::host_metrics as hm;
-    load(core, ctx, id, Permission::ContainersRead).await?;
+    load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+        .await?;
     let to = q.to.unwrap_or_else(crate::now);
     let from = q.from.unwrap_or(to - chrono::Duration::hours(1));
     if from >= to {

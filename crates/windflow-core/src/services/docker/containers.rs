@@ -15,11 +15,12 @@ use windflow_api::docker::{
 };
 use windflow_entity::{endpoints, memberships};
 
-use super::{audit_engine_call, engine, load, mutate, path_of, read, strings};
+use super::{audit_engine_call, engine, mutate, path_of, read, strings};
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::docker_guard::privileged_options;
 use crate::error::{ServiceError, ServiceResult};
+use crate::resource::load_for;
 use crate::services::stacks;
 use crate::validate::Checks;
 
@@ -49,7 +50,9 @@ pub async fn list(
     id: Uuid,
     q: &ContainerQuery,
 ) -> ServiceResult<Vec<ContainerSummary>> {
-    let m = load(core, ctx, id, Permission::ContainersRead).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+            .await?;
     Ok(engine(core, &m)
         .await?
         .list_containers(q.all.unwrap_or(false), &filters(q))
@@ -124,7 +127,9 @@ pub async fn inspect(
     id: Uuid,
     container: &str,
 ) -> ServiceResult<ContainerDetails> {
-    let m = load(core, ctx, id, Permission::ContainersRead).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+            .await?;
     let mut d = engine(core, &m).await?.inspect(container).await?;
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &d.labels).await?;
     if !hidden.is_empty() {
@@ -167,7 +172,9 @@ pub async fn create(
     id: Uuid,
     spec: ContainerSpec,
 ) -> ServiceResult<String> {
-    let m = load(core, ctx, id, Permission::ContainersCreate).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersCreate)
+            .await?;
     let mut c = Checks::new();
     c.rule("image", &spec.image, Rule::ImageRef);
     if let Some(n) = &spec.name {
@@ -220,7 +227,8 @@ pub async fn rename(
     name: &str,
 ) -> ServiceResult<()> {
     // Authorize first: another tenant's endpoint is 404 whatever the input.
-    load(core, ctx, id, Permission::ContainersUpdate).await?;
+    load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersUpdate)
+        .await?;
     if let Some(b) = rules::CONTAINER_NAME.check(name) {
         return Err(ServiceError::field("name", b.code, b.message));
     }
@@ -269,7 +277,9 @@ pub async fn recreate(
     container: &str,
     mut spec: ContainerSpec,
 ) -> ServiceResult<String> {
-    let m = load(core, ctx, id, Permission::ContainersCreate).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersCreate)
+            .await?;
     authz::require(
         &core.db,
         ctx.principal,
@@ -317,7 +327,9 @@ pub async fn logs(
 ) -> ServiceResult<Vec<LogLine>> {
     check_tail(q)?;
     use futures_util::TryStreamExt;
-    let m = load(core, ctx, id, Permission::ContainersRead).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+            .await?;
     let q = LogQuery {
         follow: Some(false),
         ..q.clone()
@@ -343,7 +355,9 @@ pub async fn follow_logs(
 ) -> ServiceResult<impl Stream<Item = Result<LogLine, windflow_docker::EngineError>> + use<>> {
     check_tail(q)?;
     use futures_util::StreamExt;
-    let m = load(core, ctx, id, Permission::ContainersRead).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersRead)
+            .await?;
     let e = engine(core, &m).await?;
     let labels = e.inspect(container).await?.labels;
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &labels).await?;
@@ -403,7 +417,9 @@ pub async fn exec(
             "a non-empty command is required",
         ));
     }
-    let m = load(core, ctx, id, Permission::ContainersExec).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ContainersExec)
+            .await?;
     let e = engine(core, &m).await?;
     let r = e
         .exec(container, cmd.clone(), tty)

@@ -11,12 +11,13 @@ use windflow_api::{Page, PageQuery};
 use windflow_docker::{TlsMaterial, check_material};
 use windflow_entity::endpoints;
 
-use super::{engine, load, path_of, strings};
+use super::{engine, path_of, strings};
 use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, Parent, load_for};
+
 use crate::validate::Checks;
 
 fn to_api(m: endpoints::Model) -> Endpoint {
@@ -261,17 +262,16 @@ pub async fn list(
     env: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Endpoint>> {
-    let (_, path) = authz::environment_scope(&core.db, env).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::EndpointsRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = endpoints::Entity::find().filter(endpoints::Column::EnvironmentId.eq(env));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        endpoints::Column::Id,
-        Some(endpoints::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Environment(env),
+        Permission::EndpointsRead,
+        q,
+        endpoints::Entity::find().filter(endpoints::Column::EnvironmentId.eq(env)),
     )
     .await?;
     Ok(Page {
@@ -287,8 +287,9 @@ pub async fn create(
     env: Uuid,
     req: CreateEndpoint,
 ) -> ServiceResult<Endpoint> {
-    let (e, path) = authz::environment_scope(&core.db, env).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::EndpointsCreate).await?;
+    let path = Parent::Environment(env)
+        .require(core, ctx, Permission::EndpointsCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::NAME);
     check_connection(
@@ -329,9 +330,9 @@ pub async fn create(
     let id = Uuid::now_v7();
     let m = endpoints::Model {
         id,
-        organization_id: e.organization_id,
-        project_id: e.project_id,
-        environment_id: e.id,
+        organization_id: path.organization,
+        project_id: path.project.unwrap_or_default(),
+        environment_id: env,
         name: req.name.trim().into(),
         connection_type: if direct {
             "direct".into()
@@ -359,26 +360,24 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = crate::services::begin(&core.db).await?;
-    endpoints::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("endpoint.create", "endpoint")
+    ctx.write(core, async |txn| {
+        endpoints::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::new("endpoint.create", "endpoint")
             .resource(m.id, Some(m.name.clone()))
             .org(m.organization_id)
             .project(m.project_id)
-            .environment(m.environment_id),
-    )
+            .environment(m.environment_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(to_api(m))
 }
 
 /// Gets an endpoint (`endpoints:read`).
 pub async fn get(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
-    load(core, ctx, id, Permission::EndpointsRead)
+    load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::EndpointsRead)
         .await
         .map(to_api)
 }
@@ -390,7 +389,9 @@ pub async fn update(
     id: Uuid,
     req: UpdateEndpoint,
 ) -> ServiceResult<Endpoint> {
-    let m = load(core, ctx, id, Permission::EndpointsUpdate).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::EndpointsUpdate)
+            .await?;
     let kind = if m.connection_type == "direct" {
         ConnectionType::Direct
     } else {
@@ -451,77 +452,76 @@ pub async fn update(
     {
         check_allowlist_permission(core, ctx, &path_of(&m)).await?;
     }
-    let txn = crate::services::begin(&core.db).await?;
-    let mut am = m.clone().into_active_model();
-    if tls_touched {
-        am.protocol = Set(tls.protocol.clone());
-        am.tls_ca_enc = Set(seal(core, id, "tls_ca", tls.material.ca.as_deref())?);
-        am.tls_cert_enc = Set(seal(core, id, "tls_cert", tls.material.cert.as_deref())?);
-        am.tls_key_enc = Set(seal(core, id, "tls_key", tls.material.key.as_deref())?);
-        am.tls_skip_verify = Set(tls.material.skip_verify);
-    }
-    if let Some(n) = req.name {
-        am.name = Set(n.trim().into());
-    }
-    if kind == ConnectionType::Socket {
-        am.socket_path = Set(socket);
-    } else {
-        am.host = Set(host);
-        am.port = Set(req.port.or(m.port));
-    }
-    if let Some(i) = req.icon {
-        am.icon = Set(Some(i));
-    }
-    if let Some(l) = req.labels {
-        am.labels = Set(serde_json::to_value(l).unwrap_or_default());
-    }
-    if let Some(v) = req.collect_activity {
-        am.collect_activity = Set(v);
-    }
-    if let Some(v) = req.collect_metrics {
-        am.collect_metrics = Set(v);
-    }
-    if let Some(v) = req.highlight_changes {
-        am.highlight_changes = Set(v);
-    }
-    if let Some(l) = allowlist {
-        am.bind_allowlist = Set(serde_json::to_value(l).unwrap_or_default());
-    }
-    am.updated_at = Set(crate::now());
-    endpoints::Entity::update(am).exec(&txn).await?;
-    let updated = endpoints::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("endpoint.update", "endpoint")
-            .resource(id, Some(updated.name.clone()))
-            .org(m.organization_id)
-            .project(m.project_id)
-            .environment(m.environment_id),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            let mut am = m.clone().into_active_model();
+            if tls_touched {
+                am.protocol = Set(tls.protocol.clone());
+                am.tls_ca_enc = Set(seal(core, id, "tls_ca", tls.material.ca.as_deref())?);
+                am.tls_cert_enc = Set(seal(core, id, "tls_cert", tls.material.cert.as_deref())?);
+                am.tls_key_enc = Set(seal(core, id, "tls_key", tls.material.key.as_deref())?);
+                am.tls_skip_verify = Set(tls.material.skip_verify);
+            }
+            if let Some(n) = req.name {
+                am.name = Set(n.trim().into());
+            }
+            if kind == ConnectionType::Socket {
+                am.socket_path = Set(socket);
+            } else {
+                am.host = Set(host);
+                am.port = Set(req.port.or(m.port));
+            }
+            if let Some(i) = req.icon {
+                am.icon = Set(Some(i));
+            }
+            if let Some(l) = req.labels {
+                am.labels = Set(serde_json::to_value(l).unwrap_or_default());
+            }
+            if let Some(v) = req.collect_activity {
+                am.collect_activity = Set(v);
+            }
+            if let Some(v) = req.collect_metrics {
+                am.collect_metrics = Set(v);
+            }
+            if let Some(v) = req.highlight_changes {
+                am.highlight_changes = Set(v);
+            }
+            if let Some(l) = allowlist {
+                am.bind_allowlist = Set(serde_json::to_value(l).unwrap_or_default());
+            }
+            am.updated_at = Set(crate::now());
+            endpoints::Entity::update(am).exec(txn).await?;
+            let updated = endpoints::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let ev = AuditEvent::new("endpoint.update", "endpoint")
+                .resource(id, Some(updated.name.clone()))
+                .org(m.organization_id)
+                .project(m.project_id)
+                .environment(m.environment_id);
+            Ok((updated, ev))
+        })
+        .await?;
     core.engines.forget(id);
     Ok(to_api(updated))
 }
 
 /// Deletes an endpoint (`endpoints:delete`); its containers are untouched. Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load(core, ctx, id, Permission::EndpointsDelete).await?;
-    let txn = crate::services::begin(&core.db).await?;
-    endpoints::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("endpoint.delete", "endpoint")
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::EndpointsDelete)
+            .await?;
+    ctx.write(core, async |txn| {
+        endpoints::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("endpoint.delete", "endpoint")
             .resource(id, Some(m.name))
             .org(m.organization_id)
             .project(m.project_id)
-            .environment(m.environment_id),
-    )
+            .environment(m.environment_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     core.engines.forget(id);
     Ok(())
 }
@@ -529,7 +529,9 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 /// Checks an endpoint now (`endpoints:read`): engine version, API version, OS, CPUs, memory,
 /// container counts; records status `up` (with the facts) or `down` (with the error).
 pub async fn test(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint> {
-    let m = load(core, ctx, id, Permission::EndpointsRead).await?;
+    let m =
+        load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::EndpointsRead)
+            .await?;
     let result: ServiceResult<EngineInfo> =
         async { Ok(engine(core, &m).await?.info().await?) }.await;
     let mut am = m.clone().into_active_model();

@@ -5,9 +5,10 @@ use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::docker::{ImageSummary, PruneReport, PullProgress};
 
-use super::{check_ref, engine, load, mutate, read};
+use super::{check_ref, engine, mutate, read};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
+use crate::resource::load_for;
 
 /// Images (`images:read`).
 pub async fn list(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Vec<ImageSummary>> {
@@ -84,7 +85,8 @@ pub async fn pull(
     use std::sync::{Arc, Mutex};
     check_ref("image", image)?;
     check_ref("tag", tag)?;
-    let m = load(core, ctx, id, Permission::ImagesPull).await?;
+    let m = load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::ImagesPull)
+        .await?;
     let auth = match registry {
         Some(r) => {
             let (user, pass, server) =

@@ -25,7 +25,7 @@
 //!   callers without `stacks:update` on it.
 //! - One engine client per endpoint is reused (`crate::runtime::EngineCache`) until the
 //!   endpoint's connection settings change.
-use sea_orm::EntityTrait;
+
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
@@ -33,10 +33,11 @@ use windflow_docker::{Engine, EngineError, Target, TlsMaterial};
 use windflow_entity::endpoints as endpoint;
 
 use crate::audit::AuditEvent;
-use crate::authz;
+
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::ScopePath;
+use crate::resource::load_for;
 
 pub mod activity;
 pub mod containers;
@@ -64,11 +65,7 @@ impl From<EngineError> for ServiceError {
 
 /// The scope of an endpoint: its organization, project and environment.
 pub(crate) fn path_of(m: &endpoint::Model) -> ScopePath {
-    ScopePath {
-        organization: m.organization_id,
-        project: Some(m.project_id),
-        environment: Some(m.environment_id),
-    }
+    <endpoint::Entity as crate::resource::Scoped>::scope(m)
 }
 
 /// The strings of a stored JSON array (a bind allow-list); anything else is empty.
@@ -80,21 +77,6 @@ pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Loads endpoint `id` and requires `perm` at its environment.
-pub(crate) async fn load(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: Permission,
-) -> ServiceResult<endpoint::Model> {
-    let m = endpoint::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(&core.db, ctx.principal, &path_of(&m), perm).await?;
-    Ok(m)
 }
 
 /// Where an endpoint's engine listens, with its TLS material decrypted.
@@ -161,7 +143,7 @@ where
     F: FnOnce(windflow_docker::Engine) -> Fut,
     Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
 {
-    let m = load(core, ctx, id, perm).await?;
+    let m = load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, perm).await?;
     Ok(f(engine(core, &m).await?).await?)
 }
 
@@ -180,7 +162,7 @@ where
     F: FnOnce(windflow_docker::Engine) -> Fut,
     Fut: std::future::Future<Output = Result<T, windflow_docker::EngineError>>,
 {
-    let m = load(core, ctx, id, perm).await?;
+    let m = load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, perm).await?;
     let r: ServiceResult<T> = async { Ok(f(engine(core, &m).await?).await?) }.await;
     audit_engine_call(core, ctx, &m, action, resource, &r).await?;
     r

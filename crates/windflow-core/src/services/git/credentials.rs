@@ -12,14 +12,15 @@ use windflow_api::{Page, PageQuery};
 use windflow_entity::{git_credentials as gc, git_repositories as gr};
 
 use crate::audit::AuditEvent;
-use crate::authz;
+
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, Parent, load_for};
+
 use crate::validate::Checks;
 
 use super::url_guard::bound_host_of;
-use super::{cred_aad, pass_aad, project_path};
+use super::{cred_aad, pass_aad};
 
 /// Binds credential `cid` to the host of `url` if it is not bound yet (in the caller's
 /// transaction).
@@ -84,17 +85,16 @@ pub async fn list_credentials(
     project: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<GitCredential>> {
-    let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GitRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = gc::Entity::find().filter(gc::Column::ProjectId.eq(project));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        gc::Column::Id,
-        Some(gc::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Project(project),
+        Permission::GitRead,
+        q,
+        gc::Entity::find().filter(gc::Column::ProjectId.eq(project)),
     )
     .await?;
     Ok(Page {
@@ -112,8 +112,9 @@ pub async fn create_credential(
     project: Uuid,
     req: CreateGitCredential,
 ) -> ServiceResult<GitCredential> {
-    let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GitCreate).await?;
+    let path = Parent::Project(project)
+        .require(core, ctx, Permission::GitCreate)
+        .await?;
     let mut c = Checks::new();
     c.rule("name", &req.name, rules::GIT_NAME);
     match req.kind {
@@ -159,7 +160,7 @@ pub async fn create_credential(
     let now = crate::now();
     let m = gc::Model {
         id,
-        organization_id: p.organization_id,
+        organization_id: path.organization,
         project_id: project,
         name: req.name.trim().into(),
         kind: kind_str(req.kind).into(),
@@ -176,41 +177,19 @@ pub async fn create_credential(
         created_at: now,
         updated_at: now,
     };
-    let txn = crate::services::begin(&core.db).await?;
-    gc::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("git.credential.create", "git_credential")
+    ctx.write(core, async |txn| {
+        gc::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::new("git.credential.create", "git_credential")
             .resource(id, Some(m.name.clone()))
             .org(m.organization_id)
             .project(project)
-            .details(serde_json::json!({"kind": m.kind})),
-    )
+            .details(serde_json::json!({"kind": m.kind}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(cred_to_api(m))
-}
-
-async fn load_credential(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: Permission,
-) -> ServiceResult<gc::Model> {
-    let m = gc::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &project_path(m.organization_id, m.project_id),
-        perm,
-    )
-    .await?;
-    Ok(m)
 }
 
 /// Changes a credential (`git:update`): name, username, and secrets given replace the stored
@@ -221,7 +200,7 @@ pub async fn update_credential(
     id: Uuid,
     req: UpdateGitCredential,
 ) -> ServiceResult<GitCredential> {
-    let m = load_credential(core, ctx, id, Permission::GitUpdate).await?;
+    let m = load_for::<gc::Entity>(core, ctx, id, Permission::GitUpdate).await?;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::GIT_NAME);
@@ -287,45 +266,42 @@ pub async fn update_credential(
         changed.push("passphrase");
     }
     am.updated_at = Set(crate::now());
-    let txn = crate::services::begin(&core.db).await?;
-    let updated = gc::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("git.credential.update", "git_credential")
-            .resource(id, Some(updated.name.clone()))
-            .org(m.organization_id)
-            .project(m.project_id)
-            .details(serde_json::json!({"changed": changed})),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            let updated = gc::Entity::update(am).exec(txn).await?;
+            let ev = AuditEvent::new("git.credential.update", "git_credential")
+                .resource(id, Some(updated.name.clone()))
+                .org(m.organization_id)
+                .project(m.project_id)
+                .details(serde_json::json!({"changed": changed}));
+            Ok((updated, ev))
+        })
+        .await?;
     Ok(cred_to_api(updated))
 }
 
 /// Removes a credential (`git:delete`); 409 while a repository uses it. Audited.
 pub async fn delete_credential(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load_credential(core, ctx, id, Permission::GitDelete).await?;
-    let txn = crate::services::begin(&core.db).await?;
-    if gr::Entity::find()
-        .filter(gr::Column::CredentialId.eq(id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict(
-            "a repository uses this credential".into(),
-        ));
-    }
-    gc::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("git.credential.delete", "git_credential")
+    let m = load_for::<gc::Entity>(core, ctx, id, Permission::GitDelete).await?;
+    ctx.write(core, async |txn| {
+        if gr::Entity::find()
+            .filter(gr::Column::CredentialId.eq(id))
+            .one(txn)
+            .await?
+            .is_some()
+        {
+            return Err(ServiceError::Conflict(
+                "a repository uses this credential".into(),
+            ));
+        }
+        gc::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::new("git.credential.delete", "git_credential")
             .resource(id, Some(m.name))
             .org(m.organization_id)
-            .project(m.project_id),
-    )
+            .project(m.project_id);
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -47,7 +47,6 @@ use crate::rbac::ScopePath;
 
 pub use credentials::{create_credential, delete_credential, list_credentials, update_credential};
 pub use platform::{get_platform, set_platform};
-pub(crate) use repositories::load_repo;
 pub use repositories::{
     create_repository, delete_repository, get_repository, list_repositories, next_run, parse_cron,
     rotate_webhook, update_repository,

@@ -29,20 +29,18 @@ pub async fn set_platform(
     new: PlatformSettings,
 ) -> ServiceResult<PlatformSettings> {
     authz::require_global(ctx.principal, Permission::SettingsUpdate)?;
-    let txn = crate::services::begin(&core.db).await?;
-    let m = platform_settings::Entity::find_by_id(1)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ServiceError::internal("platform_settings row missing"))?;
-    let old = (m.allow_local_git_urls, m.allow_local_endpoints);
-    let mut am = m.into_active_model();
-    am.allow_local_git_urls = Set(new.allow_local_git_urls);
-    am.allow_local_endpoints = Set(new.allow_local_endpoints);
-    am.updated_at = Set(crate::now());
-    platform_settings::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        AuditEvent::new("settings.platform.update", "platform_settings")
+    ctx.write(core, async |txn| {
+        let m = platform_settings::Entity::find_by_id(1)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ServiceError::internal("platform_settings row missing"))?;
+        let old = (m.allow_local_git_urls, m.allow_local_endpoints);
+        let mut am = m.into_active_model();
+        am.allow_local_git_urls = Set(new.allow_local_git_urls);
+        am.allow_local_endpoints = Set(new.allow_local_endpoints);
+        am.updated_at = Set(crate::now());
+        platform_settings::Entity::update(am).exec(txn).await?;
+        let ev = AuditEvent::new("settings.platform.update", "platform_settings")
             .resource(1, None)
             .details(serde_json::json!({
                 "old": {"allow_local_git_urls": old.0, "allow_local_endpoints": old.1},
@@ -50,9 +48,9 @@ pub async fn set_platform(
                     "allow_local_git_urls": new.allow_local_git_urls,
                     "allow_local_endpoints": new.allow_local_endpoints,
                 },
-            })),
-    )
+            }));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(new)
 }

@@ -18,15 +18,16 @@ use windflow_entity::{
 };
 
 use crate::audit::AuditEvent;
-use crate::authz;
+
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, Parent, load_for};
+
 use crate::validate::Checks;
 
 use super::credentials::bind_credential;
 use super::url_guard::{allow_local_urls, bound_host_of, check_url};
-use super::{checkout_dir, hook_aad, project_path};
+use super::{checkout_dir, hook_aad};
 
 fn provider_str(p: GitProvider) -> &'static str {
     match p {
@@ -175,17 +176,16 @@ pub async fn list_repositories(
     project: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<GitRepository>> {
-    let (_, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GitRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = gr::Entity::find().filter(gr::Column::ProjectId.eq(project));
-    let (rows, next_cursor) = fetch_page(
-        &core.db,
-        s,
-        gr::Column::Id,
-        Some(gr::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::list_in(
+        core,
+        ctx,
+        Parent::Project(project),
+        Permission::GitRead,
+        q,
+        gr::Entity::find().filter(gr::Column::ProjectId.eq(project)),
     )
     .await?;
     Ok(Page {
@@ -203,15 +203,16 @@ pub async fn create_repository(
     project: Uuid,
     req: GitRepositoryInput,
 ) -> ServiceResult<GitRepositoryCreated> {
-    let (p, path) = authz::project_scope(&core.db, project).await?;
-    authz::require(&core.db, ctx.principal, &path, Permission::GitCreate).await?;
+    let path = Parent::Project(project)
+        .require(core, ctx, Permission::GitCreate)
+        .await?;
     let next = check_repo_input(core, project, &req).await?;
     let id = Uuid::now_v7();
     let secret = random_token(32);
     let now = crate::now();
     let m = gr::Model {
         id,
-        organization_id: p.organization_id,
+        organization_id: path.organization,
         project_id: project,
         name: req.name.trim().into(),
         provider: provider_str(req.provider).into(),
@@ -235,19 +236,18 @@ pub async fn create_repository(
         created_at: now,
         updated_at: now,
     };
-    let txn = crate::services::begin(&core.db).await?;
-    bind_credential(&txn, m.credential_id, &m.url).await?;
-    gr::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        repo_ev("git.repository.create", &m).details(serde_json::json!({
-            "url": m.url, "branch": m.branch, "provider": m.provider, "sync_cron": m.sync_cron,
-        })),
-    )
+    ctx.write(core, async |txn| {
+        bind_credential(txn, m.credential_id, &m.url).await?;
+        gr::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev =
+            AuditEvent::of::<gr::Entity>("git.repository.create", &m).details(serde_json::json!({
+                "url": m.url, "branch": m.branch, "provider": m.provider, "sync_cron": m.sync_cron,
+            }));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     let api = repo_to_api(m);
     Ok(GitRepositoryCreated {
         webhook: WebhookSecret {
@@ -258,37 +258,10 @@ pub async fn create_repository(
     })
 }
 
-pub(super) fn repo_ev(action: &str, m: &gr::Model) -> AuditEvent {
-    AuditEvent::new(action, "git_repository")
-        .resource(m.id, Some(m.name.clone()))
-        .org(m.organization_id)
-        .project(m.project_id)
-}
-
-pub(crate) async fn load_repo(
-    core: &Core,
-    ctx: Ctx<'_>,
-    id: Uuid,
-    perm: Permission,
-) -> ServiceResult<gr::Model> {
-    let m = gr::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(
-        &core.db,
-        ctx.principal,
-        &project_path(m.organization_id, m.project_id),
-        perm,
-    )
-    .await?;
-    Ok(m)
-}
-
 /// Gets a repository (`git:read`).
 pub async fn get_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<GitRepository> {
     Ok(repo_to_api(
-        load_repo(core, ctx, id, Permission::GitRead).await?,
+        load_for::<gr::Entity>(core, ctx, id, Permission::GitRead).await?,
     ))
 }
 
@@ -300,7 +273,7 @@ pub async fn update_repository(
     id: Uuid,
     req: GitRepositoryInput,
 ) -> ServiceResult<GitRepository> {
-    let m = load_repo(core, ctx, id, Permission::GitUpdate).await?;
+    let m = load_for::<gr::Entity>(core, ctx, id, Permission::GitUpdate).await?;
     let next = check_repo_input(core, m.project_id, &req).await?;
     let mut am = m.clone().into_active_model();
     if bound_host_of(&req.url) != bound_host_of(&m.url) {
@@ -317,43 +290,45 @@ pub async fn update_repository(
     am.sync_cron = Set(req.sync_cron.filter(|e| !e.trim().is_empty()));
     am.next_sync_at = Set(next);
     am.updated_at = Set(crate::now());
-    let txn = crate::services::begin(&core.db).await?;
-    bind_credential(&txn, req.credential_id, &new_url).await?;
-    let updated = gr::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        repo_ev("git.repository.update", &updated).details(serde_json::json!({
-            "url": updated.url, "branch": updated.branch, "sync_cron": updated.sync_cron,
-        })),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            bind_credential(txn, req.credential_id, &new_url).await?;
+            let updated = gr::Entity::update(am).exec(txn).await?;
+            let ev = AuditEvent::of::<gr::Entity>("git.repository.update", &updated).details(
+                serde_json::json!({
+                    "url": updated.url, "branch": updated.branch, "sync_cron": updated.sync_cron,
+                }),
+            );
+            Ok((updated, ev))
+        })
+        .await?;
     Ok(repo_to_api(updated))
 }
 
 /// Removes a repository, its executions and its checkout (`git:delete`); 409 while a stack
 /// uses it. Audited.
 pub async fn delete_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
-    let m = load_repo(core, ctx, id, Permission::GitDelete).await?;
-    let txn = crate::services::begin(&core.db).await?;
-    if stacks::Entity::find()
-        .filter(stacks::Column::RepositoryId.eq(id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict(
-            "a stack uses this repository: remove the stack first".into(),
-        ));
-    }
-    se::Entity::delete_many()
-        .filter(se::Column::RepositoryId.eq(id))
-        .exec(&txn)
-        .await?;
-    gr::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(&txn, repo_ev("git.repository.delete", &m))
-        .await?;
-    txn.commit().await?;
+    let m = load_for::<gr::Entity>(core, ctx, id, Permission::GitDelete).await?;
+    ctx.write(core, async |txn| {
+        if stacks::Entity::find()
+            .filter(stacks::Column::RepositoryId.eq(id))
+            .one(txn)
+            .await?
+            .is_some()
+        {
+            return Err(ServiceError::Conflict(
+                "a stack uses this repository: remove the stack first".into(),
+            ));
+        }
+        se::Entity::delete_many()
+            .filter(se::Column::RepositoryId.eq(id))
+            .exec(txn)
+            .await?;
+        gr::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::of::<gr::Entity>("git.repository.delete", &m);
+        Ok(((), ev))
+    })
+    .await?;
     let _ = std::fs::remove_dir_all(checkout_dir(core, id));
     Ok(())
 }
@@ -361,7 +336,7 @@ pub async fn delete_repository(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceRe
 /// Replaces the webhook secret (`git:update`) and answers it, once. The webhook path stays.
 /// Audited as `git.repository.webhook_rotate`.
 pub async fn rotate_webhook(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<WebhookSecret> {
-    let m = load_repo(core, ctx, id, Permission::GitUpdate).await?;
+    let m = load_for::<gr::Entity>(core, ctx, id, Permission::GitUpdate).await?;
     let secret = random_token(32);
     let mut am = m.clone().into_active_model();
     am.webhook_secret_enc = Set(core
@@ -369,11 +344,12 @@ pub async fn rotate_webhook(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResul
         .encrypt(secret.as_bytes(), &hook_aad(id))
         .map_err(ServiceError::internal)?);
     am.updated_at = Set(crate::now());
-    let txn = crate::services::begin(&core.db).await?;
-    gr::Entity::update(am).exec(&txn).await?;
-    ctx.audit(&txn, repo_ev("git.repository.webhook_rotate", &m))
-        .await?;
-    txn.commit().await?;
+    ctx.write(core, async |txn| {
+        gr::Entity::update(am).exec(txn).await?;
+        let ev = AuditEvent::of::<gr::Entity>("git.repository.webhook_rotate", &m);
+        Ok(((), ev))
+    })
+    .await?;
     Ok(WebhookSecret {
         webhook_path: format!("/webhooks/git/{}", m.webhook_id),
         webhook_secret: secret,

@@ -13,14 +13,15 @@ use windflow_api::git::ScheduleExecution;
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{git_credentials as gc, git_repositories as gr, schedule_executions as se};
 
-use crate::audit::record;
+use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::load_for;
 
 use super::credentials::auth_of;
-use super::repositories::{load_repo, next_run, parse_cron, repo_ev};
+use super::repositories::{next_run, parse_cron};
 use super::url_guard::{allow_local_urls, bound_host_of, check_url};
 use super::{checkout_dir, project_path};
 
@@ -56,7 +57,7 @@ pub async fn executions(
     repo: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<ScheduleExecution>> {
-    load_repo(core, ctx, repo, Permission::GitRead).await?;
+    load_for::<gr::Entity>(core, ctx, repo, Permission::GitRead).await?;
     let mut spec = PageSpec::parse(q, false)?;
     if q.dir.is_none() {
         spec.desc = true;
@@ -286,34 +287,34 @@ impl<'a> SyncRun<'a> {
         ex.logs = std::mem::take(&mut self.log);
         ex.finished_at = Some(now);
         ex.duration_ms = Some((now - ex.started_at).num_milliseconds());
-        let r: ServiceResult<()> = async {
-            let txn = crate::services::begin(&core.db).await?;
-            // Every column is written (an unchanged active model would update nothing).
-            se::Entity::update(ex.clone().into_active_model().reset_all())
-                .exec(&txn)
-                .await?;
-            if let Some(cur) = gr::Entity::find_by_id(repo.id).one(&txn).await? {
-                let mut am = cur.into_active_model();
-                am.sync_status = Set(if ok { "synced" } else { "error" }.into());
-                am.sync_error = Set(error.clone());
-                am.last_synced_at = Set(Some(now));
-                if commit.is_some() {
-                    am.last_commit = Set(commit.clone());
+        let r = init
+            .write(core, async |txn| {
+                // Every column is written (an unchanged active model would update nothing).
+                se::Entity::update(ex.clone().into_active_model().reset_all())
+                    .exec(txn)
+                    .await?;
+                if let Some(cur) = gr::Entity::find_by_id(repo.id).one(txn).await? {
+                    let mut am = cur.into_active_model();
+                    am.sync_status = Set(if ok { "synced" } else { "error" }.into());
+                    am.sync_error = Set(error.clone());
+                    am.last_synced_at = Set(Some(now));
+                    if commit.is_some() {
+                        am.last_commit = Set(commit.clone());
+                    }
+                    gr::Entity::update(am).exec(txn).await?;
                 }
-                gr::Entity::update(am).exec(&txn).await?;
-            }
-            let mut ev = repo_ev("git.repository.sync", &repo).details(serde_json::json!({
-                "execution_id": ex.id, "trigger": init.trigger, "commit": commit,
-                "deployments": deployments, "error": error,
-            }));
-            if !ok {
-                ev = ev.outcome(AuditOutcome::Error);
-            }
-            record(&txn, &init.actor, &init.meta, ev).await?;
-            txn.commit().await?;
-            Ok(())
-        }
-        .await;
+                let mut ev = AuditEvent::of::<gr::Entity>("git.repository.sync", &repo).details(
+                    serde_json::json!({
+                        "execution_id": ex.id, "trigger": init.trigger, "commit": commit,
+                        "deployments": deployments, "error": error,
+                    }),
+                );
+                if !ok {
+                    ev = ev.outcome(AuditOutcome::Error);
+                }
+                Ok(((), ev))
+            })
+            .await;
         if let Err(e) = r {
             tracing::error!(error = %e, execution = %ex.id, "sync result not recorded");
         }

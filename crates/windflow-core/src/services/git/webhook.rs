@@ -9,12 +9,13 @@ use windflow_api::audit::AuditOutcome;
 use windflow_api::git::{GitProvider, WebhookAccepted};
 use windflow_entity::git_repositories as gr;
 
-use crate::audit::{Actor, record};
+use crate::audit::Actor;
+use crate::audit::AuditEvent;
 use crate::context::{Core, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
 
 use super::hook_aad;
-use super::repositories::{provider_of, repo_ev};
+use super::repositories::provider_of;
 
 /// The headers of a webhook delivery that matter.
 #[derive(Debug, Default, Clone)]
@@ -98,18 +99,11 @@ pub(crate) async fn audit_delivery(
     outcome: AuditOutcome,
     details: serde_json::Value,
 ) -> ServiceResult<()> {
-    let txn = crate::services::begin(&core.db).await?;
-    record(
-        &txn,
-        &Actor::anonymous(Some("webhook".into())),
-        meta,
-        repo_ev("git.webhook", repo)
-            .outcome(outcome)
-            .details(details),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    let ev = AuditEvent::of::<gr::Entity>("git.webhook", repo)
+        .outcome(outcome)
+        .details(details);
+    let actor = Actor::anonymous(Some("webhook".into()));
+    crate::resource::write(core, &actor, meta, async |_| Ok(((), ev))).await
 }
 
 /// Checks a webhook delivery for `hook` (no user: the signature authenticates). 404 for an

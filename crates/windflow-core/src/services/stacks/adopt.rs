@@ -8,21 +8,23 @@ use uuid::Uuid;
 use windflow_api::stacks::{AdoptStack, ComposeProject, Stack};
 use windflow_entity::{endpoints, stacks};
 
+use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
+use crate::resource::load_for;
 use crate::services::docker::{engine, path_of as endpoint_path};
 use crate::validate::Checks;
 
 use super::compose::{check_name, other_stack_on_engine, parse_compose};
-use super::{MAX_COMPOSE_BYTES, PROJECT_LABEL, SERVICE_LABEL, audit_ev, with_state};
+use super::{MAX_COMPOSE_BYTES, PROJECT_LABEL, SERVICE_LABEL, with_state};
 /// Compose projects found on an endpoint (`stacks:read`), with whether a stack manages them.
 pub async fn projects(
     core: &Core,
     ctx: Ctx<'_>,
     endpoint: Uuid,
 ) -> ServiceResult<Vec<ComposeProject>> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksRead).await?;
+    let ep = load_for::<endpoints::Entity>(core, ctx, endpoint, Permission::StacksRead).await?;
     projects_of(core, &ep).await
 }
 
@@ -124,7 +126,7 @@ pub async fn adopt(
     endpoint: Uuid,
     req: AdoptStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksCreate).await?;
+    let ep = load_for::<endpoints::Entity>(core, ctx, endpoint, Permission::StacksCreate).await?;
     let found = projects_of(core, &ep)
         .await?
         .into_iter()
@@ -178,19 +180,17 @@ pub async fn adopt(
         created_at: now,
         updated_at: now,
     };
-    let txn = crate::services::begin(&core.db).await?;
-    stacks::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    ctx.audit(
-        &txn,
-        audit_ev("stack.adopt", &m).details(serde_json::json!({
+    ctx.write(core, async |txn| {
+        stacks::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        let ev = AuditEvent::of::<stacks::Entity>("stack.adopt", &m).details(serde_json::json!({
             "endpoint_id": ep.id,
             "config_read": content.is_some(),
             "working_dir": found.working_dir,
-        })),
-    )
+        }));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(with_state(core, &ep, m).await)
 }

@@ -13,10 +13,12 @@ use windflow_api::stacks::{
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{endpoints, stacks};
 
+use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::pagination::{PageSpec, fetch_page};
+use crate::resource::{self, load_for};
+
 use crate::services::docker::engine;
 use crate::validate::Checks;
 
@@ -24,9 +26,7 @@ use super::compose::{Layout, check_name, other_stack_on_engine, parse_compose, v
 use super::runner::action;
 use super::source::{repository_for_stack, stack_source};
 use super::variables::{check_variables, insert_vars, load_vars, var_rows, vars_of_input};
-use super::{
-    audit_ev, files_dir, load, project_counts, scope, to_api, unlocked, with_state, workdir,
-};
+use super::{files_dir, load, project_counts, scope, to_api, unlocked, with_state, workdir};
 /// Lists the stacks of an endpoint with their running state (`stacks:read`). One engine call
 /// serves the whole page; an engine that is down gives `state: unknown` with `state_error`.
 pub async fn list(
@@ -35,16 +35,14 @@ pub async fn list(
     endpoint: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Stack>> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksRead).await?;
-    let spec = PageSpec::parse(q, true)?;
-    let s = stacks::Entity::find().filter(stacks::Column::EndpointId.eq(endpoint));
-    let (rows, next_cursor) = fetch_page(
+    let ep = load_for::<endpoints::Entity>(core, ctx, endpoint, Permission::StacksRead).await?;
+    let Page {
+        items: rows,
+        next_cursor,
+    } = resource::page(
         &core.db,
-        s,
-        stacks::Column::Id,
-        Some(stacks::Column::Name),
-        &spec,
-        |m| (m.id, Some(m.name.clone())),
+        q,
+        stacks::Entity::find().filter(stacks::Column::EndpointId.eq(endpoint)),
     )
     .await?;
     let counts = match engine(core, &ep).await {
@@ -90,7 +88,7 @@ pub async fn validate(
         }
         None => {
             let ep =
-                crate::services::docker::load(core, ctx, req.endpoint_id, Permission::StacksCreate)
+                load_for::<endpoints::Entity>(core, ctx, req.endpoint_id, Permission::StacksCreate)
                     .await?;
             let tmp = format!(".check-{}", Uuid::now_v7());
             let dir = core.settings.data_dir.join("stacks").join(&tmp);
@@ -129,7 +127,7 @@ pub async fn create(
     endpoint: Uuid,
     req: CreateStack,
 ) -> ServiceResult<Stack> {
-    let ep = crate::services::docker::load(core, ctx, endpoint, Permission::StacksCreate).await?;
+    let ep = load_for::<endpoints::Entity>(core, ctx, endpoint, Permission::StacksCreate).await?;
     let mut c = Checks::new();
     check_name(&mut c, &req.name);
     check_variables(&mut c, &req.variables);
@@ -225,18 +223,16 @@ pub async fn create(
     }
     let names: Vec<String> = req.variables.iter().map(|v| v.key.clone()).collect();
     let rows = var_rows(core, id, req.variables, &HashMap::new())?;
-    let txn = crate::services::begin(&core.db).await?;
-    stacks::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    insert_vars(&txn, rows).await?;
-    ctx.audit(
-        &txn,
-        audit_ev("stack.create", &m)
-            .details(serde_json::json!({"endpoint_id": ep.id, "variables": names})),
-    )
+    ctx.write(core, async |txn| {
+        stacks::Entity::insert(m.clone().into_active_model())
+            .exec_without_returning(txn)
+            .await?;
+        insert_vars(txn, rows).await?;
+        let ev = AuditEvent::of::<stacks::Entity>("stack.create", &m)
+            .details(serde_json::json!({"endpoint_id": ep.id, "variables": names}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     Ok(with_state(core, &ep, m).await)
 }
 
@@ -339,17 +335,17 @@ async fn save_update(
     if !am.is_changed() {
         return Ok(with_state(core, ep, m.clone()).await);
     }
-    let txn = crate::services::begin(&core.db).await?;
-    am.updated_at = Set(crate::now());
-    let updated = stacks::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        audit_ev("stack.update", m).details(serde_json::json!({
-            "privileged_auto_deploy": updated.privileged_auto_deploy,
-        })),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            am.updated_at = Set(crate::now());
+            let updated = stacks::Entity::update(am).exec(txn).await?;
+            let ev =
+                AuditEvent::of::<stacks::Entity>("stack.update", m).details(serde_json::json!({
+                    "privileged_auto_deploy": updated.privileged_auto_deploy,
+                }));
+            Ok((updated, ev))
+        })
+        .await?;
     Ok(with_state(core, ep, updated).await)
 }
 
@@ -429,17 +425,15 @@ pub async fn delete(
         project: outcome,
         volumes_removed: down && remove_volumes,
     };
-    let txn = crate::services::begin(&core.db).await?;
-    stacks::Entity::delete_by_id(id).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        audit_ev("stack.delete", &m).details(serde_json::json!({
+    ctx.write(core, async |txn| {
+        stacks::Entity::delete_by_id(id).exec(txn).await?;
+        let ev = AuditEvent::of::<stacks::Entity>("stack.delete", &m).details(serde_json::json!({
             "force": force, "down": down, "project": answer.project,
             "volumes_removed": answer.volumes_removed,
-        })),
-    )
+        }));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     let _ = std::fs::remove_dir_all(workdir(core, id));
     let _ = std::fs::remove_dir_all(files_dir(core, &id.to_string()));
     Ok(answer)
@@ -448,16 +442,18 @@ pub async fn delete(
 /// Locks or unlocks a stack (`stacks:update`). Audited as `stack.lock` / `stack.unlock`.
 pub async fn set_lock(core: &Core, ctx: Ctx<'_>, id: Uuid, locked: bool) -> ServiceResult<Stack> {
     let (m, ep) = load(core, ctx, id, Permission::StacksUpdate).await?;
-    let txn = crate::services::begin(&core.db).await?;
-    let mut am = m.clone().into_active_model();
-    am.locked = Set(locked);
-    am.updated_at = Set(crate::now());
-    let updated = stacks::Entity::update(am).exec(&txn).await?;
-    ctx.audit(
-        &txn,
-        audit_ev(if locked { "stack.lock" } else { "stack.unlock" }, &m),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = ctx
+        .write(core, async |txn| {
+            let mut am = m.clone().into_active_model();
+            am.locked = Set(locked);
+            am.updated_at = Set(crate::now());
+            let updated = stacks::Entity::update(am).exec(txn).await?;
+            let ev = AuditEvent::of::<stacks::Entity>(
+                if locked { "stack.lock" } else { "stack.unlock" },
+                &m,
+            );
+            Ok((updated, ev))
+        })
+        .await?;
     Ok(with_state(core, &ep, updated).await)
 }

@@ -15,12 +15,13 @@ use windflow_api::{Page, PageQuery};
 use windflow_docker::Engine;
 use windflow_entity::{deployment_events, deployments, endpoints, stacks};
 
+use crate::audit::AuditEvent;
 use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::pagination::{PageSpec, fetch_page};
 
 use super::runner::{Job, prepare, stream};
-use super::{PROJECT_LABEL, SERVICE_LABEL, audit_ev, load};
+use super::{PROJECT_LABEL, SERVICE_LABEL, load};
 
 /// Resolved image per service: `repo@sha256:…` when the image has a repo digest, else its id.
 async fn resolve_digests(e: &Engine, project: &str) -> BTreeMap<String, String> {
@@ -171,40 +172,35 @@ async fn launch(
         created_at: crate::now(),
         finished_at: None,
     };
-    let r: ServiceResult<()> = async {
-        let txn = crate::services::begin(&core.db).await?;
-        deployments::Entity::insert(dep.clone().into_active_model())
-            .exec_without_returning(&txn)
-            .await?;
-        event(
-            &txn,
-            dep.id,
-            "created",
-            &format!("{kind} deployment created"),
-        )
+    let r = job
+        .init
+        .write(core, async |txn| {
+            deployments::Entity::insert(dep.clone().into_active_model())
+                .exec_without_returning(txn)
+                .await?;
+            event(
+                txn,
+                dep.id,
+                "created",
+                &format!("{kind} deployment created"),
+            )
+            .await;
+            let mut am = job.stack.clone().into_active_model();
+            am.status = Set("deploying".into());
+            stacks::Entity::update(am).exec(txn).await?;
+            let action = if kind == "rollback" {
+                "stack.rollback"
+            } else {
+                "stack.deploy"
+            };
+            let ev =
+                AuditEvent::of::<stacks::Entity>(action, &job.stack).details(serde_json::json!({
+                    "deployment_id": dep.id, "pull": pull, "parent_id": parent,
+                    "trigger": job.init.trigger, "git_commit": job.git_commit,
+                }));
+            Ok(((), ev))
+        })
         .await;
-        let mut am = job.stack.clone().into_active_model();
-        am.status = Set("deploying".into());
-        stacks::Entity::update(am).exec(&txn).await?;
-        let action = if kind == "rollback" {
-            "stack.rollback"
-        } else {
-            "stack.deploy"
-        };
-        crate::audit::record(
-            &txn,
-            &job.init.actor,
-            &job.init.meta,
-            audit_ev(action, &job.stack).details(serde_json::json!({
-                "deployment_id": dep.id, "pull": pull, "parent_id": parent,
-                "trigger": job.init.trigger, "git_commit": job.git_commit,
-            })),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
-    }
-    .await;
     if let Err(e) = r {
         job.release().await;
         return Err(e);
@@ -243,66 +239,66 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         event(&db, dep.id, "running", &format!("containers up: {list}")).await;
     }
     let now = crate::now();
-    let r: ServiceResult<()> = async {
-        let txn = crate::services::begin(&db).await?;
-        let mut am = dep.clone().into_active_model();
-        am.status = Set(if ok { "completed" } else { "failed" }.into());
-        am.exit_code = Set(code);
-        am.logs = Set(log.clone());
-        am.image_digests = Set(serde_json::json!(digests));
-        am.finished_at = Set(Some(now));
-        deployments::Entity::update(am).exec(&txn).await?;
-        event(
-            &txn,
-            dep.id,
-            if ok { "completed" } else { "failed" },
-            &match code {
-                Some(c) => format!("compose exited with {c}"),
-                None => "compose could not run".into(),
-            },
-        )
-        .await;
-        let mut st = stacks::Entity::find_by_id(job.stack.id)
-            .one(&txn)
-            .await?
-            .ok_or(ServiceError::NotFound)?
-            .into_active_model();
-        st.status = Set(if ok { "deployed" } else { "error" }.into());
-        if ok {
-            st.last_deployed_at = Set(Some(now));
-            st.last_error = Set(None);
-            if dep.git_commit.is_some() {
-                st.deployed_commit = Set(dep.git_commit.clone());
-            }
-        } else {
-            st.last_error = Set(Some(format!(
-                "deployment {} failed (exit {:?})",
-                dep.id, code
-            )));
-        }
-        st.updated_at = Set(now);
-        stacks::Entity::update(st).exec(&txn).await?;
-        // The outcome is audited when the deployment ends (the `stack.deploy` row written at
-        // launch only records that it was started): issue 11, section 6.
-        let mut ev = audit_ev(
-            if dep.kind == "rollback" {
-                "stack.rollback.finished"
+    let r = job
+        .init
+        .clone()
+        .write(&job.core, async |txn| {
+            let mut am = dep.clone().into_active_model();
+            am.status = Set(if ok { "completed" } else { "failed" }.into());
+            am.exit_code = Set(code);
+            am.logs = Set(log.clone());
+            am.image_digests = Set(serde_json::json!(digests));
+            am.finished_at = Set(Some(now));
+            deployments::Entity::update(am).exec(txn).await?;
+            event(
+                txn,
+                dep.id,
+                if ok { "completed" } else { "failed" },
+                &match code {
+                    Some(c) => format!("compose exited with {c}"),
+                    None => "compose could not run".into(),
+                },
+            )
+            .await;
+            let mut st = stacks::Entity::find_by_id(job.stack.id)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound)?
+                .into_active_model();
+            st.status = Set(if ok { "deployed" } else { "error" }.into());
+            if ok {
+                st.last_deployed_at = Set(Some(now));
+                st.last_error = Set(None);
+                if dep.git_commit.is_some() {
+                    st.deployed_commit = Set(dep.git_commit.clone());
+                }
             } else {
-                "stack.deploy.finished"
-            },
-            &job.stack,
-        )
-        .details(serde_json::json!({
-            "deployment_id": dep.id, "exit_code": code, "trigger": dep.trigger,
-        }));
-        if !ok {
-            ev = ev.outcome(AuditOutcome::Error);
-        }
-        crate::audit::record(&txn, &job.init.actor, &job.init.meta, ev).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-    .await;
+                st.last_error = Set(Some(format!(
+                    "deployment {} failed (exit {:?})",
+                    dep.id, code
+                )));
+            }
+            st.updated_at = Set(now);
+            stacks::Entity::update(st).exec(txn).await?;
+            // The outcome is audited when the deployment ends (the `stack.deploy` row written at
+            // launch only records that it was started): issue 11, section 6.
+            let mut ev = AuditEvent::of::<stacks::Entity>(
+                if dep.kind == "rollback" {
+                    "stack.rollback.finished"
+                } else {
+                    "stack.deploy.finished"
+                },
+                &job.stack,
+            )
+            .details(serde_json::json!({
+                "deployment_id": dep.id, "exit_code": code, "trigger": dep.trigger,
+            }));
+            if !ok {
+                ev = ev.outcome(AuditOutcome::Error);
+            }
+            Ok(((), ev))
+        })
+        .await;
     if let Err(e) = r {
         tracing::error!(error = %e, deployment = %dep.id, "deployment result not recorded");
     }

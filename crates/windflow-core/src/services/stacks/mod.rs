@@ -51,17 +51,15 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use windflow_api::access::Permission;
 
-use sea_orm::EntityTrait;
 use uuid::Uuid;
 use windflow_api::stacks::{Stack, StackSource, StackState};
 use windflow_docker::Engine;
 use windflow_entity::{endpoints, stacks};
 
-use crate::audit::AuditEvent;
-use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::ScopePath;
+use crate::resource;
 
 use super::docker::engine;
 
@@ -89,11 +87,7 @@ pub const MAX_COMPOSE_BYTES: usize = 256 * 1024;
 pub(crate) const ACTION_LEASE_SECS: i64 = 60;
 
 fn scope(m: &stacks::Model) -> ScopePath {
-    ScopePath {
-        organization: m.organization_id,
-        project: Some(m.project_id),
-        environment: Some(m.environment_id),
-    }
+    <stacks::Entity as resource::Scoped>::scope(m)
 }
 
 /// `<data_dir>/stacks/<stack id>`: the project directory of an internal stack (relative paths
@@ -204,21 +198,15 @@ async fn with_state(core: &Core, ep: &endpoints::Model, m: stacks::Model) -> Sta
     to_api(m, counts, true)
 }
 
+/// Loads stack `id` with `perm` at its environment, and its endpoint.
 async fn load(
     core: &Core,
     ctx: Ctx<'_>,
     id: Uuid,
     perm: Permission,
 ) -> ServiceResult<(stacks::Model, endpoints::Model)> {
-    let m = stacks::Entity::find_by_id(id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    authz::require(&core.db, ctx.principal, &scope(&m), perm).await?;
-    let ep = endpoints::Entity::find_by_id(m.endpoint_id)
-        .one(&core.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let m = resource::load_for::<stacks::Entity>(core, ctx, id, perm).await?;
+    let ep = resource::find::<endpoints::Entity, _>(&core.db, m.endpoint_id).await?;
     Ok((m, ep))
 }
 
@@ -229,12 +217,4 @@ fn unlocked(m: &stacks::Model) -> ServiceResult<()> {
         ));
     }
     Ok(())
-}
-
-fn audit_ev(action: &str, m: &stacks::Model) -> AuditEvent {
-    AuditEvent::new(action, "stack")
-        .resource(m.id, Some(m.name.clone()))
-        .org(m.organization_id)
-        .project(m.project_id)
-        .environment(m.environment_id)
 }

@@ -14,6 +14,7 @@ use windflow_api::stacks::{StackAction, StackActionQuery, StackOutput};
 use windflow_docker::{ComposeCli, ComposeInvocation, Engine, Target};
 use windflow_entity::{endpoints, stacks};
 
+use crate::audit::AuditEvent;
 use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::docker::{engine, target};
@@ -22,7 +23,7 @@ use super::compose::{Layout, other_stack_on_engine, validate_for, write_file};
 use super::deployments::{DeployRequest, start_deploy};
 use super::source::stack_source;
 use super::variables::{Vars, load_vars, mask};
-use super::{ACTION_LEASE_SECS, audit_ev, load, run_root, unlocked, workdir};
+use super::{ACTION_LEASE_SECS, load, run_root, unlocked, workdir};
 
 const COMPOSE_FILE: &str = "docker-compose.yml";
 const PINS_FILE: &str = "windflow.pins.yml";
@@ -293,29 +294,29 @@ pub async fn action(
             .map(|(i, _)| i)
             .find(|i| log.len() - i <= AUDIT_OUTPUT_BYTES)
             .unwrap_or(0);
-        let r: ServiceResult<()> = async {
-            let txn = crate::services::begin(&job.core.db).await?;
-            if let Some(st) = stacks::Entity::find_by_id(job.stack.id).one(&txn).await? {
-                let mut am = st.into_active_model();
-                if ok && name == "down" {
-                    am.status = Set("down".into());
+        let r = job
+            .init
+            .clone()
+            .write(&job.core, async |txn| {
+                if let Some(st) = stacks::Entity::find_by_id(job.stack.id).one(txn).await? {
+                    let mut am = st.into_active_model();
+                    if ok && name == "down" {
+                        am.status = Set("down".into());
+                    }
+                    if !ok {
+                        am.last_error = Set(Some(format!("{name} failed (exit {code:?})")));
+                    }
+                    am.updated_at = Set(crate::now());
+                    stacks::Entity::update(am).exec(txn).await?;
                 }
+                let mut ev = AuditEvent::of::<stacks::Entity>(&format!("stack.{name}"), &job.stack)
+                    .details(serde_json::json!({"exit_code": code, "output": &log[tail_start..]}));
                 if !ok {
-                    am.last_error = Set(Some(format!("{name} failed (exit {code:?})")));
+                    ev = ev.outcome(AuditOutcome::Error);
                 }
-                am.updated_at = Set(crate::now());
-                stacks::Entity::update(am).exec(&txn).await?;
-            }
-            let mut ev = audit_ev(&format!("stack.{name}"), &job.stack)
-                .details(serde_json::json!({"exit_code": code, "output": &log[tail_start..]}));
-            if !ok {
-                ev = ev.outcome(AuditOutcome::Error);
-            }
-            crate::audit::record(&txn, &job.init.actor, &job.init.meta, ev).await?;
-            txn.commit().await?;
-            Ok(())
-        }
-        .await;
+                Ok(((), ev))
+            })
+            .await;
         if let Err(e) = r {
             tracing::error!(error = %e, stack = %job.stack.id, "stack action result not recorded");
         }

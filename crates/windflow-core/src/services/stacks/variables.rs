@@ -9,12 +9,13 @@ use uuid::Uuid;
 use windflow_api::stacks::{StackVariable, StackVariableInput};
 use windflow_entity::{endpoints, stack_variables, stacks};
 
+use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::validate::Checks;
 
-use super::{PROJECT_LABEL, audit_ev, load, scope, unlocked};
+use super::{PROJECT_LABEL, load, scope, unlocked};
 
 /// Largest variable value, bytes.
 pub const MAX_VALUE_BYTES: usize = 32 * 1024;
@@ -316,18 +317,17 @@ pub async fn set_variables(
         .collect();
     let names: Vec<String> = vars.iter().map(|v| v.key.clone()).collect();
     let rows = var_rows(core, id, vars, &existing)?;
-    let txn = crate::services::begin(&core.db).await?;
-    stack_variables::Entity::delete_many()
-        .filter(stack_variables::Column::StackId.eq(id))
-        .exec(&txn)
-        .await?;
-    insert_vars(&txn, rows).await?;
-    ctx.audit(
-        &txn,
-        audit_ev("stack.variables", &m).details(serde_json::json!({"variables": names})),
-    )
+    ctx.write(core, async |txn| {
+        stack_variables::Entity::delete_many()
+            .filter(stack_variables::Column::StackId.eq(id))
+            .exec(txn)
+            .await?;
+        insert_vars(txn, rows).await?;
+        let ev = AuditEvent::of::<stacks::Entity>("stack.variables", &m)
+            .details(serde_json::json!({"variables": names}));
+        Ok(((), ev))
+    })
     .await?;
-    txn.commit().await?;
     variables(core, ctx, id).await
 }
 

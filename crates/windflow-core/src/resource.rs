@@ -1,0 +1,371 @@
+//! The one checked-and-audited path every service uses for its database resources (issue 12):
+//!
+//! - [`load_for`]: a row by id, with a permission checked at the row's own scope. Another
+//!   tenant's row and a missing row are both [`ServiceError::NotFound`] (DOMAIN.md tenant rule);
+//!   a member without the permission gets [`ServiceError::Forbidden`].
+//! - [`list_in`]: a keyset page of the rows under a parent scope ([`Parent`]), the permission
+//!   checked once at that scope.
+//! - [`Ctx::write`] (and [`Initiator::write`] for work the server runs on its own): begin a
+//!   transaction, run the change, write its audit row in the same transaction, commit. A change
+//!   that fails leaves neither the change nor its audit row behind.
+//!
+//! A new module's resource implements [`Scoped`] (usually with the `scoped!` line at the bottom of
+//! this file) and gets these three for free.
+//!
+//! Two kinds of audit row are written outside [`Ctx::write`], on purpose: the sign-in flows
+//! (`services::auth`), which commit a `denied` row and then answer an error, and calls to a
+//! Docker engine, whose effect is outside the database (`services::docker::audit_engine_call`).
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, EntityTrait, PrimaryKeyTrait, Select, TransactionTrait,
+};
+use uuid::Uuid;
+use windflow_api::access::Permission;
+use windflow_api::{Page, PageQuery};
+use windflow_entity as entity;
+
+use crate::audit::{self, Actor, AuditEvent};
+use crate::authz;
+use crate::context::{Core, Ctx, Initiator, RequestMeta};
+use crate::error::{ServiceError, ServiceResult};
+use crate::pagination::{PageSpec, fetch_page};
+use crate::rbac::ScopePath;
+
+/// A database resource that lives in a tenant scope (an organization, a project or an
+/// environment) and is keyed by a UUID `id`.
+pub trait Scoped: EntityTrait {
+    /// Its `resource_type` in the audit log (`stack`, `git_repository`, …).
+    const KIND: &'static str;
+    /// The id column (keyset paging's tie-breaker).
+    const ID: Self::Column;
+    /// The name column: `sort=name` and `q` apply to it; `None` for unnamed resources.
+    const NAME: Option<Self::Column>;
+    /// A row's id.
+    fn id(m: &Self::Model) -> Uuid;
+    /// A row's display name (recorded in the audit row).
+    fn name(m: &Self::Model) -> String;
+    /// The scope the row lives in; its permissions are checked there.
+    fn scope(m: &Self::Model) -> ScopePath;
+}
+
+/// The row `id` of `E`, or NotFound. No permission check: use [`load_for`] for a caller's
+/// request; this is for work the server does on its own and for rules that are not a scoped
+/// permission (system roles, users).
+pub async fn find<E, C>(db: &C, id: Uuid) -> ServiceResult<E::Model>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    Uuid: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// The row `id` of `E` if the caller holds `perm` at its scope. Errors: NotFound (absent, or in
+/// an organization the caller is not a member of), Forbidden (a member without `perm`).
+pub async fn load_for<E>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    id: Uuid,
+    perm: Permission,
+) -> ServiceResult<E::Model>
+where
+    E: Scoped,
+    Uuid: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    let m = find::<E, _>(&core.db, id).await?;
+    authz::require(&core.db, ctx.principal, &E::scope(&m), perm).await?;
+    Ok(m)
+}
+
+/// The scope a list lives under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// An organization's id.
+    Organization(Uuid),
+    /// A project's id.
+    Project(Uuid),
+    /// An environment's id.
+    Environment(Uuid),
+}
+
+impl Parent {
+    /// The parent's id (what the child's parent column holds).
+    pub fn id(self) -> Uuid {
+        match self {
+            Self::Organization(id) | Self::Project(id) | Self::Environment(id) => id,
+        }
+    }
+
+    /// Loads the parent as a scope path (NotFound when it does not exist).
+    pub async fn path<C: ConnectionTrait>(self, db: &C) -> ServiceResult<ScopePath> {
+        Ok(match self {
+            Self::Organization(id) => authz::org_scope(db, id).await?.1,
+            Self::Project(id) => authz::project_scope(db, id).await?.1,
+            Self::Environment(id) => authz::environment_scope(db, id).await?.1,
+        })
+    }
+
+    /// Loads the parent and requires `perm` there; returns its scope path.
+    pub async fn require(
+        self,
+        core: &Core,
+        ctx: Ctx<'_>,
+        perm: Permission,
+    ) -> ServiceResult<ScopePath> {
+        let path = self.path(&core.db).await?;
+        authz::require(&core.db, ctx.principal, &path, perm).await?;
+        Ok(path)
+    }
+}
+
+/// One keyset page of `select` (the `E` rows under `parent`, with the list's own filters),
+/// `perm` checked once at `parent` (NotFound for a parent of another tenant). Paging follows
+/// [`PageQuery`]: `sort=name` and `q` only where `E` has a name column.
+pub async fn list_in<E>(
+    core: &Core,
+    ctx: Ctx<'_>,
+    parent: Parent,
+    perm: Permission,
+    q: &PageQuery,
+    select: Select<E>,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: Scoped,
+{
+    parent.require(core, ctx, perm).await?;
+    page(&core.db, q, select).await
+}
+
+/// One keyset page of `select` with no check of its own: for lists whose parent was loaded
+/// with its permission already (the stacks of an endpoint).
+pub async fn page<E, C>(db: &C, q: &PageQuery, select: Select<E>) -> ServiceResult<Page<E::Model>>
+where
+    E: Scoped,
+    C: ConnectionTrait,
+{
+    let spec = PageSpec::parse(q, E::NAME.is_some())?;
+    let (items, next_cursor) = fetch_page(db, select, E::ID, E::NAME, &spec, |m| {
+        (E::id(m), E::NAME.map(|_| E::name(m)))
+    })
+    .await?;
+    Ok(Page { items, next_cursor })
+}
+
+impl AuditEvent {
+    /// `action` on row `m` of `E`: its kind, id, name and scope.
+    pub fn of<E: Scoped>(action: &str, m: &E::Model) -> Self {
+        Self::new(action, E::KIND)
+            .resource(E::id(m), Some(E::name(m)))
+            .at(&E::scope(m))
+    }
+}
+
+/// Runs `change` in a transaction and records the audit event it returns in the same
+/// transaction, as `actor` with `meta`; commits only when both succeed.
+pub async fn write<T>(
+    core: &Core,
+    actor: &Actor,
+    meta: &RequestMeta,
+    change: impl AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<(T, AuditEvent)>,
+) -> ServiceResult<T> {
+    let txn = core.db.begin().await?;
+    let (out, ev) = change(&txn).await?;
+    audit::record(&txn, actor, meta, ev).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+impl Ctx<'_> {
+    /// begin → `change` → its audit row as this caller → commit: the way a request writes.
+    pub async fn write<T>(
+        &self,
+        core: &Core,
+        change: impl AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<(T, AuditEvent)>,
+    ) -> ServiceResult<T> {
+        let actor = Actor::user(self.principal.user_id, &self.principal.username);
+        write(core, &actor, self.meta, change).await
+    }
+}
+
+impl Initiator {
+    /// [`Ctx::write`] for work an initiator started (a request's caller or the server itself).
+    pub async fn write<T>(
+        &self,
+        core: &Core,
+        change: impl AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<(T, AuditEvent)>,
+    ) -> ServiceResult<T> {
+        write(core, &self.actor, &self.meta, change).await
+    }
+}
+
+/// Implements [`Scoped`] for an entity: `scoped!(module, "kind", org)` for organization-level
+/// rows (`organization_id`), `project` adds `project_id`, `environment` adds `environment_id`.
+macro_rules! scoped {
+    ($m:ident, $kind:literal, $level:ident) => {
+        impl Scoped for entity::$m::Entity {
+            const KIND: &'static str = $kind;
+            const ID: Self::Column = entity::$m::Column::Id;
+            const NAME: Option<Self::Column> = Some(entity::$m::Column::Name);
+            fn id(m: &Self::Model) -> Uuid {
+                m.id
+            }
+            fn name(m: &Self::Model) -> String {
+                m.name.clone()
+            }
+            fn scope(m: &Self::Model) -> ScopePath {
+                scoped!(@path m, $level)
+            }
+        }
+    };
+    (@path $m:ident, org) => {
+        ScopePath {
+            organization: $m.organization_id,
+            project: None,
+            environment: None,
+        }
+    };
+    (@path $m:ident, project) => {
+        ScopePath {
+            organization: $m.organization_id,
+            project: Some($m.project_id),
+            environment: None,
+        }
+    };
+    (@path $m:ident, environment) => {
+        ScopePath {
+            organization: $m.organization_id,
+            project: Some($m.project_id),
+            environment: Some($m.environment_id),
+        }
+    };
+}
+
+scoped!(groups, "group", org);
+scoped!(registry_credentials, "registry_credential", org);
+scoped!(git_credentials, "git_credential", project);
+scoped!(git_repositories, "git_repository", project);
+scoped!(endpoints, "endpoint", environment);
+scoped!(stacks, "stack", environment);
+
+impl Scoped for entity::organizations::Entity {
+    const KIND: &'static str = "organization";
+    const ID: Self::Column = entity::organizations::Column::Id;
+    const NAME: Option<Self::Column> = Some(entity::organizations::Column::Name);
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.name.clone()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            organization: m.id,
+            project: None,
+            environment: None,
+        }
+    }
+}
+
+impl Scoped for entity::projects::Entity {
+    const KIND: &'static str = "project";
+    const ID: Self::Column = entity::projects::Column::Id;
+    const NAME: Option<Self::Column> = Some(entity::projects::Column::Name);
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.name.clone()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            organization: m.organization_id,
+            project: Some(m.id),
+            environment: None,
+        }
+    }
+}
+
+impl Scoped for entity::environments::Entity {
+    const KIND: &'static str = "environment";
+    const ID: Self::Column = entity::environments::Column::Id;
+    const NAME: Option<Self::Column> = Some(entity::environments::Column::Name);
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.name.clone()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            organization: m.organization_id,
+            project: Some(m.project_id),
+            environment: Some(m.id),
+        }
+    }
+}
+
+/// A membership is named by its user's id here; its audit rows carry the username instead.
+impl Scoped for entity::memberships::Entity {
+    const KIND: &'static str = "membership";
+    const ID: Self::Column = entity::memberships::Column::Id;
+    const NAME: Option<Self::Column> = None;
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.user_id.to_string()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            organization: m.organization_id,
+            project: None,
+            environment: None,
+        }
+    }
+}
+
+/// A role binding lives in its organization (its own scope is checked by the service: a
+/// binding's scope is what it grants, not where it is managed).
+impl Scoped for entity::role_bindings::Entity {
+    const KIND: &'static str = "role_binding";
+    const ID: Self::Column = entity::role_bindings::Column::Id;
+    const NAME: Option<Self::Column> = None;
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.id.to_string()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            organization: m.organization_id,
+            project: None,
+            environment: None,
+        }
+    }
+}
+
+/// Organization roles; system roles (no organization) are not [`Scoped`] loads: the roles
+/// service lets everyone read them and nobody change them.
+impl Scoped for entity::roles::Entity {
+    const KIND: &'static str = "role";
+    const ID: Self::Column = entity::roles::Column::Id;
+    const NAME: Option<Self::Column> = Some(entity::roles::Column::Name);
+    fn id(m: &Self::Model) -> Uuid {
+        m.id
+    }
+    fn name(m: &Self::Model) -> String {
+        m.name.clone()
+    }
+    fn scope(m: &Self::Model) -> ScopePath {
+        ScopePath {
+            // A system role has no organization; the nil id matches no membership, so a
+            // permission check on it fails closed (NotFound) for everyone but superadmins.
+            organization: m.organization_id.unwrap_or_default(),
+            project: None,
+            environment: None,
+        }
+    }
+}
