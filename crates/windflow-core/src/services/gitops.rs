@@ -15,7 +15,6 @@
 //! - Scheduled sync: a repository is due when `next_sync_at <= now`; a replica claims it by
 //!   moving `next_sync_at` forward with a compare-and-set update, and the execution row is
 //!   unique per (repository, due time), so a due run executes once however many replicas see it.
-use std::time::Duration;
 use windflow_api::access::Permission;
 
 use chrono::{DateTime, Utc};
@@ -140,20 +139,4 @@ pub async fn run_due(core: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Uuid>
         }
     }
     Ok(ran)
-}
-
-/// Spawns the scheduler loop: every `tick`, the sweep of interrupted work, then [`run_due`]
-/// with the wall clock.
-pub fn spawn_scheduler(core: Core, tick: Duration) {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(tick).await;
-            if let Err(e) = crate::sweep::interrupted(&core).await {
-                tracing::warn!(error = %e, "sweep of interrupted work failed");
-            }
-            if let Err(e) = run_due(&core, crate::now()).await {
-                tracing::warn!(error = %e, "scheduled Git sync pass failed");
-            }
-        }
-    });
 }
