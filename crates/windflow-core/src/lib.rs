@@ -15,6 +15,8 @@ pub mod docker_guard;
 pub mod error;
 pub mod jobs;
 pub mod lease;
+pub mod masking;
+pub mod net;
 pub mod pagination;
 pub mod password;
 pub mod rbac;

@@ -20,7 +20,7 @@ use windflow_entity::{container_events, endpoints, host_metrics};
 use crate::context::Core;
 use crate::error::ServiceResult;
 use crate::lease;
-use crate::services::docker::{engine, target};
+use crate::runtime::{engine, target};
 
 /// Collector and retention settings (`collectors.*` in the server configuration).
 #[derive(Debug, Clone)]

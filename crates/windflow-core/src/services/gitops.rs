@@ -1,7 +1,8 @@
 //! GitOps: what joins Git repositories and compose stacks (DOMAIN.md module `stacks`). `git`
 //! fetches and checks out, and records its execution row; `stacks` refreshes and redeploys.
-//! This module calls both; neither calls the other back (`stacks` only reads a repository's
-//! checkout for its Git stacks' source).
+//! This module calls both; `git` never calls `stacks`, and `stacks` only reads a repository's
+//! checkout for its Git stacks' source (`CoreSettings::git_checkout`) and, when a new Git stack
+//! names a repository never synced, syncs it through `git::sync_repository` (no redeploy).
 //!
 //! Rules, and where they come from:
 //! - A sync fetches the tracked branch into the repository's checkout, checks its tip out, and
