@@ -116,7 +116,8 @@ pub(super) fn check_variables(c: &mut Checks, vars: &[StackVariableInput]) {
 /// The secret variable values to hide from the caller in a container's inspect document and
 /// logs (issue 11, section 5; review M2): those of the stack that owns the container (its
 /// `com.docker.compose.project` label, a stack of that name on endpoint `ep`) when the caller
-/// lacks `stacks:update` on it. Empty otherwise.
+/// lacks `stacks:update` on it. Empty otherwise. Stacks' API to `services::docker` (container
+/// logs and inspect); the masking itself is [`crate::masking`].
 pub(crate) async fn secrets_hidden_from(
     core: &Core,
     ctx: Ctx<'_>,
