@@ -29,6 +29,14 @@ impl Default for CoreSettings {
     }
 }
 
+impl CoreSettings {
+    /// `<data_dir>/git/<repository id>`: a Git repository's checkout, written by the Git sync
+    /// (`services::git`) and read by the Git stacks (`services::stacks`).
+    pub fn git_checkout(&self, repo: uuid::Uuid) -> std::path::PathBuf {
+        self.data_dir.join("git").join(repo.to_string())
+    }
+}
+
 /// Everything a service call needs, built once at start-up and shared (cheap to clone).
 #[derive(Clone)]
 pub struct Core {

@@ -27,6 +27,18 @@ pub const DEFAULT_CAPABILITIES: &[&str] = &[
     "AUDIT_WRITE",
 ];
 
+/// An endpoint's bind allow-list as stored (a JSON array of host paths): its strings; anything
+/// else is empty. The container guard and the compose guard read it the same way.
+pub fn allowlist_of(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// True when adding capability `cap` needs `containers:create_privileged`: anything outside
 /// [`DEFAULT_CAPABILITIES`], compared case-insensitively with or without `CAP_` (`all`, `ALL`,
 /// `cap_sys_admin` are all privileged).

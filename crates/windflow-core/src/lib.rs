@@ -8,20 +8,21 @@
 pub mod audit;
 pub mod authz;
 pub mod catalog;
-pub mod collectors;
 pub mod compose_guard;
 pub mod context;
 pub mod crypto;
 pub mod docker_guard;
 pub mod error;
+pub mod jobs;
 pub mod lease;
+pub mod masking;
+pub mod net;
 pub mod pagination;
 pub mod password;
 pub mod rbac;
 pub mod resource;
 pub mod runtime;
 pub mod services;
-pub mod sweep;
 pub mod tokens;
 pub mod validate;
 

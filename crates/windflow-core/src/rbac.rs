@@ -102,6 +102,24 @@ pub struct Grant {
 }
 
 impl ScopePath {
+    /// The scope of a project of `organization`.
+    pub fn project(organization: Uuid, project: Uuid) -> Self {
+        Self {
+            organization,
+            project: Some(project),
+            environment: None,
+        }
+    }
+
+    /// The scope of an environment of `project` of `organization`.
+    pub fn environment(organization: Uuid, project: Uuid, environment: Uuid) -> Self {
+        Self {
+            organization,
+            project: Some(project),
+            environment: Some(environment),
+        }
+    }
+
     /// True when a binding at (`scope_type`, `scope_id`) applies here (same scope or ancestor).
     pub fn is_covered_by(&self, scope_type: ScopeType, scope_id: Uuid) -> bool {
         match scope_type {

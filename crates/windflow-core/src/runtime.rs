@@ -1,13 +1,17 @@
-//! What the services share at run time, held by [`Core`](crate::Core) and built once at
-//! start-up: the engine clients of the endpoints and the compose CLI with its process limit.
+//! What the services share at run time, held by [`Core`] and built once at
+//! start-up: the engine clients of the endpoints and the compose CLI with its process limit;
+//! and the way from an endpoint row to its engine (`engine`, `target`), which the Docker
+//! and stacks services and the collectors use alike.
 //! No service is imported here, so `context.rs` depends on no service.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-use windflow_docker::{ComposeCli, Engine};
+use windflow_docker::{ComposeCli, Engine, Target, TlsMaterial};
+use windflow_entity::endpoints;
 
+use crate::context::Core;
 use crate::error::{ServiceError, ServiceResult};
 
 /// One engine client per endpoint, reused until the endpoint's connection settings change.
@@ -35,6 +39,58 @@ impl EngineCache {
 
 /// Shared handle.
 pub type Engines = Arc<EngineCache>;
+
+/// Associated data binding an encrypted TLS part (`tls_ca`, `tls_cert`, `tls_key`) to its
+/// endpoint and role.
+pub(crate) fn tls_aad(id: Uuid, part: &str) -> String {
+    format!("endpoint:{id}:{part}")
+}
+
+/// Decrypts one TLS part of endpoint `id` (see [`tls_aad`]).
+pub(crate) fn open_part(
+    core: &Core,
+    id: Uuid,
+    part: &str,
+    enc: &Option<String>,
+) -> ServiceResult<Option<String>> {
+    enc.as_deref()
+        .map(|e| {
+            let plain = core
+                .crypto
+                .decrypt(e, &tls_aad(id, part))
+                .map_err(ServiceError::internal)?;
+            String::from_utf8(plain).map_err(ServiceError::internal)
+        })
+        .transpose()
+}
+
+/// Where an endpoint's engine listens, with its TLS material decrypted.
+pub(crate) fn target(core: &Core, m: &endpoints::Model) -> ServiceResult<Target> {
+    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
+        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
+            format!("{h}:{p}"),
+            TlsMaterial {
+                ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
+                cert: open_part(core, m.id, "tls_cert", &m.tls_cert_enc)?,
+                key: open_part(core, m.id, "tls_key", &m.tls_key_enc)?,
+                skip_verify: m.tls_skip_verify,
+            },
+        ),
+        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
+        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
+    })
+}
+
+/// The engine client of an endpoint: the cached one ([`EngineCache`]), or a new connection
+/// (then cached).
+pub(crate) async fn engine(core: &Core, m: &endpoints::Model) -> ServiceResult<Engine> {
+    if let Some(e) = core.engines.get(m.id, m.updated_at) {
+        return Ok(e);
+    }
+    let e = Engine::connect(&target(core, m)?).await?;
+    core.engines.put(m.id, m.updated_at, e.clone());
+    Ok(e)
+}
 
 /// The compose CLI, found once per process on first use, and the limit on concurrent compose
 /// processes of this server (shared handle; not global state).

@@ -235,8 +235,9 @@ impl Application {
     /// WARN), and binds `config.listen` (`127.0.0.1:0` picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let core = core(&config).await?;
-        // Work a crashed process left `running` is closed as `interrupted` (issue 12).
-        if let Err(e) = windflow_core::sweep::interrupted(&core).await {
+        // Work a crashed process left `running` is closed as `interrupted` (issue 12), before
+        // the server listens; the scheduler job repeats it on every tick (`core::jobs`).
+        if let Err(e) = windflow_core::jobs::sweep::interrupted(&core).await {
             tracing::warn!(error = %e, "sweep of interrupted work failed");
         }
         let setup_token = auth::issue_setup_token(&core)
@@ -263,24 +264,21 @@ impl Application {
                 "no web app found (build it with scripts/build-frontend.sh, or set web_dir): serving the API only"
             ),
         }
-        if config.collectors.enabled {
-            let c = &config.collectors;
-            let cfg = windflow_core::collectors::CollectorConfig {
+        let c = &config.collectors;
+        let jobs = windflow_core::jobs::JobsConfig {
+            collectors: c.enabled.then(|| windflow_core::jobs::CollectorConfig {
                 tick: Duration::from_secs(c.tick_secs.max(1)),
                 metrics_interval: Duration::from_secs(c.metrics_interval_secs.max(1)),
                 events_retention_days: c.events_retention_days.max(1),
                 metrics_retention_days: c.metrics_retention_days.max(1),
-            };
-            // Runs beside the server on this runtime; it stops with the process.
-            windflow_core::collectors::spawn(state.core.clone(), cfg);
-        }
-        if config.scheduler.enabled {
-            // Runs beside the server on this runtime; it stops with the process.
-            windflow_core::services::gitops::spawn_scheduler(
-                state.core.clone(),
-                Duration::from_secs(config.scheduler.tick_secs.max(1)),
-            );
-        }
+            }),
+            scheduler_tick: config
+                .scheduler
+                .enabled
+                .then(|| Duration::from_secs(config.scheduler.tick_secs.max(1))),
+        };
+        // They run beside the server on this runtime and stop with the process.
+        windflow_core::jobs::spawn(state.core.clone(), jobs);
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();

@@ -1,7 +1,8 @@
 //! GitOps: what joins Git repositories and compose stacks (DOMAIN.md module `stacks`). `git`
 //! fetches and checks out, and records its execution row; `stacks` refreshes and redeploys.
-//! This module calls both; neither calls the other back (`stacks` only reads a repository's
-//! checkout for its Git stacks' source).
+//! This module calls both; `git` never calls `stacks`, and `stacks` only reads a repository's
+//! checkout for its Git stacks' source (`CoreSettings::git_checkout`) and, when a new Git stack
+//! names a repository never synced, syncs it through `git::sync_repository` (no redeploy).
 //!
 //! Rules, and where they come from:
 //! - A sync fetches the tracked branch into the repository's checkout, checks its tip out, and
@@ -15,7 +16,6 @@
 //! - Scheduled sync: a repository is due when `next_sync_at <= now`; a replica claims it by
 //!   moving `next_sync_at` forward with a compare-and-set update, and the execution row is
 //!   unique per (repository, due time), so a due run executes once however many replicas see it.
-use std::time::Duration;
 use windflow_api::access::Permission;
 
 use chrono::{DateTime, Utc};
@@ -141,20 +141,4 @@ pub async fn run_due(core: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Uuid>
         }
     }
     Ok(ran)
-}
-
-/// Spawns the scheduler loop: every `tick`, the sweep of interrupted work, then [`run_due`]
-/// with the wall clock.
-pub fn spawn_scheduler(core: Core, tick: Duration) {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(tick).await;
-            if let Err(e) = crate::sweep::interrupted(&core).await {
-                tracing::warn!(error = %e, "sweep of interrupted work failed");
-            }
-            if let Err(e) = run_due(&core, crate::now()).await {
-                tracing::warn!(error = %e, "scheduled Git sync pass failed");
-            }
-        }
-    });
 }

@@ -176,6 +176,8 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
 
 /// `(username, password, server)` of credential `id` for a pull in organization `org`;
 /// another organization's credential is a field error, as if it did not exist.
+/// Registries' API to `services::docker` (image pulls); no permission of its own: the pull's
+/// `images:pull` at the endpoint was checked by the caller.
 pub(crate) async fn for_pull(
     core: &Core,
     org: Uuid,

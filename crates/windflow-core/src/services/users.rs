@@ -257,7 +257,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
     am.updated_at = Set(crate::now());
     ctx.write(core, async |txn| {
         if req.is_active == Some(false) {
-            super::auth::sessions::revoke_user_sessions(txn, id, None).await?;
+            super::auth::revoke_user_sessions(txn, id, None).await?;
         }
         let updated = am.update(txn).await?;
         let ev = AuditEvent::new("user.update", "user").resource(m.id, Some(m.username.clone()));

@@ -15,6 +15,7 @@ pub(crate) mod sessions;
 mod setup;
 
 pub use login::{change_password, login, refresh};
+pub(crate) use sessions::revoke_user_sessions;
 pub use sessions::{
     authenticate, current_session, delete_session, list_sessions, logout, session_alive,
 };

@@ -15,11 +15,12 @@ use windflow_api::docker::{
 };
 use windflow_entity::{endpoints, memberships};
 
-use super::{audit_engine_call, engine, mutate, path_of, read, strings};
+use super::{audit_engine_call, engine, mutate, path_of, read};
 use crate::authz;
 use crate::context::{Core, Ctx};
-use crate::docker_guard::privileged_options;
+use crate::docker_guard::{allowlist_of, privileged_options};
 use crate::error::{ServiceError, ServiceResult};
+use crate::masking::{mask, mask_json};
 use crate::resource::load_for;
 use crate::services::stacks;
 use crate::validate::Checks;
@@ -133,7 +134,7 @@ pub async fn inspect(
     let mut d = engine(core, &m).await?.inspect(container).await?;
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &d.labels).await?;
     if !hidden.is_empty() {
-        stacks::mask_json(&mut d.raw, &hidden);
+        mask_json(&mut d.raw, &hidden);
     }
     Ok(d)
 }
@@ -199,7 +200,7 @@ async fn require_privileged(
     m: &endpoints::Model,
     spec: &ContainerSpec,
 ) -> ServiceResult<()> {
-    let privileged = privileged_options(spec, &strings(&m.bind_allowlist));
+    let privileged = privileged_options(spec, &allowlist_of(&m.bind_allowlist));
     if !privileged.is_empty() {
         authz::require(
             &core.db,
@@ -339,7 +340,7 @@ pub async fn logs(
     let hidden = stacks::secrets_hidden_from(core, ctx, &m, &labels).await?;
     let mut lines: Vec<LogLine> = e.logs(container, &q).try_collect().await?;
     for l in &mut lines {
-        l.text = stacks::mask(&l.text, &hidden);
+        l.text = mask(&l.text, &hidden);
     }
     Ok(lines)
 }
@@ -367,7 +368,7 @@ pub async fn follow_logs(
     };
     Ok(e.logs(container, &q).map(move |r| {
         r.map(|mut l| {
-            l.text = stacks::mask(&l.text, &hidden);
+            l.text = mask(&l.text, &hidden);
             l
         })
     }))

@@ -11,13 +11,14 @@ use windflow_api::{Page, PageQuery};
 use windflow_docker::{TlsMaterial, check_material};
 use windflow_entity::endpoints;
 
-use super::{engine, path_of, strings};
+use super::{engine, path_of};
 use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
+use crate::docker_guard::allowlist_of;
 use crate::error::{ServiceError, ServiceResult};
 use crate::resource::{self, Parent, load_for};
-
+use crate::runtime::{open_part, tls_aad};
 use crate::validate::Checks;
 
 fn to_api(m: endpoints::Model) -> Endpoint {
@@ -44,7 +45,7 @@ fn to_api(m: endpoints::Model) -> Endpoint {
         collect_activity: m.collect_activity,
         collect_metrics: m.collect_metrics,
         highlight_changes: m.highlight_changes,
-        bind_allowlist: strings(&m.bind_allowlist),
+        bind_allowlist: allowlist_of(&m.bind_allowlist),
         status: match m.status.as_str() {
             "up" => EndpointStatus::Up,
             "down" => EndpointStatus::Down,
@@ -133,11 +134,6 @@ fn check_tls(c: &mut Checks, kind: ConnectionType, t: &TlsInput) {
     }
 }
 
-/// Associated data binding an encrypted TLS part to its endpoint and role.
-fn tls_aad(id: Uuid, part: &str) -> String {
-    format!("endpoint:{id}:{part}")
-}
-
 fn seal(core: &Core, id: Uuid, part: &str, pem: Option<&str>) -> ServiceResult<Option<String>> {
     pem.map(|p| {
         core.crypto
@@ -145,23 +141,6 @@ fn seal(core: &Core, id: Uuid, part: &str, pem: Option<&str>) -> ServiceResult<O
             .map_err(ServiceError::internal)
     })
     .transpose()
-}
-
-pub(super) fn open_part(
-    core: &Core,
-    id: Uuid,
-    part: &str,
-    enc: &Option<String>,
-) -> ServiceResult<Option<String>> {
-    enc.as_deref()
-        .map(|e| {
-            let plain = core
-                .crypto
-                .decrypt(e, &tls_aad(id, part))
-                .map_err(ServiceError::internal)?;
-            String::from_utf8(plain).map_err(ServiceError::internal)
-        })
-        .transpose()
 }
 
 fn nonempty(v: Option<String>) -> Option<String> {
@@ -195,13 +174,13 @@ async fn local_target(kind: ConnectionType, host: Option<&str>, port: Option<i32
         ConnectionType::Direct => {
             let h = host.unwrap_or_default().trim_matches(['[', ']']);
             if let Ok(ip) = h.parse::<std::net::IpAddr>() {
-                return crate::services::git::local_ip(ip);
+                return crate::net::local_ip(ip);
             }
             let port = u16::try_from(port.unwrap_or(2375)).unwrap_or(2375);
             match tokio::net::lookup_host((h, port)).await {
                 Ok(addrs) => {
                     let addrs: Vec<_> = addrs.collect();
-                    addrs.is_empty() || addrs.iter().any(|a| crate::services::git::local_ip(a.ip()))
+                    addrs.is_empty() || addrs.iter().any(|a| crate::net::local_ip(a.ip()))
                 }
                 Err(_) => true,
             }
@@ -448,7 +427,7 @@ pub async fn update(
         check_target(core, ctx, kind, host.as_deref(), req.port.or(m.port)).await?;
     }
     if let Some(l) = &allowlist
-        && *l != strings(&m.bind_allowlist)
+        && *l != allowlist_of(&m.bind_allowlist)
     {
         check_allowlist_permission(core, ctx, &path_of(&m)).await?;
     }

@@ -23,13 +23,12 @@
 //!   section 4; review M3); its audit row is written when the stream ends (issue 11, section 6).
 //! - Logs and inspect documents of a stack's containers mask its secret variable values for
 //!   callers without `stacks:update` on it.
-//! - One engine client per endpoint is reused (`crate::runtime::EngineCache`) until the
-//!   endpoint's connection settings change.
-
+//! - One engine client per endpoint is reused (`crate::runtime::engine`, which the stacks and
+//!   the collectors use too) until the endpoint's connection settings change.
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
-use windflow_docker::{Engine, EngineError, Target, TlsMaterial};
+use windflow_docker::EngineError;
 use windflow_entity::endpoints as endpoint;
 
 use crate::audit::AuditEvent;
@@ -38,6 +37,7 @@ use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::ScopePath;
 use crate::resource::load_for;
+use crate::runtime::engine;
 
 pub mod activity;
 pub mod containers;
@@ -45,8 +45,6 @@ pub mod endpoints;
 pub mod images;
 pub mod networks;
 pub mod volumes;
-
-use self::endpoints::open_part;
 
 impl From<EngineError> for ServiceError {
     fn from(e: EngineError) -> Self {
@@ -66,44 +64,6 @@ impl From<EngineError> for ServiceError {
 /// The scope of an endpoint: its organization, project and environment.
 pub(crate) fn path_of(m: &endpoint::Model) -> ScopePath {
     <endpoint::Entity as crate::resource::Scoped>::scope(m)
-}
-
-/// The strings of a stored JSON array (a bind allow-list); anything else is empty.
-pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Where an endpoint's engine listens, with its TLS material decrypted.
-pub(crate) fn target(core: &Core, m: &endpoint::Model) -> ServiceResult<Target> {
-    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
-        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
-            format!("{h}:{p}"),
-            TlsMaterial {
-                ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
-                cert: open_part(core, m.id, "tls_cert", &m.tls_cert_enc)?,
-                key: open_part(core, m.id, "tls_key", &m.tls_key_enc)?,
-                skip_verify: m.tls_skip_verify,
-            },
-        ),
-        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
-        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
-    })
-}
-
-/// The engine client of an endpoint: the cached one, or a new connection (then cached).
-pub(crate) async fn engine(core: &Core, m: &endpoint::Model) -> ServiceResult<Engine> {
-    if let Some(e) = core.engines.get(m.id, m.updated_at) {
-        return Ok(e);
-    }
-    let e = Engine::connect(&target(core, m)?).await?;
-    core.engines.put(m.id, m.updated_at, e.clone());
-    Ok(e)
 }
 
 /// Audits one engine call on endpoint `m` as `action` on `resource`: outcome success, or error

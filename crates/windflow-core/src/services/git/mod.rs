@@ -53,7 +53,6 @@ pub use repositories::{
 };
 pub(crate) use sync::{SyncRun, claim, due, exec_to_api, start_execution, sync_repository};
 pub use sync::{execution, executions};
-pub(crate) use url_guard::local_ip;
 pub use url_guard::{allow_local_urls, check_url};
 pub(crate) use webhook::{Delivery, audit_delivery, check_delivery};
 pub use webhook::{WebhookHeaders, verify_signature};
@@ -70,9 +69,10 @@ fn hook_aad(id: Uuid) -> String {
     format!("git_webhook:{id}")
 }
 
-/// `<data_dir>/git/<repository id>`: the repository's checkout.
+/// `<data_dir>/git/<repository id>`: the repository's checkout
+/// ([`CoreSettings::git_checkout`](crate::CoreSettings::git_checkout)).
 pub fn checkout_dir(core: &Core, repo: Uuid) -> PathBuf {
-    core.settings.data_dir.join("git").join(repo.to_string())
+    core.settings.git_checkout(repo)
 }
 
 pub(crate) fn project_path(org: Uuid, project: Uuid) -> ScopePath {

@@ -7,6 +7,7 @@ use windflow_entity::platform_settings;
 
 use crate::context::Core;
 use crate::error::ServiceResult;
+use crate::net::blocked_git_ip;
 
 /// Reads `allow_local_git_urls` (false when the row is missing).
 pub async fn allow_local_urls(core: &Core) -> ServiceResult<bool> {
@@ -46,48 +47,6 @@ fn url_host(url: &str) -> Result<Option<(String, u16)>, String> {
         return Err("use https://, http://, ssh://, git:// or user@host:path".into());
     }
     Ok(Some((host.to_owned(), 22)))
-}
-
-/// Loopback, link-local, unspecified, broadcast or multicast (IPv4, IPv6 and v4-mapped).
-pub(crate) fn local_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return local_ip(IpAddr::V4(v4));
-            }
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
-/// Addresses a Git remote may not have (without `allow_local_git_urls`): [`local_ip`], plus
-/// unique-local IPv6 `fc00::/7` (AWS's IPv6 metadata service `fd00:ec2::254`), shared address
-/// space `100.64.0.0/10` (Alibaba's metadata `100.100.100.200`) and IETF protocol assignments
-/// `192.0.0.0/24` (issue 11, section 4; review M4).
-pub(crate) fn blocked_git_ip(ip: IpAddr) -> bool {
-    if local_ip(ip) {
-        return true;
-    }
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            (o[0] == 100 && (o[1] & 0xc0) == 64) || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => blocked_git_ip(IpAddr::V4(v4)),
-            None => (v6.segments()[0] & 0xfe00) == 0xfc00,
-        },
-    }
 }
 
 /// The host of a Git URL as a credential is bound to it (lower case; `file` for `file://`).

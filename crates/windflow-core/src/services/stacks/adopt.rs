@@ -12,8 +12,9 @@ use crate::audit::AuditEvent;
 use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
+use crate::rbac::ScopePath;
 use crate::resource::load_for;
-use crate::services::docker::{engine, path_of as endpoint_path};
+use crate::runtime::engine;
 use crate::validate::Checks;
 
 use super::compose::{check_name, other_stack_on_engine, parse_compose};
@@ -150,7 +151,7 @@ pub async fn adopt(
     let may_read = authz::require(
         &core.db,
         ctx.principal,
-        &endpoint_path(&ep),
+        &ScopePath::environment(ep.organization_id, ep.project_id, ep.environment_id),
         Permission::ContainersCreatePrivileged,
     )
     .await

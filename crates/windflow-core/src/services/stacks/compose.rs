@@ -13,11 +13,14 @@ use windflow_entity::{endpoints, stacks};
 use crate::authz;
 use crate::compose_guard::{self, BindRules};
 use crate::context::{Authority, Core};
+use crate::docker_guard::allowlist_of;
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::docker::{engine, path_of as endpoint_path, strings, target};
+use crate::masking::mask;
+use crate::rbac::ScopePath;
+use crate::runtime::{engine, target};
 use crate::validate::Checks;
 
-use super::variables::{Vars, mask};
+use super::variables::Vars;
 use super::{MAX_COMPOSE_BYTES, files_dir, run_root};
 pub(super) fn check_name(c: &mut Checks, name: &str) {
     let mut chars = name.chars();
@@ -223,7 +226,7 @@ pub(super) async fn validate_for(
     compose_guard::check_server_files(&raw, &layout.project)
         .map_err(|m| ServiceError::field("compose_content", "outside_project", m))?;
     let resolved = resolve(core, &target(core, ep)?, project, layout, content, vars).await?;
-    let allowlist = strings(&ep.bind_allowlist);
+    let allowlist = allowlist_of(&ep.bind_allowlist);
     let found = compose_guard::privileged_findings(
         &resolved,
         project,
@@ -237,7 +240,7 @@ pub(super) async fn validate_for(
             Some(a) => authz::require_for(
                 &core.db,
                 a,
-                &endpoint_path(ep),
+                &ScopePath::environment(ep.organization_id, ep.project_id, ep.environment_id),
                 Permission::ContainersCreatePrivileged,
             )
             .await

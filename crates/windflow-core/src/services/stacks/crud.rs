@@ -18,8 +18,7 @@ use crate::authz;
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::resource::{self, load_for};
-
-use crate::services::docker::engine;
+use crate::runtime::engine;
 use crate::validate::Checks;
 
 use super::compose::{Layout, check_name, other_stack_on_engine, parse_compose, validate_for};

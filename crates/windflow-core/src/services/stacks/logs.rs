@@ -7,9 +7,10 @@ use windflow_api::stacks::{StackLogLine, StackLogQuery};
 
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::docker::engine;
+use crate::masking::mask;
+use crate::runtime::engine;
 
-use super::variables::{load_vars, mask};
+use super::variables::load_vars;
 use super::{PROJECT_LABEL, SERVICE_LABEL, load};
 /// The last lines of every container of the stack (`stacks:read`), per container in service
 /// order, secrets masked.

@@ -61,7 +61,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::rbac::ScopePath;
 use crate::resource;
 
-use super::docker::engine;
+use crate::runtime::engine;
 
 pub use adopt::{adopt, projects};
 pub use compose::parse_compose;
@@ -70,11 +70,11 @@ pub use deployments::{deployment, deployments, rollback};
 pub use logs::logs;
 pub use runner::action;
 pub(crate) use source::{redeploy_changed, refresh_from_checkout};
+pub(crate) use variables::secrets_hidden_from;
 pub use variables::{
     MAX_VALUE_BYTES, RESERVED_VARIABLE_NAMES, RESERVED_VARIABLE_PREFIXES, reserved_variable,
     set_variables, variables,
 };
-pub(crate) use variables::{mask, mask_json, secrets_hidden_from};
 
 /// Label compose puts on every container of a project.
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";

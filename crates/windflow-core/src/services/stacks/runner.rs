@@ -17,12 +17,13 @@ use windflow_entity::{endpoints, stacks};
 use crate::audit::AuditEvent;
 use crate::context::{Core, Ctx, Initiator};
 use crate::error::{ServiceError, ServiceResult};
-use crate::services::docker::{engine, target};
+use crate::masking::mask;
+use crate::runtime::{engine, target};
 
 use super::compose::{Layout, other_stack_on_engine, validate_for, write_file};
 use super::deployments::{DeployRequest, start_deploy};
 use super::source::stack_source;
-use super::variables::{Vars, load_vars, mask};
+use super::variables::{Vars, load_vars};
 use super::{ACTION_LEASE_SECS, load, run_root, unlocked, workdir};
 
 const COMPOSE_FILE: &str = "docker-compose.yml";

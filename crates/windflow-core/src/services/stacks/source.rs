@@ -35,7 +35,7 @@ pub(crate) async fn stack_source(
             "the repository has not been synced yet".into(),
         ));
     }
-    let checkout = git::checkout_dir(core, repo.id);
+    let checkout = core.settings.git_checkout(repo.id);
     let path = m.compose_path.clone().unwrap_or(repo.compose_path);
     let content = windflow_git::read_file(&checkout, &path, MAX_COMPOSE_BYTES)
         .map_err(|e| ServiceError::field("compose_path", "not_found", e.to_string()))?;
@@ -112,7 +112,7 @@ pub(crate) async fn repository_for_stack(
     authz::require(
         &core.db,
         ctx.principal,
-        &git::project_path(repo.organization_id, repo.project_id),
+        &ScopePath::project(repo.organization_id, repo.project_id),
         Permission::GitRead,
     )
     .await
@@ -149,7 +149,7 @@ pub(crate) async fn refresh_from_checkout(
         .filter(stacks::Column::RepositoryId.eq(repo.id))
         .all(&core.db)
         .await?;
-    let dir = git::checkout_dir(core, repo.id);
+    let dir = core.settings.git_checkout(repo.id);
     for s in &stacks_of {
         let path = s
             .compose_path

@@ -1,4 +1,5 @@
-//! Stack variables: names, encryption of secrets, masking of secret values in output.
+//! Stack variables: names, encryption of secrets, the secret values to mask in output (the
+//! masking itself is `crate::masking`).
 use std::collections::HashMap;
 use windflow_api::access::Permission;
 
@@ -116,7 +117,8 @@ pub(super) fn check_variables(c: &mut Checks, vars: &[StackVariableInput]) {
 /// The secret variable values to hide from the caller in a container's inspect document and
 /// logs (issue 11, section 5; review M2): those of the stack that owns the container (its
 /// `com.docker.compose.project` label, a stack of that name on endpoint `ep`) when the caller
-/// lacks `stacks:update` on it. Empty otherwise.
+/// lacks `stacks:update` on it. Empty otherwise. Stacks' API to `services::docker` (container
+/// logs and inspect); the masking itself is [`crate::masking`].
 pub(crate) async fn secrets_hidden_from(
     core: &Core,
     ctx: Ctx<'_>,
@@ -146,27 +148,6 @@ pub(crate) async fn secrets_hidden_from(
         return Ok(vec![]);
     }
     Ok(load_vars(core, &core.db, stack.id).await?.secrets)
-}
-
-/// Replaces the secret values in every string of a JSON document (see [`mask`]).
-pub(crate) fn mask_json(v: &mut serde_json::Value, secrets: &[String]) {
-    match v {
-        serde_json::Value::String(s) => *s = mask(s, secrets),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| mask_json(x, secrets)),
-        serde_json::Value::Object(o) => o.values_mut().for_each(|x| mask_json(x, secrets)),
-        _ => {}
-    }
-}
-
-/// Replaces every secret value (3 characters or more) in `line` by `****`.
-pub(crate) fn mask(line: &str, secrets: &[String]) -> String {
-    let mut s = line.to_owned();
-    for v in secrets.iter().filter(|v| v.len() >= 3) {
-        if s.contains(v.as_str()) {
-            s = s.replace(v.as_str(), "****");
-        }
-    }
-    s
 }
 
 /// A stack's variables for a run: `(key, value)` pairs, secret values (to mask) and names.
@@ -371,11 +352,5 @@ mod tests {
             (f[0].field.as_str(), f[0].code.as_str()),
             ("variables[0].key", "reserved")
         );
-    }
-
-    #[test]
-    fn masks_secrets_of_three_chars_or_more() {
-        let s = vec!["hunter2".to_owned(), "ab".to_owned()];
-        assert_eq!(mask("pw=hunter2 ab", &s), "pw=**** ab");
     }
 }

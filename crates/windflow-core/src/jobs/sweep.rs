@@ -1,8 +1,9 @@
 //! Closing long-running work that a crash interrupted (issue 12, "Also"): a deployment or a
 //! schedule execution stays `running` only while its lease (`stack:<id>`, `git:<repo>`) is
 //! renewed by the process doing it. Rows `running` for over [`GRACE_SECS`] whose lease is gone
-//! or expired are closed as `interrupted`, with their stack marked `error`. Runs at start-up and
-//! on every scheduler tick, on every replica (the updates are idempotent).
+//! or expired are closed as `interrupted`, with their stack marked `error`. Runs at start-up (the
+//! server awaits [`interrupted`] before it listens) and on every scheduler tick
+//! ([`super::scheduler`]), on every replica (the updates are idempotent; no lease of its own).
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use windflow_entity::{deployments, schedule_executions, stacks};
 

@@ -1,9 +1,11 @@
-//! Background collectors, one set per endpoint: the engine's `/events` stream into
+//! Endpoint collectors, one set per endpoint: the engine's `/events` stream into
 //! `container_events` (endpoints with `collect_activity`) and host samples every interval into
-//! `host_metrics` (endpoints with `collect_metrics`), plus a retention job. With several
-//! replicas each endpoint's collectors run on the replica holding the lease
-//! `collector:<endpoint id>` ([`crate::lease`]); a replica that loses its lease stops them.
-//! Engine failures restart a collector with exponential backoff (1 s doubling to 60 s).
+//! `host_metrics` (endpoints with `collect_metrics`). A supervisor looks at the endpoints every
+//! [`CollectorConfig::tick`]; with several replicas each endpoint's collectors run on the
+//! replica holding the lease `collector:<endpoint id>` ([`crate::lease`], lifetime three ticks);
+//! a replica that loses its lease stops them. Engine failures restart a collector with
+//! exponential backoff (1 s doubling to 60 s). What they store is deleted by
+//! [`super::retention`].
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -18,12 +20,13 @@ use windflow_entity::{container_events, endpoints, host_metrics};
 use crate::context::Core;
 use crate::error::ServiceResult;
 use crate::lease;
-use crate::services::docker::target;
+use crate::runtime::{engine, target};
 
-/// Collector settings.
+/// Collector and retention settings (`collectors.*` in the server configuration).
 #[derive(Debug, Clone)]
 pub struct CollectorConfig {
-    /// How often the supervisor looks at endpoints and renews leases.
+    /// How often the supervisor looks at endpoints and renews leases (leases last three ticks);
+    /// also how often the retention job checks whether it is due.
     pub tick: Duration,
     /// Host metrics interval.
     pub metrics_interval: Duration,
@@ -57,24 +60,16 @@ impl Drop for Running {
     }
 }
 
-/// Starts the supervisor on the current tokio runtime; it runs until the returned handle is
-/// aborted (the server aborts it on shutdown).
-pub fn spawn(core: Core, cfg: CollectorConfig) -> JoinHandle<()> {
+/// Starts the supervisor on the current tokio runtime, holding leases as `holder`; it runs
+/// until the returned handle is aborted (its collectors stop with it).
+pub fn spawn(core: Core, cfg: CollectorConfig, holder: String) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let holder = Uuid::new_v4().to_string();
         let mut running: HashMap<Uuid, Running> = HashMap::new();
-        let mut last_cleanup: Option<tokio::time::Instant> = None;
         let mut ticker = tokio::time::interval(cfg.tick);
         loop {
             ticker.tick().await;
             if let Err(e) = supervise(&core, &cfg, &holder, &mut running).await {
                 tracing::warn!(error = %e, "collector supervisor");
-            }
-            if last_cleanup.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
-                match retention(&core, &cfg, &holder).await {
-                    Ok(()) => last_cleanup = Some(tokio::time::Instant::now()),
-                    Err(e) => tracing::warn!(error = %e, "retention job"),
-                }
             }
         }
     })
@@ -202,13 +197,8 @@ async fn metrics_loop(core: Core, m: endpoints::Model, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        let sample: ServiceResult<_> = async {
-            Ok(crate::services::docker::engine(&core, &m)
-                .await?
-                .host_sample()
-                .await?)
-        }
-        .await;
+        let sample: ServiceResult<_> =
+            async { Ok(engine(&core, &m).await?.host_sample().await?) }.await;
         match sample {
             Ok(s) => {
                 attempt = 0;
@@ -235,27 +225,4 @@ async fn metrics_loop(core: Core, m: endpoints::Model, every: Duration) {
             }
         }
     }
-}
-
-/// Deletes events and metrics past their retention (lease `retention`, so one replica does it).
-pub async fn retention(core: &Core, cfg: &CollectorConfig, holder: &str) -> ServiceResult<()> {
-    if !lease::try_acquire(&core.db, "retention", holder, chrono::Duration::minutes(10)).await? {
-        return Ok(());
-    }
-    let now = crate::now();
-    container_events::Entity::delete_many()
-        .filter(
-            container_events::Column::OccurredAt
-                .lt(now - chrono::Duration::days(cfg.events_retention_days)),
-        )
-        .exec(&core.db)
-        .await?;
-    host_metrics::Entity::delete_many()
-        .filter(
-            host_metrics::Column::SampledAt
-                .lt(now - chrono::Duration::days(cfg.metrics_retention_days)),
-        )
-        .exec(&core.db)
-        .await?;
-    Ok(())
 }
