@@ -293,26 +293,26 @@ pub struct UpdateRole {
     pub parent_ids: Option<Vec<Uuid>>,
 }
 
-/// Who a role binding grants to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectType {
-    /// A user.
-    User,
-    /// A group of the organization.
-    Group,
+vocabulary! {
+    /// Who a role binding grants to.
+    pub enum SubjectType {
+        /// A user.
+        User => "user",
+        /// A group of the organization.
+        Group => "group",
+    }
 }
 
-/// Where a role binding applies (and everything below it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScopeType {
-    /// The whole organization.
-    Organization,
-    /// One project and its environments.
-    Project,
-    /// One environment.
-    Environment,
+vocabulary! {
+    /// Where a role binding applies (and everything below it).
+    pub enum ScopeType {
+        /// The whole organization.
+        Organization => "organization",
+        /// One project and its environments.
+        Project => "project",
+        /// One environment.
+        Environment => "environment",
+    }
 }
 
 /// A role granted to a subject at a scope.

@@ -4,16 +4,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Outcome of an audited action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditOutcome {
-    /// The action happened.
-    Success,
-    /// Refused by a rule (wrong password, lockout, missing permission).
-    Denied,
-    /// Failed.
-    Error,
+vocabulary! {
+    /// Who acted, in an audit row.
+    pub enum ActorType {
+        /// A signed-in user (`actor_id`).
+        User => "user",
+        /// An API key (`actor_id` is its owner).
+        ApiKey => "api_key",
+        /// Nobody signed in (a failed login names what it claimed in `actor_name`; a webhook).
+        Anonymous => "anonymous",
+        /// The server itself (CLI, background jobs, automatic redeploys).
+        System => "system",
+    }
+}
+
+vocabulary! {
+    /// Outcome of an audited action.
+    pub enum AuditOutcome {
+        /// The action happened.
+        Success => "success",
+        /// Refused by a rule (wrong password, lockout, missing permission).
+        Denied => "denied",
+        /// Failed.
+        Error => "error",
+    }
 }
 
 /// One row of the append-only audit log.
@@ -23,8 +37,8 @@ pub struct AuditEntry {
     pub id: Uuid,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
-    /// `user`, `api_key` or `system`.
-    pub actor_type: String,
+    /// Who acted.
+    pub actor_type: ActorType,
     /// Acting user id.
     pub actor_id: Option<Uuid>,
     /// Acting user's name at the time (or the attempted login).

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::tenancy::MembershipRole;
-use crate::users::User;
+use crate::users::{AuthProvider, User};
 
 /// `POST /api/v1/auth/login` body.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -110,8 +110,8 @@ pub struct CurrentSession {
 pub struct SessionView {
     /// Session id.
     pub id: Uuid,
-    /// `local`, `ldap` or `oidc`.
-    pub provider: String,
+    /// How the session was opened.
+    pub provider: AuthProvider,
     /// Client IP at login.
     pub ip: Option<String>,
     /// Client user agent at login.

@@ -6,16 +6,36 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// How WindFlow authenticates to a Git remote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GitCredentialKind {
-    /// Anonymous access.
-    None,
-    /// HTTPS with a username and a token (or password).
-    Https,
-    /// SSH with a private key (OpenSSH or PEM) and an optional passphrase.
-    Ssh,
+use crate::runs::{ExecutionStatus, Trigger};
+
+vocabulary! {
+    /// The kind of scheduled work a schedule execution ran.
+    pub enum ScheduleKind {
+        /// A Git repository sync.
+        GitSync => "git_sync",
+    }
+}
+
+vocabulary! {
+    /// What a webhook delivery led to.
+    pub enum WebhookStatus {
+        /// A sync runs (see `execution_id`).
+        Accepted => "accepted",
+        /// Nothing runs: a ping, another event or another branch (see `reason`).
+        Ignored => "ignored",
+    }
+}
+
+vocabulary! {
+    /// How WindFlow authenticates to a Git remote.
+    pub enum GitCredentialKind {
+        /// Anonymous access.
+        None => "none",
+        /// HTTPS with a username and a token (or password).
+        Https => "https",
+        /// SSH with a private key (OpenSSH or PEM) and an optional passphrase.
+        Ssh => "ssh",
+    }
 }
 
 /// A Git credential of a project. Secrets (token, private key, passphrase) are encrypted at
@@ -92,32 +112,32 @@ pub struct UpdateGitCredential {
     pub passphrase: Option<String>,
 }
 
-/// The Git host, which selects the webhook signature scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GitProvider {
-    /// GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
-    Github,
-    /// GitLab: `X-Gitlab-Token: <secret>`.
-    Gitlab,
-    /// Gitea / Forgejo: `X-Gitea-Signature: <hex HMAC-SHA256 of the body>`.
-    Gitea,
-    /// Any other host: GitHub's header is expected.
-    Other,
+vocabulary! {
+    /// The Git host, which selects the webhook signature scheme.
+    pub enum GitProvider {
+        /// GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
+        Github => "github",
+        /// GitLab: `X-Gitlab-Token: <secret>`.
+        Gitlab => "gitlab",
+        /// Gitea / Forgejo: `X-Gitea-Signature: <hex HMAC-SHA256 of the body>`.
+        Gitea => "gitea",
+        /// Any other host: GitHub's header is expected.
+        Other => "other",
+    }
 }
 
-/// Outcome of the last sync of a repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GitSyncStatus {
-    /// Never synced.
-    Never,
-    /// A sync runs now.
-    Syncing,
-    /// The last sync succeeded (`last_commit` is the checked-out commit).
-    Synced,
-    /// The last sync failed (`sync_error` says why).
-    Error,
+vocabulary! {
+    /// Outcome of the last sync of a repository.
+    pub enum GitSyncStatus {
+        /// Never synced.
+        Never => "never",
+        /// A sync runs now.
+        Syncing => "syncing",
+        /// The last sync succeeded (`last_commit` is the checked-out commit).
+        Synced => "synced",
+        /// The last sync failed (`sync_error` says why).
+        Error => "error",
+    }
 }
 
 /// A Git repository of a project, synced into the server's data directory.
@@ -233,12 +253,12 @@ pub struct SyncQuery {
 pub struct ScheduleExecution {
     /// Execution id.
     pub id: Uuid,
-    /// `git_sync`.
-    pub kind: String,
-    /// `schedule`, `manual` or `webhook`.
-    pub trigger: String,
-    /// `running`, `succeeded`, `failed`, or `interrupted` (the server running it stopped).
-    pub status: String,
+    /// The kind of work.
+    pub kind: ScheduleKind,
+    /// What started it.
+    pub trigger: Trigger,
+    /// Where it stands (`interrupted`: the server running it stopped).
+    pub status: ExecutionStatus,
     /// Repository synced.
     pub repository_id: Option<Uuid>,
     /// User who started it (`manual`).
@@ -264,9 +284,8 @@ pub struct ScheduleExecution {
 /// Answer of a webhook delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookAccepted {
-    /// `accepted` (a sync runs: see `execution_id`) or `ignored` (a ping, another event or
-    /// another branch; see `reason`).
-    pub status: String,
+    /// What the delivery led to.
+    pub status: WebhookStatus,
     /// The sync started.
     pub execution_id: Option<Uuid>,
     /// Why nothing runs.

@@ -1,6 +1,8 @@
-//! One record shape for long-running work (issue 12): a deployment of a stack and a run of
-//! scheduled work (a Git sync) both say who started them ([`Trigger`] and `triggered_by`), how
-//! they stand ([`RunStatus`]), when they started and ended, and their log.
+//! The shared vocabulary of long-running work (issue 12): a deployment of a stack and a run of
+//! scheduled work (a Git sync) both say who started them (one [`Trigger`] and `triggered_by`),
+//! how they stand, when they started and ended, and their log. Their final-success words differ
+//! (`completed` for a deployment, `succeeded` for an execution) because clients already read
+//! them: [`DeploymentStatus`] and [`ExecutionStatus`] share every other state.
 
 vocabulary! {
     /// What started a piece of long-running work.
@@ -15,16 +17,31 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Where a piece of long-running work stands. `running` is the only state that changes;
-    /// the others are final.
-    pub enum RunStatus {
+    /// Where a deployment stands. `running` is the only state that changes; the others are
+    /// final.
+    pub enum DeploymentStatus {
+        /// Started and not finished.
+        Running => "running",
+        /// Finished without error.
+        Completed => "completed",
+        /// Finished with an error (see its log).
+        Failed => "failed",
+        /// The server running it stopped before it finished (closed by the sweep).
+        Interrupted => "interrupted",
+    }
+}
+
+vocabulary! {
+    /// Where a schedule execution stands. `running` is the only state that changes; the others
+    /// are final.
+    pub enum ExecutionStatus {
         /// Started and not finished.
         Running => "running",
         /// Finished without error.
         Succeeded => "succeeded",
-        /// Finished with an error (see its log or error).
+        /// Finished with an error (see `error`).
         Failed => "failed",
-        /// The server running it stopped before it finished (closed by the start-up sweep).
+        /// The server running it stopped before it finished (closed by the sweep).
         Interrupted => "interrupted",
     }
 }
@@ -36,10 +53,18 @@ mod tests {
     #[test]
     fn wire_names_are_the_serde_names() {
         for s in [
-            RunStatus::Running,
-            RunStatus::Succeeded,
-            RunStatus::Failed,
-            RunStatus::Interrupted,
+            DeploymentStatus::Running,
+            DeploymentStatus::Completed,
+            DeploymentStatus::Failed,
+            DeploymentStatus::Interrupted,
+        ] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(s.as_str().into()));
+        }
+        for s in [
+            ExecutionStatus::Running,
+            ExecutionStatus::Succeeded,
+            ExecutionStatus::Failed,
+            ExecutionStatus::Interrupted,
         ] {
             assert_eq!(serde_json::to_value(s).ok(), Some(s.as_str().into()));
         }

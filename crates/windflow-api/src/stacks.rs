@@ -7,14 +7,71 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Where a stack's compose file comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StackSource {
-    /// Compose YAML stored in WindFlow.
-    Internal,
-    /// Compose file of a synced Git repository.
-    Git,
+use crate::runs::{DeploymentStatus, Trigger};
+
+vocabulary! {
+    /// A stack's stored lifecycle (what WindFlow last did to it; the engine's view is
+    /// [`StackState`]).
+    pub enum StackStatus {
+        /// Created and never deployed.
+        Draft => "draft",
+        /// A deployment is running.
+        Deploying => "deploying",
+        /// The last deployment succeeded.
+        Deployed => "deployed",
+        /// The last deployment or action failed (see `last_error`).
+        Error => "error",
+        /// Taken down with `down`.
+        Down => "down",
+    }
+}
+
+vocabulary! {
+    /// What a deployment does.
+    pub enum DeploymentKind {
+        /// `up` with the stack's current definition.
+        Standard => "standard",
+        /// `up` with the images of an earlier deployment pinned.
+        Rollback => "rollback",
+    }
+}
+
+vocabulary! {
+    /// A step of a deployment.
+    pub enum DeploymentEventKind {
+        /// Recorded.
+        Created => "created",
+        /// Pulling images.
+        Pulling => "pulling",
+        /// Running `up`.
+        Starting => "starting",
+        /// Containers are up (the message lists the resolved images).
+        Running => "running",
+        /// Finished without error.
+        Completed => "completed",
+        /// Finished with an error.
+        Failed => "failed",
+    }
+}
+
+vocabulary! {
+    /// The kind of one server-sent event of a running stack action.
+    pub enum StackOutputKind {
+        /// A line of compose output (secrets masked).
+        Line => "line",
+        /// The action ended (the last event).
+        Done => "done",
+    }
+}
+
+vocabulary! {
+    /// Where a stack's compose file comes from.
+    pub enum StackSource {
+        /// Compose YAML stored in WindFlow.
+        Internal => "internal",
+        /// Compose file of a synced Git repository.
+        Git => "git",
+    }
 }
 
 /// The running state of a stack, read from the engine through the
@@ -62,8 +119,8 @@ pub struct Stack {
     pub env_path: Option<String>,
     /// Git stacks: the commit of the last successful deployment.
     pub deployed_commit: Option<String>,
-    /// Stored lifecycle: `draft` (never deployed), `deploying`, `deployed`, `error`.
-    pub status: String,
+    /// Stored lifecycle.
+    pub status: StackStatus,
     /// Running state read from the engine now.
     pub state: StackState,
     /// Containers of the project on the engine.
@@ -261,13 +318,13 @@ pub struct StackActionQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StackOutput {
     /// `line` (a line of compose output, secrets masked) or `done`.
-    pub kind: String,
+    pub kind: StackOutputKind,
     /// The line (`line` only).
     pub text: Option<String>,
     /// The deployment recorded (`done` of deploy, pull-redeploy and rollback).
     pub deployment_id: Option<Uuid>,
     /// `completed` or `failed` (`done` only).
-    pub status: Option<String>,
+    pub status: Option<DeploymentStatus>,
     /// Exit code of the compose command (`done` only; `null` if it could not start).
     pub exit_code: Option<i32>,
 }
@@ -279,12 +336,12 @@ pub struct Deployment {
     pub id: Uuid,
     /// Stack.
     pub stack_id: Uuid,
-    /// `standard` or `rollback`.
-    pub kind: String,
-    /// `running`, `completed`, `failed`, or `interrupted` (the server running it stopped).
-    pub status: String,
-    /// `manual`, `webhook` or `schedule`.
-    pub trigger: String,
+    /// What it does.
+    pub kind: DeploymentKind,
+    /// Where it stands (`interrupted`: the server running it stopped).
+    pub status: DeploymentStatus,
+    /// What started it.
+    pub trigger: Trigger,
     /// User who started it.
     pub triggered_by: Option<Uuid>,
     /// For a rollback: the deployment rolled back to.
@@ -310,8 +367,8 @@ pub struct Deployment {
 /// A step of a deployment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DeploymentEvent {
-    /// `created`, `pulling`, `starting`, `running`, `completed`, `failed`.
-    pub kind: String,
+    /// The step.
+    pub kind: DeploymentEventKind,
     /// Detail.
     pub message: String,
     /// When.

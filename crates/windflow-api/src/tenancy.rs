@@ -49,41 +49,19 @@ pub struct UpdateOrganization {
     pub is_active: Option<bool>,
 }
 
-/// Role of a user in an organization. Each implies a system role bound at organization scope:
-/// `owner` and `admin` → `admin` (`*`), `member` → `user`, `viewer` → `viewer` (`*:read`).
-/// Only owners (or superadmins) may delete the organization or grant/revoke `owner`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MembershipRole {
-    /// Full control including deletion.
-    Owner,
-    /// Full control except deletion and ownership.
-    Admin,
-    /// Standard user.
-    Member,
-    /// Read-only.
-    Viewer,
-}
-
-impl MembershipRole {
-    /// Wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::Member => "member",
-            Self::Viewer => "viewer",
-        }
-    }
-    /// Parses the wire name.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "owner" => Self::Owner,
-            "admin" => Self::Admin,
-            "member" => Self::Member,
-            "viewer" => Self::Viewer,
-            _ => return None,
-        })
+vocabulary! {
+    /// Role of a user in an organization. Each implies a system role bound at organization scope:
+    /// `owner` and `admin` → `admin` (`*`), `member` → `user`, `viewer` → `viewer` (`*:read`).
+    /// Only owners (or superadmins) may delete the organization or grant/revoke `owner`.
+    pub enum MembershipRole {
+        /// Full control including deletion.
+        Owner => "owner",
+        /// Full control except deletion and ownership.
+        Admin => "admin",
+        /// Standard user.
+        Member => "member",
+        /// Read-only.
+        Viewer => "viewer",
     }
 }
 
@@ -184,17 +162,18 @@ pub struct AddGroupMember {
     pub user_id: Uuid,
 }
 
-/// Lifecycle status of a project.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectStatus {
-    /// In use.
-    #[default]
-    Active,
-    /// Temporarily stopped.
-    Paused,
-    /// Kept for history.
-    Archived,
+vocabulary! {
+    /// Lifecycle status of a project.
+    #[derive(Default)]
+    pub enum ProjectStatus {
+        /// In use.
+        #[default]
+        Active => "active",
+        /// Temporarily stopped.
+        Paused => "paused",
+        /// Kept for history.
+        Archived => "archived",
+    }
 }
 
 /// A project inside an organization.
@@ -252,22 +231,22 @@ pub struct UpdateProject {
     pub owner_id: Option<Uuid>,
 }
 
-/// Deployment stage of an environment (DOMAIN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EnvironmentType {
-    /// Development.
-    Development,
-    /// Testing.
-    Testing,
-    /// Staging.
-    Staging,
-    /// Production.
-    Production,
-    /// Disaster recovery.
-    DisasterRecovery,
-    /// Anything else.
-    Other,
+vocabulary! {
+    /// Deployment stage of an environment (DOMAIN.md).
+    pub enum EnvironmentType {
+        /// Development.
+        Development => "development",
+        /// Testing.
+        Testing => "testing",
+        /// Staging.
+        Staging => "staging",
+        /// Production.
+        Production => "production",
+        /// Disaster recovery.
+        DisasterRecovery => "disaster_recovery",
+        /// Anything else.
+        Other => "other",
+    }
 }
 
 /// An environment (deployment stage) of a project.

@@ -4,29 +4,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Where a user authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthProvider {
-    /// Password stored in WindFlow.
-    Local,
-    /// LDAP directory.
-    Ldap,
-    /// OpenID Connect provider.
-    Oidc,
+vocabulary! {
+    /// Where a user authenticates.
+    pub enum AuthProvider {
+        /// Password stored in WindFlow.
+        Local => "local",
+        /// LDAP directory.
+        Ldap => "ldap",
+        /// OpenID Connect provider.
+        Oidc => "oidc",
+    }
 }
 
-/// UI theme preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Theme {
-    /// Follow the operating system.
-    #[default]
-    System,
-    /// Light theme.
-    Light,
-    /// Dark theme.
-    Dark,
+vocabulary! {
+    /// UI theme preference.
+    #[derive(Default)]
+    pub enum Theme {
+        /// Follow the operating system.
+        #[default]
+        System => "system",
+        /// Light theme.
+        Light => "light",
+        /// Dark theme.
+        Dark => "dark",
+    }
 }
 
 /// A user as returned by the API (never contains the password hash).

@@ -5,7 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::access::Permission;
-use windflow_api::audit::{AuditEntry, AuditOutcome, AuditQuery};
+use windflow_api::audit::{ActorType, AuditEntry, AuditOutcome, AuditQuery};
 use windflow_entity::audit_log;
 
 use crate::authz;
@@ -16,8 +16,8 @@ use crate::pagination::{PageSpec, fetch_page};
 /// Who acted.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// `user`, `api_key`, `anonymous` or `system`.
-    pub kind: &'static str,
+    /// Who acted.
+    pub kind: ActorType,
     /// User id.
     pub id: Option<Uuid>,
     /// Name at the time (or the attempted login).
@@ -28,7 +28,7 @@ impl Actor {
     /// An unauthenticated caller, named by what it claimed to be (e.g. the attempted login).
     pub fn anonymous(name: Option<String>) -> Self {
         Self {
-            kind: "anonymous",
+            kind: ActorType::Anonymous,
             id: None,
             name,
         }
@@ -36,7 +36,7 @@ impl Actor {
     /// A user.
     pub fn user(id: Uuid, name: &str) -> Self {
         Self {
-            kind: "user",
+            kind: ActorType::User,
             id: Some(id),
             name: Some(name.to_owned()),
         }
@@ -44,7 +44,7 @@ impl Actor {
     /// The server itself (CLI, background jobs).
     pub fn system() -> Self {
         Self {
-            kind: "system",
+            kind: ActorType::System,
             id: None,
             name: Some("system".into()),
         }
@@ -120,14 +120,6 @@ impl AuditEvent {
     }
 }
 
-fn outcome_str(o: AuditOutcome) -> &'static str {
-    match o {
-        AuditOutcome::Success => "success",
-        AuditOutcome::Denied => "denied",
-        AuditOutcome::Error => "error",
-    }
-}
-
 /// Writes one audit row on `db` (pass the transaction of the change it records).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
@@ -138,7 +130,7 @@ pub async fn record<C: ConnectionTrait>(
     let row = audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         occurred_at: Set(crate::now()),
-        actor_type: Set(actor.kind.into()),
+        actor_type: Set(actor.kind),
         actor_id: Set(actor.id),
         actor_name: Set(actor.name.clone()),
         organization_id: Set(ev.organization_id),
@@ -149,7 +141,7 @@ pub async fn record<C: ConnectionTrait>(
         resource_type: Set(ev.resource_type),
         resource_id: Set(ev.resource_id),
         resource_name: Set(ev.resource_name),
-        outcome: Set(outcome_str(ev.outcome).into()),
+        outcome: Set(ev.outcome),
         details: Set(ev.details),
         ip: Set(meta.ip.clone()),
         user_agent: Set(meta.user_agent.clone()),
@@ -188,11 +180,7 @@ fn to_entry(m: audit_log::Model) -> AuditEntry {
         resource_type: m.resource_type,
         resource_id: m.resource_id,
         resource_name: m.resource_name,
-        outcome: match m.outcome.as_str() {
-            "denied" => AuditOutcome::Denied,
-            "error" => AuditOutcome::Error,
-            _ => AuditOutcome::Success,
-        },
+        outcome: m.outcome,
         details: m.details,
         ip: m.ip,
         user_agent: m.user_agent,

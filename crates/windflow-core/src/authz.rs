@@ -9,7 +9,9 @@ use windflow_api::access::Permission;
 
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
-use windflow_api::access::{SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_USER, SYSTEM_ROLE_VIEWER, ScopeType};
+use windflow_api::access::{
+    SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_USER, SYSTEM_ROLE_VIEWER, ScopeType, SubjectType,
+};
 use windflow_api::tenancy::MembershipRole;
 use windflow_entity::{
     environments, group_members, groups, memberships, organizations, projects, role_bindings,
@@ -170,10 +172,8 @@ pub async fn effective_for_user<C: ConnectionTrait>(
     let Some(m) = membership(db, path.organization, user).await? else {
         return Ok(None);
     };
-    let role = MembershipRole::parse(&m.role)
-        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
     let mut grants = vec![Grant {
-        role: implied_role(role),
+        role: implied_role(m.role),
         scope_type: ScopeType::Organization,
         scope_id: path.organization,
     }];
@@ -199,13 +199,13 @@ pub async fn effective_for_user<C: ConnectionTrait>(
     };
     let mut subject = Condition::any().add(
         Condition::all()
-            .add(role_bindings::Column::SubjectType.eq("user"))
+            .add(role_bindings::Column::SubjectType.eq(SubjectType::User))
             .add(role_bindings::Column::SubjectId.eq(user)),
     );
     if !my_groups.is_empty() {
         subject = subject.add(
             Condition::all()
-                .add(role_bindings::Column::SubjectType.eq("group"))
+                .add(role_bindings::Column::SubjectType.eq(SubjectType::Group))
                 .add(role_bindings::Column::SubjectId.is_in(my_groups)),
         );
     }
@@ -215,26 +215,14 @@ pub async fn effective_for_user<C: ConnectionTrait>(
         .all(db)
         .await?;
     for b in bindings {
-        if let Some(scope_type) = parse_scope_type(&b.scope_type) {
-            grants.push(Grant {
-                role: b.role_id,
-                scope_type,
-                scope_id: b.scope_id,
-            });
-        }
+        grants.push(Grant {
+            role: b.role_id,
+            scope_type: b.scope_type,
+            scope_id: b.scope_id,
+        });
     }
     let graph = load_role_graph(db, grants.iter().map(|g| g.role)).await?;
     Ok(Some(resolve(&grants, path, &graph)))
-}
-
-/// Parses a stored scope type.
-pub fn parse_scope_type(s: &str) -> Option<ScopeType> {
-    Some(match s {
-        "organization" => ScopeType::Organization,
-        "project" => ScopeType::Project,
-        "environment" => ScopeType::Environment,
-        _ => return None,
-    })
 }
 
 /// Effective permissions of the principal at `path`; NotFound when not a member.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
+use windflow_api::runs::Trigger;
 
 use crate::audit::Actor;
 use crate::crypto::Crypto;
@@ -123,8 +124,8 @@ pub struct Initiator {
     pub actor: Actor,
     /// Request facts for the audit row.
     pub meta: RequestMeta,
-    /// `manual`, `webhook` or `schedule`.
-    pub trigger: &'static str,
+    /// What started it.
+    pub trigger: Trigger,
     /// The user recorded as `triggered_by` (`None` for the server's own runs).
     pub user: Option<Uuid>,
     /// Whose permissions the privileged guard (and, for a manual sync, `stacks:deploy` on each
@@ -141,7 +142,7 @@ impl Initiator {
         Self {
             actor: Actor::user(ctx.principal.user_id, &ctx.principal.username),
             meta: ctx.meta.clone(),
-            trigger: "manual",
+            trigger: Trigger::Manual,
             user: Some(ctx.principal.user_id),
             authority: Some(ctx.principal.authority()),
             privileged: true,
@@ -149,7 +150,7 @@ impl Initiator {
     }
 
     /// The server itself (`webhook` or `schedule`): audited as `system`, nobody's permissions.
-    pub fn automatic(trigger: &'static str, meta: RequestMeta) -> Self {
+    pub fn automatic(trigger: Trigger, meta: RequestMeta) -> Self {
         Self {
             actor: Actor::system(),
             meta,

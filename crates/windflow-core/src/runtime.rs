@@ -66,8 +66,9 @@ pub(crate) fn open_part(
 
 /// Where an endpoint's engine listens, with its TLS material decrypted.
 pub(crate) fn target(core: &Core, m: &endpoints::Model) -> ServiceResult<Target> {
-    Ok(match (m.connection_type.as_str(), &m.host, m.port) {
-        ("direct", Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
+    use windflow_api::docker::ConnectionType::{Direct, Socket};
+    Ok(match (m.connection_type, &m.host, m.port) {
+        (Direct, Some(h), Some(p)) if m.protocol.as_deref() == Some("https") => Target::Https(
             format!("{h}:{p}"),
             TlsMaterial {
                 ca: open_part(core, m.id, "tls_ca", &m.tls_ca_enc)?,
@@ -76,8 +77,10 @@ pub(crate) fn target(core: &Core, m: &endpoints::Model) -> ServiceResult<Target>
                 skip_verify: m.tls_skip_verify,
             },
         ),
-        ("direct", Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
-        _ => Target::Socket(m.socket_path.clone().unwrap_or_default()),
+        (Direct, Some(h), Some(p)) => Target::Http(format!("{h}:{p}")),
+        (Direct, _, _) | (Socket, _, _) => {
+            Target::Socket(m.socket_path.clone().unwrap_or_default())
+        }
     })
 }
 

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub occurred_at: DateTimeUtc,
-    pub actor_type: String,
+    pub actor_type: windflow_api::audit::ActorType,
     pub actor_id: Option<Uuid>,
     pub actor_name: Option<String>,
     pub organization_id: Option<Uuid>,
@@ -19,7 +19,7 @@ pub struct Model {
     pub resource_type: String,
     pub resource_id: Option<String>,
     pub resource_name: Option<String>,
-    pub outcome: String,
+    pub outcome: windflow_api::audit::AuditOutcome,
     pub details: Json,
     pub ip: Option<String>,
     pub user_agent: Option<String>,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub deployment_id: Uuid,
-    pub kind: String,
+    pub kind: windflow_api::stacks::DeploymentEventKind,
     pub message: String,
     pub created_at: DateTimeUtc,
 }

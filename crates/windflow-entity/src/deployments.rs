@@ -11,11 +11,11 @@ pub struct Model {
     pub stack_id: Uuid,
     pub organization_id: Uuid,
     /// `standard` or `rollback`.
-    pub kind: String,
+    pub kind: windflow_api::stacks::DeploymentKind,
     /// `pending|running|completed|failed`.
-    pub status: String,
+    pub status: windflow_api::runs::DeploymentStatus,
     /// `manual|webhook|schedule`.
-    pub trigger: String,
+    pub trigger: windflow_api::runs::Trigger,
     pub triggered_by: Option<Uuid>,
     pub parent_id: Option<Uuid>,
     pub pull: bool,

@@ -10,7 +10,7 @@ pub struct Model {
     pub organization_id: Uuid,
     pub project_id: Uuid,
     pub name: String,
-    pub env_type: String,
+    pub env_type: windflow_api::tenancy::EnvironmentType,
     pub description: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

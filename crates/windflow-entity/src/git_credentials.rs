@@ -12,7 +12,7 @@ pub struct Model {
     pub organization_id: Uuid,
     pub project_id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: windflow_api::git::GitCredentialKind,
     pub username: Option<String>,
     /// Encrypted token (https) or private key (ssh).
     pub secret_enc: Option<String>,

@@ -13,7 +13,7 @@ pub struct Model {
     pub project_id: Uuid,
     pub name: String,
     /// `github|gitlab|gitea|other`.
-    pub provider: String,
+    pub provider: windflow_api::git::GitProvider,
     pub url: String,
     pub branch: String,
     pub compose_path: String,
@@ -25,7 +25,7 @@ pub struct Model {
     pub webhook_secret_enc: String,
     pub last_commit: Option<String>,
     /// `never|syncing|synced|error`.
-    pub sync_status: String,
+    pub sync_status: windflow_api::git::GitSyncStatus,
     pub sync_error: Option<String>,
     pub last_synced_at: Option<DateTimeUtc>,
     /// SSH remotes: the host key fingerprint pinned on first sync (`SHA256:…`).

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub user_id: Uuid,
-    pub role: String,
+    pub role: windflow_api::tenancy::MembershipRole,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

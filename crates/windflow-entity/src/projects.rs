@@ -11,7 +11,7 @@ pub struct Model {
     pub name: String,
     pub description: Option<String>,
     pub color: String,
-    pub status: String,
+    pub status: windflow_api::tenancy::ProjectStatus,
     pub owner_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -9,9 +9,9 @@ pub struct Model {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub role_id: Uuid,
-    pub subject_type: String,
+    pub subject_type: windflow_api::access::SubjectType,
     pub subject_id: Uuid,
-    pub scope_type: String,
+    pub scope_type: windflow_api::access::ScopeType,
     pub scope_id: Uuid,
     pub created_at: DateTimeUtc,
 }

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    pub provider: String,
+    pub provider: windflow_api::users::AuthProvider,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub created_at: DateTimeUtc,

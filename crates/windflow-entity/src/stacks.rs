@@ -13,7 +13,7 @@ pub struct Model {
     pub environment_id: Uuid,
     pub endpoint_id: Uuid,
     pub name: String,
-    pub source: String,
+    pub source: windflow_api::stacks::StackSource,
     pub compose_content: Option<String>,
     pub compose_path: Option<String>,
     pub env_path: Option<String>,
@@ -21,7 +21,7 @@ pub struct Model {
     pub repository_id: Option<Uuid>,
     /// Git stacks: the commit of the last successful deployment.
     pub deployed_commit: Option<String>,
-    pub status: String,
+    pub status: windflow_api::stacks::StackStatus,
     pub locked: bool,
     pub adopted: bool,
     pub last_error: Option<String>,

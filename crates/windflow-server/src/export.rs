@@ -64,14 +64,11 @@ fn audit_csv(rows: &[AuditEntry]) -> ApiResult<Vec<u8>> {
     let s = |o: &Option<String>| csv_cell(o.clone().unwrap_or_default());
     let id = |o: Option<uuid::Uuid>| o.map(|u| u.to_string()).unwrap_or_default();
     for r in rows {
-        let outcome = serde_json::to_value(r.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let outcome = r.outcome.as_str().to_owned();
         w.write_record([
             r.id.to_string(),
             r.occurred_at.to_rfc3339(),
-            r.actor_type.clone(),
+            r.actor_type.as_str().to_owned(),
             id(r.actor_id),
             s(&r.actor_name),
             id(r.organization_id),

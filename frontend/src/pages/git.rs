@@ -278,7 +278,7 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                         x.status,
                         x.error.map(|e| format!(": {e}")).unwrap_or_default()
                     ),
-                    x.status == "failed",
+                    x.status == windflow_api::runs::ExecutionStatus::Failed,
                 ),
                 Err(e) => c.error(&e),
             }
@@ -410,8 +410,8 @@ fn Executions(repo: Uuid) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td class="muted">{when(&x.started_at)}</td>
-                                    <td>{x.trigger}</td>
-                                    <td>{badge(x.status)}</td>
+                                    <td>{x.trigger.as_str()}</td>
+                                    <td>{badge(x.status.to_string())}</td>
                                     <td><code>{x.commit.as_deref().map(short_sha).unwrap_or_default()}</code></td>
                                     <td>{x.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default()}</td>
                                     <td class="error">{x.error.unwrap_or_default()}</td>

@@ -8,7 +8,7 @@ use crate::components::{NeedOrg, when};
 use crate::state::ctx;
 
 fn role_of(s: &str) -> MembershipRole {
-    MembershipRole::parse(s).unwrap_or(MembershipRole::Viewer)
+    s.parse().unwrap_or(MembershipRole::Viewer)
 }
 
 #[component]

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::docker::ContainerSummary;
 use windflow_api::stacks::{
-    Deployment, DeploymentDetails, Stack, StackLogLine, StackOutput, StackSource, StackVariable,
-    UpdateStack,
+    Deployment, DeploymentDetails, Stack, StackLogLine, StackOutput, StackOutputKind, StackSource,
+    StackVariable, UpdateStack,
 };
 
 use crate::api;
@@ -35,11 +35,11 @@ impl Output {
         leptos::task::spawn_local(async move {
             let r = api::stream_post(&path, None, |data| {
                 if let Ok(o) = serde_json::from_str::<StackOutput>(data) {
-                    match (o.kind.as_str(), o.text) {
-                        ("line", Some(t)) => self.lines.update(|l| l.push(t)),
+                    match (o.kind, o.text) {
+                        (StackOutputKind::Line, Some(t)) => self.lines.update(|l| l.push(t)),
                         _ => self.status.set(format!(
                             "{}{}",
-                            o.status.unwrap_or_default(),
+                            o.status.map(|s| s.as_str()).unwrap_or_default(),
                             o.exit_code
                                 .map(|c| format!(" (exit code {c})"))
                                 .unwrap_or_default()
@@ -350,13 +350,13 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().enumerate().map(|(i, d)| {
                                 let did = d.id;
-                                let rollback = can && i > 0 && d.status == "completed" && !d.image_digests.is_empty();
+                                let rollback = can && i > 0 && d.status == windflow_api::runs::DeploymentStatus::Completed && !d.image_digests.is_empty();
                                 view! {
                                     <tr data-id=did.to_string()>
                                         <td class="muted">{when(&d.created_at)}</td>
-                                        <td><span class="badge">{d.kind.clone()}</span></td>
-                                        <td>{badge(d.status.clone())}</td>
-                                        <td>{d.trigger.clone()}{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
+                                        <td><span class="badge">{d.kind.as_str()}</span></td>
+                                        <td>{badge(d.status.to_string())}</td>
+                                        <td>{d.trigger.as_str()}{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
                                         <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
                                         <td>
                                             <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>"Details"</button>

@@ -6,27 +6,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// How WindFlow reaches an engine. The agent types are reserved for a later release.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionType {
-    /// A unix socket on the WindFlow host (`socket_path`).
-    Socket,
-    /// TCP to `host:port`, `protocol` `http` or `https` (TLS material: CA, client certificate
-    /// and key, stored encrypted and never returned; or `tls_skip_verify`).
-    Direct,
+vocabulary! {
+    /// How WindFlow reaches an engine. The agent types are reserved for a later release.
+    pub enum ConnectionType {
+        /// A unix socket on the WindFlow host (`socket_path`).
+        Socket => "socket",
+        /// TCP to `host:port`, `protocol` `http` or `https` (TLS material: CA, client certificate
+        /// and key, stored encrypted and never returned; or `tls_skip_verify`).
+        Direct => "direct",
+    }
 }
 
-/// Last known reachability of an endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EndpointStatus {
-    /// Never checked.
-    Unknown,
-    /// The last check succeeded.
-    Up,
-    /// The last check failed (`last_error`).
-    Down,
+vocabulary! {
+    /// Last known reachability of an endpoint.
+    pub enum EndpointStatus {
+        /// Never checked.
+        Unknown => "unknown",
+        /// The last check succeeded.
+        Up => "up",
+        /// The last check failed (`last_error`).
+        Down => "down",
+    }
 }
 
 /// A Docker Engine connection of an environment (DOMAIN.md: seed 000's "environments").

@@ -7,6 +7,9 @@
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use windflow_entity::{deployments, schedule_executions, stacks};
 
+use windflow_api::runs::{DeploymentStatus, ExecutionStatus};
+use windflow_api::stacks::StackStatus;
+
 use crate::context::Core;
 use crate::error::ServiceResult;
 
@@ -20,7 +23,7 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
     let before = now - chrono::TimeDelta::seconds(GRACE_SECS);
     let mut deploys = 0;
     for d in deployments::Entity::find()
-        .filter(deployments::Column::Status.eq("running"))
+        .filter(deployments::Column::Status.eq(DeploymentStatus::Running))
         .filter(deployments::Column::CreatedAt.lt(before))
         .all(&core.db)
         .await?
@@ -33,13 +36,13 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
         let mut logs = d.logs.clone();
         logs.push_str("interrupted: the server running this deployment stopped\n");
         let mut am = d.into_active_model();
-        am.status = Set("interrupted".into());
+        am.status = Set(DeploymentStatus::Interrupted);
         am.finished_at = Set(Some(now));
         am.logs = Set(logs);
         deployments::Entity::update(am).exec(&txn).await?;
         if let Some(s) = stacks::Entity::find_by_id(stack).one(&txn).await? {
             let mut am = s.into_active_model();
-            am.status = Set("error".into());
+            am.status = Set(StackStatus::Error);
             am.last_error = Set(Some(format!("deployment {id} was interrupted")));
             am.updated_at = Set(now);
             stacks::Entity::update(am).exec(&txn).await?;
@@ -49,7 +52,7 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
     }
     let mut syncs = 0;
     for e in schedule_executions::Entity::find()
-        .filter(schedule_executions::Column::Status.eq("running"))
+        .filter(schedule_executions::Column::Status.eq(ExecutionStatus::Running))
         .filter(schedule_executions::Column::StartedAt.lt(before))
         .all(&core.db)
         .await?
@@ -60,7 +63,7 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
             continue;
         }
         let mut am = e.into_active_model();
-        am.status = Set("interrupted".into());
+        am.status = Set(ExecutionStatus::Interrupted);
         am.finished_at = Set(Some(now));
         am.error = Set(Some(
             "interrupted: the server running this sync stopped".into(),

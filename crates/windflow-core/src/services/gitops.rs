@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
 use windflow_api::git::{ScheduleExecution, WebhookAccepted};
+use windflow_api::runs::Trigger;
 use windflow_entity::{git_repositories as gr, schedule_executions as se};
 
 use crate::context::{Core, Ctx, Initiator, RequestMeta};
@@ -100,7 +101,7 @@ pub async fn webhook(
         Delivery::Ignored(answer) => return Ok(answer),
         Delivery::Push(push) => *push,
     };
-    let init = Initiator::automatic("webhook", meta.clone());
+    let init = Initiator::automatic(Trigger::Webhook, meta.clone());
     let ex = git::start_execution(core, &push.repo, &init, None)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -119,7 +120,7 @@ pub async fn webhook(
         execute(&core2, push.repo, ex, &init, true).await;
     });
     Ok(WebhookAccepted {
-        status: "accepted".into(),
+        status: windflow_api::git::WebhookStatus::Accepted,
         execution_id: Some(id),
         reason: None,
     })
@@ -134,7 +135,7 @@ pub async fn run_due(core: &Core, now: DateTime<Utc>) -> ServiceResult<Vec<Uuid>
         let Some(at) = git::claim(core, &repo, now).await? else {
             continue;
         };
-        let init = Initiator::automatic("schedule", RequestMeta::default());
+        let init = Initiator::automatic(Trigger::Schedule, RequestMeta::default());
         if let Some(ex) = git::start_execution(core, &repo, &init, Some(at)).await? {
             ran.push(ex.id);
             execute(core, repo, ex, &init, true).await;

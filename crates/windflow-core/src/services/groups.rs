@@ -137,7 +137,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let g = load_for::<groups::Entity>(core, ctx, id, Permission::GroupsDelete).await?;
     ctx.write(core, async |txn| {
         role_bindings::Entity::delete_many()
-            .filter(role_bindings::Column::SubjectType.eq("group"))
+            .filter(role_bindings::Column::SubjectType.eq(windflow_api::access::SubjectType::Group))
             .filter(role_bindings::Column::SubjectId.eq(id))
             .exec(txn)
             .await?;
@@ -199,16 +199,13 @@ pub async fn add_member(
         .ok_or(ServiceError::NotFound)?;
     // Joining a group grants its bindings: the caller must hold what each of them grants.
     let bindings = role_bindings::Entity::find()
-        .filter(role_bindings::Column::SubjectType.eq("group"))
+        .filter(role_bindings::Column::SubjectType.eq(windflow_api::access::SubjectType::Group))
         .filter(role_bindings::Column::SubjectId.eq(id))
         .all(&core.db)
         .await?;
     for b in bindings {
-        let Some(scope_type) = authz::parse_scope_type(&b.scope_type) else {
-            continue;
-        };
         if let Some(path) =
-            authz::binding_scope_path(&core.db, g.organization_id, scope_type, b.scope_id).await?
+            authz::binding_scope_path(&core.db, g.organization_id, b.scope_type, b.scope_id).await?
         {
             authz::require_holds(
                 &core.db,

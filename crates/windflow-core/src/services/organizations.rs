@@ -77,7 +77,7 @@ async fn insert_membership<C: ConnectionTrait>(
         id: Uuid::now_v7(),
         organization_id: org,
         user_id: user,
-        role: role.as_str().into(),
+        role,
         created_at: now,
         updated_at: now,
     };
@@ -168,7 +168,7 @@ async fn is_owner(core: &Core, ctx: Ctx<'_>, org: Uuid) -> ServiceResult<bool> {
     Ok(ctx.principal.is_superadmin
         || authz::membership(&core.db, org, ctx.principal.user_id)
             .await?
-            .is_some_and(|m| m.role == MembershipRole::Owner.as_str()))
+            .is_some_and(|m| m.role == MembershipRole::Owner))
 }
 
 /// Deletes an organization and everything in it (`organizations:delete`, and the caller must be
@@ -197,8 +197,7 @@ fn member_to_api(m: memberships::Model, u: &users::Model) -> ServiceResult<Membe
         user_id: m.user_id,
         username: u.username.clone(),
         email: u.email.clone(),
-        role: MembershipRole::parse(&m.role)
-            .ok_or_else(|| ServiceError::internal("bad membership role"))?,
+        role: m.role,
         created_at: m.created_at,
     })
 }
@@ -324,7 +323,7 @@ async fn load_member(
 async fn owner_count<C: ConnectionTrait>(db: &C, org: Uuid) -> ServiceResult<u64> {
     Ok(memberships::Entity::find()
         .filter(memberships::Column::OrganizationId.eq(org))
-        .filter(memberships::Column::Role.eq(MembershipRole::Owner.as_str()))
+        .filter(memberships::Column::Role.eq(MembershipRole::Owner))
         .count(db)
         .await?)
 }
@@ -342,8 +341,7 @@ pub async fn update_member(
         .require(core, ctx, Permission::MembersUpdate)
         .await?;
     let (m, u) = load_member(core, org, user).await?;
-    let old = MembershipRole::parse(&m.role)
-        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
+    let old = m.role;
     let owner = is_owner(core, ctx, org).await?;
     require_owner_for(old, owner)?;
     require_owner_for(req.role, owner)?;
@@ -359,7 +357,7 @@ pub async fn update_member(
         .at(&path)
         .details(serde_json::json!({"old": old, "new": req.role}));
     let mut am = m.into_active_model();
-    am.role = Set(req.role.as_str().into());
+    am.role = Set(req.role);
     am.updated_at = Set(crate::now());
     let m = ctx
         .write(core, async |txn| {
@@ -385,8 +383,7 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> 
         .require(core, ctx, Permission::MembersDelete)
         .await?;
     let (m, u) = load_member(core, org, user).await?;
-    let role = MembershipRole::parse(&m.role)
-        .ok_or_else(|| ServiceError::internal("bad membership role"))?;
+    let role = m.role;
     require_owner_for(role, is_owner(core, ctx, org).await?)?;
     ctx.write(core, async |txn| {
         if role == MembershipRole::Owner && owner_count(txn, org).await? <= 1 {
@@ -408,7 +405,7 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, org: Uuid, user: Uuid) -> 
             .await?;
         role_bindings::Entity::delete_many()
             .filter(role_bindings::Column::OrganizationId.eq(org))
-            .filter(role_bindings::Column::SubjectType.eq("user"))
+            .filter(role_bindings::Column::SubjectType.eq(windflow_api::access::SubjectType::User))
             .filter(role_bindings::Column::SubjectId.eq(user))
             .exec(txn)
             .await?;

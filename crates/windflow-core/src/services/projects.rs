@@ -6,8 +6,7 @@ use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::rules::{self, Rule};
 use windflow_api::tenancy::{
-    CreateEnvironment, CreateProject, Environment, EnvironmentType, Project, ProjectStatus,
-    UpdateEnvironment, UpdateProject,
+    CreateEnvironment, CreateProject, Environment, Project, UpdateEnvironment, UpdateProject,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{environments, projects};
@@ -22,14 +21,6 @@ use crate::validate::Checks;
 /// Default project colour.
 pub const DEFAULT_COLOR: &str = "#3b82f6";
 
-fn status_str(s: ProjectStatus) -> &'static str {
-    match s {
-        ProjectStatus::Active => "active",
-        ProjectStatus::Paused => "paused",
-        ProjectStatus::Archived => "archived",
-    }
-}
-
 fn to_api(m: projects::Model) -> Project {
     Project {
         id: m.id,
@@ -37,11 +28,7 @@ fn to_api(m: projects::Model) -> Project {
         name: m.name,
         description: m.description,
         color: m.color,
-        status: match m.status.as_str() {
-            "paused" => ProjectStatus::Paused,
-            "archived" => ProjectStatus::Archived,
-            _ => ProjectStatus::Active,
-        },
+        status: m.status,
         owner_id: m.owner_id,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -113,7 +100,7 @@ pub async fn create(
             .color
             .unwrap_or_else(|| DEFAULT_COLOR.into())
             .to_lowercase(),
-        status: status_str(req.status.unwrap_or_default()).into(),
+        status: req.status.unwrap_or_default(),
         owner_id: Some(req.owner_id.unwrap_or(ctx.principal.user_id)),
         created_at: now,
         updated_at: now,
@@ -161,7 +148,7 @@ pub async fn update(
         am.color = Set(col.to_lowercase());
     }
     if let Some(s) = req.status {
-        am.status = Set(status_str(s).into());
+        am.status = Set(s);
     }
     if let Some(o) = req.owner_id {
         am.owner_id = Set(Some(o));
@@ -186,31 +173,13 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     .await
 }
 
-fn env_type_str(t: EnvironmentType) -> &'static str {
-    match t {
-        EnvironmentType::Development => "development",
-        EnvironmentType::Testing => "testing",
-        EnvironmentType::Staging => "staging",
-        EnvironmentType::Production => "production",
-        EnvironmentType::DisasterRecovery => "disaster_recovery",
-        EnvironmentType::Other => "other",
-    }
-}
-
 fn env_to_api(m: environments::Model) -> Environment {
     Environment {
         id: m.id,
         organization_id: m.organization_id,
         project_id: m.project_id,
         name: m.name,
-        env_type: match m.env_type.as_str() {
-            "development" => EnvironmentType::Development,
-            "testing" => EnvironmentType::Testing,
-            "staging" => EnvironmentType::Staging,
-            "production" => EnvironmentType::Production,
-            "disaster_recovery" => EnvironmentType::DisasterRecovery,
-            _ => EnvironmentType::Other,
-        },
+        env_type: m.env_type,
         description: m.description,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -256,7 +225,7 @@ pub async fn create_environment(
         organization_id: path.organization,
         project_id: project,
         name: req.name.trim().into(),
-        env_type: env_type_str(req.env_type).into(),
+        env_type: req.env_type,
         description: req.description,
         created_at: now,
         updated_at: now,
@@ -296,7 +265,7 @@ pub async fn update_environment(
         am.name = Set(n.trim().into());
     }
     if let Some(t) = req.env_type {
-        am.env_type = Set(env_type_str(t).into());
+        am.env_type = Set(t);
     }
     if let Some(d) = req.description {
         am.description = Set(Some(d));

@@ -9,14 +9,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use windflow_api::access::{
-    CreateRole, CreateRoleBinding, PERMISSIONS, PermissionInfo, Role, RoleBinding, ScopeType,
-    SubjectType, UpdateRole, is_grantable,
+    CreateRole, CreateRoleBinding, PERMISSIONS, PermissionInfo, Role, RoleBinding, SubjectType,
+    UpdateRole, is_grantable,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{groups, role_bindings, role_hierarchy, role_permissions, roles};
 
 use crate::audit::AuditEvent;
-use crate::authz::{self, load_role_graph, parse_scope_type};
+use crate::authz::{self, load_role_graph};
 use crate::context::{Core, Ctx};
 use crate::error::{ServiceError, ServiceResult};
 use crate::resource::{self, Parent};
@@ -318,14 +318,9 @@ fn binding_to_api(m: role_bindings::Model, role_name: String) -> ServiceResult<R
         organization_id: m.organization_id,
         role_id: m.role_id,
         role_name,
-        subject_type: if m.subject_type == "group" {
-            SubjectType::Group
-        } else {
-            SubjectType::User
-        },
+        subject_type: m.subject_type,
         subject_id: m.subject_id,
-        scope_type: parse_scope_type(&m.scope_type)
-            .ok_or_else(|| ServiceError::internal("bad scope type"))?,
+        scope_type: m.scope_type,
         scope_id: m.scope_id,
         created_at: m.created_at,
     })
@@ -366,14 +361,6 @@ pub async fn list_bindings(
         })
         .collect::<ServiceResult<_>>()?;
     Ok(Page { items, next_cursor })
-}
-
-fn scope_str(s: ScopeType) -> &'static str {
-    match s {
-        ScopeType::Organization => "organization",
-        ScopeType::Project => "project",
-        ScopeType::Environment => "environment",
-    }
 }
 
 /// Binds a role to a user or group at a scope of the organization (`role_bindings:create`).
@@ -435,13 +422,9 @@ pub async fn create_binding(
         id: Uuid::now_v7(),
         organization_id: org,
         role_id: role.id,
-        subject_type: if req.subject_type == SubjectType::Group {
-            "group".into()
-        } else {
-            "user".into()
-        },
+        subject_type: req.subject_type,
         subject_id: req.subject_id,
-        scope_type: scope_str(req.scope_type).into(),
+        scope_type: req.scope_type,
         scope_id: req.scope_id,
         created_at: crate::now(),
     };

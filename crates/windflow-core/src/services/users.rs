@@ -28,31 +28,15 @@ pub fn to_api(m: users::Model) -> User {
         email: m.email,
         display_name: m.display_name,
         avatar: m.avatar,
-        auth_provider: match m.auth_provider.as_str() {
-            "ldap" => AuthProvider::Ldap,
-            "oidc" => AuthProvider::Oidc,
-            _ => AuthProvider::Local,
-        },
+        auth_provider: m.auth_provider,
         is_superadmin: m.is_superadmin,
         is_active: m.is_active,
         email_verified: m.email_verified,
-        theme: match m.theme.as_str() {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        },
+        theme: m.theme,
         last_login_at: m.last_login_at,
         profile: m.profile,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    }
-}
-
-fn theme_str(t: Theme) -> &'static str {
-    match t {
-        Theme::System => "system",
-        Theme::Light => "light",
-        Theme::Dark => "dark",
     }
 }
 
@@ -78,11 +62,11 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(
         password_hash: u.password_hash,
         display_name: u.display_name,
         avatar: None,
-        auth_provider: "local".into(),
+        auth_provider: AuthProvider::Local,
         is_superadmin: u.is_superadmin,
         is_active: true,
         email_verified: false,
-        theme: "system".into(),
+        theme: Theme::System,
         last_login_at: None,
         profile: serde_json::json!({}),
         created_at: now,
@@ -243,7 +227,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateUser) -> Ser
         am.avatar = Set(Some(a));
     }
     if let Some(t) = req.theme {
-        am.theme = Set(theme_str(t).into());
+        am.theme = Set(t);
     }
     if let Some(p) = req.profile {
         am.profile = Set(p);
@@ -279,7 +263,10 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
         .ok_or(ServiceError::NotFound)?;
     ctx.write(core, async |txn| {
         windflow_entity::role_bindings::Entity::delete_many()
-            .filter(windflow_entity::role_bindings::Column::SubjectType.eq("user"))
+            .filter(
+                windflow_entity::role_bindings::Column::SubjectType
+                    .eq(windflow_api::access::SubjectType::User),
+            )
             .filter(windflow_entity::role_bindings::Column::SubjectId.eq(id))
             .exec(txn)
             .await?;

@@ -10,7 +10,6 @@ use windflow_api::auth::{
     AuthSettings, ChangePasswordRequest, CurrentSession, LoginRequest, RefreshRequest,
     SessionMembership, SessionView, SetupRequest, SetupStatus, TokenResponse,
 };
-use windflow_api::tenancy::MembershipRole;
 use windflow_api::{ACCESS_COOKIE, CSRF_COOKIE, ErrorCode, REFRESH_COOKIE};
 use windflow_core::services::{auth, organizations, settings, users};
 use windflow_core::{ServiceError, authz};
@@ -197,7 +196,7 @@ async fn session(st: Data<AppState>, u: AuthUser) -> ApiResult<Json<CurrentSessi
         memberships.push(SessionMembership {
             organization_id: o.id,
             organization_name: o.name,
-            role: MembershipRole::parse(&m.role).unwrap_or(MembershipRole::Viewer),
+            role: m.role,
             permissions: perms.to_vec(),
         });
     }

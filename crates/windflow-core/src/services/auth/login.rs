@@ -10,6 +10,7 @@ use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
 use windflow_api::auth::{ChangePasswordRequest, LoginRequest, TokenResponse};
 use windflow_api::rules;
+use windflow_api::users::AuthProvider;
 use windflow_entity::{login_attempts, refresh_tokens, sessions, users};
 
 use crate::audit::{Actor, AuditEvent, record};
@@ -164,7 +165,7 @@ pub async fn login(
 
     let usable = user
         .as_ref()
-        .filter(|u| u.is_active && u.auth_provider == "local");
+        .filter(|u| u.is_active && u.auth_provider == AuthProvider::Local);
     let ok = core
         .passwords
         .verify(req.password, usable.and_then(|u| u.password_hash.clone()))
@@ -216,7 +217,7 @@ pub(super) async fn start_session<C: ConnectionTrait>(
     sessions::Entity::insert(sessions::ActiveModel {
         id: Set(session_id),
         user_id: Set(user.id),
-        provider: Set(user.auth_provider.clone()),
+        provider: Set(user.auth_provider),
         ip: Set(meta.ip.clone()),
         user_agent: Set(meta
             .user_agent

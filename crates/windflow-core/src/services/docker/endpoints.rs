@@ -28,11 +28,7 @@ fn to_api(m: endpoints::Model) -> Endpoint {
         project_id: m.project_id,
         environment_id: m.environment_id,
         name: m.name,
-        connection_type: if m.connection_type == "direct" {
-            ConnectionType::Direct
-        } else {
-            ConnectionType::Socket
-        },
+        connection_type: m.connection_type,
         socket_path: m.socket_path,
         host: m.host,
         port: m.port,
@@ -46,11 +42,7 @@ fn to_api(m: endpoints::Model) -> Endpoint {
         collect_metrics: m.collect_metrics,
         highlight_changes: m.highlight_changes,
         bind_allowlist: allowlist_of(&m.bind_allowlist),
-        status: match m.status.as_str() {
-            "up" => EndpointStatus::Up,
-            "down" => EndpointStatus::Down,
-            _ => EndpointStatus::Unknown,
-        },
+        status: m.status,
         last_error: m.last_error,
         last_seen_at: m.last_seen_at,
         engine: m.engine_info.and_then(|v| serde_json::from_value(v).ok()),
@@ -314,9 +306,9 @@ pub async fn create(
         environment_id: env,
         name: req.name.trim().into(),
         connection_type: if direct {
-            "direct".into()
+            ConnectionType::Direct
         } else {
-            "socket".into()
+            ConnectionType::Socket
         },
         socket_path: if direct { None } else { req.socket_path },
         host: if direct { req.host } else { None },
@@ -332,7 +324,7 @@ pub async fn create(
         collect_metrics: req.collect_metrics,
         highlight_changes: req.highlight_changes,
         bind_allowlist: serde_json::to_value(&allowlist).unwrap_or_default(),
-        status: "unknown".into(),
+        status: EndpointStatus::Unknown,
         last_error: None,
         last_seen_at: None,
         engine_info: None,
@@ -371,11 +363,7 @@ pub async fn update(
     let m =
         load_for::<windflow_entity::endpoints::Entity>(core, ctx, id, Permission::EndpointsUpdate)
             .await?;
-    let kind = if m.connection_type == "direct" {
-        ConnectionType::Direct
-    } else {
-        ConnectionType::Socket
-    };
+    let kind = m.connection_type;
     let mut c = Checks::new();
     if let Some(n) = &req.name {
         c.rule("name", n, rules::NAME);
@@ -516,14 +504,14 @@ pub async fn test(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<Endpoint
     let mut am = m.clone().into_active_model();
     match &result {
         Ok(info) => {
-            am.status = Set("up".into());
+            am.status = Set(EndpointStatus::Up);
             am.last_error = Set(None);
             am.last_seen_at = Set(Some(crate::now()));
             am.engine_info = Set(serde_json::to_value(info).ok());
         }
         Err(e) => {
             core.engines.forget(id);
-            am.status = Set("down".into());
+            am.status = Set(EndpointStatus::Down);
             am.last_error = Set(Some(match e {
                 ServiceError::EngineUnavailable(msg) => msg.clone(),
                 other => other.to_string(),

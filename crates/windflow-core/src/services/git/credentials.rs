@@ -40,25 +40,13 @@ pub(super) async fn bind_credential<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
-fn kind_str(k: GitCredentialKind) -> &'static str {
-    match k {
-        GitCredentialKind::None => "none",
-        GitCredentialKind::Https => "https",
-        GitCredentialKind::Ssh => "ssh",
-    }
-}
-
 fn cred_to_api(m: gc::Model) -> GitCredential {
     GitCredential {
         id: m.id,
         organization_id: m.organization_id,
         project_id: m.project_id,
         name: m.name,
-        kind: match m.kind.as_str() {
-            "https" => GitCredentialKind::Https,
-            "ssh" => GitCredentialKind::Ssh,
-            _ => GitCredentialKind::None,
-        },
+        kind: m.kind,
         username: m.username,
         has_secret: m.secret_enc.is_some(),
         has_passphrase: m.passphrase_enc.is_some(),
@@ -163,7 +151,7 @@ pub async fn create_credential(
         organization_id: path.organization,
         project_id: project,
         name: req.name.trim().into(),
-        kind: kind_str(req.kind).into(),
+        kind: req.kind,
         username: req.username.filter(|u| !u.is_empty()),
         secret_enc: secret.map(|s| enc(s, &cred_aad(id))).transpose()?,
         passphrase_enc: req
@@ -205,8 +193,8 @@ pub async fn update_credential(
     if let Some(n) = &req.name {
         c.rule("name", n, rules::GIT_NAME);
     }
-    match m.kind.as_str() {
-        "https" => {
+    match m.kind {
+        GitCredentialKind::Https => {
             if let Some(t) = &req.token {
                 c.rule("token", t, rules::CREDENTIAL_SECRET);
             }
@@ -214,7 +202,7 @@ pub async fn update_credential(
                 c.push("private_key", "not_ssh", "only ssh credentials have a key");
             }
         }
-        "ssh" => {
+        GitCredentialKind::Ssh => {
             if let Some(k) = &req.private_key {
                 check_key(&mut c, k);
             }
@@ -222,7 +210,7 @@ pub async fn update_credential(
                 c.push("token", "not_https", "only https credentials have a token");
             }
         }
-        _ => {
+        GitCredentialKind::None => {
             if req.token.is_some() || req.private_key.is_some() || req.passphrase.is_some() {
                 c.push(
                     "kind",
@@ -325,16 +313,16 @@ pub(super) async fn auth_of(core: &Core, id: Option<Uuid>) -> ServiceResult<wind
             .transpose()
     };
     let secret = dec(&m.secret_enc, cred_aad(id))?.unwrap_or_default();
-    Ok(match m.kind.as_str() {
-        "https" => windflow_git::Auth::UserPass {
+    Ok(match m.kind {
+        GitCredentialKind::Https => windflow_git::Auth::UserPass {
             username: m.username.unwrap_or_default(),
             password: secret,
         },
-        "ssh" => windflow_git::Auth::SshKey {
+        GitCredentialKind::Ssh => windflow_git::Auth::SshKey {
             username: m.username.unwrap_or_else(|| "git".into()),
             private_key: secret,
             passphrase: dec(&m.passphrase_enc, pass_aad(id))?,
         },
-        _ => windflow_git::Auth::None,
+        GitCredentialKind::None => windflow_git::Auth::None,
     })
 }

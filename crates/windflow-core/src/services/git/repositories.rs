@@ -9,8 +9,7 @@ use rand::RngCore;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
 use windflow_api::git::{
-    GitProvider, GitRepository, GitRepositoryCreated, GitRepositoryInput, GitSyncStatus,
-    WebhookSecret,
+    GitRepository, GitRepositoryCreated, GitRepositoryInput, GitSyncStatus, WebhookSecret,
 };
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{
@@ -29,31 +28,13 @@ use super::credentials::bind_credential;
 use super::url_guard::{allow_local_urls, bound_host_of, check_url};
 use super::{checkout_dir, hook_aad};
 
-fn provider_str(p: GitProvider) -> &'static str {
-    match p {
-        GitProvider::Github => "github",
-        GitProvider::Gitlab => "gitlab",
-        GitProvider::Gitea => "gitea",
-        GitProvider::Other => "other",
-    }
-}
-
-pub(super) fn provider_of(s: &str) -> GitProvider {
-    match s {
-        "github" => GitProvider::Github,
-        "gitlab" => GitProvider::Gitlab,
-        "gitea" => GitProvider::Gitea,
-        _ => GitProvider::Other,
-    }
-}
-
 fn repo_to_api(m: gr::Model) -> GitRepository {
     GitRepository {
         id: m.id,
         organization_id: m.organization_id,
         project_id: m.project_id,
         name: m.name,
-        provider: provider_of(&m.provider),
+        provider: m.provider,
         url: m.url,
         branch: m.branch,
         compose_path: m.compose_path,
@@ -62,12 +43,7 @@ fn repo_to_api(m: gr::Model) -> GitRepository {
         next_sync_at: m.next_sync_at,
         webhook_path: format!("/webhooks/git/{}", m.webhook_id),
         last_commit: m.last_commit,
-        sync_status: match m.sync_status.as_str() {
-            "syncing" => GitSyncStatus::Syncing,
-            "synced" => GitSyncStatus::Synced,
-            "error" => GitSyncStatus::Error,
-            _ => GitSyncStatus::Never,
-        },
+        sync_status: m.sync_status,
         sync_error: m.sync_error,
         last_synced_at: m.last_synced_at,
         ssh_host_key: m.ssh_host_key,
@@ -215,7 +191,7 @@ pub async fn create_repository(
         organization_id: path.organization,
         project_id: project,
         name: req.name.trim().into(),
-        provider: provider_str(req.provider).into(),
+        provider: req.provider,
         url: req.url,
         branch: req.branch,
         compose_path: req.compose_path,
@@ -228,7 +204,7 @@ pub async fn create_repository(
             .encrypt(secret.as_bytes(), &hook_aad(id))
             .map_err(ServiceError::internal)?,
         last_commit: None,
-        sync_status: "never".into(),
+        sync_status: GitSyncStatus::Never,
         sync_error: None,
         last_synced_at: None,
         ssh_host_key: None,
@@ -282,7 +258,7 @@ pub async fn update_repository(
     }
     let new_url = req.url.clone();
     am.name = Set(req.name.trim().into());
-    am.provider = Set(provider_str(req.provider).into());
+    am.provider = Set(req.provider);
     am.url = Set(req.url);
     am.branch = Set(req.branch);
     am.compose_path = Set(req.compose_path);

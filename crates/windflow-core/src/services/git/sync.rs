@@ -9,7 +9,8 @@ use sea_orm::{
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
-use windflow_api::git::ScheduleExecution;
+use windflow_api::git::{GitSyncStatus, ScheduleExecution, ScheduleKind};
+use windflow_api::runs::ExecutionStatus;
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{git_credentials as gc, git_repositories as gr, schedule_executions as se};
 
@@ -98,9 +99,9 @@ pub(crate) async fn start_execution(
         id: Uuid::now_v7(),
         organization_id: repo.organization_id,
         project_id: repo.project_id,
-        kind: "git_sync".into(),
-        trigger: init.trigger.into(),
-        status: "running".into(),
+        kind: ScheduleKind::GitSync,
+        trigger: init.trigger,
+        status: ExecutionStatus::Running,
         repository_id: Some(repo.id),
         triggered_by: init.user,
         scheduled_for,
@@ -189,7 +190,7 @@ impl<'a> SyncRun<'a> {
             chrono::TimeDelta::seconds(SYNC_LEASE_SECS),
         ));
         let _ = gr::Entity::update_many()
-            .col_expr(gr::Column::SyncStatus, Expr::value("syncing"))
+            .col_expr(gr::Column::SyncStatus, Expr::value(GitSyncStatus::Syncing))
             .filter(gr::Column::Id.eq(repo.id))
             .exec(&core.db)
             .await;
@@ -280,7 +281,11 @@ impl<'a> SyncRun<'a> {
             }
         };
         let mut ex = self.ex.clone();
-        ex.status = if ok { "succeeded" } else { "failed" }.into();
+        ex.status = if ok {
+            ExecutionStatus::Succeeded
+        } else {
+            ExecutionStatus::Failed
+        };
         ex.commit = commit.clone();
         ex.deployment_ids = serde_json::json!(deployments);
         ex.error = error.clone();
@@ -295,7 +300,11 @@ impl<'a> SyncRun<'a> {
                     .await?;
                 if let Some(cur) = gr::Entity::find_by_id(repo.id).one(txn).await? {
                     let mut am = cur.into_active_model();
-                    am.sync_status = Set(if ok { "synced" } else { "error" }.into());
+                    am.sync_status = Set(if ok {
+                        GitSyncStatus::Synced
+                    } else {
+                        GitSyncStatus::Error
+                    });
                     am.sync_error = Set(error.clone());
                     am.last_synced_at = Set(Some(now));
                     if commit.is_some() {

@@ -6,7 +6,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 use windflow_api::audit::AuditOutcome;
-use windflow_api::git::{GitProvider, WebhookAccepted};
+use windflow_api::git::{GitProvider, WebhookAccepted, WebhookStatus};
 use windflow_entity::git_repositories as gr;
 
 use crate::audit::Actor;
@@ -15,7 +15,6 @@ use crate::context::{Core, RequestMeta};
 use crate::error::{ServiceError, ServiceResult};
 
 use super::hook_aad;
-use super::repositories::provider_of;
 
 /// The headers of a webhook delivery that matter.
 #[derive(Debug, Default, Clone)]
@@ -127,7 +126,7 @@ pub(crate) async fn check_delivery(
         .crypto
         .decrypt(&repo.webhook_secret_enc, &hook_aad(repo.id))
         .map_err(ServiceError::internal)?;
-    if let Err(why) = verify_signature(provider_of(&repo.provider), &secret, h, body) {
+    if let Err(why) = verify_signature(repo.provider, &secret, h, body) {
         audit_delivery(
             core,
             &repo,
@@ -162,7 +161,7 @@ pub(crate) async fn check_delivery(
             )
             .await?;
             return Ok(Delivery::Ignored(WebhookAccepted {
-                status: "ignored".into(),
+                status: WebhookStatus::Ignored,
                 execution_id: None,
                 reason: Some(format!("delivery {d} was already received")),
             }));
@@ -191,7 +190,7 @@ pub(crate) async fn check_delivery(
         )
         .await?;
         return Ok(Delivery::Ignored(WebhookAccepted {
-            status: "ignored".into(),
+            status: WebhookStatus::Ignored,
             execution_id: None,
             reason: Some(reason),
         }));

@@ -2,6 +2,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use windflow_api::access::Permission;
+use windflow_api::docker::ConnectionType;
+use windflow_api::stacks::StackSource;
+use windflow_api::stacks::StackStatus;
 
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
@@ -86,7 +89,7 @@ fn read_config(
     p: &ComposeProject,
     may_read: bool,
 ) -> Option<String> {
-    if ep.connection_type != "socket" || !may_read {
+    if ep.connection_type != ConnectionType::Socket || !may_read {
         return None;
     }
     let first = p
@@ -165,13 +168,13 @@ pub async fn adopt(
         environment_id: ep.environment_id,
         endpoint_id: ep.id,
         name: found.name.clone(),
-        source: "internal".into(),
+        source: StackSource::Internal,
         compose_content: content.clone(),
         compose_path: None,
         env_path: None,
         repository_id: None,
         deployed_commit: None,
-        status: "deployed".into(),
+        status: StackStatus::Deployed,
         locked: false,
         adopted: true,
         last_error: None,

@@ -2,6 +2,7 @@
 //! the project-name rules.
 use std::path::{Path, PathBuf};
 use windflow_api::access::Permission;
+use windflow_api::docker::ConnectionType;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_yaml_ng::Value as Yaml;
@@ -263,7 +264,7 @@ pub(super) async fn validate_for(
 /// Where an endpoint's engine is, for telling two endpoints on one engine apart.
 fn target_key(ep: &endpoints::Model) -> String {
     match (&ep.socket_path, &ep.host) {
-        (Some(sock), _) if ep.connection_type == "socket" => format!("unix:{sock}"),
+        (Some(sock), _) if ep.connection_type == ConnectionType::Socket => format!("unix:{sock}"),
         (_, Some(h)) => format!("tcp:{}:{}", h.to_ascii_lowercase(), ep.port.unwrap_or(0)),
         _ => String::new(),
     }

@@ -1,6 +1,9 @@
 //! Stack records: list, validate, create, get, update, delete, lock.
 use std::collections::HashMap;
 use windflow_api::access::Permission;
+use windflow_api::runs::DeploymentStatus;
+use windflow_api::stacks::StackOutputKind;
+use windflow_api::stacks::StackStatus;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -78,7 +81,7 @@ pub async fn validate(
             if m.endpoint_id != req.endpoint_id {
                 return Err(ServiceError::NotFound);
             }
-            let layout = if m.source == "git" {
+            let layout = if m.source == StackSource::Git {
                 stack_source(core, &m).await?.0
             } else {
                 Layout::internal(core, &m.id.to_string(), workdir(core, m.id))
@@ -164,13 +167,17 @@ pub async fn create(
         environment_id: ep.environment_id,
         endpoint_id: ep.id,
         name: req.name,
-        source: if git { "git" } else { "internal" }.into(),
+        source: if git {
+            StackSource::Git
+        } else {
+            StackSource::Internal
+        },
         compose_content: None,
         compose_path: None,
         env_path: None,
         repository_id: None,
         deployed_commit: None,
-        status: "draft".into(),
+        status: StackStatus::Draft,
         locked: false,
         adopted: false,
         last_error: None,
@@ -265,7 +272,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateStack) -> Se
         }
         am.privileged_auto_deploy = Set(on);
     }
-    if m.source == "git" {
+    if m.source == StackSource::Git {
         if req.compose_content.is_some() {
             return Err(ServiceError::field(
                 "compose_content",
@@ -393,8 +400,8 @@ pub async fn delete(
         let mut last = vec![];
         let mut ok = false;
         while let Some(Ok(o)) = out.next().await {
-            match o.kind.as_str() {
-                "done" => ok = o.status.as_deref() == Some("completed"),
+            match o.kind {
+                StackOutputKind::Done => ok = o.status == Some(DeploymentStatus::Completed),
                 _ => {
                     if let Some(t) = o.text {
                         last.push(t);

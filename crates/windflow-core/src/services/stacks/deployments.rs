@@ -1,6 +1,9 @@
 //! Deployments: deploy, server-started redeploy, rollback, and their history.
 use std::collections::{BTreeMap, HashMap};
 use windflow_api::access::Permission;
+use windflow_api::runs::DeploymentStatus;
+use windflow_api::stacks::StackStatus;
+use windflow_api::stacks::{DeploymentEventKind, DeploymentKind};
 
 use futures_util::Stream;
 use sea_orm::{
@@ -55,12 +58,17 @@ async fn resolve_digests(e: &Engine, project: &str) -> BTreeMap<String, String> 
     out
 }
 
-async fn event<C: ConnectionTrait>(db: &C, deployment: Uuid, kind: &str, message: &str) {
+async fn event<C: ConnectionTrait>(
+    db: &C,
+    deployment: Uuid,
+    kind: DeploymentEventKind,
+    message: &str,
+) {
     let r = deployment_events::Entity::insert(
         deployment_events::Model {
             id: Uuid::now_v7(),
             deployment_id: deployment,
-            kind: kind.into(),
+            kind,
             message: message.into(),
             created_at: crate::now(),
         }
@@ -76,7 +84,7 @@ async fn event<C: ConnectionTrait>(db: &C, deployment: Uuid, kind: &str, message
 /// What a deploy-like action deploys.
 pub(super) struct DeployRequest {
     /// `standard` or `rollback`.
-    pub kind: &'static str,
+    pub kind: DeploymentKind,
     /// Pull images first (`pull-redeploy`, or `deploy` with `pull=true`).
     pub pull: bool,
     /// Compose content to deploy instead of the stack's current file (a rollback's).
@@ -91,7 +99,7 @@ impl DeployRequest {
     /// A standard deploy of the stack's current compose file.
     pub(super) fn standard(pull: bool) -> Self {
         Self {
-            kind: "standard",
+            kind: DeploymentKind::Standard,
             pull,
             content: None,
             pins: BTreeMap::new(),
@@ -150,9 +158,9 @@ async fn launch(
         id: Uuid::now_v7(),
         stack_id: id,
         organization_id: job.stack.organization_id,
-        kind: kind.into(),
-        status: "running".into(),
-        trigger: job.init.trigger.into(),
+        kind,
+        status: DeploymentStatus::Running,
+        trigger: job.init.trigger,
         triggered_by: job.init.user,
         parent_id: parent,
         pull,
@@ -181,14 +189,14 @@ async fn launch(
             event(
                 txn,
                 dep.id,
-                "created",
+                DeploymentEventKind::Created,
                 &format!("{kind} deployment created"),
             )
             .await;
             let mut am = job.stack.clone().into_active_model();
-            am.status = Set("deploying".into());
+            am.status = Set(StackStatus::Deploying);
             stacks::Entity::update(am).exec(txn).await?;
-            let action = if kind == "rollback" {
+            let action = if kind == DeploymentKind::Rollback {
                 "stack.rollback"
             } else {
                 "stack.deploy"
@@ -215,11 +223,11 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
     let mut log = String::new();
     let mut code = Some(0);
     if dep.pull {
-        event(&db, dep.id, "pulling", "pulling images").await;
+        event(&db, dep.id, DeploymentEventKind::Pulling, "pulling images").await;
         code = job.compose(&["pull"], &mut log).await;
     }
     if code == Some(0) {
-        event(&db, dep.id, "starting", "compose up -d").await;
+        event(&db, dep.id, DeploymentEventKind::Starting, "compose up -d").await;
         code = job
             .compose(&["up", "-d", "--remove-orphans"], &mut log)
             .await;
@@ -236,7 +244,13 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
             .map(|(s, d)| format!("{s}={d}"))
             .collect::<Vec<_>>()
             .join(", ");
-        event(&db, dep.id, "running", &format!("containers up: {list}")).await;
+        event(
+            &db,
+            dep.id,
+            DeploymentEventKind::Running,
+            &format!("containers up: {list}"),
+        )
+        .await;
     }
     let now = crate::now();
     let r = job
@@ -244,7 +258,11 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         .clone()
         .write(&job.core, async |txn| {
             let mut am = dep.clone().into_active_model();
-            am.status = Set(if ok { "completed" } else { "failed" }.into());
+            am.status = Set(if ok {
+                DeploymentStatus::Completed
+            } else {
+                DeploymentStatus::Failed
+            });
             am.exit_code = Set(code);
             am.logs = Set(log.clone());
             am.image_digests = Set(serde_json::json!(digests));
@@ -253,7 +271,11 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
             event(
                 txn,
                 dep.id,
-                if ok { "completed" } else { "failed" },
+                if ok {
+                    DeploymentEventKind::Completed
+                } else {
+                    DeploymentEventKind::Failed
+                },
                 &match code {
                     Some(c) => format!("compose exited with {c}"),
                     None => "compose could not run".into(),
@@ -265,7 +287,11 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
                 .await?
                 .ok_or(ServiceError::NotFound)?
                 .into_active_model();
-            st.status = Set(if ok { "deployed" } else { "error" }.into());
+            st.status = Set(if ok {
+                StackStatus::Deployed
+            } else {
+                StackStatus::Error
+            });
             if ok {
                 st.last_deployed_at = Set(Some(now));
                 st.last_error = Set(None);
@@ -283,7 +309,7 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
             // The outcome is audited when the deployment ends (the `stack.deploy` row written at
             // launch only records that it was started): issue 11, section 6.
             let mut ev = AuditEvent::of::<stacks::Entity>(
-                if dep.kind == "rollback" {
+                if dep.kind == DeploymentKind::Rollback {
                     "stack.rollback.finished"
                 } else {
                     "stack.deploy.finished"
@@ -323,13 +349,13 @@ pub async fn rollback(
         .ok_or(ServiceError::NotFound)?;
     let pins: BTreeMap<String, String> =
         serde_json::from_value(parent.image_digests.clone()).unwrap_or_default();
-    if parent.status != "completed" || pins.is_empty() {
+    if parent.status != DeploymentStatus::Completed || pins.is_empty() {
         return Err(ServiceError::Conflict(
             "only a completed deployment with recorded images can be rolled back to".into(),
         ));
     }
     let req = DeployRequest {
-        kind: "rollback",
+        kind: DeploymentKind::Rollback,
         pull: false,
         content: Some(parent.compose_content),
         pins,

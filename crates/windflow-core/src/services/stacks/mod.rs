@@ -52,7 +52,7 @@ use std::path::PathBuf;
 use windflow_api::access::Permission;
 
 use uuid::Uuid;
-use windflow_api::stacks::{Stack, StackSource, StackState};
+use windflow_api::stacks::{Stack, StackState};
 use windflow_docker::Engine;
 use windflow_entity::{endpoints, stacks};
 
@@ -158,11 +158,7 @@ fn to_api(
         environment_id: m.environment_id,
         endpoint_id: m.endpoint_id,
         name: m.name,
-        source: if m.source == "git" {
-            StackSource::Git
-        } else {
-            StackSource::Internal
-        },
+        source: m.source,
         compose_content: if with_content {
             m.compose_content
         } else {

@@ -3,6 +3,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use windflow_api::access::Permission;
+use windflow_api::runs::DeploymentStatus;
+use windflow_api::stacks::StackOutputKind;
+use windflow_api::stacks::StackSource;
+use windflow_api::stacks::StackStatus;
 
 use futures_util::Stream;
 use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
@@ -60,7 +64,7 @@ const STORED_LOG_BYTES: usize = 64 * 1024;
 
 fn line(text: String) -> StackOutput {
     StackOutput {
-        kind: "line".into(),
+        kind: StackOutputKind::Line,
         text: Some(text),
         deployment_id: None,
         status: None,
@@ -131,10 +135,14 @@ impl Job {
 
     pub(super) fn done(&self, deployment: Option<Uuid>, ok: bool, code: Option<i32>) {
         let _ = self.tx.try_send(StackOutput {
-            kind: "done".into(),
+            kind: StackOutputKind::Done,
             text: None,
             deployment_id: deployment,
-            status: Some(if ok { "completed" } else { "failed" }.into()),
+            status: Some(if ok {
+                DeploymentStatus::Completed
+            } else {
+                DeploymentStatus::Failed
+            }),
             exit_code: code,
         });
     }
@@ -175,7 +183,7 @@ pub(super) async fn prepare(
 ) -> ServiceResult<(Job, mpsc::Receiver<StackOutput>)> {
     let id = m.id;
     unlocked(&m)?;
-    let (layout, current, git_commit) = if m.source == "git" {
+    let (layout, current, git_commit) = if m.source == StackSource::Git {
         let (l, c, commit) = stack_source(core, &m).await?;
         (l, Some(c), commit)
     } else {
@@ -302,7 +310,7 @@ pub async fn action(
                 if let Some(st) = stacks::Entity::find_by_id(job.stack.id).one(txn).await? {
                     let mut am = st.into_active_model();
                     if ok && name == "down" {
-                        am.status = Set("down".into());
+                        am.status = Set(StackStatus::Down);
                     }
                     if !ok {
                         am.last_error = Set(Some(format!("{name} failed (exit {code:?})")));

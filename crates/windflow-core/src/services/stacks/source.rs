@@ -6,6 +6,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 use windflow_api::access::Permission;
+use windflow_api::runs::ExecutionStatus;
+use windflow_api::stacks::StackStatus;
 use windflow_entity::{endpoints, git_repositories as gr, stacks, users};
 
 use crate::authz;
@@ -121,7 +123,7 @@ pub(crate) async fn repository_for_stack(
         return Ok(repo);
     }
     let ex = git::sync_repository(core, &Initiator::manual(ctx), repo).await?;
-    if ex.status != "succeeded" {
+    if ex.status != ExecutionStatus::Succeeded {
         return Err(ServiceError::field(
             "repository_id",
             "sync_failed",
@@ -187,7 +189,7 @@ pub(crate) async fn redeploy_changed(
     let mut deployments = vec![];
     for s in stacks_of {
         let due = !s.locked
-            && matches!(s.status.as_str(), "deployed" | "error")
+            && matches!(s.status, StackStatus::Deployed | StackStatus::Error)
             && s.deployed_commit.as_deref() != Some(commit);
         if !due {
             continue;
