@@ -127,6 +127,11 @@ impl TestApp {
         format!("{}/api/v1{path}", self.base)
     }
 
+    /// The typed client (the web app's) acting as `s`.
+    pub fn typed(&self, s: &Session) -> windflow_client::Client {
+        windflow_client::Client::new(&self.base).with_bearer(s.access.clone())
+    }
+
     /// A request with the session's bearer token.
     pub fn req(&self, s: &Session, method: Method, path: &str) -> RequestBuilder {
         self.client

@@ -4,6 +4,9 @@
 //! properties listed in [`FIELD_RULES`]). A rule changed here changes both (issue 12: "every
 //! validation rule the server enforces is declared in the schema, from the same source").
 //!
+//! Over 600 lines on purpose: the rule table, its JSON Schema form and the property test that
+//! holds the two together are read side by side.
+//!
 //! Patterns are written for both ECMA-262 (what OpenAPI 3.1 / JSON Schema 2020-12 name) and
 //! Python's `re` (what the standard validators run): no `\s`, `\d` or `\p{…}` classes (their
 //! meaning differs between engines), explicit `\uXXXX` ranges instead, and `(?![\s\S])` rather

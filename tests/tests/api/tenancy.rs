@@ -3,6 +3,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use windflow_api::tenancy::{CreateEnvironment, EnvironmentType, UpdateEnvironment};
+use windflow_api::{ErrorCode, PageQuery};
+use windflow_client::ClientError;
 use windflow_tests::{id, spawn_app};
 
 fn names(page: &Value) -> Vec<String> {
@@ -271,46 +274,33 @@ async fn projects_and_environments_crud() {
         (StatusCode::OK, Some("archived"), Some("shop2"))
     );
 
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{pid}/environments"),
-            Some(json!({"name": "prod", "type": "production"})),
-        )
-        .await;
+    // Environments through the typed client (the web app's): wire names, problems and paging
+    // are the contract's.
+    let c = app.typed(&root);
+    let env = |name: &str, env_type| CreateEnvironment {
+        name: name.into(),
+        env_type,
+        description: None,
+    };
+    let e = c
+        .create_environment(pid, &env("prod", EnvironmentType::Production))
+        .await
+        .unwrap();
+    assert_eq!(e.env_type, EnvironmentType::Production);
+    let err = c
+        .create_environment(pid, &env("prod", EnvironmentType::Staging))
+        .await
+        .unwrap_err();
     assert_eq!(
-        (st, e["type"].as_str()),
-        (StatusCode::CREATED, Some("production"))
-    );
-    let eid = id(&e);
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{pid}/environments"),
-            Some(json!({"name": "prod", "type": "staging"})),
-        )
-        .await;
-    assert_eq!(
-        st,
-        StatusCode::CONFLICT,
+        err.code(),
+        Some(ErrorCode::Conflict),
         "environment names are unique per project"
     );
     let p2 = app.project(&root, org, "blog").await;
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{p2}/environments"),
-            Some(json!({"name": "prod", "type": "production"})),
-        )
-        .await;
-    assert_eq!(
-        st,
-        StatusCode::CREATED,
-        "the same name in another project is fine"
-    );
+    c.create_environment(p2, &env("prod", EnvironmentType::Production))
+        .await
+        .expect("the same name in another project is fine");
+    // A type outside the vocabulary cannot be sent typed: raw JSON.
     let (st, body) = app
         .call(
             &root,
@@ -324,78 +314,54 @@ async fn projects_and_environments_crud() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
     );
     for t in [
-        "development",
-        "testing",
-        "staging",
-        "disaster_recovery",
-        "other",
+        EnvironmentType::Development,
+        EnvironmentType::Testing,
+        EnvironmentType::Staging,
+        EnvironmentType::DisasterRecovery,
+        EnvironmentType::Other,
     ] {
-        let (st, _) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/projects/{pid}/environments"),
-                Some(json!({"name": format!("env-{t}"), "type": t})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED);
+        let made = c
+            .create_environment(pid, &env(&format!("env-{t}"), t))
+            .await
+            .unwrap();
+        assert_eq!(made.env_type, t);
     }
-    let (st, body) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/environments/{eid}"),
-            Some(json!({"type": "disaster_recovery"})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["type"].as_str()),
-        (StatusCode::OK, Some("disaster_recovery"))
-    );
-    let (st, list) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/projects/{pid}/environments?sort=name"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(list["items"].as_array().unwrap().len(), 6);
-    assert_eq!(
-        app.call(&root, Method::GET, &format!("/environments/{eid}"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.call(&root, Method::DELETE, &format!("/environments/{eid}"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.call(&root, Method::GET, &format!("/environments/{eid}"), None)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.call(&root, Method::DELETE, &format!("/projects/{pid}"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.call(
-            &root,
-            Method::GET,
-            &format!("/projects/{pid}/environments"),
-            None
+    let e = c
+        .update_environment(
+            e.id,
+            &UpdateEnvironment {
+                name: None,
+                env_type: Some(EnvironmentType::DisasterRecovery),
+                description: None,
+            },
         )
         .await
-        .0,
-        StatusCode::NOT_FOUND
+        .unwrap();
+    assert_eq!(e.env_type, EnvironmentType::DisasterRecovery);
+    let sorted = c
+        .list_environments(
+            pid,
+            &PageQuery {
+                sort: Some("name".into()),
+                ..PageQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(sorted.items.len(), 6);
+    let names: Vec<_> = sorted.items.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.is_sorted(), "{names:?}");
+    assert_eq!(c.environment(e.id).await.unwrap().id, e.id);
+    c.delete_environment(e.id).await.unwrap();
+    let code = |e: ClientError| e.code();
+    assert_eq!(
+        c.environment(e.id).await.map_err(code).err(),
+        Some(Some(ErrorCode::NotFound))
+    );
+    c.delete_project(pid).await.unwrap();
+    assert_eq!(
+        c.environments(pid).await.map_err(code).err(),
+        Some(Some(ErrorCode::NotFound))
     );
 }
 

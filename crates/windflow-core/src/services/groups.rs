@@ -1,6 +1,7 @@
 //! Groups of an organization and their members.
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 use windflow_api::access::Permission;
@@ -118,11 +119,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
                 am.description = Set(Some(d));
             }
             am.updated_at = Set(crate::now());
-            groups::Entity::update(am).exec(txn).await?;
-            let updated = groups::Entity::find_by_id(id)
-                .one(txn)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let updated = am.update(txn).await?;
             let ev = AuditEvent::new("group.update", "group")
                 .resource(id, Some(updated.name.clone()))
                 .org(g.organization_id);

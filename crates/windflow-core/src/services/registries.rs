@@ -1,7 +1,9 @@
 //! Registry credentials of an organization, for private image pulls. Passwords are encrypted
 //! by the crypto module (associated data `registry_credential:<id>`), write-only, never returned
 //! nor logged; reading one for a pull happens inside the pull service.
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::docker::{
@@ -46,10 +48,7 @@ pub async fn list(
     org: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<RegistryCredential>> {
-    let Page {
-        items: rows,
-        next_cursor,
-    } = resource::list_in(
+    Ok(resource::list_in(
         core,
         ctx,
         Parent::Organization(org),
@@ -57,11 +56,8 @@ pub async fn list(
         q,
         rc::Entity::find().filter(rc::Column::OrganizationId.eq(org)),
     )
-    .await?;
-    Ok(Page {
-        items: rows.into_iter().map(to_api).collect(),
-        next_cursor,
-    })
+    .await?
+    .map(to_api))
 }
 
 /// Adds a credential (`registries:create`). Audited as `registry.create` (no secret in it).
@@ -146,11 +142,7 @@ pub async fn update(
                     .map_err(ServiceError::internal)?);
             }
             am.updated_at = Set(crate::now());
-            rc::Entity::update(am).exec(txn).await?;
-            let updated = rc::Entity::find_by_id(id)
-                .one(txn)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let updated = am.update(txn).await?;
             let ev = AuditEvent::new("registry.update", "registry_credential")
                 .resource(id, Some(updated.name.clone()))
                 .org(m.organization_id);

@@ -1,6 +1,8 @@
 //! Endpoint CRUD, the connection test, TLS material sealed at rest, and the checks on an
 //! engine address (shape, local targets, bind allow-list).
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::docker::{
@@ -233,10 +235,7 @@ pub async fn list(
     env: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<Endpoint>> {
-    let Page {
-        items: rows,
-        next_cursor,
-    } = resource::list_in(
+    Ok(resource::list_in(
         core,
         ctx,
         Parent::Environment(env),
@@ -244,11 +243,8 @@ pub async fn list(
         q,
         endpoints::Entity::find().filter(endpoints::Column::EnvironmentId.eq(env)),
     )
-    .await?;
-    Ok(Page {
-        items: rows.into_iter().map(to_api).collect(),
-        next_cursor,
-    })
+    .await?
+    .map(to_api))
 }
 
 /// Creates an endpoint (`endpoints:create` at the environment). Audited as `endpoint.create`.
@@ -457,11 +453,7 @@ pub async fn update(
                 am.bind_allowlist = Set(serde_json::to_value(l).unwrap_or_default());
             }
             am.updated_at = Set(crate::now());
-            endpoints::Entity::update(am).exec(txn).await?;
-            let updated = endpoints::Entity::find_by_id(id)
-                .one(txn)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let updated = am.update(txn).await?;
             let ev = AuditEvent::new("endpoint.update", "endpoint")
                 .resource(id, Some(updated.name.clone()))
                 .org(m.organization_id)

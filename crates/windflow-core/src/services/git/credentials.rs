@@ -73,10 +73,7 @@ pub async fn list_credentials(
     project: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<GitCredential>> {
-    let Page {
-        items: rows,
-        next_cursor,
-    } = resource::list_in(
+    Ok(resource::list_in(
         core,
         ctx,
         Parent::Project(project),
@@ -84,11 +81,8 @@ pub async fn list_credentials(
         q,
         gc::Entity::find().filter(gc::Column::ProjectId.eq(project)),
     )
-    .await?;
-    Ok(Page {
-        items: rows.into_iter().map(cred_to_api).collect(),
-        next_cursor,
-    })
+    .await?
+    .map(cred_to_api))
 }
 
 /// Adds a Git credential (`git:create`). `https` needs `username` and `token`; `ssh` needs

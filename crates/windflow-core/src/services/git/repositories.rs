@@ -152,10 +152,7 @@ pub async fn list_repositories(
     project: Uuid,
     q: &PageQuery,
 ) -> ServiceResult<Page<GitRepository>> {
-    let Page {
-        items: rows,
-        next_cursor,
-    } = resource::list_in(
+    Ok(resource::list_in(
         core,
         ctx,
         Parent::Project(project),
@@ -163,11 +160,8 @@ pub async fn list_repositories(
         q,
         gr::Entity::find().filter(gr::Column::ProjectId.eq(project)),
     )
-    .await?;
-    Ok(Page {
-        items: rows.into_iter().map(repo_to_api).collect(),
-        next_cursor,
-    })
+    .await?
+    .map(repo_to_api))
 }
 
 /// Adds a repository (`git:create`; 422 for a refused URL, a bad branch, path or cron, or a
