@@ -200,172 +200,97 @@ impl Initiator {
     }
 }
 
-/// Implements [`Scoped`] for an entity: `scoped!(module, "kind", org)` for organization-level
-/// rows (`organization_id`), `project` adds `project_id`, `environment` adds `environment_id`.
+/// Implements [`Scoped`] for an entity: `scoped!(table, "kind", name_column, |m| scope)`.
+/// `name_column` is `Name` (its `name` column: `sort=name`, `q` and the audit name) or `None`
+/// (unnamed: the id is the audit name); `scope` builds the row's [`ScopePath`] from the model.
 macro_rules! scoped {
-    ($m:ident, $kind:literal, $level:ident) => {
+    ($m:ident, $kind:literal, Name, |$row:ident| $scope:expr) => {
+        scoped!(@impl $m, $kind, Some(entity::$m::Column::Name), |$row| $row.name.clone(), |$row| $scope);
+    };
+    ($m:ident, $kind:literal, None, |$row:ident| $scope:expr) => {
+        scoped!(@impl $m, $kind, None, |$row| $row.id.to_string(), |$row| $scope);
+    };
+    (@impl $m:ident, $kind:literal, $name_col:expr, |$r1:ident| $name:expr, |$r2:ident| $scope:expr) => {
         impl Scoped for entity::$m::Entity {
             const KIND: &'static str = $kind;
             const ID: Self::Column = entity::$m::Column::Id;
-            const NAME: Option<Self::Column> = Some(entity::$m::Column::Name);
+            const NAME: Option<Self::Column> = $name_col;
             fn id(m: &Self::Model) -> Uuid {
                 m.id
             }
-            fn name(m: &Self::Model) -> String {
-                m.name.clone()
+            fn name($r1: &Self::Model) -> String {
+                $name
             }
-            fn scope(m: &Self::Model) -> ScopePath {
-                scoped!(@path m, $level)
+            fn scope($r2: &Self::Model) -> ScopePath {
+                $scope
             }
         }
     };
-    (@path $m:ident, org) => {
-        ScopePath {
-            organization: $m.organization_id,
-            project: None,
-            environment: None,
-        }
-    };
-    (@path $m:ident, project) => {
-        ScopePath {
-            organization: $m.organization_id,
-            project: Some($m.project_id),
-            environment: None,
-        }
-    };
-    (@path $m:ident, environment) => {
-        ScopePath {
-            organization: $m.organization_id,
-            project: Some($m.project_id),
-            environment: Some($m.environment_id),
-        }
-    };
 }
 
-scoped!(groups, "group", org);
-scoped!(registry_credentials, "registry_credential", org);
-scoped!(git_credentials, "git_credential", project);
-scoped!(git_repositories, "git_repository", project);
-scoped!(endpoints, "endpoint", environment);
-scoped!(stacks, "stack", environment);
-
-impl Scoped for entity::organizations::Entity {
-    const KIND: &'static str = "organization";
-    const ID: Self::Column = entity::organizations::Column::Id;
-    const NAME: Option<Self::Column> = Some(entity::organizations::Column::Name);
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.name.clone()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            organization: m.id,
-            project: None,
-            environment: None,
-        }
+/// A row of an organization (`organization_id`).
+fn in_org(organization: Uuid) -> ScopePath {
+    ScopePath {
+        organization,
+        project: None,
+        environment: None,
     }
 }
 
-impl Scoped for entity::projects::Entity {
-    const KIND: &'static str = "project";
-    const ID: Self::Column = entity::projects::Column::Id;
-    const NAME: Option<Self::Column> = Some(entity::projects::Column::Name);
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.name.clone()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            organization: m.organization_id,
-            project: Some(m.id),
-            environment: None,
-        }
+/// A row of a project (`organization_id`, `project_id`).
+fn in_project(organization: Uuid, project: Uuid) -> ScopePath {
+    ScopePath {
+        organization,
+        project: Some(project),
+        environment: None,
     }
 }
 
-impl Scoped for entity::environments::Entity {
-    const KIND: &'static str = "environment";
-    const ID: Self::Column = entity::environments::Column::Id;
-    const NAME: Option<Self::Column> = Some(entity::environments::Column::Name);
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.name.clone()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            organization: m.organization_id,
-            project: Some(m.project_id),
-            environment: Some(m.id),
-        }
+/// A row of an environment (`organization_id`, `project_id`, `environment_id`).
+fn in_environment(organization: Uuid, project: Uuid, environment: Uuid) -> ScopePath {
+    ScopePath {
+        organization,
+        project: Some(project),
+        environment: Some(environment),
     }
 }
 
-/// A membership is named by its user's id here; its audit rows carry the username instead.
-impl Scoped for entity::memberships::Entity {
-    const KIND: &'static str = "membership";
-    const ID: Self::Column = entity::memberships::Column::Id;
-    const NAME: Option<Self::Column> = None;
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.user_id.to_string()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            organization: m.organization_id,
-            project: None,
-            environment: None,
-        }
-    }
-}
-
-/// A role binding lives in its organization (its own scope is checked by the service: a
-/// binding's scope is what it grants, not where it is managed).
-impl Scoped for entity::role_bindings::Entity {
-    const KIND: &'static str = "role_binding";
-    const ID: Self::Column = entity::role_bindings::Column::Id;
-    const NAME: Option<Self::Column> = None;
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.id.to_string()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            organization: m.organization_id,
-            project: None,
-            environment: None,
-        }
-    }
-}
-
-/// Organization roles; system roles (no organization) are not [`Scoped`] loads: the roles
-/// service lets everyone read them and nobody change them.
-impl Scoped for entity::roles::Entity {
-    const KIND: &'static str = "role";
-    const ID: Self::Column = entity::roles::Column::Id;
-    const NAME: Option<Self::Column> = Some(entity::roles::Column::Name);
-    fn id(m: &Self::Model) -> Uuid {
-        m.id
-    }
-    fn name(m: &Self::Model) -> String {
-        m.name.clone()
-    }
-    fn scope(m: &Self::Model) -> ScopePath {
-        ScopePath {
-            // A system role has no organization; the nil id matches no membership, so a
-            // permission check on it fails closed (NotFound) for everyone but superadmins.
-            organization: m.organization_id.unwrap_or_default(),
-            project: None,
-            environment: None,
-        }
-    }
-}
+scoped!(organizations, "organization", Name, |m| in_org(m.id));
+scoped!(projects, "project", Name, |m| in_project(
+    m.organization_id,
+    m.id
+));
+scoped!(environments, "environment", Name, |m| {
+    in_environment(m.organization_id, m.project_id, m.id)
+});
+scoped!(groups, "group", Name, |m| in_org(m.organization_id));
+scoped!(registry_credentials, "registry_credential", Name, |m| {
+    in_org(m.organization_id)
+});
+scoped!(git_credentials, "git_credential", Name, |m| {
+    in_project(m.organization_id, m.project_id)
+});
+scoped!(git_repositories, "git_repository", Name, |m| {
+    in_project(m.organization_id, m.project_id)
+});
+scoped!(endpoints, "endpoint", Name, |m| {
+    in_environment(m.organization_id, m.project_id, m.environment_id)
+});
+scoped!(stacks, "stack", Name, |m| {
+    in_environment(m.organization_id, m.project_id, m.environment_id)
+});
+// A membership is unnamed here; its audit rows carry the username instead.
+scoped!(memberships, "membership", None, |m| in_org(
+    m.organization_id
+));
+// A role binding is managed in its organization; the scope it grants is checked by the
+// roles service.
+scoped!(role_bindings, "role_binding", None, |m| in_org(
+    m.organization_id
+));
+// A system role has no organization: the nil id matches no membership, so a permission check
+// on it fails closed (NotFound) for everyone but superadmins. The roles service lets everyone
+// read system roles and nobody change them.
+scoped!(roles, "role", Name, |m| in_org(
+    m.organization_id.unwrap_or_default()
+));
