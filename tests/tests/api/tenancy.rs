@@ -3,7 +3,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use windflow_api::tenancy::{CreateEnvironment, EnvironmentType, UpdateEnvironment};
+use windflow_api::tenancy::{
+    AddGroupMember, CreateEnvironment, CreateGroup, EnvironmentType, UpdateEnvironment, UpdateGroup,
+};
 use windflow_api::{ErrorCode, PageQuery};
 use windflow_client::ClientError;
 use windflow_tests::{id, spawn_app};
@@ -467,116 +469,85 @@ async fn groups_crud_and_members() {
     let gus = app.user(&root, "gus").await;
     let outsider = app.user(&root, "outsider").await;
     app.add_member(&root, org, &gus, "member").await;
-    let (st, g) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{org}/groups"),
-            Some(json!({"name": "ops", "description": "Operators"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    let gid = id(&g);
+    // Through the typed client (the web app's), as root and as gus.
+    let (c, as_gus) = (app.typed(&root), app.typed(&gus));
+    let code = |e: ClientError| e.code();
+    let group = |name: &str| CreateGroup {
+        name: name.into(),
+        description: Some("Operators".into()),
+    };
+    let g = c.create_group(org, &group("ops")).await.unwrap();
     assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{org}/groups"),
-            Some(json!({"name": "ops"}))
+        c.create_group(org, &group("ops")).await.map_err(code).err(),
+        Some(Some(ErrorCode::Conflict))
+    );
+    let m = c
+        .add_group_member(
+            g.id,
+            &AddGroupMember {
+                user_id: gus.user_id,
+            },
         )
         .await
-        .0,
-        StatusCode::CONFLICT
-    );
-    let (st, m) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/groups/{gid}/members"),
-            Some(json!({"user_id": gus.user_id})),
-        )
-        .await;
-    assert_eq!(
-        (st, m["username"].as_str()),
-        (StatusCode::CREATED, Some("gus"))
-    );
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/groups/{gid}/members"),
-            Some(json!({"user_id": outsider.user_id})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_a_member"))
-    );
-    let (_, g) = app
-        .call(&root, Method::GET, &format!("/groups/{gid}"), None)
-        .await;
-    assert_eq!(g["member_count"], 1);
-    let (_, ms) = app
-        .call(&root, Method::GET, &format!("/groups/{gid}/members"), None)
-        .await;
-    assert_eq!(ms[0]["username"], "gus");
-    let (st, g) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/groups/{gid}"),
-            Some(json!({"name": "sre"})),
-        )
-        .await;
-    assert_eq!((st, g["name"].as_str()), (StatusCode::OK, Some("sre")));
-    let (_, list) = app
-        .call(
-            &gus,
-            Method::GET,
-            &format!("/organizations/{org}/groups"),
-            None,
-        )
-        .await;
-    assert_eq!(names(&list), ["sre"]);
-    assert_eq!(
-        app.call(&gus, Method::DELETE, &format!("/groups/{gid}"), None)
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &root,
-            Method::DELETE,
-            &format!("/groups/{gid}/members/{}", gus.user_id),
-            None
+        .unwrap();
+    assert_eq!(m.username, "gus");
+    let err = c
+        .add_group_member(
+            g.id,
+            &AddGroupMember {
+                user_id: outsider.user_id,
+            },
         )
         .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.call(
-            &root,
-            Method::DELETE,
-            &format!("/groups/{gid}/members/{}", gus.user_id),
-            None
+        .unwrap_err();
+    let field_codes = |e: &ClientError| match e {
+        ClientError::Problem(p) => p
+            .errors
+            .iter()
+            .flatten()
+            .map(|f| f.code.clone())
+            .collect::<Vec<_>>(),
+        _ => vec![],
+    };
+    assert_eq!(field_codes(&err), ["not_a_member"], "{err}");
+    assert_eq!(c.group(g.id).await.unwrap().member_count, 1);
+    assert_eq!(c.group_members(g.id).await.unwrap()[0].username, "gus");
+    let g = c
+        .update_group(
+            g.id,
+            &UpdateGroup {
+                name: Some("sre".into()),
+                description: None,
+            },
         )
         .await
-        .0,
-        StatusCode::NOT_FOUND
-    );
+        .unwrap();
+    assert_eq!(g.name, "sre");
+    let seen: Vec<_> = as_gus
+        .groups(org)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(seen, ["sre"]);
     assert_eq!(
-        app.call(&root, Method::DELETE, &format!("/groups/{gid}"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
+        as_gus.delete_group(g.id).await.map_err(code).err(),
+        Some(Some(ErrorCode::Forbidden))
     );
+    c.remove_group_member(g.id, gus.user_id).await.unwrap();
     assert_eq!(
-        app.call(&root, Method::GET, &format!("/groups/{gid}"), None)
+        c.remove_group_member(g.id, gus.user_id)
             .await
-            .0,
-        StatusCode::NOT_FOUND
+            .map_err(code)
+            .err(),
+        Some(Some(ErrorCode::NotFound))
+    );
+    c.delete_group(g.id).await.unwrap();
+    assert_eq!(
+        c.group(g.id).await.map_err(code).err(),
+        Some(Some(ErrorCode::NotFound))
     );
 }
 
