@@ -86,9 +86,7 @@ pub async fn create(
         groups::Entity::insert(m.clone().into_active_model())
             .exec_without_returning(txn)
             .await?;
-        let ev = AuditEvent::new("group.create", "group")
-            .resource(m.id, Some(m.name.clone()))
-            .org(org);
+        let ev = AuditEvent::of::<groups::Entity>("group.create", &m);
         Ok(((), ev))
     })
     .await?;
@@ -120,9 +118,7 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateGroup) -> Se
             }
             am.updated_at = Set(crate::now());
             let updated = am.update(txn).await?;
-            let ev = AuditEvent::new("group.update", "group")
-                .resource(id, Some(updated.name.clone()))
-                .org(g.organization_id);
+            let ev = AuditEvent::of::<groups::Entity>("group.update", &updated);
             Ok((updated, ev))
         })
         .await?;
@@ -139,9 +135,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
             .exec(txn)
             .await?;
         groups::Entity::delete_by_id(id).exec(txn).await?;
-        let ev = AuditEvent::new("group.delete", "group")
-            .resource(id, Some(g.name))
-            .org(g.organization_id);
+        let ev = AuditEvent::of::<groups::Entity>("group.delete", &g);
         Ok(((), ev))
     })
     .await?;
@@ -222,9 +216,7 @@ pub async fn add_member(
         })
         .exec_without_returning(txn)
         .await?;
-        let ev = AuditEvent::new("group.member_add", "group")
-            .resource(id, Some(g.name.clone()))
-            .org(g.organization_id)
+        let ev = AuditEvent::of::<groups::Entity>("group.member_add", &g)
             .details(serde_json::json!({"user_id": req.user_id}));
         Ok(((), ev))
     })
@@ -248,9 +240,7 @@ pub async fn remove_member(core: &Core, ctx: Ctx<'_>, id: Uuid, user: Uuid) -> S
         if res.rows_affected == 0 {
             return Err(ServiceError::NotFound);
         }
-        let ev = AuditEvent::new("group.member_remove", "group")
-            .resource(id, Some(g.name))
-            .org(g.organization_id)
+        let ev = AuditEvent::of::<groups::Entity>("group.member_remove", &g)
             .details(serde_json::json!({"user_id": user}));
         Ok(((), ev))
     })

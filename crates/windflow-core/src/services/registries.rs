@@ -95,9 +95,7 @@ pub async fn create(
         rc::Entity::insert(m.clone().into_active_model())
             .exec_without_returning(txn)
             .await?;
-        let ev = AuditEvent::new("registry.create", "registry_credential")
-            .resource(id, Some(m.name.clone()))
-            .org(org);
+        let ev = AuditEvent::of::<rc::Entity>("registry.create", &m);
         Ok(((), ev))
     })
     .await?;
@@ -143,9 +141,7 @@ pub async fn update(
             }
             am.updated_at = Set(crate::now());
             let updated = am.update(txn).await?;
-            let ev = AuditEvent::new("registry.update", "registry_credential")
-                .resource(id, Some(updated.name.clone()))
-                .org(m.organization_id);
+            let ev = AuditEvent::of::<rc::Entity>("registry.update", &updated);
             Ok((updated, ev))
         })
         .await?;
@@ -157,9 +153,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
     let m = load_for::<rc::Entity>(core, ctx, id, Permission::RegistriesDelete).await?;
     ctx.write(core, async |txn| {
         rc::Entity::delete_by_id(id).exec(txn).await?;
-        let ev = AuditEvent::new("registry.delete", "registry_credential")
-            .resource(id, Some(m.name))
-            .org(m.organization_id);
+        let ev = AuditEvent::of::<rc::Entity>("registry.delete", &m);
         Ok(((), ev))
     })
     .await?;

@@ -299,13 +299,11 @@ pub async fn update(core: &Core, ctx: Ctx<'_>, id: Uuid, req: UpdateRole) -> Ser
 
 /// Deletes an organization role with its bindings (`roles:delete`). Audited.
 pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
+    // `load` refuses system roles for anything but reading.
     let r = load(core, ctx, id, Permission::RolesDelete).await?;
-    let org = r.organization_id.ok_or(ServiceError::NotFound)?;
     ctx.write(core, async |txn| {
         roles::Entity::delete_by_id(id).exec(txn).await?;
-        let ev = AuditEvent::new("role.delete", "role")
-            .resource(id, Some(r.name))
-            .org(org);
+        let ev = AuditEvent::of::<roles::Entity>("role.delete", &r);
         Ok(((), ev))
     })
     .await?;

@@ -331,11 +331,7 @@ pub async fn create(
         endpoints::Entity::insert(m.clone().into_active_model())
             .exec_without_returning(txn)
             .await?;
-        let ev = AuditEvent::new("endpoint.create", "endpoint")
-            .resource(m.id, Some(m.name.clone()))
-            .org(m.organization_id)
-            .project(m.project_id)
-            .environment(m.environment_id);
+        let ev = AuditEvent::of::<endpoints::Entity>("endpoint.create", &m);
         Ok(((), ev))
     })
     .await?;
@@ -454,11 +450,7 @@ pub async fn update(
             }
             am.updated_at = Set(crate::now());
             let updated = am.update(txn).await?;
-            let ev = AuditEvent::new("endpoint.update", "endpoint")
-                .resource(id, Some(updated.name.clone()))
-                .org(m.organization_id)
-                .project(m.project_id)
-                .environment(m.environment_id);
+            let ev = AuditEvent::of::<endpoints::Entity>("endpoint.update", &updated);
             Ok((updated, ev))
         })
         .await?;
@@ -473,11 +465,7 @@ pub async fn delete(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceResult<()> {
             .await?;
     ctx.write(core, async |txn| {
         endpoints::Entity::delete_by_id(id).exec(txn).await?;
-        let ev = AuditEvent::new("endpoint.delete", "endpoint")
-            .resource(id, Some(m.name))
-            .org(m.organization_id)
-            .project(m.project_id)
-            .environment(m.environment_id);
+        let ev = AuditEvent::of::<endpoints::Entity>("endpoint.delete", &m);
         Ok(((), ev))
     })
     .await?;

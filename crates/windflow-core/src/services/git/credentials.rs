@@ -163,10 +163,7 @@ pub async fn create_credential(
         gc::Entity::insert(m.clone().into_active_model())
             .exec_without_returning(txn)
             .await?;
-        let ev = AuditEvent::new("git.credential.create", "git_credential")
-            .resource(id, Some(m.name.clone()))
-            .org(m.organization_id)
-            .project(project)
+        let ev = AuditEvent::of::<gc::Entity>("git.credential.create", &m)
             .details(serde_json::json!({"kind": m.kind}));
         Ok(((), ev))
     })
@@ -251,10 +248,7 @@ pub async fn update_credential(
     let updated = ctx
         .write(core, async |txn| {
             let updated = gc::Entity::update(am).exec(txn).await?;
-            let ev = AuditEvent::new("git.credential.update", "git_credential")
-                .resource(id, Some(updated.name.clone()))
-                .org(m.organization_id)
-                .project(m.project_id)
+            let ev = AuditEvent::of::<gc::Entity>("git.credential.update", &updated)
                 .details(serde_json::json!({"changed": changed}));
             Ok((updated, ev))
         })
@@ -277,10 +271,7 @@ pub async fn delete_credential(core: &Core, ctx: Ctx<'_>, id: Uuid) -> ServiceRe
             ));
         }
         gc::Entity::delete_by_id(id).exec(txn).await?;
-        let ev = AuditEvent::new("git.credential.delete", "git_credential")
-            .resource(id, Some(m.name))
-            .org(m.organization_id)
-            .project(m.project_id);
+        let ev = AuditEvent::of::<gc::Entity>("git.credential.delete", &m);
         Ok(((), ev))
     })
     .await?;
