@@ -1019,7 +1019,45 @@ configs:
                                         .all(|c| c.as_mapping().is_none_or(|c| c.is_empty()))
                                 })
                         }
-                        "deploy" => sv.is_null() || sv.as_mapping().is_some_and(|m| m.is_empty()),
+                        // Swarm scheduling fields (ignored by `docker compose up`) are
+                        // harmless whatever their value; resources only as cpu, memory and
+                        // pid limits (a device reservation reaches the host's hardware).
+                        "deploy" => {
+                            sv.is_null()
+                                || sv.as_mapping().is_some_and(|m| {
+                                    m.iter().all(|(dk, dv)| match dk.as_str() {
+                                        Some(
+                                            "replicas" | "mode" | "restart_policy" | "labels"
+                                            | "update_config" | "rollback_config" | "placement"
+                                            | "endpoint_mode",
+                                        ) => true,
+                                        Some("resources") => {
+                                            dv.is_null()
+                                                || dv.as_mapping().is_some_and(|r| {
+                                                    r.iter().all(|(part, body)| {
+                                                        matches!(
+                                                            part.as_str(),
+                                                            Some("limits" | "reservations")
+                                                        ) && (body.is_null()
+                                                            || body.as_mapping().is_some_and(|b| {
+                                                                b.keys().all(|k| {
+                                                                    matches!(
+                                                                        k.as_str(),
+                                                                        Some(
+                                                                            "cpus"
+                                                                                | "memory"
+                                                                                | "pids"
+                                                                        )
+                                                                    )
+                                                                })
+                                                            }))
+                                                    })
+                                                })
+                                        }
+                                        _ => false,
+                                    })
+                                })
+                        }
                         _ => false,
                     };
                     if !ok {
