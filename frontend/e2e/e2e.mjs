@@ -250,8 +250,8 @@ try {
   const SECRET = 'e2e-s3cr3t-' + Date.now();
   const outcome = async (n) => {
     await page.waitForFunction(n => document.querySelectorAll('#deployments-table tbody tr[data-id]').length === n, n, { timeout: 90000 });
-    await page.locator('#deployments-table tbody tr[data-id]').first().locator('.badge', { hasText: 'completed' }).waitFor({ timeout: 20000 });
-    await page.locator('#stack-output-status', { hasText: 'completed' }).waitFor();
+    await page.locator('#deployments-table tbody tr[data-id]').first().locator('.badge', { hasText: 'succeeded' }).waitFor({ timeout: 20000 });
+    await page.locator('#stack-output-status', { hasText: 'succeeded' }).waitFor();
   };
 
   await check('stacks: create from the editor with validation messages, secret variable never shown', async () => {
@@ -308,7 +308,7 @@ try {
     await outcome(3);
     const newest = page.locator('#deployments-table tbody tr[data-id]').first();
     await newest.locator('.badge', { hasText: 'rollback' }).waitFor();
-    await newest.locator('.badge', { hasText: 'completed' }).waitFor();
+    await newest.locator('.badge', { hasText: 'succeeded' }).waitFor();
     await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
     // The running container is the first deployment's again.
     const ep = (await page.locator('#stack-containers a').first().getAttribute('href')).split('/')[2];
@@ -326,7 +326,7 @@ try {
     await page.click('#stack-lock');
     await page.locator('#stack-locked').waitFor({ state: 'detached' });
     await page.click('#act-down');
-    await page.locator('#stack-output-status', { hasText: 'completed' }).waitFor({ timeout: 60000 });
+    await page.locator('#stack-output-status', { hasText: 'succeeded' }).waitFor({ timeout: 60000 });
     await page.locator('#stack-containers').waitFor({ state: 'detached', timeout: 20000 });
     await page.locator('#stack-summary a').click();
     await row('#stacks-table', 'e2eweb').locator('.badge', { hasText: 'not deployed' }).waitFor();

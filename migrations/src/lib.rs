@@ -12,6 +12,7 @@ mod m20261122_000005_create_registry_credentials;
 mod m20261202_000006_create_stacks;
 mod m20261202_000007_create_git;
 mod m20261202_000008_harden_docker;
+mod m20261203_000009_unify_runs;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_create_stacks::Migration),
             Box::new(m20261202_000007_create_git::Migration),
             Box::new(m20261202_000008_harden_docker::Migration),
+            Box::new(m20261203_000009_unify_runs::Migration),
         ]
     }
 }

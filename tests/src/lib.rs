@@ -65,6 +65,15 @@ async fn fresh_postgres(base: &str) -> String {
     format!("{prefix}/{name}")
 }
 
+/// The URL of a fresh, empty database: a new PostgreSQL database when the suite runs on
+/// PostgreSQL, else a SQLite file in `dir`.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("WF_TEST_DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => fresh_postgres(&base).await,
+        _ => format!("sqlite://{}?mode=rwc", dir.join("fresh.db").display()),
+    }
+}
+
 /// Starts a server with a fresh database; `tweak` adjusts the configuration first.
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,7 @@ mod api {
     pub mod docker;
     pub mod errors;
     pub mod git;
+    pub mod migrations;
     pub mod openapi;
     pub mod rbac;
     pub mod security;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::runs::{ExecutionStatus, Trigger};
+use crate::runs::Run;
 
 vocabulary! {
     /// The kind of scheduled work a schedule execution ran.
@@ -255,14 +255,12 @@ pub struct ScheduleExecution {
     pub id: Uuid,
     /// The kind of work.
     pub kind: ScheduleKind,
-    /// What started it.
-    pub trigger: Trigger,
-    /// Where it stands (`interrupted`: the server running it stopped).
-    pub status: ExecutionStatus,
+    /// Who started it, where it stands and its timing (flattened: `trigger`, `triggered_by`,
+    /// `status`, `started_at`, `finished_at`, `duration_ms`).
+    #[serde(flatten)]
+    pub run: Run,
     /// Repository synced.
     pub repository_id: Option<Uuid>,
-    /// User who started it (`manual`).
-    pub triggered_by: Option<Uuid>,
     /// The due time it ran for (`schedule`).
     pub scheduled_for: Option<DateTime<Utc>>,
     /// Commit checked out.
@@ -271,12 +269,6 @@ pub struct ScheduleExecution {
     pub deployment_ids: Vec<Uuid>,
     /// Error, when failed.
     pub error: Option<String>,
-    /// Start.
-    pub started_at: DateTime<Utc>,
-    /// End.
-    pub finished_at: Option<DateTime<Utc>>,
-    /// Duration in milliseconds.
-    pub duration_ms: Option<i64>,
     /// Log lines (only in `GET /schedule-executions/{id}`; `null` in lists).
     pub logs: Option<String>,
 }

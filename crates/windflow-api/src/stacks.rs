@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::runs::{DeploymentStatus, Trigger};
+use crate::runs::{Run, RunStatus};
 
 vocabulary! {
     /// A stack's stored lifecycle (what WindFlow last did to it; the engine's view is
@@ -323,8 +323,8 @@ pub struct StackOutput {
     pub text: Option<String>,
     /// The deployment recorded (`done` of deploy, pull-redeploy and rollback).
     pub deployment_id: Option<Uuid>,
-    /// `completed` or `failed` (`done` only).
-    pub status: Option<DeploymentStatus>,
+    /// `succeeded` or `failed` (`done` only).
+    pub status: Option<RunStatus>,
     /// Exit code of the compose command (`done` only; `null` if it could not start).
     pub exit_code: Option<i32>,
 }
@@ -338,12 +338,10 @@ pub struct Deployment {
     pub stack_id: Uuid,
     /// What it does.
     pub kind: DeploymentKind,
-    /// Where it stands (`interrupted`: the server running it stopped).
-    pub status: DeploymentStatus,
-    /// What started it.
-    pub trigger: Trigger,
-    /// User who started it.
-    pub triggered_by: Option<Uuid>,
+    /// Who started it, where it stands and its timing (flattened: `trigger`, `triggered_by`,
+    /// `status`, `started_at`, `finished_at`, `duration_ms`).
+    #[serde(flatten)]
+    pub run: Run,
     /// For a rollback: the deployment rolled back to.
     pub parent_id: Option<Uuid>,
     /// Images were pulled first.
@@ -358,10 +356,6 @@ pub struct Deployment {
     pub git_commit: Option<String>,
     /// Exit code of `up`.
     pub exit_code: Option<i32>,
-    /// Started.
-    pub created_at: DateTime<Utc>,
-    /// Finished.
-    pub finished_at: Option<DateTime<Utc>>,
 }
 
 /// A step of a deployment.

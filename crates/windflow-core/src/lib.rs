@@ -21,6 +21,7 @@ pub mod pagination;
 pub mod password;
 pub mod rbac;
 pub mod resource;
+pub mod runs;
 pub mod runtime;
 pub mod services;
 pub mod tokens;

@@ -1,5 +1,7 @@
 //! One deploy of a stack (DOMAIN.md stacks.deployments): what was deployed (compose content,
-//! variable names, pinned images), the image digests it resolved to, its logs and outcome.
+//! variable names, pinned images), the image digests it resolved to, its logs and outcome. The `trigger`, `triggered_by`, `status`,
+//! `started_at`, `finished_at`, `duration_ms` columns are the shared run shape
+//! (`windflow_api::runs::Run`).
 use sea_orm::entity::prelude::*;
 
 /// Row of `deployments`.
@@ -12,8 +14,8 @@ pub struct Model {
     pub organization_id: Uuid,
     /// `standard` or `rollback`.
     pub kind: windflow_api::stacks::DeploymentKind,
-    /// `pending|running|completed|failed`.
-    pub status: windflow_api::runs::DeploymentStatus,
+    /// The shared run status (`running|succeeded|failed|interrupted`).
+    pub status: windflow_api::runs::RunStatus,
     /// `manual|webhook|schedule`.
     pub trigger: windflow_api::runs::Trigger,
     pub triggered_by: Option<Uuid>,
@@ -29,8 +31,10 @@ pub struct Model {
     pub git_commit: Option<String>,
     pub exit_code: Option<i32>,
     pub logs: String,
-    pub created_at: DateTimeUtc,
+    pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// Milliseconds from `started_at` to `finished_at`.
+    pub duration_ms: Option<i64>,
 }
 
 /// No declared relations.

@@ -1,5 +1,6 @@
 //! One run of scheduled work (DOMAIN.md docker.schedule_executions): `kind` `git_sync`,
-//! `trigger` `schedule|manual|webhook`, `status` `running|succeeded|failed`, timing and logs.
+//! `trigger` `schedule|manual|webhook`, `status` `running|succeeded|failed|interrupted`, timing and logs (the shared run shape,
+//! `windflow_api::runs::Run`).
 //! `(repository_id, kind, scheduled_for)` is unique, so a due run executes once.
 use sea_orm::entity::prelude::*;
 
@@ -13,7 +14,7 @@ pub struct Model {
     pub project_id: Uuid,
     pub kind: windflow_api::git::ScheduleKind,
     pub trigger: windflow_api::runs::Trigger,
-    pub status: windflow_api::runs::ExecutionStatus,
+    pub status: windflow_api::runs::RunStatus,
     pub repository_id: Option<Uuid>,
     pub triggered_by: Option<Uuid>,
     pub scheduled_for: Option<DateTimeUtc>,

@@ -97,13 +97,28 @@ pub fn copy(text: &str) {
 /// A state badge: `ok` for good states, `danger` for failures, plain otherwise.
 pub fn badge(label: String) -> impl IntoView {
     let class = match label.as_str() {
-        "running" | "completed" | "succeeded" | "synced" | "up" => "badge ok",
+        "running" | "succeeded" | "synced" | "up" => "badge ok",
         "failed" | "error" | "unknown" | "partially running" | "partially_running" => {
             "badge danger"
         }
         _ => "badge",
     };
     view! { <span class=class>{label}</span> }
+}
+
+/// The cells every long-running record shows, in this order: started, trigger, status,
+/// duration (`windflow_api::runs::Run`; deployments and schedule executions).
+pub fn run_cells(run: &windflow_api::runs::Run) -> impl IntoView + use<> {
+    let duration = run
+        .duration_ms
+        .map(|d| format!("{d} ms"))
+        .unwrap_or_default();
+    view! {
+        <td class="muted">{when(&run.started_at)}</td>
+        <td>{run.trigger.as_str()}</td>
+        <td>{badge(run.status.to_string())}</td>
+        <td>{duration}</td>
+    }
 }
 
 /// The messages of an API error, one per field error (or the detail alone).

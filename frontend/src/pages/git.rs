@@ -13,7 +13,7 @@ use windflow_api::git::{
 };
 
 use crate::api;
-use crate::components::{badge, confirm, copy, mutate, short_sha, when};
+use crate::components::{badge, confirm, copy, mutate, run_cells, short_sha, when};
 use crate::state::ctx;
 
 type Creds = LocalResource<api::Raw>;
@@ -275,10 +275,10 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                 Ok(x) => c.toast(
                     format!(
                         "Sync {}{}",
-                        x.status,
+                        x.run.status,
                         x.error.map(|e| format!(": {e}")).unwrap_or_default()
                     ),
-                    x.status == windflow_api::runs::ExecutionStatus::Failed,
+                    x.run.status == windflow_api::runs::RunStatus::Failed,
                 ),
                 Err(e) => c.error(&e),
             }
@@ -403,17 +403,14 @@ fn Executions(repo: Uuid) -> impl IntoView {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => view! {
                 <table id="executions-table">
-                    <thead><tr><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Commit"</th><th>"Duration"</th><th>"Error"</th><th></th></tr></thead>
+                    <thead><tr><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Duration"</th><th>"Commit"</th><th>"Error"</th><th></th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|x| {
                             let id = x.id;
                             view! {
                                 <tr>
-                                    <td class="muted">{when(&x.started_at)}</td>
-                                    <td>{x.trigger.as_str()}</td>
-                                    <td>{badge(x.status.to_string())}</td>
+                                    {run_cells(&x.run)}
                                     <td><code>{x.commit.as_deref().map(short_sha).unwrap_or_default()}</code></td>
-                                    <td>{x.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default()}</td>
                                     <td class="error">{x.error.unwrap_or_default()}</td>
                                     <td><button class="secondary small" on:click=move |_| open.set(Some(id))>"Logs"</button></td>
                                 </tr>

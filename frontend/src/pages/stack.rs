@@ -14,7 +14,7 @@ use windflow_api::stacks::{
 use crate::api;
 use crate::components::variables::{Var, Variables, inputs, var};
 use crate::components::{ComposeEditor, source_label, state_label};
-use crate::components::{badge, confirm, short, short_sha, when};
+use crate::components::{badge, confirm, run_cells, short, short_sha, when};
 use crate::state::{AppCtx, ctx};
 
 /// Live output of the running action and the action launcher (all `Copy`).
@@ -346,17 +346,15 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                 let can = c.can("stacks:deploy");
                 view! {
                     <table id="deployments-table">
-                        <thead><tr><th>"Started"</th><th>"Kind"</th><th>"Status"</th><th>"Trigger"</th><th>"Images"</th><th></th></tr></thead>
+                        <thead><tr><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Duration"</th><th>"Kind"</th><th>"Images"</th><th></th></tr></thead>
                         <tbody>
                             {page.items.into_iter().enumerate().map(|(i, d)| {
                                 let did = d.id;
-                                let rollback = can && i > 0 && d.status == windflow_api::runs::DeploymentStatus::Completed && !d.image_digests.is_empty();
+                                let rollback = can && i > 0 && d.run.status == windflow_api::runs::RunStatus::Succeeded && !d.image_digests.is_empty();
                                 view! {
                                     <tr data-id=did.to_string()>
-                                        <td class="muted">{when(&d.created_at)}</td>
-                                        <td><span class="badge">{d.kind.as_str()}</span></td>
-                                        <td>{badge(d.status.to_string())}</td>
-                                        <td>{d.trigger.as_str()}{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
+                                        {run_cells(&d.run)}
+                                        <td><span class="badge">{d.kind.as_str()}</span>{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
                                         <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
                                         <td>
                                             <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>"Details"</button>
@@ -364,7 +362,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                         </td>
                                     </tr>
                                     {move || (open.get() == Some(did)).then(|| view! {
-                                        <tr class="details"><td colspan="6">
+                                        <tr class="details"><td colspan="7">
                                             {move || api::read::<DeploymentDetails>(details).map(|r| match r {
                                                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                                                 Ok(x) => view! {

@@ -635,7 +635,7 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     )
     .await;
     let done = ev.last().unwrap();
-    assert_eq!(done["status"], "completed", "{ev:?}");
+    assert_eq!(done["status"], "succeeded", "{ev:?}");
     let (_, d1) = app
         .call(
             &root,
@@ -755,7 +755,7 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     let deps = ex["deployment_ids"].as_array().unwrap();
     assert_eq!(deps.len(), 1, "{ex}");
     let d2 = deployed(&app, &root, deps[0].as_str().unwrap()).await;
-    assert_eq!(d2["deployment"]["status"], "completed", "{d2}");
+    assert_eq!(d2["deployment"]["status"], "succeeded", "{d2}");
     assert_eq!(d2["deployment"]["trigger"], "webhook");
     assert_eq!(d2["deployment"]["git_commit"], sha2.as_str());
     assert_eq!(running_rev(&sock, &name), "2");
@@ -791,7 +791,7 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
         |e| e.last().is_some_and(|x| x["kind"] == "done"),
     )
     .await;
-    assert_eq!(ev.last().unwrap()["status"], "completed");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded");
     drop(daemon);
 }
 

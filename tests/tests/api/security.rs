@@ -536,7 +536,7 @@ async fn compose_process_is_not_steerable() {
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     let ev = act(&app, &dev, &format!("/stacks/{}/deploy", id(&stack))).await;
-    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     let o = std::process::Command::new("docker")
         .args([
             "-H",
@@ -791,7 +791,7 @@ async fn git_redeploys_run_with_the_right_permissions() {
     assert_eq!(st, StatusCode::CREATED, "{stack}");
     let sid = stack["id"].as_str().unwrap().to_owned();
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     assert_eq!(deployments_of(&app, &root, &sid).await, 1);
 
     // A manual sync that redeploys uses the syncing user's permissions (H3).
@@ -1111,7 +1111,7 @@ async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
     // Delete with down: the project goes with the stack, and the answer says so.
     let sid = first["id"].as_str().unwrap().to_owned();
     let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     let (st, e) = app
         .call(&dev, Method::DELETE, &format!("/stacks/{sid}"), None)
         .await;
@@ -1213,7 +1213,7 @@ async fn secret_variables_are_masked_for_container_readers() {
     assert_eq!(st, StatusCode::CREATED, "{stack}");
     let sid = stack["id"].as_str().unwrap().to_owned();
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(ev.last().unwrap()["status"], "completed", "{ev:?}");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     let (_, list) = app
         .call(
             &root,
@@ -1435,7 +1435,7 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
         .await;
     let sid = stack["id"].as_str().unwrap().to_owned();
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(ev.last().unwrap()["status"], "completed");
+    assert_eq!(ev.last().unwrap()["status"], "succeeded");
     let did = ev.last().unwrap()["deployment_id"]
         .as_str()
         .unwrap()
@@ -1464,7 +1464,7 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
     let old = "2020-01-01 00:00:00+00:00";
     for sql in [
         format!(
-            "UPDATE deployments SET status = 'running', finished_at = NULL, created_at = '{old}'"
+            "UPDATE deployments SET status = 'running', finished_at = NULL, duration_ms = NULL, started_at = '{old}'"
         ),
         format!(
             "UPDATE schedule_executions SET status = 'running', finished_at = NULL, started_at = '{old}'"
@@ -1481,6 +1481,9 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
         .call(&root, Method::GET, &format!("/deployments/{did}"), None)
         .await;
     assert_eq!(d["deployment"]["status"], "interrupted", "{d}");
+    // The shared run shape: the sweep closes the row with its end and its duration.
+    assert!(d["deployment"]["finished_at"].is_string(), "{d}");
+    assert!(d["deployment"]["duration_ms"].as_i64() > Some(0), "{d}");
     let (_, st) = app
         .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
         .await;
@@ -1501,10 +1504,11 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
         )
         .await;
     assert_eq!(e["status"], "interrupted", "{e}");
+    assert!(e["duration_ms"].as_i64() > Some(0), "{e}");
     // Work whose lease is alive is not touched.
     for sql in [
         format!(
-            "UPDATE deployments SET status = 'running', finished_at = NULL, created_at = '{old}'"
+            "UPDATE deployments SET status = 'running', finished_at = NULL, duration_ms = NULL, started_at = '{old}'"
         ),
         format!(
             "INSERT INTO leases (name, holder, expires_at) VALUES ('stack:{sid}', 'alive', '2999-01-01 00:00:00+00:00')"

@@ -156,7 +156,7 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
 
     // Deploy: live output, then done; the running state comes from the engine.
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(done["status"], "completed", "{}", lines(&ev));
+    assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     assert_eq!(done["exit_code"], 0);
     assert!(
         ev.iter().any(|e| e["kind"] == "line"),
@@ -188,13 +188,13 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
 
     // Another action while one runs is refused; stop, start, restart.
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/stop")).await;
-    assert_eq!(done["status"], "completed", "{}", lines(&ev));
+    assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     assert_eq!(stack_state(&app, &root, sid).await["state"], "stopped");
     let (_, done) = act(&app, &root, &format!("/stacks/{sid}/start")).await;
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done["status"], "succeeded");
     assert_eq!(stack_state(&app, &root, sid).await["state"], "running");
     let (_, done) = act(&app, &root, &format!("/stacks/{sid}/restart")).await;
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done["status"], "succeeded");
     let (st, _) = app
         .call(&root, Method::POST, &format!("/stacks/{sid}/explode"), None)
         .await;
@@ -240,7 +240,7 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
         .await;
     assert_eq!(st, StatusCode::OK);
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
-    assert_eq!(done["status"], "completed", "{}", lines(&ev));
+    assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     let did = done["deployment_id"].as_str().unwrap().to_owned();
     let mut text = String::new();
     for _ in 0..50 {
@@ -261,7 +261,7 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
         .await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(d["deployment"]["variable_names"], json!(["MODE", "TOKEN"]));
-    assert_eq!(d["deployment"]["status"], "completed");
+    assert_eq!(d["deployment"]["status"], "succeeded");
     // A repo digest when the image has one (docker-up.sh pushes busybox to the loopback
     // registry), else the image id.
     let resolved = d["deployment"]["image_digests"]["app"].as_str().unwrap();
@@ -298,7 +298,7 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
         &format!("/stacks/{sid}/down?remove_volumes=true"),
     )
     .await;
-    assert_eq!(done["status"], "completed", "{}", lines(&ev));
+    assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     let gone = stack_state(&app, &root, sid).await;
     assert_eq!(
         (gone["state"].as_str(), gone["status"].as_str()),
@@ -470,7 +470,7 @@ async fn rollback_restores_the_previous_digests() {
     assert_eq!(st, StatusCode::CREATED, "{stack}");
     let sid = id(&stack);
     let (ev, d1) = act(&app, &root, &format!("/stacks/{sid}/deploy?pull=true")).await;
-    assert_eq!(d1["status"], "completed", "{}", lines(&ev));
+    assert_eq!(d1["status"], "succeeded", "{}", lines(&ev));
     let d1 = d1["deployment_id"].as_str().unwrap().to_owned();
     let (_, first) = app
         .call(&root, Method::GET, &format!("/deployments/{d1}"), None)
@@ -494,7 +494,7 @@ async fn rollback_restores_the_previous_digests() {
     // A new image under the same tag; pull-redeploy takes it.
     build_push(&sock, &image, "2");
     let (ev, d2) = act(&app, &root, &format!("/stacks/{sid}/pull-redeploy")).await;
-    assert_eq!(d2["status"], "completed", "{}", lines(&ev));
+    assert_eq!(d2["status"], "succeeded", "{}", lines(&ev));
     let (_, second) = app
         .call(
             &root,
@@ -540,7 +540,7 @@ async fn rollback_restores_the_previous_digests() {
         &format!("/stacks/{sid}/deployments/{d1}/rollback"),
     )
     .await;
-    assert_eq!(d3["status"], "completed", "{}", lines(&ev));
+    assert_eq!(d3["status"], "succeeded", "{}", lines(&ev));
     let (_, third) = app
         .call(
             &root,
@@ -711,7 +711,7 @@ async fn adopt_a_compose_project_and_tenant_rules() {
     }
     // The adopted stack is managed like any other.
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/down")).await;
-    assert_eq!(done["status"], "completed", "{}", lines(&ev));
+    assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     assert_eq!(stack_state(&app, &root, sid).await["state"], "not_deployed");
 }
 

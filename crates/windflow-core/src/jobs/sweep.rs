@@ -7,7 +7,9 @@
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use windflow_entity::{deployments, schedule_executions, stacks};
 
-use windflow_api::runs::{DeploymentStatus, ExecutionStatus};
+use windflow_api::runs::RunStatus;
+
+use crate::runs::Finish;
 use windflow_api::stacks::StackStatus;
 
 use crate::context::Core;
@@ -23,8 +25,8 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
     let before = now - chrono::TimeDelta::seconds(GRACE_SECS);
     let mut deploys = 0;
     for d in deployments::Entity::find()
-        .filter(deployments::Column::Status.eq(DeploymentStatus::Running))
-        .filter(deployments::Column::CreatedAt.lt(before))
+        .filter(deployments::Column::Status.eq(RunStatus::Running))
+        .filter(deployments::Column::StartedAt.lt(before))
         .all(&core.db)
         .await?
     {
@@ -35,9 +37,11 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
         let (id, stack) = (d.id, d.stack_id);
         let mut logs = d.logs.clone();
         logs.push_str("interrupted: the server running this deployment stopped\n");
+        let fin = Finish::at(d.started_at, now, RunStatus::Interrupted);
         let mut am = d.into_active_model();
-        am.status = Set(DeploymentStatus::Interrupted);
-        am.finished_at = Set(Some(now));
+        am.status = Set(fin.status);
+        am.finished_at = Set(Some(fin.finished_at));
+        am.duration_ms = Set(Some(fin.duration_ms));
         am.logs = Set(logs);
         deployments::Entity::update(am).exec(&txn).await?;
         if let Some(s) = stacks::Entity::find_by_id(stack).one(&txn).await? {
@@ -52,7 +56,7 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
     }
     let mut syncs = 0;
     for e in schedule_executions::Entity::find()
-        .filter(schedule_executions::Column::Status.eq(ExecutionStatus::Running))
+        .filter(schedule_executions::Column::Status.eq(RunStatus::Running))
         .filter(schedule_executions::Column::StartedAt.lt(before))
         .all(&core.db)
         .await?
@@ -62,9 +66,11 @@ pub async fn interrupted(core: &Core) -> ServiceResult<(usize, usize)> {
         {
             continue;
         }
+        let fin = Finish::at(e.started_at, now, RunStatus::Interrupted);
         let mut am = e.into_active_model();
-        am.status = Set(ExecutionStatus::Interrupted);
-        am.finished_at = Set(Some(now));
+        am.status = Set(fin.status);
+        am.finished_at = Set(Some(fin.finished_at));
+        am.duration_ms = Set(Some(fin.duration_ms));
         am.error = Set(Some(
             "interrupted: the server running this sync stopped".into(),
         ));

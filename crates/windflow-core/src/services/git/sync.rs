@@ -1,5 +1,6 @@
 //! A repository's sync: fetch and checkout under its lease, its `schedule_executions` row, and
 //! the claim of due scheduled runs.
+use crate::runs::{Finish, RunRecord};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -10,7 +11,6 @@ use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::audit::AuditOutcome;
 use windflow_api::git::{GitSyncStatus, ScheduleExecution, ScheduleKind};
-use windflow_api::runs::ExecutionStatus;
 use windflow_api::{Page, PageQuery};
 use windflow_entity::{git_credentials as gc, git_repositories as gr, schedule_executions as se};
 
@@ -36,17 +36,12 @@ pub(crate) fn exec_to_api(m: se::Model, with_logs: bool) -> ScheduleExecution {
     ScheduleExecution {
         id: m.id,
         kind: m.kind,
-        trigger: m.trigger,
-        status: m.status,
+        run: m.run(),
         repository_id: m.repository_id,
-        triggered_by: m.triggered_by,
         scheduled_for: m.scheduled_for,
         commit: m.commit,
         deployment_ids: serde_json::from_value(m.deployment_ids).unwrap_or_default(),
         error: m.error,
-        started_at: m.started_at,
-        finished_at: m.finished_at,
-        duration_ms: m.duration_ms,
         logs: with_logs.then_some(m.logs),
     }
 }
@@ -95,21 +90,22 @@ pub(crate) async fn start_execution(
     init: &Initiator,
     scheduled_for: Option<DateTime<Utc>>,
 ) -> ServiceResult<Option<se::Model>> {
+    let run = crate::runs::started(init);
     let m = se::Model {
         id: Uuid::now_v7(),
         organization_id: repo.organization_id,
         project_id: repo.project_id,
         kind: ScheduleKind::GitSync,
-        trigger: init.trigger,
-        status: ExecutionStatus::Running,
+        trigger: run.trigger,
+        status: run.status,
         repository_id: Some(repo.id),
-        triggered_by: init.user,
+        triggered_by: run.triggered_by,
         scheduled_for,
         commit: None,
         deployment_ids: serde_json::json!([]),
         error: None,
         logs: String::new(),
-        started_at: crate::now(),
+        started_at: run.started_at,
         finished_at: None,
         duration_ms: None,
     };
@@ -271,8 +267,9 @@ impl<'a> SyncRun<'a> {
     ) -> se::Model {
         let core = self.core;
         let repo = self.repo.clone();
-        let now = crate::now();
         let ok = result.is_ok();
+        let fin = Finish::now(self.ex.started_at, crate::runs::outcome(ok));
+        let now = fin.finished_at;
         let (commit, deployments, error) = match result {
             Ok((c, d)) => (Some(c), d, None),
             Err(e) => {
@@ -281,17 +278,13 @@ impl<'a> SyncRun<'a> {
             }
         };
         let mut ex = self.ex.clone();
-        ex.status = if ok {
-            ExecutionStatus::Succeeded
-        } else {
-            ExecutionStatus::Failed
-        };
+        ex.status = fin.status;
         ex.commit = commit.clone();
         ex.deployment_ids = serde_json::json!(deployments);
         ex.error = error.clone();
         ex.logs = std::mem::take(&mut self.log);
-        ex.finished_at = Some(now);
-        ex.duration_ms = Some((now - ex.started_at).num_milliseconds());
+        ex.finished_at = Some(fin.finished_at);
+        ex.duration_ms = Some(fin.duration_ms);
         let r = init
             .write(core, async |txn| {
                 // Every column is written (an unchanged active model would update nothing).

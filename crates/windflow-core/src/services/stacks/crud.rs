@@ -1,7 +1,7 @@
 //! Stack records: list, validate, create, get, update, delete, lock.
 use std::collections::HashMap;
 use windflow_api::access::Permission;
-use windflow_api::runs::DeploymentStatus;
+use windflow_api::runs::RunStatus;
 use windflow_api::stacks::StackOutputKind;
 use windflow_api::stacks::StackStatus;
 
@@ -401,7 +401,7 @@ pub async fn delete(
         let mut ok = false;
         while let Some(Ok(o)) = out.next().await {
             match o.kind {
-                StackOutputKind::Done => ok = o.status == Some(DeploymentStatus::Completed),
+                StackOutputKind::Done => ok = o.status == Some(RunStatus::Succeeded),
                 _ => {
                     if let Some(t) = o.text {
                         last.push(t);

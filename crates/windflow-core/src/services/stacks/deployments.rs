@@ -1,7 +1,8 @@
 //! Deployments: deploy, server-started redeploy, rollback, and their history.
+use crate::runs::{Finish, RunRecord};
 use std::collections::{BTreeMap, HashMap};
 use windflow_api::access::Permission;
-use windflow_api::runs::DeploymentStatus;
+use windflow_api::runs::RunStatus;
 use windflow_api::stacks::StackStatus;
 use windflow_api::stacks::{DeploymentEventKind, DeploymentKind};
 
@@ -154,14 +155,15 @@ async fn launch(
         parent,
         ..
     } = req;
+    let run = crate::runs::started(&job.init);
     let dep = deployments::Model {
         id: Uuid::now_v7(),
         stack_id: id,
         organization_id: job.stack.organization_id,
         kind,
-        status: DeploymentStatus::Running,
-        trigger: job.init.trigger,
-        triggered_by: job.init.user,
+        status: run.status,
+        trigger: run.trigger,
+        triggered_by: run.triggered_by,
         parent_id: parent,
         pull,
         compose_content: job.content.clone(),
@@ -177,8 +179,9 @@ async fn launch(
         git_commit: job.git_commit.clone(),
         exit_code: None,
         logs: String::new(),
-        created_at: crate::now(),
+        started_at: run.started_at,
         finished_at: None,
+        duration_ms: None,
     };
     let r = job
         .init
@@ -252,21 +255,19 @@ async fn run_deploy(job: Job, dep: deployments::Model) {
         )
         .await;
     }
-    let now = crate::now();
+    let fin = Finish::now(dep.started_at, crate::runs::outcome(ok));
+    let now = fin.finished_at;
     let r = job
         .init
         .clone()
         .write(&job.core, async |txn| {
             let mut am = dep.clone().into_active_model();
-            am.status = Set(if ok {
-                DeploymentStatus::Completed
-            } else {
-                DeploymentStatus::Failed
-            });
+            am.status = Set(fin.status);
             am.exit_code = Set(code);
             am.logs = Set(log.clone());
             am.image_digests = Set(serde_json::json!(digests));
-            am.finished_at = Set(Some(now));
+            am.finished_at = Set(Some(fin.finished_at));
+            am.duration_ms = Set(Some(fin.duration_ms));
             deployments::Entity::update(am).exec(txn).await?;
             event(
                 txn,
@@ -349,9 +350,9 @@ pub async fn rollback(
         .ok_or(ServiceError::NotFound)?;
     let pins: BTreeMap<String, String> =
         serde_json::from_value(parent.image_digests.clone()).unwrap_or_default();
-    if parent.status != DeploymentStatus::Completed || pins.is_empty() {
+    if parent.status != RunStatus::Succeeded || pins.is_empty() {
         return Err(ServiceError::Conflict(
-            "only a completed deployment with recorded images can be rolled back to".into(),
+            "only a succeeded deployment with recorded images can be rolled back to".into(),
         ));
     }
     let req = DeployRequest {
@@ -369,9 +370,7 @@ pub(super) fn dep_to_api(d: deployments::Model) -> Deployment {
         id: d.id,
         stack_id: d.stack_id,
         kind: d.kind,
-        status: d.status,
-        trigger: d.trigger,
-        triggered_by: d.triggered_by,
+        run: d.run(),
         parent_id: d.parent_id,
         pull: d.pull,
         variable_names: serde_json::from_value(d.variable_names).unwrap_or_default(),
@@ -379,8 +378,6 @@ pub(super) fn dep_to_api(d: deployments::Model) -> Deployment {
         image_digests: serde_json::from_value(d.image_digests).unwrap_or_default(),
         git_commit: d.git_commit,
         exit_code: d.exit_code,
-        created_at: d.created_at,
-        finished_at: d.finished_at,
     }
 }
 

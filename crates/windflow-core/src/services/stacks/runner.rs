@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use windflow_api::access::Permission;
-use windflow_api::runs::DeploymentStatus;
 use windflow_api::stacks::StackOutputKind;
 use windflow_api::stacks::StackSource;
 use windflow_api::stacks::StackStatus;
@@ -138,11 +137,7 @@ impl Job {
             kind: StackOutputKind::Done,
             text: None,
             deployment_id: deployment,
-            status: Some(if ok {
-                DeploymentStatus::Completed
-            } else {
-                DeploymentStatus::Failed
-            }),
+            status: Some(crate::runs::outcome(ok)),
             exit_code: code,
         });
     }

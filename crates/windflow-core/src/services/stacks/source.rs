@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 use windflow_api::access::Permission;
-use windflow_api::runs::ExecutionStatus;
+use windflow_api::runs::RunStatus;
 use windflow_api::stacks::StackStatus;
 use windflow_entity::{endpoints, git_repositories as gr, stacks, users};
 
@@ -123,7 +123,7 @@ pub(crate) async fn repository_for_stack(
         return Ok(repo);
     }
     let ex = git::sync_repository(core, &Initiator::manual(ctx), repo).await?;
-    if ex.status != ExecutionStatus::Succeeded {
+    if ex.status != RunStatus::Succeeded {
         return Err(ServiceError::field(
             "repository_id",
             "sync_failed",
