@@ -477,6 +477,37 @@ try {
     await shot('14-viewer-environments');
   });
 
+  await check('the login page loads compressed from a cold cache; its size and time to interactive are printed', async () => {
+    // A fresh page with the cache off: what a first visit transfers, with the encoding
+    // Chromium negotiates. Figures are printed (scripts/app-size.sh holds the budget), not
+    // asserted as timings.
+    const cold = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(cold);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const encodings = {};
+    cold.on('response', r => { encodings[new URL(r.url()).pathname] = r.headers()['content-encoding'] ?? 'identity'; });
+    await cold.context().clearCookies();
+    const t0 = Date.now();
+    await cold.goto(base + '/login');
+    await cold.locator('#login').waitFor();
+    const interactive = Date.now() - t0;
+    const bytes = await cold.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource').filter(r => !r.name.includes('/api/'));
+      return [nav, ...res].map(e => [new URL(e.name).pathname, e.transferSize, e.encodedBodySize, e.decodedBodySize]);
+    });
+    const total = bytes.reduce((n, [, t]) => n + t, 0);
+    for (const [path, transfer, , decoded] of bytes) {
+      console.log(`  ${path.padEnd(52)} ${String(transfer).padStart(9)} B transferred (${encodings[path] ?? '?'}), ${decoded} B decoded`);
+    }
+    console.log(`  login page: ${total} B transferred, interactive after ${interactive} ms (localhost, cold cache)`);
+    const wasm = Object.keys(encodings).find(p => p.endsWith('.wasm'));
+    assert.ok(wasm, 'the wasm was loaded');
+    assert.ok(['br', 'gzip'].includes(encodings[wasm]), `the wasm came precompressed: ${encodings[wasm]}`);
+    await cold.close();
+  });
+
   await check('no page errors', async () => assert.deepEqual(errors, [], errors.join(' | ')));
 } finally {
   await ctx.close();

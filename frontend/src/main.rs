@@ -49,4 +49,8 @@ fn main() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     mount_to_body(App);
+    // The loading indicator of index.html has done its job.
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
 }

@@ -299,7 +299,13 @@ impl Application {
                 .wrap(from_fn(middleware::observe))
                 .wrap(middleware::security_headers())
                 .into_utoipa_app()
-                .service(scope("/api/v1").configure(routes::configure))
+                // JSON (and the audit export) compressed when the client asks; server-sent
+                // event streams opt out (`sse::sse`), the web app's files are precompressed.
+                .service(
+                    scope("/api/v1")
+                        .wrap(actix_web::middleware::Compress::default())
+                        .configure(routes::configure),
+                )
                 .split_for_parts();
             app.service(healthz)
                 .service(readyz)

@@ -1,6 +1,7 @@
 //! Server-sent event responses for long-lived streams (logs, image pulls, engine events, stack
 //! output), and the re-check that ends them when the caller's session ends.
 use actix_web::HttpResponse;
+use actix_web::http::header::ContentEncoding;
 use actix_web::web::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
@@ -64,5 +65,8 @@ pub(crate) fn sse<T: Serialize, E: std::fmt::Display>(
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
+        // Never compressed: a compressor buffers, and an event must reach the client when it
+        // happens (the API's `Compress` skips a response that names its encoding).
+        .insert_header(ContentEncoding::Identity)
         .streaming(body)
 }

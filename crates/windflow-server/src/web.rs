@@ -2,10 +2,18 @@
 //! cache, `index.html` with `no-cache`, and every other GET path that is not an API route
 //! answered with `index.html` so client-side routes survive a reload. `/api/…` and unknown
 //! non-GET requests keep their problem 404.
+//!
+//! Compression happens at build time, never per request: `scripts/build-frontend.sh` writes
+//! `<file>.br` (brotli) and `<file>.gz` (gzip) beside each file, and the server sends the one
+//! the request's `Accept-Encoding` prefers (RFC 9110 §12.5.3; `br` first on a tie), with
+//! `Content-Encoding`, the original file's `Content-Type` and `Vary: Accept-Encoding`.
 use std::path::{Component, Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::http::header::{
+    AcceptEncoding, CACHE_CONTROL, CONTENT_ENCODING, ContentEncoding, Encoding, Header,
+    HeaderValue, VARY,
+};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
@@ -27,11 +35,40 @@ pub fn resolve_dir(c: &Config) -> Option<PathBuf> {
     }
 }
 
-/// True for trunk's content-hashed file names (`name-<16 hex>.ext`).
+/// True for trunk's content-hashed file names: `name-<hash>.ext`, where the hash is 8 to 16
+/// hex digits (trunk prints a 64-bit hash without leading zeros, so `style-605704eadcaff10.css`
+/// has 15) and the wasm file adds `_bg` (`windflow-frontend-<hash>_bg.wasm`).
 fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (8..=16).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// The precompressed sibling of `path` that `req` accepts best (`.br`, then `.gz`), if the
+/// build wrote one; `None` means the file itself (the client asked for neither, or refused
+/// both with `q=0`).
+fn precompressed(req: &HttpRequest, path: &Path) -> Option<(PathBuf, ContentEncoding)> {
+    let accept = AcceptEncoding::parse(req).ok()?;
+    let mut offered = vec![Encoding::identity()];
+    let sibling = |ext: &str| {
+        let mut s = path.as_os_str().to_owned();
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    let (br, gz) = (sibling(".br"), sibling(".gz"));
+    if gz.is_file() {
+        offered.insert(0, Encoding::gzip());
+    }
+    if br.is_file() {
+        offered.insert(0, Encoding::brotli());
+    }
+    match accept.negotiate(offered.iter())? {
+        Encoding::Known(ContentEncoding::Brotli) => Some((br, ContentEncoding::Brotli)),
+        Encoding::Known(ContentEncoding::Gzip) => Some((gz, ContentEncoding::Gzip)),
+        _ => None,
+    }
 }
 
 /// A request path as a relative file path, refusing anything but plain components.
@@ -51,10 +88,25 @@ async fn file(
     path: &Path,
     cache: &'static str,
 ) -> Result<HttpResponse, ApiError> {
-    let f = NamedFile::open_async(path).await.map_err(|_| not_found())?;
-    let mut res = f.into_response(req);
-    res.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    let mime = actix_files::file_extension_to_mime(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default(),
+    );
+    let f = match precompressed(req, path) {
+        Some((p, enc)) => NamedFile::open_async(p)
+            .await
+            .map_err(|_| not_found())?
+            .set_content_encoding(enc),
+        None => NamedFile::open_async(path).await.map_err(|_| not_found())?,
+    };
+    let mut res = f
+        .set_content_type(mime)
+        .disable_content_disposition()
+        .into_response(req);
+    let h = res.headers_mut();
+    h.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
     Ok(res)
 }
 
@@ -98,18 +150,26 @@ pub async fn fallback(req: HttpRequest, st: Data<AppState>) -> Result<HttpRespon
             return file(&req, &candidate, cache).await;
         }
     }
-    // Read once: served, and hashed for the CSP of this very file.
-    let html = tokio::fs::read_to_string(dir.join("index.html"))
+    // Read once: hashed for the CSP of this very file, and served (or its precompressed
+    // sibling, written by the same build).
+    let index = dir.join("index.html");
+    let html = tokio::fs::read_to_string(&index)
         .await
         .map_err(|_| not_found())?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
+    let mut res = HttpResponse::Ok();
+    res.content_type("text/html; charset=utf-8")
         .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((VARY, "Accept-Encoding"))
         .insert_header((
             actix_web::http::header::CONTENT_SECURITY_POLICY,
             app_csp(&html),
-        ))
-        .body(html))
+        ));
+    if let Some((p, enc)) = precompressed(&req, &index)
+        && let Ok(bytes) = tokio::fs::read(p).await
+    {
+        return Ok(res.insert_header((CONTENT_ENCODING, enc)).body(bytes));
+    }
+    Ok(res.body(html))
 }
 
 /// The web app's Content-Security-Policy: scripts from the app's origin plus the inline
@@ -161,7 +221,11 @@ mod tests {
                 || is_hashed("windflow-frontend-1a2b3c4d5e6f7a8b.js")
         );
         assert!(is_hashed("style-0123456789abcdef.css"));
+        // What trunk 0.21 writes: the wasm's `_bg`, and a hash without its leading zero.
+        assert!(is_hashed("windflow-frontend-c956977c65f37e77_bg.wasm"));
+        assert!(is_hashed("style-605704eadcaff10.css"));
         assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("xterm.js"));
         assert!(!is_hashed("logo-small.png"));
         assert!(safe_relative("/a/b.js").is_some());
         assert!(safe_relative("/../etc/passwd").is_none());
