@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRUNK_VER=0.21.14          # 0.22 needs rustc >= 1.96.1
 WASM_BINDGEN_VER=0.2.130   # must equal wasm-bindgen in frontend/Cargo.lock
+WASM_SPLIT_VER=0.2.4       # the first to know wasm-bindgen >= 0.2.128's generic casts
 fail() { echo "frontend-tools: $*" >&2; exit 1; }
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown \
@@ -15,6 +16,12 @@ trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VER" \
 # No --locked: its shipped lockfile pins a crate version the registry lacks.
 wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VER" \
   || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VER" || fail "cannot install wasm-bindgen-cli $WASM_BINDGEN_VER"
+# The wasm splitter for per-route code splitting (leptos #[lazy_route]), run by the
+# wasm-bindgen shim in frontend/tools/shim.
+# (the binary has no --version: cargo's install list says which one is there)
+cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VER:" \
+  || cargo install wasm_split_cli_support --version "$WASM_SPLIT_VER" --locked --features build-binary \
+  || fail "cannot install wasm_split_cli_support $WASM_SPLIT_VER"
 lock_ver=$(grep -A1 '^name = "wasm-bindgen"$' frontend/Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 [ "$lock_ver" = "$WASM_BINDGEN_VER" ] || fail "frontend/Cargo.lock has wasm-bindgen $lock_ver, the CLI is $WASM_BINDGEN_VER"
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

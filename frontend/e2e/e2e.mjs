@@ -505,6 +505,31 @@ try {
     const wasm = Object.keys(encodings).find(p => p.endsWith('.wasm'));
     assert.ok(wasm, 'the wasm was loaded');
     assert.ok(['br', 'gzip'].includes(encodings[wasm]), `the wasm came precompressed: ${encodings[wasm]}`);
+    const split = p => /\/(split|chunk)_/.test(p);
+    assert.deepEqual(Object.keys(encodings).filter(split), [], 'the login page loads no page module');
+    // Code splitting: a page's module comes on navigation, and a deep link to a split page
+    // survives a reload (cold load straight into a lazy route).
+    await cold.fill('#login', 'admin');
+    await cold.fill('#password', PW);
+    await cold.click('#login-submit');
+    await cold.locator('h1', { hasText: 'Organizations' }).waitFor();
+    assert.ok(Object.keys(encodings).some(p => /\/split_access[-_]/.test(p)), 'the access module (organizations) was fetched');
+    assert.ok(!Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module is not fetched before it is needed');
+    // A page module that cannot be fetched (offline, or a newer build replaced it) offers a
+    // reload instead of stopping the app; the reload lands on the same deep link.
+    const audit = /\/split_audit[-_]/;
+    await cold.route(audit, r => r.abort());
+    await cold.locator('nav.sidebar a', { hasText: 'Audit' }).first().click();
+    await cold.locator('#page-reload').waitFor();
+    await cold.screenshot({ path: join(shots, '15-page-load-failed.png') });
+    await cold.unroute(audit);
+    await cold.click('#page-reload');
+    await cold.waitForURL(/\/audit$/);
+    await cold.locator('h1', { hasText: 'Audit' }).waitFor();
+    await cold.goto(base + '/audit');
+    await cold.locator('h1', { hasText: 'Audit' }).waitFor();
+    assert.ok(Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module was fetched');
+    console.log(`  page modules fetched so far: ${Object.keys(encodings).filter(split).length}`);
     await cold.close();
   });
 

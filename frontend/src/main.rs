@@ -4,12 +4,14 @@
 mod api;
 mod components;
 mod pages;
+mod routes;
 mod shell;
 mod state;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
+use routes::*;
 
 #[component]
 fn App() -> impl IntoView {
@@ -20,22 +22,22 @@ fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::Login />
                 <Route path=path!("/setup") view=pages::login::Setup />
                 <ParentRoute path=path!("") view=shell::Shell>
-                    <Route path=path!("") view=pages::orgs::Organizations />
-                    <Route path=path!("/organizations") view=pages::orgs::Organizations />
-                    <Route path=path!("/projects") view=pages::projects::Projects />
-                    <Route path=path!("/environments") view=pages::projects::Environments />
-                    <Route path=path!("/members") view=pages::members::Members />
-                    <Route path=path!("/groups") view=pages::members::Groups />
-                    <Route path=path!("/roles") view=pages::roles::Roles />
-                    <Route path=path!("/users") view=pages::users::Users />
-                    <Route path=path!("/sessions") view=pages::users::Sessions />
-                    <Route path=path!("/audit") view=pages::audit::Audit />
-                    <Route path=path!("/endpoints") view=pages::docker::endpoints::Endpoints />
-                    <Route path=path!("/containers") view=pages::docker::containers::Containers />
-                    <Route path=path!("/containers/:endpoint/:cid") view=pages::docker::container::ContainerPage />
-                    <Route path=path!("/endpoints/:id/:tab?") view=|| view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> } />
-                    <Route path=path!("/stacks/:id") view=pages::stack::StackPage />
-                    <Route path=path!("/projects/:id/git") view=pages::git::GitPage />
+                    <Route path=path!("") view={Lazy::<OrganizationsPage>::new()} />
+                    <Route path=path!("/organizations") view={Lazy::<OrganizationsPage>::new()} />
+                    <Route path=path!("/projects") view={Lazy::<ProjectsPage>::new()} />
+                    <Route path=path!("/environments") view={Lazy::<EnvironmentsPage>::new()} />
+                    <Route path=path!("/members") view={Lazy::<MembersPage>::new()} />
+                    <Route path=path!("/groups") view={Lazy::<GroupsPage>::new()} />
+                    <Route path=path!("/roles") view={Lazy::<RolesPage>::new()} />
+                    <Route path=path!("/users") view={Lazy::<UsersPage>::new()} />
+                    <Route path=path!("/sessions") view={Lazy::<SessionsPage>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<AuditPage>::new()} />
+                    <Route path=path!("/endpoints") view={Lazy::<EndpointsPage>::new()} />
+                    <Route path=path!("/containers") view={Lazy::<ContainersPage>::new()} />
+                    <Route path=path!("/containers/:endpoint/:cid") view={Lazy::<ContainerPage>::new()} />
+                    <Route path=path!("/endpoints/:id/:tab?") view={Lazy::<EndpointPage>::new()} />
+                    <Route path=path!("/stacks/:id") view={Lazy::<StackPage>::new()} />
+                    <Route path=path!("/projects/:id/git") view={Lazy::<GitPage>::new()} />
                 </ParentRoute>
             </Routes>
             <components::Toasts />
