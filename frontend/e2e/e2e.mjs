@@ -38,6 +38,12 @@ async function nav(label, heading) {
   await page.locator('h1', { hasText: heading ?? label }).waitFor();
 }
 const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text });
+// Destructive actions ask in the modal dialog, which names the object (review D4).
+async function confirmed(object) {
+  await page.locator('#confirm-dialog[open] #confirm-object', { hasText: object }).waitFor();
+  await page.click('#confirm-ok');
+  await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
+}
 
 try {
   await check('first run opens the setup page and creates the first admin', async () => {
@@ -60,6 +66,35 @@ try {
     await row('#orgs-table', 'Acme').waitFor();
     await page.waitForFunction(() => document.querySelector('#org-switch').selectedOptions[0]?.textContent === 'Acme');
     await shot('02-organizations');
+  });
+
+  await check('deleting asks first, in a modal dialog that names the object; Cancel and Escape keep it', async () => {
+    await page.fill('#org-name', 'Doomed');
+    await page.click('#org-create');
+    const doomed = row('#orgs-table', 'Doomed');
+    await doomed.waitFor();
+    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await page.locator('#confirm-dialog[open] #confirm-object', { hasText: 'Doomed' }).waitFor();
+    await page.locator('#confirm-title', { hasText: 'Delete organization' }).waitFor();
+    // Focus starts on Cancel and stays inside the modal dialog (the page behind is inert).
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-cancel');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-ok');
+    assert.notEqual(await page.evaluate(() => { document.querySelector('#org-name').focus(); return document.activeElement?.id; }), 'org-name', 'the page behind the dialog is inert');
+    await shot('02b-confirm-delete');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
+    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await page.click('#confirm-cancel');
+    await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
+    await page.waitForTimeout(300);
+    assert.equal(await doomed.count(), 1, 'Cancel and Escape delete nothing');
+    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await confirmed('Doomed');
+    await doomed.waitFor({ state: 'detached' });
+    // The selection goes back to Acme for the checks that follow.
+    await row('#orgs-table', 'Acme').locator('a', { hasText: 'Acme' }).click();
+    await page.waitForFunction(() => document.querySelector('#org-switch').selectedOptions[0]?.textContent === 'Acme');
   });
 
   await check('create a user and add her as a viewer member', async () => {
@@ -192,6 +227,7 @@ try {
     await img.waitFor();
     await shot('19-images-pull');
     await img.locator('button', { hasText: 'Remove' }).click();
+    await confirmed('127.0.0.1:5000/wf/payload:1');
     await img.waitFor({ state: 'detached' });
   });
 
@@ -203,6 +239,7 @@ try {
     await v.waitFor();
     await shot('20-volumes');
     await v.locator('button', { hasText: 'Remove' }).click();
+    await confirmed('wf-e2e-vol');
     await v.waitFor({ state: 'detached' });
     await page.locator('nav.tabs a', { hasText: 'Networks' }).click();
     await page.fill('#network-name', 'wf-e2e-net');
@@ -211,6 +248,7 @@ try {
     await n.waitFor();
     await shot('21-networks');
     await n.locator('button', { hasText: 'Remove' }).click();
+    await confirmed('wf-e2e-net');
     await n.waitFor({ state: 'detached' });
   });
 
@@ -241,6 +279,7 @@ try {
     await nav('Containers');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] input.select`).check();
     await page.click('#bulk-remove');
+    await confirmed('2 selected containers');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
   });
 
@@ -305,6 +344,7 @@ try {
     const first = page.locator('#deployments-table tbody tr[data-id]').nth(1);
     assert.equal(await page.locator('#deployments-table tbody tr[data-id]').first().locator('button.rollback').count(), 0, 'no rollback on the newest');
     await first.locator('button.rollback').click();
+    await confirmed('the deployment of');
     await outcome(3);
     const newest = page.locator('#deployments-table tbody tr[data-id]').first();
     await newest.locator('.badge', { hasText: 'rollback' }).waitFor();
@@ -411,8 +451,14 @@ try {
   await check('the audit log shows all of it', async () => {
     await nav('Audit log');
     for (const a of ['organization.create', 'user.create', 'member.create', 'project.create', 'environment.create', 'role.create', 'role_binding.create', 'endpoint.create', 'container.start', 'container.stop']) {
+      // Filtered one by one: the first page holds the newest rows only.
+      await page.fill('#audit-action', a);
+      await page.click('#audit-filter');
       await row('#audit-table', a).first().waitFor();
     }
+    await page.fill('#audit-action', 'organization.delete');
+    await page.click('#audit-filter');
+    await row('#audit-table', 'Doomed').first().waitFor();
     await page.fill('#audit-action', 'project.');
     await page.click('#audit-filter');
     await page.waitForFunction(() => [...document.querySelectorAll('#audit-table tbody tr')].every(r => r.textContent.includes('project.')));

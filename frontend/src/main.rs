@@ -41,6 +41,7 @@ fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
             <components::Toasts />
+            <components::ConfirmDialog />
         </Router>
     }
 }

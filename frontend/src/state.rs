@@ -27,6 +27,23 @@ pub struct AppCtx {
     pub theme: RwSignal<String>,
     /// Bumped after mutations that change what the switcher lists.
     pub version: RwSignal<u64>,
+    /// The question the confirmation dialog shows (`None`: closed).
+    pub asking: RwSignal<Option<Confirm>>,
+    /// What runs when the user confirms (`components::ConfirmDialog` takes it).
+    pub on_confirm: StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage>,
+}
+
+/// A destructive action to confirm: the dialog names the object and says what goes with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    /// The question's title, e.g. "Delete organization".
+    pub title: String,
+    /// The object's name, shown in bold.
+    pub object: String,
+    /// What happens, e.g. "Its projects, environments and endpoints are deleted with it."
+    pub detail: String,
+    /// The label of the confirming button, e.g. "Delete".
+    pub action: &'static str,
 }
 
 fn parse(key: &str) -> Option<Uuid> {
@@ -43,6 +60,8 @@ pub fn provide() {
         toasts: RwSignal::new(vec![]),
         theme: RwSignal::new(api::stored("wf.theme").unwrap_or_else(|| "light".into())),
         version: RwSignal::new(0),
+        asking: RwSignal::new(None),
+        on_confirm: StoredValue::new_local(None),
     };
     Effect::new(move |_| {
         let t = ctx.theme.get();
@@ -83,6 +102,25 @@ impl AppCtx {
                 .filter(|m| Some(m.organization_id) == org)
                 .any(|m| m.permissions.iter().any(|g| grant_matches(g, perm)))
         })
+    }
+
+    /// Asks, in the modal confirmation dialog, before a destructive action: `then` runs only if
+    /// the user presses the dialog's action button (Cancel and Escape do nothing).
+    pub fn confirm(
+        &self,
+        title: &str,
+        object: &str,
+        detail: &str,
+        action: &'static str,
+        then: impl FnOnce() + 'static,
+    ) {
+        self.on_confirm.set_value(Some(Box::new(then)));
+        self.asking.set(Some(Confirm {
+            title: title.into(),
+            object: object.into(),
+            detail: detail.into(),
+            action,
+        }));
     }
 
     /// True for superadmins.

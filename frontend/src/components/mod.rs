@@ -1,10 +1,12 @@
 //! Shared widgets and helpers: what more than one page uses. Pages import these and never each
 //! other.
 pub mod compose_editor;
+pub mod confirm;
 pub mod endpoint_tabs;
 pub mod variables;
 
 pub(crate) use compose_editor::{ComposeEditor, source_label, state_label};
+pub(crate) use confirm::ConfirmDialog;
 pub(crate) use endpoint_tabs::{EndpointTabs, endpoint_id};
 
 use leptos::prelude::*;
@@ -69,13 +71,6 @@ pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
         t.minute(),
         t.second()
     )
-}
-
-/// Asks the user to confirm (the browser's `confirm` dialog).
-pub fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(false)
 }
 
 /// Copies text to the clipboard (`navigator.clipboard.writeText`, through reflection: no extra

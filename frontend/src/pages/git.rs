@@ -13,7 +13,7 @@ use windflow_api::git::{
 };
 
 use crate::api;
-use crate::components::{badge, confirm, copy, mutate, run_cells, short_sha, when};
+use crate::components::{badge, copy, mutate, run_cells, short_sha, when};
 use crate::state::ctx;
 
 type Creds = LocalResource<api::Raw>;
@@ -157,6 +157,7 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                                     (true, false, _) => "token stored",
                                 };
                                 let x2 = x.clone();
+                                let cname = StoredValue::new(x.name.clone());
                                 view! {
                                     <tr>
                                         <td>{x.name.clone()}</td>
@@ -165,7 +166,7 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                                         <td class="muted">{secrets}{x.bound_host.clone().map(|h| view! { <div class="cred-host">{format!("bound to {h}")}</div> })}</td>
                                         <td>
                                             {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(x2.clone())>"Edit"</button> })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| mutate(async move { api::client().delete(&format!("/git-credentials/{id}")).await })>"Delete"</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete Git credential", &cname.get_value(), "repositories that use it can no longer sync until they get another one.", "Delete", move || mutate(async move { api::client().delete(&format!("/git-credentials/{id}")).await }))>"Delete"</button> })}
                                         </td>
                                     </tr>
                                 }
@@ -287,9 +288,6 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
         });
     };
     let rotate = move |id: Uuid| {
-        if !confirm("Rotate the webhook secret? The Git host must be given the new one.") {
-            return;
-        }
         leptos::task::spawn_local(async move {
             match api::client()
                 .post::<_, WebhookSecret>(&format!("/git-repositories/{id}/webhook-secret"), &())
@@ -355,6 +353,7 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                                     GitSyncStatus::Error => "error",
                                 };
                                 let r2 = r.clone();
+                                let rname = StoredValue::new(r.name.clone());
                                 view! {
                                     <tr data-name=r.name.clone()>
                                         <td><strong>{r.name.clone()}</strong><div class="muted">{name_of(r.provider)}</div></td>
@@ -371,9 +370,9 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                                             <button class="secondary small" on:click=move |_| history.set(Some(id))>"History"</button>
                                             {can_edit.then(|| view! {
                                                 <button class="secondary small" on:click=move |_| edit(r2.clone())>"Edit"</button>
-                                                <button class="secondary small" on:click=move |_| rotate(id)>"Rotate secret"</button>
+                                                <button class="secondary small" on:click=move |_| c.confirm("Rotate webhook secret", &rname.get_value(), "the current secret stops working at once; the Git host must be given the new one.", "Rotate", move || rotate(id))>"Rotate secret"</button>
                                             })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| mutate(async move { api::client().delete(&format!("/git-repositories/{id}")).await })>"Delete"</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete Git repository", &rname.get_value(), "its checkout, webhook and sync history are deleted; Git stacks that use it must be deleted first.", "Delete", move || mutate(async move { api::client().delete(&format!("/git-repositories/{id}")).await }))>"Delete"</button> })}
                                         </td>
                                     </tr>
                                 }

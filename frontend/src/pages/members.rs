@@ -85,6 +85,7 @@ pub fn Members() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|m| {
                                 let uid = m.user_id;
+                                let uname = StoredValue::new(m.username.clone());
                                 view! {
                                     <tr>
                                         <td>{m.username.clone()}</td>
@@ -92,7 +93,7 @@ pub fn Members() -> impl IntoView {
                                         <td><span class="badge">{m.role.as_str()}</span></td>
                                         <td class="muted">{when(&m.created_at)}</td>
                                         <td><Show when=move || c.can("members:delete")>
-                                            <button class="danger small" on:click=move |_| remove(uid)>"Remove"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm("Remove member", &uname.get_value(), "loses this organization's role and every role binding that came with membership.", "Remove", move || remove(uid))>"Remove"</button>
                                         </Show></td>
                                     </tr>
                                 }
@@ -187,6 +188,7 @@ pub fn Groups() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|g| {
                                 let gid = g.id;
+                                let gname = StoredValue::new(g.name.clone());
                                 view! {
                                     <tr>
                                         <td>{g.name.clone()}</td>
@@ -198,7 +200,7 @@ pub fn Groups() -> impl IntoView {
                                             </select>
                                         </Show></td>
                                         <td><Show when=move || c.can("groups:delete")>
-                                            <button class="danger small" on:click=move |_| remove(gid)>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm("Delete group", &gname.get_value(), "its members lose every role bound to the group.", "Delete", move || remove(gid))>"Delete"</button>
                                         </Show></td>
                                     </tr>
                                 }

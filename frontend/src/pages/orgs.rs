@@ -71,6 +71,7 @@ pub fn Organizations() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|o| {
                                 let id = o.id;
+                                let oname = StoredValue::new(o.name.clone());
                                 let selected = move || c.org.get() == Some(id);
                                 view! {
                                     <tr>
@@ -80,7 +81,7 @@ pub fn Organizations() -> impl IntoView {
                                         <td class="muted">{when(&o.created_at)}</td>
                                         <td>
                                             <Show when=move || c.org.get() == Some(id) && c.can("organizations:delete")>
-                                                <button class="danger small" on:click=move |_| remove(id)>"Delete"</button>
+                                                <button class="danger small" on:click=move |_| c.confirm("Delete organization", &oname.get_value(), "its projects, environments, endpoints, stacks, members and role bindings are deleted with it. This cannot be undone.", "Delete", move || remove(id))>"Delete"</button>
                                             </Show>
                                         </td>
                                     </tr>

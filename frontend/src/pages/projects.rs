@@ -73,6 +73,7 @@ pub fn Projects() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|p| {
                                 let id = p.id;
+                                let pname = StoredValue::new(p.name.clone());
                                 let status = format!("{:?}", p.status).to_lowercase();
                                 view! {
                                     <tr>
@@ -82,7 +83,7 @@ pub fn Projects() -> impl IntoView {
                                         <td class="muted">{when(&p.created_at)}</td>
                                         <td><a class="small" href=format!("/projects/{id}/git") on:click=move |_| c.project.set(Some(id))>"Git"</a>" "
                                             <Show when=move || c.can("projects:delete")>
-                                            <button class="danger small" on:click=move |_| remove(id)>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm("Delete project", &pname.get_value(), "its environments and everything in them are deleted with it. This cannot be undone.", "Delete", move || remove(id))>"Delete"</button>
                                         </Show></td>
                                     </tr>
                                 }
@@ -176,6 +177,7 @@ pub fn Environments() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|e| {
                                 let id = e.id;
+                                let ename = StoredValue::new(e.name.clone());
                                 let t = serde_json::to_value(e.env_type).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                                 view! {
                                     <tr>
@@ -183,7 +185,7 @@ pub fn Environments() -> impl IntoView {
                                         <td><span class="badge">{t}</span></td>
                                         <td class="muted">{when(&e.created_at)}</td>
                                         <td><Show when=move || c.can("environments:delete")>
-                                            <button class="danger small" on:click=move |_| remove(id)>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm("Delete environment", &ename.get_value(), "its endpoints and stacks are deleted with it. This cannot be undone.", "Delete", move || remove(id))>"Delete"</button>
                                         </Show></td>
                                     </tr>
                                 }

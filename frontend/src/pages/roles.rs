@@ -164,13 +164,14 @@ pub fn Roles() -> impl IntoView {
                     {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| {
                         let id = r.id;
                         let system = r.is_system;
+                        let rname = StoredValue::new(r.name.clone());
                         view! {
                             <tr>
                                 <td>{r.name.clone()}</td>
                                 <td><span class="badge">{if system { "system" } else { "custom" }}</span></td>
                                 <td><code>{r.permissions.join(", ")}</code></td>
                                 <td><Show when=move || !system && c.can("roles:delete")>
-                                    <button class="danger small" on:click=move |_| delete_role(id)>"Delete"</button>
+                                    <button class="danger small" on:click=move |_| c.confirm("Delete role", &rname.get_value(), "every binding of this role is removed with it.", "Delete", move || delete_role(id))>"Delete"</button>
                                 </Show></td>
                             </tr>
                         }
@@ -234,6 +235,7 @@ pub fn Roles() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|b| {
                                 let id = b.id;
+                                let bname = StoredValue::new(b.role_name.clone());
                                 let scope = format!("{} {}", serde_json::to_value(b.scope_type).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), short(&b.scope_id));
                                 view! {
                                     <tr>
@@ -241,7 +243,7 @@ pub fn Roles() -> impl IntoView {
                                         <td>{move || subject_name(b.subject_type, b.subject_id)}</td>
                                         <td class="muted">{scope}</td>
                                         <td><Show when=move || c.can("role_bindings:delete")>
-                                            <button class="danger small" on:click=move |_| unbind(id)>"Remove"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm("Remove role binding", &bname.get_value(), "the subject loses this role at this scope.", "Remove", move || unbind(id))>"Remove"</button>
                                         </Show></td>
                                     </tr>
                                 }

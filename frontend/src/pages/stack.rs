@@ -14,7 +14,7 @@ use windflow_api::stacks::{
 use crate::api;
 use crate::components::variables::{Var, Variables, inputs, var};
 use crate::components::{ComposeEditor, source_label, state_label};
-use crate::components::{badge, confirm, run_cells, short, short_sha, when};
+use crate::components::{badge, run_cells, short, short_sha, when};
 use crate::state::{AppCtx, ctx};
 
 /// Live output of the running action and the action launcher (all `Copy`).
@@ -153,26 +153,33 @@ pub fn StackPage() -> impl IntoView {
     let delete = move |s: Stack| {
         // With containers: take the project down in the same call (the answer says so).
         let down = s.containers > 0;
-        if !confirm(if down {
-            "Take the compose project down and remove the stack?"
-        } else {
-            "Remove the stack?"
-        }) {
-            return;
-        }
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::client()
-                .delete(&format!("/stacks/{}?down={down}", s.id))
-                .await
-            {
-                Ok(()) => navigate(
-                    &format!("/endpoints/{}/stacks", s.endpoint_id),
-                    Default::default(),
-                ),
-                Err(e) => c.error(&e),
-            }
-        });
+        let name = s.name.clone();
+        let go = move || {
+            leptos::task::spawn_local(async move {
+                match api::client()
+                    .delete(&format!("/stacks/{}?down={down}", s.id))
+                    .await
+                {
+                    Ok(()) => navigate(
+                        &format!("/endpoints/{}/stacks", s.endpoint_id),
+                        Default::default(),
+                    ),
+                    Err(e) => c.error(&e),
+                }
+            })
+        };
+        c.confirm(
+            "Delete stack",
+            &name,
+            if down {
+                "its compose project is taken down (containers and networks removed; named volumes stay) and WindFlow forgets the stack."
+            } else {
+                "WindFlow forgets the stack; nothing runs on the engine."
+            },
+            "Delete",
+            go,
+        );
     };
     view! {
         {move || api::read::<Stack>(stack).map(|r| match r {
@@ -180,17 +187,15 @@ pub fn StackPage() -> impl IntoView {
             Ok(s) => {
                 let id = s.id;
                 let locked = s.locked;
+                let sname = StoredValue::new(s.name.clone());
                 let (can_deploy, can_update) = (c.can("stacks:deploy"), c.can("stacks:update"));
                 let act = move |label: &'static str, action: &'static str| view! {
                     <button class="secondary" id=format!("act-{action}") disabled=move || locked || out.busy.get() on:click=move |_| {
-                        let q = match action {
-                            "down" if remove_volumes.get_untracked() => {
-                                if !confirm("Take the stack down and delete its named volumes?") { return; }
-                                "?remove_volumes=true"
-                            }
-                            _ => "",
-                        };
-                        out.run(format!("/stacks/{id}/{action}{q}"));
+                        if action == "down" && remove_volumes.get_untracked() {
+                            c.confirm("Take the stack down", &sname.get_value(), "its containers and networks are removed and its named volumes deleted with their data.", "Take down", move || out.run(format!("/stacks/{id}/down?remove_volumes=true")));
+                        } else {
+                            out.run(format!("/stacks/{id}/{action}"));
+                        }
                     }>{label}</button>
                 };
                 let s2 = s.clone();
@@ -350,6 +355,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().enumerate().map(|(i, d)| {
                                 let did = d.id;
+                                let dname = StoredValue::new(format!("the deployment of {}", when(&d.run.started_at)));
                                 let rollback = can && i > 0 && d.run.status == windflow_api::runs::RunStatus::Succeeded && !d.image_digests.is_empty();
                                 view! {
                                     <tr data-id=did.to_string()>
@@ -358,7 +364,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                         <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
                                         <td>
                                             <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>"Details"</button>
-                                            {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| out.run(format!("/stacks/{id}/deployments/{did}/rollback"))>"Roll back to this"</button> })}
+                                            {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| c.confirm("Roll back", &dname.get_value(), "its compose file is deployed again with every image pinned to the digest it ran; the running containers are replaced.", "Roll back", move || out.run(format!("/stacks/{id}/deployments/{did}/rollback")))>"Roll back to this"</button> })}
                                         </td>
                                     </tr>
                                     {move || (open.get() == Some(did)).then(|| view! {

@@ -123,13 +123,14 @@ pub fn Sessions() -> impl IntoView {
                     <tbody>
                         {items.into_iter().map(|s| {
                             let id = s.id;
+                            let sname = StoredValue::new(format!("session started {}{}", when(&s.created_at), s.ip.as_deref().map(|ip| format!(" from {ip}")).unwrap_or_default()));
                             view! {
                                 <tr>
                                     <td>{when(&s.created_at)}{s.current.then(|| view! { <span class="badge ok">" this session"</span> })}</td>
                                     <td class="muted">{when(&s.last_seen_at)}</td>
                                     <td>{s.ip.clone().unwrap_or_default()}</td>
                                     <td class="muted">{s.user_agent.clone().unwrap_or_default().chars().take(60).collect::<String>()}</td>
-                                    <td>{(!s.current).then(|| view! { <button class="danger small" on:click=move |_| revoke(id)>"Revoke"</button> })}</td>
+                                    <td>{(!s.current).then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Revoke session", &sname.get_value(), "that browser or client is signed out at once.", "Revoke", move || revoke(id))>"Revoke"</button> })}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -61,7 +61,10 @@ pub fn Containers() -> impl IntoView {
                 <span class="muted" id="bulk-count">{move || format!("{} selected", selected.get().len())}</span>
                 <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>"Start"</button>
                 <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>"Stop"</button>
-                <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("remove")>"Remove"</button>
+                <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| {
+                    let n = selected.with_untracked(Vec::len);
+                    c.confirm("Remove containers", &format!("{n} selected container{}", if n == 1 { "" } else { "s" }), "each is stopped and deleted.", "Remove", move || bulk("remove"));
+                }>"Remove"</button>
             </form>
         </div>
         {move || api::read::<AllContainers>(list).map(|r| match r {
@@ -71,8 +74,15 @@ pub fn Containers() -> impl IntoView {
                 // Permissions once per render: plain branches keep the wasm small.
                 let (can_start, can_stop, can_restart, can_delete) =
                     (c.can("containers:start"), c.can("containers:stop"), c.can("containers:restart"), c.can("containers:delete"));
-                let button = move |class: &'static str, label: &'static str, ep: Uuid, id: String, action: &'static str| {
-                    view! { <button class=class on:click=move |_| act(ep, id.clone(), action)>{label}</button> }
+                let button = move |class: &'static str, label: &'static str, ep: Uuid, id: String, action: &'static str, name: String| {
+                    view! { <button class=class on:click=move |_| {
+                        let id = id.clone();
+                        if action == "remove" {
+                            c.confirm("Remove container", &name, "the container is stopped and deleted.", "Remove", move || act(ep, id, action));
+                        } else {
+                            act(ep, id, action);
+                        }
+                    }>{label}</button> }
                 };
                 view! {
                     {all.errors.into_iter().map(|e| view! { <p class="error">{format!("{}: {}", e.endpoint_name, e.error)}</p> }).collect_view()}
@@ -83,19 +93,20 @@ pub fn Containers() -> impl IntoView {
                                 let ep = x.endpoint_id;
                                 let id = x.container.id.clone();
                                 let running = x.container.state == "running";
+                                let cname = x.container.name.clone();
                                 let cls = if running { "badge ok" } else { "badge" };
                                 let mut actions = vec![];
                                 if running && can_stop {
-                                    actions.push(button("secondary small action-stop", "Stop", ep, id.clone(), "stop"));
+                                    actions.push(button("secondary small action-stop", "Stop", ep, id.clone(), "stop", cname.clone()));
                                 }
                                 if running && can_restart {
-                                    actions.push(button("secondary small", "Restart", ep, id.clone(), "restart"));
+                                    actions.push(button("secondary small", "Restart", ep, id.clone(), "restart", cname.clone()));
                                 }
                                 if !running && can_start {
-                                    actions.push(button("small action-start", "Start", ep, id.clone(), "start"));
+                                    actions.push(button("small action-start", "Start", ep, id.clone(), "start", cname.clone()));
                                 }
                                 if can_delete {
-                                    actions.push(button("danger small", "Remove", ep, id.clone(), "remove"));
+                                    actions.push(button("danger small", "Remove", ep, id.clone(), "remove", cname.clone()));
                                 }
                                 let key = (ep, id.clone());
                                 let key2 = key.clone();

@@ -209,6 +209,7 @@ pub fn Endpoints() -> impl IntoView {
                                 let engine = e.engine.clone();
                                 let (can_edit, can_delete) = (c.can("endpoints:update"), c.can("endpoints:delete"));
                                 let e2 = e.clone();
+                                let ename = StoredValue::new(e.name.clone());
                                 view! {
                                     <tr>
                                         <td><a href=format!("/endpoints/{id}")>{e.name.clone()}</a></td>
@@ -219,7 +220,7 @@ pub fn Endpoints() -> impl IntoView {
                                         <td>
                                             <button class="secondary small" on:click=move |_| test(id)>"Test"</button>
                                             {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(e2.clone())>"Edit"</button> })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| remove(id)>"Delete"</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete endpoint", &ename.get_value(), "WindFlow forgets this engine and its stacks; the containers on it keep running.", "Delete", move || remove(id))>"Delete"</button> })}
                                         </td>
                                     </tr>
                                 }

@@ -162,7 +162,7 @@ pub fn Images() -> impl IntoView {
                                         <td><code>{i.id.trim_start_matches("sha256:").chars().take(12).collect::<String>()}</code></td>
                                         <td>{fmt_bytes(i.size)}</td>
                                         <td>{i.containers.max(0)}</td>
-                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| remove(name.clone())>"Remove"</button> })}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let n = name.clone(); c.confirm("Remove image", &name, "the image is removed from the engine (an image in use by a container is refused).", "Remove", move || remove(n)) }>"Remove"</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -63,13 +63,14 @@ pub fn Networks() -> impl IntoView {
                                 // The engine's own networks cannot be removed.
                                 let builtin = matches!(n.name.as_str(), "bridge" | "host" | "none");
                                 let key = n.id.clone();
+                                let nname = StoredValue::new(n.name.clone());
                                 view! {
                                     <tr data-name=n.name.clone()>
                                         <td>{n.name.clone()}</td>
                                         <td>{n.driver}</td>
                                         <td>{n.scope}</td>
                                         <td>{if n.internal { "yes" } else { "" }}</td>
-                                        <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| remove(key.clone())>"Remove"</button> })}</td>
+                                        <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| { let k = key.clone(); c.confirm("Remove network", &nname.get_value(), "containers must be disconnected from it first.", "Remove", move || remove(k)) }>"Remove"</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -63,7 +63,7 @@ pub fn Volumes() -> impl IntoView {
                                         <td>{v.name.clone()}</td>
                                         <td>{v.driver}</td>
                                         <td class="muted"><code>{v.mountpoint}</code></td>
-                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| remove(n.clone())>"Remove"</button> })}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let v = n.clone(); c.confirm("Remove volume", &n, "its data is deleted from the engine. This cannot be undone.", "Remove", move || remove(v)) }>"Remove"</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}
