@@ -4,7 +4,7 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -469,6 +469,71 @@ try {
     await nav('My sessions');
     await row('#sessions-table', 'this session').waitFor();
     await shot('10-sessions');
+  });
+
+  await check('my account: a wrong current password and differing new ones are shown at the form; a change works', async () => {
+    await nav('My account');
+    await page.fill('#account-current', 'not my password');
+    await page.fill('#account-new', PW + ' 2');
+    await page.fill('#account-again', PW + ' 3');
+    await page.click('#account-submit');
+    await page.locator('#account-again-error', { hasText: 'differ' }).waitFor();
+    await page.fill('#account-again', PW + ' 2');
+    await page.click('#account-submit');
+    await page.locator('#current_password-error:not([hidden])', { hasText: 'wrong' }).waitFor();
+    await shot('10b-account');
+    // Change it and back: later checks log in with PW.
+    for (const [from, to] of [[PW, PW + ' 2'], [PW + ' 2', PW]]) {
+      await page.fill('#account-current', from);
+      await page.fill('#account-new', to);
+      await page.fill('#account-again', to);
+      await page.click('#account-submit');
+      await page.locator('.toast', { hasText: 'Password changed' }).last().waitFor();
+      await page.waitForFunction(() => document.querySelector('#account-current').value === '');
+    }
+  });
+
+  await check('settings: an out-of-range value is refused next to its field; a valid one is kept', async () => {
+    await nav('Settings');
+    await page.fill('#setting-password_min_length', '5');
+    await page.click('#auth-settings-save');
+    await page.locator('#password_min_length-error:not([hidden])').waitFor();
+    await shot('10c-settings-refused');
+    await page.fill('#setting-password_min_length', '14');
+    await page.click('#auth-settings-save');
+    await page.locator('.toast', { hasText: 'Authentication settings saved' }).waitFor();
+    await page.reload();
+    await page.locator('h1', { hasText: 'Settings' }).waitFor();
+    assert.equal(await page.inputValue('#setting-password_min_length'), '14');
+    await page.fill('#setting-password_min_length', '12');
+    await page.click('#auth-settings-save');
+    await page.locator('.toast', { hasText: 'Authentication settings saved' }).last().waitFor();
+  });
+
+  await check('registries: add a credential (password never shown), then remove it', async () => {
+    await nav('Registries');
+    await page.fill('#registry-name', 'private');
+    await page.fill('#registry-server', '127.0.0.1:5000');
+    await page.fill('#registry-username', 'ci');
+    await page.fill('#registry-password', 'registry-secret-value');
+    await page.click('#registry-create');
+    const r = page.locator('#registries-table tr[data-name="private"]');
+    await r.waitFor();
+    assert.ok(!(await page.content()).includes('registry-secret-value'), 'the password is not in the page');
+    await shot('10d-registries');
+    await r.locator('button', { hasText: 'Remove' }).click();
+    await confirmed('private');
+    await page.locator('#registries-empty').waitFor();
+  });
+
+  await check('audit export downloads the filtered rows as CSV', async () => {
+    await nav('Audit log');
+    await page.fill('#audit-action', 'registry.');
+    await page.click('#audit-filter');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-export-csv')]);
+    const csv = readFileSync(await dl.path(), 'utf8');
+    assert.ok(/registry\.create/.test(csv) && /registry\.delete/.test(csv), csv.slice(0, 300));
+    assert.ok(!/organization\.create/.test(csv), 'only the filtered rows');
   });
 
   await check('dark theme', async () => {

@@ -32,6 +32,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/users") view={Lazy::<UsersPage>::new()} />
                     <Route path=path!("/sessions") view={Lazy::<SessionsPage>::new()} />
                     <Route path=path!("/audit") view={Lazy::<AuditPage>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountPage>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsPage>::new()} />
+                    <Route path=path!("/registries") view={Lazy::<RegistriesPage>::new()} />
                     <Route path=path!("/endpoints") view={Lazy::<EndpointsPage>::new()} />
                     <Route path=path!("/containers") view={Lazy::<ContainersPage>::new()} />
                     <Route path=path!("/containers/:endpoint/:cid") view={Lazy::<ContainerPage>::new()} />

@@ -72,14 +72,19 @@ page_groups! {
         RolesPage / roles_view => view! { <pages::roles::Roles /> };
         UsersPage / users_view => view! { <pages::users::Users /> };
         SessionsPage / sessions_view => view! { <pages::users::Sessions /> };
+        AccountPage / account_view => view! { <pages::account::Account /> };
     }
     audit {
         AuditPage / audit_view => view! { <pages::audit::Audit /> };
+    }
+    settings {
+        SettingsPage / settings_view => view! { <pages::settings::Settings /> };
     }
     docker {
         EndpointsPage / endpoints_view => view! { <pages::docker::endpoints::Endpoints /> };
         ContainersPage / containers_view => view! { <pages::docker::containers::Containers /> };
         ContainerPage / container_view => view! { <pages::docker::container::ContainerPage /> };
+        RegistriesPage / registries_view => view! { <pages::docker::registries::Registries /> };
         EndpointPage / endpoint_view => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };
     }
     stacks {

@@ -47,6 +47,7 @@ pub fn Shell() -> impl IntoView {
                     <div class="section">"Docker"</div>
                     <A href="/endpoints">"Endpoints"</A>
                     <A href="/containers">"Containers"</A>
+                    <A href="/registries">"Registries"</A>
                     {move || c.project.get().map(|p| view! { <A href=format!("/projects/{p}/git")>"Git"</A> })}
                     <div class="section">"Access"</div>
                     <A href="/members">"Members"</A>
@@ -56,8 +57,13 @@ pub fn Shell() -> impl IntoView {
                         <A href="/users">"Users"</A>
                     </Show>
                     <div class="section">"Account"</div>
+                    <A href="/account">"My account"</A>
                     <A href="/sessions">"My sessions"</A>
                     <A href="/audit">"Audit log"</A>
+                    <Show when=move || c.is_superadmin()>
+                        <div class="section">"Administration"</div>
+                        <A href="/settings">"Settings"</A>
+                    </Show>
                 </nav>
                 <div class="main">
                     <Topbar />

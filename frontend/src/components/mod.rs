@@ -132,6 +132,53 @@ pub fn problem_lines(e: &windflow_client::ClientError) -> Vec<String> {
     }
 }
 
+/// A form's last refusal, shown next to the fields it names ([`FieldError`]) and, for the
+/// rest, at the form's foot ([`FormError`]): review D17 ("errors are shown next to the field
+/// they concern").
+pub type Refusal = RwSignal<Option<windflow_client::ClientError>>;
+
+/// The messages of a refusal for `field` (the problem's `errors` entries naming it).
+fn messages_for(e: &windflow_client::ClientError, field: &str) -> Vec<String> {
+    match e {
+        windflow_client::ClientError::Problem(p) => p
+            .errors
+            .iter()
+            .flatten()
+            .filter(|f| f.field == field)
+            .map(|f| f.message.clone())
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// The refusal's messages for one field, under that field (`role="alert"`, id
+/// `<field>-error`, which the input names in `aria-describedby`).
+#[component]
+pub fn FieldError(refusal: Refusal, field: &'static str) -> impl IntoView {
+    let text = move || {
+        refusal.with(|r| {
+            r.as_ref()
+                .map(|e| messages_for(e, field).join("; "))
+                .unwrap_or_default()
+        })
+    };
+    view! { <span class="field-error" id=format!("{field}-error") role="alert" hidden=move || text().is_empty()>{text}</span> }
+}
+
+/// What a refusal says beyond its field errors (the problem's detail when no field is named;
+/// a network error).
+#[component]
+pub fn FormError(refusal: Refusal, fields: &'static [&'static str]) -> impl IntoView {
+    let text = move || {
+        refusal.with(|r| match r {
+            None => String::new(),
+            Some(e) if fields.iter().any(|f| !messages_for(e, f).is_empty()) => String::new(),
+            Some(e) => e.to_string(),
+        })
+    };
+    view! { <p class="error form-error" role="alert" hidden=move || text().is_empty()>{text}</p> }
+}
+
 /// Shows a short commit id.
 pub fn short_sha(s: &str) -> String {
     s.chars().take(10).collect()

@@ -52,6 +52,14 @@ pub fn Audit() -> impl IntoView {
         }
         q
     };
+    // The export (`GET /audit/export`) takes the same filters, without paging; the browser
+    // downloads it (the answer is an attachment), so the page stays.
+    let export = move |format: &'static str| {
+        let q = query().replacen("?limit=50", &format!("?format={format}"), 1);
+        let _ = window()
+            .location()
+            .set_href(&format!("/api/v1/audit/export{q}"));
+    };
     let load_more = move || {
         if loading.get_untracked() || done.get_untracked() {
             return;
@@ -112,6 +120,8 @@ pub fn Audit() -> impl IntoView {
                 <label class="muted">"From " <input type="datetime-local" bind:value=from /></label>
                 <label class="muted">"To " <input type="datetime-local" bind:value=to /></label>
                 <button id="audit-filter" type="submit">"Filter"</button>
+                <button id="audit-export-csv" class="secondary" type="button" title="Download the rows matching these filters" on:click=move |_| export("csv")>"Export CSV"</button>
+                <button id="audit-export-ndjson" class="secondary" type="button" title="Download the rows matching these filters" on:click=move |_| export("ndjson")>"Export NDJSON"</button>
             </form>
         </div>
         <table id="audit-table">

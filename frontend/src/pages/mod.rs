@@ -1,4 +1,5 @@
 //! One module per area.
+pub mod account;
 pub mod audit;
 pub mod docker;
 pub mod git;
@@ -7,6 +8,7 @@ pub mod members;
 pub mod orgs;
 pub mod projects;
 pub mod roles;
+pub mod settings;
 pub mod stack;
 pub mod stacks;
 pub mod users;

@@ -1,0 +1,109 @@
+//! `/registries`: the selected organization's registry credentials (`/organizations/{id}/registries`,
+//! `/registries/{id}`), used when an endpoint pulls from a private registry. The password is
+//! write-only: the API never returns it. Issue 13, "pages that are missing for APIs that exist".
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use windflow_api::Page;
+use windflow_api::docker::{CreateRegistryCredential, RegistryCredential};
+
+use crate::api;
+use crate::components::{FieldError, FormError, NeedOrg, Refusal, mutate, when};
+use crate::state::ctx;
+
+const FIELDS: &[&str] = &["name", "server", "username", "password"];
+
+#[component]
+pub fn Registries() -> impl IntoView {
+    let c = ctx();
+    let list = api::resource(move || {
+        c.version.get();
+        c.org
+            .get()
+            .map(|o| format!("/organizations/{o}/registries?limit=200&sort=name"))
+    });
+    let (name, server, username, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let refusal: Refusal = RwSignal::new(None);
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = c.org.get_untracked() else {
+            return;
+        };
+        refusal.set(None);
+        let req = CreateRegistryCredential {
+            name: name.get_untracked(),
+            server: server.get_untracked(),
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::client().create_registry(org, &req).await {
+                Ok(r) => {
+                    for s in [name, server, username, password] {
+                        s.set(String::new());
+                    }
+                    c.toast(format!("Registry credential {} added", r.name), false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => refusal.set(Some(e)),
+            }
+        });
+    };
+    let remove =
+        move |id: uuid::Uuid| mutate(async move { api::client().delete_registry(id).await });
+    view! {
+        <h1>"Registries"</h1>
+        <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
+            <Show when=move || c.can("registries:create")>
+                <div class="card">
+                    <h2>"Add a registry credential"</h2>
+                    <form class="stack-form" on:submit=create>
+                        <label>"Name"<br /><input id="registry-name" bind:value=name required aria-describedby="name-error" /><FieldError refusal field="name" /></label>
+                        <label>"Server"<br /><input id="registry-server" placeholder="registry.example.org:5000" bind:value=server required aria-describedby="server-error" /><FieldError refusal field="server" /></label>
+                        <label>"Username"<br /><input id="registry-username" autocomplete="off" bind:value=username required aria-describedby="username-error" /><FieldError refusal field="username" /></label>
+                        <label>"Password or token (stored encrypted, never shown again)"<br /><input id="registry-password" type="password" autocomplete="new-password" bind:value=password required aria-describedby="password-error" /><FieldError refusal field="password" /></label>
+                        <FormError refusal fields=FIELDS />
+                        <button id="registry-create" type="submit">"Add"</button>
+                    </form>
+                </div>
+            </Show>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || api::read::<Page<RegistryCredential>>(list).map(|r| match r {
+                    Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="card muted" id="registries-empty">"No registry credential yet. Add one to pull images from a private registry."</p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let can_delete = c.can("registries:delete");
+                        view! {
+                            <table id="registries-table">
+                                <thead><tr><th>"Name"</th><th>"Server"</th><th>"Username"</th><th>"Updated"</th><th></th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|r| {
+                                        let id = r.id;
+                                        let rname = StoredValue::new(r.name.clone());
+                                        view! {
+                                            <tr data-name=r.name.clone()>
+                                                <td>{r.name.clone()}</td>
+                                                <td><code>{r.server.clone()}</code></td>
+                                                <td>{r.username.clone()}</td>
+                                                <td class="muted">{when(&r.updated_at)}</td>
+                                                <td>{can_delete.then(|| view! {
+                                                    <button class="danger small" on:click=move |_| c.confirm("Remove registry credential", &rname.get_value(), "pulls from this registry go unauthenticated.", "Remove", move || remove(id))>"Remove"</button>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </Show>
+    }
+}
