@@ -10,6 +10,8 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use windflow_api::{ErrorCode, Problem};
+use windflow_client::{ClientError, ClientResult};
 use windflow_server::config::Secret;
 use windflow_server::{Application, Config, app};
 
@@ -288,5 +290,41 @@ pub fn session_of(v: Value) -> Session {
         access: v["access_token"].as_str().unwrap().to_owned(),
         refresh: v["refresh_token"].as_str().unwrap().to_owned(),
         session_id: v["session_id"].as_str().unwrap().parse().unwrap(),
+    }
+}
+
+/// The answer of a typed call that must be refused: its problem document. A problem's code
+/// fixes its HTTP status (`forbidden` is 403, `not_found` 404, `conflict` 409,
+/// `validation_failed` 422, …).
+pub trait Refused: Sized {
+    /// The problem; panics when the call succeeded or failed without one.
+    fn problem(self) -> Problem;
+    /// The problem's machine code.
+    fn refused(self) -> ErrorCode {
+        self.problem().code
+    }
+    /// The fields of a `validation_failed` (422) problem's field errors, in order; panics on
+    /// another code.
+    fn fields(self) -> Vec<String> {
+        invalid(self.problem()).map(|e| e.field).collect()
+    }
+    /// The codes of a `validation_failed` (422) problem's field errors, in order; panics on
+    /// another code.
+    fn field_codes(self) -> Vec<String> {
+        invalid(self.problem()).map(|e| e.code).collect()
+    }
+}
+
+fn invalid(p: Problem) -> impl Iterator<Item = windflow_api::FieldError> {
+    assert_eq!(p.code, ErrorCode::ValidationFailed, "{p:?}");
+    p.errors.unwrap_or_default().into_iter()
+}
+
+impl<T: std::fmt::Debug> Refused for ClientResult<T> {
+    fn problem(self) -> Problem {
+        match self {
+            Err(ClientError::Problem(p)) => *p,
+            other => panic!("expected a problem document, got {other:?}"),
+        }
     }
 }
