@@ -143,6 +143,11 @@ impl TestApp {
         windflow_client::Client::new(&self.base).with_bearer(s.access.clone())
     }
 
+    /// The typed client without credentials (public routes, refused requests).
+    pub fn anon(&self) -> windflow_client::Client {
+        windflow_client::Client::new(&self.base)
+    }
+
     /// A request with the session's bearer token.
     pub fn req(&self, s: &Session, method: Method, path: &str) -> RequestBuilder {
         self.client
@@ -290,6 +295,19 @@ pub fn session_of(v: Value) -> Session {
         access: v["access_token"].as_str().unwrap().to_owned(),
         refresh: v["refresh_token"].as_str().unwrap().to_owned(),
         session_id: v["session_id"].as_str().unwrap().parse().unwrap(),
+    }
+}
+
+impl From<windflow_api::auth::TokenResponse> for Session {
+    /// The session of a typed login, setup or refresh answer.
+    fn from(t: windflow_api::auth::TokenResponse) -> Self {
+        Session {
+            user_id: t.user.id,
+            username: t.user.username,
+            access: t.access_token,
+            refresh: t.refresh_token,
+            session_id: t.session_id,
+        }
     }
 }
 
