@@ -10,6 +10,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use windflow_api::docker::{ConnectionType, ContainerSpec, CreateEndpoint};
 use windflow_api::{ErrorCode, Problem};
 use windflow_client::{ClientError, ClientResult};
 use windflow_server::config::Secret;
@@ -308,6 +309,39 @@ impl From<windflow_api::auth::TokenResponse> for Session {
             refresh: t.refresh_token,
             session_id: t.session_id,
         }
+    }
+}
+
+/// The body of a socket endpoint with every option at the server's default.
+pub fn socket_endpoint(name: &str, socket_path: &str) -> CreateEndpoint {
+    CreateEndpoint {
+        name: name.into(),
+        connection_type: ConnectionType::Socket,
+        socket_path: Some(socket_path.into()),
+        host: None,
+        port: None,
+        protocol: None,
+        tls_ca: None,
+        tls_cert: None,
+        tls_key: None,
+        tls_skip_verify: false,
+        icon: None,
+        labels: Default::default(),
+        collect_activity: false,
+        collect_metrics: false,
+        highlight_changes: false,
+        bind_allowlist: vec![],
+    }
+}
+
+/// A container spec with every option at the server's default (`init` on, as when absent).
+pub fn container(name: &str, image: &str, command: &[&str]) -> ContainerSpec {
+    ContainerSpec {
+        name: Some(name.into()),
+        image: image.into(),
+        command: command.iter().map(|c| (*c).to_owned()).collect(),
+        init: true,
+        ..ContainerSpec::default()
     }
 }
 
