@@ -10,6 +10,9 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use windflow_api::docker::{ConnectionType, ContainerSpec, CreateEndpoint};
+use windflow_api::{ErrorCode, Problem};
+use windflow_client::{ClientError, ClientResult};
 use windflow_server::config::Secret;
 use windflow_server::{Application, Config, app};
 
@@ -139,6 +142,11 @@ impl TestApp {
     /// The typed client (the web app's) acting as `s`.
     pub fn typed(&self, s: &Session) -> windflow_client::Client {
         windflow_client::Client::new(&self.base).with_bearer(s.access.clone())
+    }
+
+    /// The typed client without credentials (public routes, refused requests).
+    pub fn anon(&self) -> windflow_client::Client {
+        windflow_client::Client::new(&self.base)
     }
 
     /// A request with the session's bearer token.
@@ -288,5 +296,87 @@ pub fn session_of(v: Value) -> Session {
         access: v["access_token"].as_str().unwrap().to_owned(),
         refresh: v["refresh_token"].as_str().unwrap().to_owned(),
         session_id: v["session_id"].as_str().unwrap().parse().unwrap(),
+    }
+}
+
+impl From<windflow_api::auth::TokenResponse> for Session {
+    /// The session of a typed login, setup or refresh answer.
+    fn from(t: windflow_api::auth::TokenResponse) -> Self {
+        Session {
+            user_id: t.user.id,
+            username: t.user.username,
+            access: t.access_token,
+            refresh: t.refresh_token,
+            session_id: t.session_id,
+        }
+    }
+}
+
+/// The body of a socket endpoint with every option at the server's default.
+pub fn socket_endpoint(name: &str, socket_path: &str) -> CreateEndpoint {
+    CreateEndpoint {
+        name: name.into(),
+        connection_type: ConnectionType::Socket,
+        socket_path: Some(socket_path.into()),
+        host: None,
+        port: None,
+        protocol: None,
+        tls_ca: None,
+        tls_cert: None,
+        tls_key: None,
+        tls_skip_verify: false,
+        icon: None,
+        labels: Default::default(),
+        collect_activity: false,
+        collect_metrics: false,
+        highlight_changes: false,
+        bind_allowlist: vec![],
+    }
+}
+
+/// A container spec with every option at the server's default (`init` on, as when absent).
+pub fn container(name: &str, image: &str, command: &[&str]) -> ContainerSpec {
+    ContainerSpec {
+        name: Some(name.into()),
+        image: image.into(),
+        command: command.iter().map(|c| (*c).to_owned()).collect(),
+        init: true,
+        ..ContainerSpec::default()
+    }
+}
+
+/// The answer of a typed call that must be refused: its problem document. A problem's code
+/// fixes its HTTP status (`forbidden` is 403, `not_found` 404, `conflict` 409,
+/// `validation_failed` 422, …).
+pub trait Refused: Sized {
+    /// The problem; panics when the call succeeded or failed without one.
+    fn problem(self) -> Problem;
+    /// The problem's machine code.
+    fn refused(self) -> ErrorCode {
+        self.problem().code
+    }
+    /// The fields of a `validation_failed` (422) problem's field errors, in order; panics on
+    /// another code.
+    fn fields(self) -> Vec<String> {
+        invalid(self.problem()).map(|e| e.field).collect()
+    }
+    /// The codes of a `validation_failed` (422) problem's field errors, in order; panics on
+    /// another code.
+    fn field_codes(self) -> Vec<String> {
+        invalid(self.problem()).map(|e| e.code).collect()
+    }
+}
+
+fn invalid(p: Problem) -> impl Iterator<Item = windflow_api::FieldError> {
+    assert_eq!(p.code, ErrorCode::ValidationFailed, "{p:?}");
+    p.errors.unwrap_or_default().into_iter()
+}
+
+impl<T: std::fmt::Debug> Refused for ClientResult<T> {
+    fn problem(self) -> Problem {
+        match self {
+            Err(ClientError::Problem(p)) => *p,
+            other => panic!("expected a problem document, got {other:?}"),
+        }
     }
 }

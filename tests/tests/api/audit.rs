@@ -1,9 +1,16 @@
 //! The audit log: rows written with their change in one transaction (and rolled back with it),
 //! filters, keyset paging, CSV and NDJSON export.
+//!
+//! Through the typed client, except where the wire is the point: request headers, the full body
+//! of a 500, values the typed query cannot carry, export content types.
 use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use windflow_tests::{PASSWORD, id, on_postgres, spawn_app};
+use windflow_api::audit::AuditQuery;
+use windflow_api::auth::LoginRequest;
+use windflow_api::tenancy::{CreateGroup, CreateOrganization, UpdateProject};
+use windflow_api::{ErrorCode, PageQuery};
+use windflow_tests::{PASSWORD, Refused, on_postgres, spawn_app};
 
 #[tokio::test]
 async fn mutations_and_logins_write_audit_rows() {
@@ -36,12 +43,11 @@ async fn mutations_and_logins_write_audit_rows() {
     assert_eq!(r["ip"], "127.0.0.1");
     // Logins, failures, setup.
     app.login("root", PASSWORD).await;
-    app.client
-        .post(app.url("/auth/login"))
-        .json(&json!({"login": "root", "password": "wrong password!"}))
-        .send()
-        .await
-        .unwrap();
+    let wrong = LoginRequest {
+        login: "root".into(),
+        password: "wrong password!".into(),
+    };
+    app.anon().login(&wrong).await.unwrap_err();
     assert_eq!(
         app.audit(&root, "auth.login_failed").await[0]["outcome"],
         "denied"
@@ -68,15 +74,15 @@ async fn a_failed_change_leaves_no_audit_row_and_a_failed_audit_write_undoes_the
     let p = app.project(&root, org, "shop").await;
     app.project(&root, org, "blog").await;
     // The change fails in the database (unique name): no audit row.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/projects/{p}"),
-            Some(json!({"name": "blog"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT);
+    let c = app.typed(&root);
+    let rename = UpdateProject {
+        name: Some("blog".into()),
+        ..UpdateProject::default()
+    };
+    assert_eq!(
+        c.update_project(p, &rename).await.refused(),
+        ErrorCode::Conflict
+    );
     assert!(app.audit(&root, "project.update").await.is_empty());
     // The audit write fails (injected with a trigger): the change is rolled back with it.
     let trigger = if on_postgres() {
@@ -106,12 +112,10 @@ async fn a_failed_change_leaves_no_audit_row_and_a_failed_audit_write_undoes_the
         !body.to_string().contains("audit store down"),
         "5xx bodies say nothing internal"
     );
-    let (_, project) = app
-        .call(&root, Method::GET, &format!("/projects/{p}"), None)
-        .await;
+    let project = c.project(p).await.unwrap();
     assert_eq!(
-        (project["name"].as_str(), project["color"].as_str()),
-        (Some("shop"), Some("#3b82f6")),
+        (project.name.as_str(), project.color.as_str()),
+        ("shop", "#3b82f6"),
         "the change was rolled back"
     );
     // Multi-step change: creating an organization writes the org, the owner membership and the
@@ -124,19 +128,20 @@ async fn a_failed_change_leaves_no_audit_row_and_a_failed_audit_write_undoes_the
         })
         .await
         .unwrap();
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            "/organizations",
-            Some(json!({"name": "Ghost"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::INTERNAL_SERVER_ERROR);
-    let (_, orgs) = app
-        .call(&root, Method::GET, "/organizations?q=ghost", None)
-        .await;
-    assert!(orgs["items"].as_array().unwrap().is_empty());
+    let ghost = CreateOrganization {
+        name: "Ghost".into(),
+        description: None,
+        settings: None,
+    };
+    assert_eq!(
+        c.create_organization(&ghost).await.refused(),
+        ErrorCode::Internal
+    );
+    let q = PageQuery {
+        q: Some("ghost".into()),
+        ..PageQuery::default()
+    };
+    assert!(c.list_organizations(&q).await.unwrap().items.is_empty());
     let orphans = app
         .db
         .query_one_raw(sea_orm::Statement::from_string(
@@ -161,87 +166,56 @@ async fn filters_paging_and_export() {
     }
     app.project(&root, other, "elsewhere").await;
     let before = chrono::Utc::now();
-    let (st, g) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{org}/groups"),
-            Some(json!({"name": "ops"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
+    let c = app.typed(&root);
+    let ops = CreateGroup {
+        name: "ops".into(),
+        description: None,
+    };
+    let g = c.create_group(org, &ops).await.unwrap();
     // Organization filter + action prefix, paged newest first.
     let mut seen: Vec<String> = vec![];
-    let mut cursor = String::new();
+    let mut q = AuditQuery {
+        organization_id: Some(org),
+        action: Some("project.".into()),
+        limit: Some(2),
+        ..AuditQuery::default()
+    };
     loop {
-        let (st, page) = app
-            .call(
-                &root,
-                Method::GET,
-                &format!("/audit?organization_id={org}&action=project.&limit=2{cursor}"),
-                None,
-            )
-            .await;
-        assert_eq!(st, StatusCode::OK);
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["resource_name"].as_str().unwrap().to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = format!("&cursor={c}"),
+        let page = c.list_audit(&q).await.unwrap();
+        seen.extend(page.items.into_iter().map(|r| r.resource_name.unwrap()));
+        match page.next_cursor {
+            Some(next) => q.cursor = Some(next),
             None => break,
         }
     }
     assert_eq!(seen, ["p4", "p3", "p2", "p1", "p0"]);
     // Resource, actor and time filters.
-    let (_, r) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/audit?resource_type=group&resource_id={}", id(&g)),
-            None,
-        )
-        .await;
-    assert_eq!(r["items"].as_array().unwrap().len(), 1);
-    let from = before.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let (st, r) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/audit?from={}", urlencode(&from)),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
-    let actions: Vec<&str> = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["action"].as_str().unwrap())
-        .collect();
+    let by_resource = AuditQuery {
+        resource_type: Some("group".into()),
+        resource_id: Some(g.id.to_string()),
+        ..AuditQuery::default()
+    };
+    assert_eq!(c.list_audit(&by_resource).await.unwrap().items.len(), 1);
+    let from = AuditQuery {
+        from: Some(before),
+        ..AuditQuery::default()
+    };
+    let r = c.list_audit(&from).await.unwrap();
+    let actions: Vec<&str> = r.items.iter().map(|i| i.action.as_str()).collect();
     assert_eq!(actions, ["group.create"]);
-    let (_, r) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/audit?to={}&action=group.", urlencode(&from)),
-            None,
-        )
-        .await;
-    assert!(r["items"].as_array().unwrap().is_empty());
-    let (_, r) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/audit?actor_id={}&organization_id={other}", root.user_id),
-            None,
-        )
-        .await;
+    let to = AuditQuery {
+        to: Some(before),
+        action: Some("group.".into()),
+        ..AuditQuery::default()
+    };
+    assert!(c.list_audit(&to).await.unwrap().items.is_empty());
+    let mine_in_other = AuditQuery {
+        actor_id: Some(root.user_id),
+        organization_id: Some(other),
+        ..AuditQuery::default()
+    };
     assert_eq!(
-        r["items"].as_array().unwrap().len(),
+        c.list_audit(&mine_in_other).await.unwrap().items.len(),
         2,
         "organization.create + project.create of Other"
     );
@@ -298,8 +272,4 @@ async fn filters_paging_and_export() {
         .call(&root, Method::GET, "/audit/export?format=xml", None)
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-}
-
-fn urlencode(s: &str) -> String {
-    s.replace('+', "%2B").replace(':', "%3A")
 }

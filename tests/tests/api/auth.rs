@@ -1,73 +1,63 @@
 //! Setup, login, refresh rotation and reuse detection, logout, lockout, sessions, password,
 //! cookies with CSRF, auth settings.
+//!
+//! Through the typed client, except where the wire is the point: identical answers for unknown
+//! users and wrong passwords, `Retry-After`, cookies and CSRF headers, and 401 headers.
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use windflow_tests::{PASSWORD, session_of, spawn_app, spawn_app_with};
+use windflow_api::auth::{ChangePasswordRequest, LoginRequest, RefreshRequest, SetupRequest};
+use windflow_api::users::{CreateUser, UpdateUser};
+use windflow_api::{ErrorCode, PageQuery};
+use windflow_tests::{PASSWORD, Refused, Session, spawn_app, spawn_app_with};
+
+fn login(login: &str, password: &str) -> LoginRequest {
+    LoginRequest {
+        login: login.into(),
+        password: password.into(),
+    }
+}
+
+fn refresh_with(token: &str) -> RefreshRequest {
+    RefreshRequest {
+        refresh_token: Some(token.into()),
+    }
+}
 
 #[tokio::test]
 async fn first_run_setup_creates_the_superadmin_once() {
     let app = spawn_app().await;
-    let status: Value = app
-        .client
-        .get(app.url("/setup"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(status["required"], true);
+    let anon = app.anon();
+    assert!(anon.setup_status().await.unwrap().required);
+    let setup = |token: &str, username: &str, email: &str, password: &str| SetupRequest {
+        token: token.into(),
+        username: username.into(),
+        email: email.into(),
+        password: password.into(),
+        display_name: None,
+    };
+    let token = app.setup_token.clone().unwrap();
     // Wrong token: 401, nothing created.
-    let res = app
-        .client
-        .post(app.url("/setup"))
-        .json(&json!({"token": "wrong", "username": "root", "email": "r@example.org", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let wrong = setup("wrong", "root", "r@example.org", PASSWORD);
+    assert_eq!(
+        anon.setup(&wrong).await.refused(),
+        ErrorCode::InvalidCredentials
+    );
     // Invalid fields: 422 listing each field.
-    let res = app
-        .client
-        .post(app.url("/setup"))
-        .json(&json!({"token": app.setup_token.clone().unwrap(), "username": "r", "email": "nope", "password": "short"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = res.json().await.unwrap();
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["username", "email", "password"]);
+    let invalid = setup(&token, "r", "nope", "short");
+    assert_eq!(
+        anon.setup(&invalid).await.fields(),
+        ["username", "email", "password"]
+    );
     let root = app.superadmin().await;
-    let (st, me) = app.call(&root, Method::GET, "/auth/session", None).await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(me["user"]["is_superadmin"], true);
+    let me = app.typed(&root).session().await.unwrap();
+    assert!(me.user.is_superadmin);
     // For ever 409 afterwards, even with the token.
-    let res = app
-        .client
-        .post(app.url("/setup"))
-        .json(&json!({"token": app.setup_token.clone().unwrap(), "username": "root2", "email": "r2@example.org", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "setup_already_done");
-    let status: Value = app
-        .client
-        .get(app.url("/setup"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(status["required"], false);
+    let again = setup(&token, "root2", "r2@example.org", PASSWORD);
+    assert_eq!(
+        anon.setup(&again).await.refused(),
+        ErrorCode::SetupAlreadyDone
+    );
+    assert!(!anon.setup_status().await.unwrap().required);
 }
 
 #[tokio::test]
@@ -101,62 +91,41 @@ async fn login_by_username_or_email_and_same_error_for_unknown_users() {
     assert_eq!(a, b, "unknown user and wrong password answer identically");
     assert_eq!(a["code"], "invalid_credentials");
     // Deactivated users cannot log in either.
-    let (st, users) = app.call(&root, Method::GET, "/users?q=alice", None).await;
-    assert_eq!(st, StatusCode::OK);
-    let alice = users["items"][0]["id"].as_str().unwrap().to_owned();
-    let (st, _) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/users/{alice}"),
-            Some(json!({"is_active": false})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let res = app
-        .client
-        .post(app.url("/auth/login"))
-        .json(&json!({"login": "alice", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let c = app.typed(&root);
+    let q = PageQuery {
+        q: Some("alice".into()),
+        ..PageQuery::default()
+    };
+    let alice = c.list_users(&q).await.unwrap().items[0].id;
+    let deactivate = UpdateUser {
+        is_active: Some(false),
+        ..UpdateUser::default()
+    };
+    c.update_user(alice, &deactivate).await.unwrap();
+    let refused = app.anon().login(&login("alice", PASSWORD)).await;
+    assert_eq!(refused.refused(), ErrorCode::InvalidCredentials);
 }
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
-    let refresh = |t: String| {
-        app.client
-            .post(app.url("/auth/refresh"))
-            .json(&json!({"refresh_token": t}))
-            .send()
-    };
-    let res = refresh(root.refresh.clone()).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let second = session_of(res.json().await.unwrap());
+    let anon = app.anon();
+    let second = Session::from(anon.refresh(&refresh_with(&root.refresh)).await.unwrap());
     assert_ne!(second.refresh, root.refresh, "rotated");
     assert_eq!(second.session_id, root.session_id, "same family");
-    let (st, _) = app.call(&second, Method::GET, "/auth/session", None).await;
-    assert_eq!(st, StatusCode::OK);
+    app.typed(&second).session().await.unwrap();
     // Replaying the first refresh token: 401 reuse, and the family is revoked.
-    let res = refresh(root.refresh.clone()).await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let replay = anon.refresh(&refresh_with(&root.refresh)).await;
+    assert_eq!(replay.refused(), ErrorCode::RefreshTokenReused);
     assert_eq!(
-        res.json::<Value>().await.unwrap()["code"],
-        "refresh_token_reused"
-    );
-    let res = refresh(second.refresh.clone()).await.unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::UNAUTHORIZED,
+        anon.refresh(&refresh_with(&second.refresh)).await.refused(),
+        ErrorCode::InvalidRefreshToken,
         "the newest token of the family is dead too"
     );
-    let (st, _) = app.call(&second, Method::GET, "/auth/session", None).await;
     assert_eq!(
-        st,
-        StatusCode::UNAUTHORIZED,
+        app.typed(&second).session().await.refused(),
+        ErrorCode::Unauthenticated,
         "access tokens of a revoked session stop working"
     );
     let audit = app
@@ -164,10 +133,9 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
         .await;
     assert_eq!(audit.len(), 1);
     // Garbage token.
-    let res = refresh("garbage".into()).await.unwrap();
     assert_eq!(
-        res.json::<Value>().await.unwrap()["code"],
-        "invalid_refresh_token"
+        anon.refresh(&refresh_with("garbage")).await.refused(),
+        ErrorCode::InvalidRefreshToken
     );
 }
 
@@ -176,29 +144,18 @@ async fn logout_revokes_the_access_token_and_session() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let other = app.login("root", PASSWORD).await;
-    let (st, _) = app.call(&root, Method::POST, "/auth/logout", None).await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
-    let (st, body) = app.call(&root, Method::GET, "/auth/session", None).await;
-    assert_eq!(st, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["code"], "unauthenticated");
-    let res = app
-        .client
-        .post(app.url("/auth/refresh"))
-        .json(&json!({"refresh_token": root.refresh}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let (st, _) = app.call(&other, Method::GET, "/auth/session", None).await;
-    assert_eq!(st, StatusCode::OK, "other sessions live on");
-    let (st, body) = app
-        .call(&other, Method::GET, "/users/me/sessions", None)
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let c = app.typed(&root);
+    c.logout().await.unwrap();
+    assert_eq!(c.session().await.refused(), ErrorCode::Unauthenticated);
+    let refused = app.anon().refresh(&refresh_with(&root.refresh)).await;
+    assert_eq!(refused.refused(), ErrorCode::InvalidRefreshToken);
+    let other = app.typed(&other);
+    other.session().await.expect("other sessions live on");
+    let sessions = other.my_sessions().await.unwrap();
     assert_eq!(
-        body.as_array().unwrap().len(),
+        sessions.len(),
         1,
-        "the logged-out session is gone: {body}"
+        "the logged-out session is gone: {sessions:?}"
     );
 }
 
@@ -242,12 +199,10 @@ async fn lockout_per_username_then_per_ip() {
     assert_eq!(app.audit(&root, "auth.login_failed").await.len(), 5);
 
     // Per-IP: lower the IP threshold, then fail with many different names from one IP.
-    let mut settings: Value = app.call(&root, Method::GET, "/settings/auth", None).await.1;
-    settings["lockout_max_attempts_per_ip"] = json!(8);
-    let (st, _) = app
-        .call(&root, Method::PUT, "/settings/auth", Some(settings))
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let c = app.typed(&root);
+    let mut settings = c.auth_settings().await.unwrap();
+    settings.lockout_max_attempts_per_ip = 8;
+    c.set_auth_settings(&settings).await.unwrap();
     for i in 0..3 {
         let name: &'static str = Box::leak(format!("ghost{i}").into_boxed_str());
         assert_eq!(
@@ -266,15 +221,11 @@ async fn lockout_per_username_then_per_ip() {
 async fn lockout_window_passes() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
-    let mut settings: Value = app.call(&root, Method::GET, "/settings/auth", None).await.1;
-    settings["lockout_window_seconds"] = json!(10);
-    settings["lockout_max_attempts_per_user"] = json!(2);
-    assert_eq!(
-        app.call(&root, Method::PUT, "/settings/auth", Some(settings))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    let c = app.typed(&root);
+    let mut settings = c.auth_settings().await.unwrap();
+    settings.lockout_window_seconds = 10;
+    settings.lockout_max_attempts_per_user = 2;
+    c.set_auth_settings(&settings).await.unwrap();
     for _ in 0..2 {
         let r = app
             .client
@@ -307,91 +258,40 @@ async fn sessions_and_password_change() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let second = app.login("root", PASSWORD).await;
-    let (st, list) = app
-        .call(&root, Method::GET, "/users/me/sessions", None)
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 2);
-    assert_eq!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["current"] == true)
-            .count(),
-        1
-    );
+    let c = app.typed(&root);
+    let list = c.my_sessions().await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list.iter().filter(|s| s.current).count(), 1);
     // Another user's session id is 404.
     let carol = app.user(&root, "carol").await;
-    let (st, _) = app
-        .call(
-            &carol,
-            Method::DELETE,
-            &format!("/users/me/sessions/{}", root.session_id),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("/users/me/sessions/{}", second.session_id),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
+    let refused = app.typed(&carol).revoke_session(root.session_id).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    c.revoke_session(second.session_id).await.unwrap();
     assert_eq!(
-        app.call(&second, Method::GET, "/auth/session", None)
-            .await
-            .0,
-        StatusCode::UNAUTHORIZED
+        app.typed(&second).session().await.refused(),
+        ErrorCode::Unauthenticated
     );
 
     let third = app.login("root", PASSWORD).await;
-    let pw = |cur: &str, new: &str| json!({"current_password": cur, "new_password": new});
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            "/users/me/password",
-            Some(pw(PASSWORD, "short")),
-        )
-        .await;
+    let pw = |cur: &str, new: &str| ChangePasswordRequest {
+        current_password: cur.into(),
+        new_password: new.into(),
+    };
+    let refused = c.change_password(&pw(PASSWORD, "short")).await;
+    assert_eq!(refused.fields()[0], "new_password");
+    let wrong = pw("not my password", "a brand new passphrase");
     assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password"))
+        c.change_password(&wrong).await.fields()[0],
+        "current_password"
     );
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            "/users/me/password",
-            Some(pw("not my password", "a brand new passphrase")),
-        )
-        .await;
+    let change = pw(PASSWORD, "a brand new passphrase");
+    c.change_password(&change).await.unwrap();
     assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
-    );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            "/users/me/password",
-            Some(pw(PASSWORD, "a brand new passphrase")),
-        )
-        .await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.call(&third, Method::GET, "/auth/session", None).await.0,
-        StatusCode::UNAUTHORIZED,
+        app.typed(&third).session().await.refused(),
+        ErrorCode::Unauthenticated,
         "other sessions revoked"
     );
-    assert_eq!(
-        app.call(&root, Method::GET, "/auth/session", None).await.0,
-        StatusCode::OK,
-        "current session kept"
-    );
+    c.session().await.expect("current session kept");
     app.login("root", "a brand new passphrase").await;
 }
 
@@ -511,39 +411,35 @@ async fn auth_settings_are_for_superadmins_and_validated() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let dave = app.user(&root, "dave").await;
+    let (c, as_dave) = (app.typed(&root), app.typed(&dave));
     assert_eq!(
-        app.call(&dave, Method::GET, "/settings/auth", None).await.0,
-        StatusCode::FORBIDDEN
+        as_dave.auth_settings().await.refused(),
+        ErrorCode::Forbidden
     );
-    let (st, mut s) = app.call(&root, Method::GET, "/settings/auth", None).await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(s["lockout_max_attempts_per_user"], 5);
-    assert_eq!(s["password_min_length"], 12);
+    let mut s = c.auth_settings().await.unwrap();
+    assert_eq!(s.lockout_max_attempts_per_user, 5);
+    assert_eq!(s.password_min_length, 12);
     assert_eq!(
-        app.call(&dave, Method::PUT, "/settings/auth", Some(s.clone()))
-            .await
-            .0,
-        StatusCode::FORBIDDEN
+        as_dave.set_auth_settings(&s).await.refused(),
+        ErrorCode::Forbidden
     );
-    s["password_min_length"] = json!(4);
-    let (st, body) = app
-        .call(&root, Method::PUT, "/settings/auth", Some(s.clone()))
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["errors"][0]["field"], "password_min_length");
-    s["password_min_length"] = json!(16);
+    s.password_min_length = 4;
     assert_eq!(
-        app.call(&root, Method::PUT, "/settings/auth", Some(s))
-            .await
-            .0,
-        StatusCode::OK
+        c.set_auth_settings(&s).await.fields()[0],
+        "password_min_length"
     );
-    let (st, _) = app
-        .call(&root, Method::POST, "/users", Some(json!({"username": "erin", "email": "erin@example.org", "password": "fifteen chars!!"})))
-        .await;
+    s.password_min_length = 16;
+    c.set_auth_settings(&s).await.unwrap();
+    let erin = CreateUser {
+        username: "erin".into(),
+        email: "erin@example.org".into(),
+        password: "fifteen chars!!".into(),
+        display_name: None,
+        is_superadmin: false,
+    };
     assert_eq!(
-        st,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        c.create_user(&erin).await.refused(),
+        ErrorCode::ValidationFailed,
         "the new policy applies"
     );
     assert_eq!(

@@ -1,11 +1,16 @@
 //! Database leases and the endpoint collectors (events, host metrics), once across replicas.
+//!
+//! Through the typed client, except the live feed (server-sent events, read raw).
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
 use uuid::Uuid;
+use windflow_api::docker::{MetricsQuery, RemoveQuery};
+use windflow_api::{ErrorCode, PageQuery};
 use windflow_core::lease;
-use windflow_tests::{Session, TestApp, id, spawn_app_with, spawn_replica};
+use windflow_tests::{
+    Refused, Session, TestApp, container, socket_endpoint, spawn_app_with, spawn_replica,
+};
 
 #[tokio::test]
 async fn leases_are_exclusive_until_they_expire() {
@@ -61,16 +66,9 @@ async fn collected_endpoint(app: &TestApp, root: &Session, sock: &str) -> Uuid {
     let org = app.org(root, "Acme").await;
     let p = app.project(root, org, "shop").await;
     let env = app.environment(root, p, "prod").await;
-    let (st, e) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/environments/{env}/endpoints"),
-            Some(json!({"name": "local", "connection_type": "socket", "socket_path": sock, "collect_activity": true, "collect_metrics": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{e}");
-    id(&e)
+    let mut e = socket_endpoint("local", sock);
+    (e.collect_activity, e.collect_metrics) = (true, true);
+    app.typed(root).create_endpoint(env, &e).await.unwrap().id
 }
 
 /// Polls `f` every 200 ms for up to 30 s until it yields a value.
@@ -92,23 +90,23 @@ async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
 }
 
 async fn event_actions(app: &TestApp, s: &Session, ep: Uuid, name: &str) -> Vec<String> {
-    let (_, page) = app
-        .call(
-            s,
-            Method::GET,
-            &format!("/endpoints/{ep}/events?limit=200"),
-            None,
-        )
-        .await;
-    page["items"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|e| e["actor_name"] == name)
-                .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+    let page = PageQuery {
+        limit: Some(200),
+        ..PageQuery::default()
+    };
+    let Ok(page) = app.typed(s).list_events(ep, &page).await else {
+        return vec![];
+    };
+    let named = page.items.into_iter();
+    let named = named.filter(|e| e.actor_name.as_deref() == Some(name));
+    named.map(|e| e.action).collect()
+}
+
+fn force() -> RemoveQuery {
+    RemoveQuery {
+        force: Some(true),
+        volumes: None,
+    }
 }
 
 #[tokio::test]
@@ -133,20 +131,12 @@ async fn events_and_metrics_are_collected_and_fed_live() {
         .unwrap();
     assert_eq!(feed.status(), StatusCode::OK);
     let name = format!("wf-coll-{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let base = format!("/endpoints/{ep}/containers");
-    let (_, c) = app
-        .call(
-            &root,
-            Method::POST,
-            &base,
-            Some(json!({"name": name, "image": "local/busybox:1", "command": ["true"]})),
-        )
-        .await;
-    let cid = c["id"].as_str().unwrap().to_owned();
+    let c = app.typed(&root);
+    let spec = container(&name, "local/busybox:1", &["true"]);
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
     // The events stream may attach a moment after the lease: start again until it is seen.
     let actions = eventually("start and die events", || async {
-        app.call(&root, Method::POST, &format!("{base}/{cid}/start"), None)
-            .await;
+        let _ = c.container_action(ep, &cid, "start").await;
         let got = event_actions(&app, &root, ep, &name).await;
         (got.contains(&"start".to_owned()) && got.contains(&"die".to_owned())).then_some(got)
     })
@@ -166,38 +156,21 @@ async fn events_and_metrics_are_collected_and_fed_live() {
         body.push_str(&String::from_utf8_lossy(&chunk));
     }
     // Host metrics.
-    let samples: Value = eventually("a host sample", || async {
-        let (_, m) = app
-            .call(
-                &root,
-                Method::GET,
-                &format!("/endpoints/{ep}/metrics"),
-                None,
-            )
-            .await;
-        m.as_array().filter(|a| !a.is_empty()).map(|_| m.clone())
+    let samples = eventually("a host sample", || async {
+        let m = c.host_metrics(ep, &MetricsQuery::default()).await;
+        m.ok().filter(|m| !m.is_empty())
     })
     .await;
-    assert!(
-        samples[0]["memory_total_bytes"].as_i64().unwrap() > 0,
-        "{samples}"
+    assert!(samples[0].memory_total_bytes > 0, "{samples:?}");
+    let backwards = MetricsQuery {
+        from: Some("2030-01-01T00:00:00Z".parse().unwrap()),
+        to: Some("2020-01-01T00:00:00Z".parse().unwrap()),
+    };
+    assert_eq!(
+        c.host_metrics(ep, &backwards).await.refused(),
+        ErrorCode::ValidationFailed
     );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/endpoints/{ep}/metrics?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{cid}?force=true"),
-        None,
-    )
-    .await;
+    let _ = c.remove_container(ep, &cid, &force()).await;
 }
 
 #[tokio::test]
@@ -212,24 +185,14 @@ async fn with_two_replicas_each_endpoint_is_collected_once() {
     let root = app.superadmin().await;
     let ep = collected_endpoint(&app, &root, &sock).await;
     let name = format!("wf-once-{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let base = format!("/endpoints/{ep}/containers");
-    let (_, c) = app
-        .call(
-            &root,
-            Method::POST,
-            &base,
-            Some(json!({"name": name, "image": "local/busybox:1", "command": ["sleep", "60"]})),
-        )
-        .await;
-    let cid = c["id"].as_str().unwrap().to_owned();
+    let c = app.typed(&root);
+    let spec = container(&name, "local/busybox:1", &["sleep", "60"]);
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
     // Pause/unpause until the collector has attached and recorded a pause.
     eventually("a pause event", || async {
-        app.call(&root, Method::POST, &format!("{base}/{cid}/start"), None)
-            .await;
-        app.call(&root, Method::POST, &format!("{base}/{cid}/pause"), None)
-            .await;
-        app.call(&root, Method::POST, &format!("{base}/{cid}/unpause"), None)
-            .await;
+        for action in ["start", "pause", "unpause"] {
+            let _ = c.container_action(ep, &cid, action).await;
+        }
         event_actions(&app, &root, ep, &name)
             .await
             .contains(&"pause".to_owned())
@@ -242,8 +205,7 @@ async fn with_two_replicas_each_endpoint_is_collected_once() {
         .iter()
         .filter(|a| *a == "pause")
         .count();
-    app.call(&root, Method::POST, &format!("{base}/{cid}/pause"), None)
-        .await;
+    let _ = c.container_action(ep, &cid, "pause").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let after = event_actions(&app, &root, ep, &name)
         .await
@@ -255,13 +217,7 @@ async fn with_two_replicas_each_endpoint_is_collected_once() {
         before + 1,
         "one pause, one row: a single replica collects"
     );
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{cid}?force=true"),
-        None,
-    )
-    .await;
+    let _ = c.remove_container(ep, &cid, &force()).await;
 }
 
 #[tokio::test]
@@ -271,17 +227,9 @@ async fn collectors_are_tenant_scoped() {
     let org = app.org(&root, "Acme").await;
     let p = app.project(&root, org, "shop").await;
     let env = app.environment(&root, p, "prod").await;
-    let (_, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/environments/{env}/endpoints"),
-            Some(
-                json!({"name": "x1", "connection_type": "socket", "socket_path": "/tmp/none.sock"}),
-            ),
-        )
-        .await;
-    let ep = id(&e);
+    let c = app.typed(&root);
+    let e = socket_endpoint("x1", "/tmp/none.sock");
+    let ep = c.create_endpoint(env, &e).await.unwrap().id;
     let other = app.org(&root, "Other").await;
     let eve = app.user(&root, "eve").await;
     app.add_member(&root, other, &eve, "owner").await;
@@ -296,10 +244,5 @@ async fn collectors_are_tenant_scoped() {
             "{p}"
         );
     }
-    assert_eq!(
-        app.call(&root, Method::GET, &format!("/endpoints/{ep}/events"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
+    c.list_events(ep, &PageQuery::default()).await.unwrap();
 }

@@ -11,6 +11,10 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use uuid::Uuid;
+use windflow_api::git::{
+    CreateGitCredential, GitCredentialKind, GitProvider, GitRepositoryInput, PlatformSettings,
+};
+use windflow_api::runs::{RunStatus, Trigger};
 use windflow_tests::{Session, TestApp, id, spawn_app, spawn_app_with};
 
 use super::docker::{setup, socket, sse_events};
@@ -153,22 +157,29 @@ pub(super) fn sign(secret: &str, body: &[u8]) -> String {
 }
 
 pub(super) async fn allow_local(app: &TestApp, root: &Session) {
-    let (st, b) = app
-        .call(
-            root,
-            Method::PUT,
-            "/settings/platform",
-            Some(json!({"allow_local_git_urls": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{b}");
+    let allow = PlatformSettings {
+        allow_local_git_urls: true,
+        allow_local_endpoints: false,
+    };
+    app.typed(root).set_platform_settings(&allow).await.unwrap();
 }
 
 pub(super) async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint: Uuid) -> Uuid {
-    let (_, ep) = app
-        .call(root, Method::GET, &format!("/endpoints/{endpoint}"), None)
-        .await;
-    ep["project_id"].as_str().unwrap().parse().unwrap()
+    app.typed(root).endpoint(endpoint).await.unwrap().project_id
+}
+
+/// A repository body with the server's defaults (provider `other`, branch `main`,
+/// `docker-compose.yml`, no credential, no schedule).
+fn repository(name: &str, url: &str) -> GitRepositoryInput {
+    GitRepositoryInput {
+        name: name.into(),
+        provider: GitProvider::Other,
+        url: url.into(),
+        branch: "main".into(),
+        compose_path: "docker-compose.yml".into(),
+        credential_id: None,
+        sync_cron: None,
+    }
 }
 
 /// Polls an execution until it is no longer `running`.
@@ -804,16 +815,15 @@ async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
     allow_local(&app, &root).await;
     let remote = Remote::new();
     let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
-    let (st, created) = app
-        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": format!("file://{}", remote.bare().display()), "sync_cron": "*/5 * * * *"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{created}");
-    let rid = id(&created["repository"]);
-    let due: chrono::DateTime<chrono::Utc> = created["repository"]["next_sync_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let c = app.typed(&root);
+    let url = format!("file://{}", remote.bare().display());
+    let scheduled = GitRepositoryInput {
+        sync_cron: Some("*/5 * * * *".into()),
+        ..repository("app", &url)
+    };
+    let created = c.create_git_repository(project, &scheduled).await.unwrap();
+    let rid = created.repository.id;
+    let due = created.repository.next_sync_at.unwrap();
     assert_eq!(due.timestamp() % 300, 0, "on a five-minute boundary");
 
     // Two replicas' schedulers, one clock we move by hand.
@@ -828,18 +838,10 @@ async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
     let (ra, rb) = tokio::join!(run_due(&a, t), run_due(&b, t));
     let ran = ra.unwrap().len() + rb.unwrap().len();
     assert_eq!(ran, 1, "one execution for one due time across replicas");
-    let (_, repo) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}"),
-            None,
-        )
-        .await;
-    let next: chrono::DateTime<chrono::Utc> =
-        repo["next_sync_at"].as_str().unwrap().parse().unwrap();
+    let repo = c.git_repository(rid).await.unwrap();
+    let next = repo.next_sync_at.unwrap();
     assert_eq!(next, due + chrono::TimeDelta::minutes(5));
-    assert_eq!(repo["last_commit"], sha.as_str());
+    assert_eq!(repo.last_commit, Some(sha));
     // Before the next due time nothing runs; at it, the next one does.
     assert!(
         run_due(&b, due + chrono::TimeDelta::minutes(3))
@@ -855,38 +857,17 @@ async fn scheduled_sync_runs_once_across_replicas_with_a_controlled_clock() {
             .len(),
         1
     );
-    let (_, hist) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}/executions"),
-            None,
-        )
-        .await;
-    let items = hist["items"].as_array().unwrap();
+    let hist = c.list_sync_executions(rid, &Default::default()).await;
+    let items = hist.unwrap().items;
     assert_eq!(items.len(), 2);
     assert!(
         items
             .iter()
-            .all(|e| e["trigger"] == "schedule" && e["status"] == "succeeded")
+            .all(|e| e.run.trigger == Trigger::Schedule && e.run.status == RunStatus::Succeeded)
     );
-    assert_eq!(items[0]["commit"], sha2.as_str());
-    assert_eq!(
-        items[0]["scheduled_for"]
-            .as_str()
-            .unwrap()
-            .parse::<chrono::DateTime<chrono::Utc>>()
-            .unwrap(),
-        next
-    );
-    assert_eq!(
-        items[1]["scheduled_for"]
-            .as_str()
-            .unwrap()
-            .parse::<chrono::DateTime<chrono::Utc>>()
-            .unwrap(),
-        due
-    );
+    assert_eq!(items[0].commit, Some(sha2));
+    assert_eq!(items[0].scheduled_for, Some(next));
+    assert_eq!(items[1].scheduled_for, Some(due));
 }
 
 #[tokio::test]
@@ -900,46 +881,33 @@ async fn sync_over_http_with_a_token_credential() {
     let sha = remote.commit(&[("docker-compose.yml", &compose("1"))], "one");
     let server = git_http(remote.root.path(), "bot", "tok-s3cret-123");
     let url = format!("http://127.0.0.1:{}/app.git", server.port);
-    let creds = format!("/projects/{project}/git-credentials");
+    let c = app.typed(&root);
     let mut cred_ids = vec![];
     for token in ["tok-s3cret-123", "wrong-token"] {
-        let (st, c) = app
-            .call(
-                &root,
-                Method::POST,
-                &creds,
-                Some(json!({"name": token, "kind": "https", "username": "bot", "token": token})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{c}");
-        cred_ids.push(id(&c));
+        let https = CreateGitCredential {
+            name: token.into(),
+            kind: GitCredentialKind::Https,
+            username: Some("bot".into()),
+            token: Some(token.into()),
+            private_key: None,
+            passphrase: None,
+        };
+        cred_ids.push(c.create_git_credential(project, &https).await.unwrap().id);
     }
-    let repos = format!("/projects/{project}/git-repositories");
     let mut results = vec![];
     for (name, cred) in [
         ("good", Some(cred_ids[0])),
         ("bad", Some(cred_ids[1])),
         ("anon", None),
     ] {
-        let (st, r) = app
-            .call(
-                &root,
-                Method::POST,
-                &repos,
-                Some(json!({"name": name, "url": url, "credential_id": cred})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{r}");
-        let rid = id(&r["repository"]);
-        let (_, ex) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/git-repositories/{rid}/sync"),
-                None,
-            )
-            .await;
-        results.push(ex);
+        let repo = GitRepositoryInput {
+            credential_id: cred,
+            ..repository(name, &url)
+        };
+        let rid = c.create_git_repository(project, &repo).await.unwrap();
+        // Raw: the whole answer is searched for the token.
+        let sync = format!("/git-repositories/{}/sync", rid.repository.id);
+        results.push(app.call(&root, Method::POST, &sync, None).await.1);
     }
     assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);
     assert_eq!(results[0]["commit"], sha.as_str());

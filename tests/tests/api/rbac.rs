@@ -1,10 +1,21 @@
 //! The RBAC matrix (each membership role, which implies a system role, against each route),
 //! scoped role bindings, groups, hierarchy, escalation refusal and cross-tenant 404.
+//!
+//! Through the typed client (the web app's), except the route matrix and the cross-tenant table,
+//! which send raw requests on purpose: they check each route's exact status.
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use windflow_api::access::{SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_VIEWER};
-use windflow_tests::{Session, TestApp, id, spawn_app};
+use windflow_api::ErrorCode;
+use windflow_api::access::{
+    CreateRole, CreateRoleBinding, PermissionsQuery, SYSTEM_ROLE_ADMIN, SYSTEM_ROLE_VIEWER,
+    ScopeType, SubjectType, UpdateRole,
+};
+use windflow_api::tenancy::{
+    AddGroupMember, AddMember, CreateEnvironment, CreateGroup, EnvironmentType, MembershipRole,
+    UpdateEnvironment, UpdateMember, UpdateProject,
+};
+use windflow_tests::{Refused, Session, TestApp, spawn_app};
 
 struct World {
     org: Uuid,
@@ -18,29 +29,74 @@ async fn world(app: &TestApp, root: &Session) -> World {
     let org = app.org(root, "Acme").await;
     let project = app.project(root, org, "shop").await;
     let env = app.environment(root, project, "prod").await;
-    let (_, g) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{org}/groups"),
-            Some(json!({"name": "ops"})),
-        )
-        .await;
-    let (_, r) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{org}/roles"),
-            Some(json!({"name": "auditor", "permissions": ["audit:read"]})),
-        )
-        .await;
+    let c = app.typed(root);
+    let group = c.create_group(org, &group("ops")).await.unwrap().id;
+    let auditor = new_role("auditor", &["audit:read"], &[]);
+    let role = c.create_role(org, &auditor).await.unwrap().id;
     World {
         org,
-        group: id(&g),
+        group,
         project,
         env,
-        role: id(&r),
+        role,
     }
+}
+
+fn group(name: &str) -> CreateGroup {
+    CreateGroup {
+        name: name.into(),
+        description: None,
+    }
+}
+
+fn new_role(name: &str, permissions: &[&str], parent_ids: &[Uuid]) -> CreateRole {
+    CreateRole {
+        name: name.into(),
+        description: None,
+        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        parent_ids: parent_ids.to_vec(),
+    }
+}
+
+fn bind(
+    role_id: Uuid,
+    subject_type: SubjectType,
+    subject_id: Uuid,
+    scope_type: ScopeType,
+    scope_id: Uuid,
+) -> CreateRoleBinding {
+    CreateRoleBinding {
+        role_id,
+        subject_type,
+        subject_id,
+        scope_type,
+        scope_id,
+    }
+}
+
+fn permissions(list: &[&str]) -> UpdateRole {
+    UpdateRole {
+        permissions: Some(list.iter().map(|p| (*p).to_owned()).collect()),
+        ..UpdateRole::default()
+    }
+}
+
+fn describe_env(description: &str) -> UpdateEnvironment {
+    UpdateEnvironment {
+        description: Some(description.into()),
+        ..UpdateEnvironment::default()
+    }
+}
+
+fn describe_project(description: &str) -> UpdateProject {
+    UpdateProject {
+        description: Some(description.into()),
+        ..UpdateProject::default()
+    }
+}
+
+fn at(scope: String) -> PermissionsQuery {
+    PermissionsQuery { scope: Some(scope) }
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -81,6 +137,7 @@ async fn membership_roles_against_every_route() {
     app.add_member(&root, other_org, &outsider, "owner").await;
     people.push((None, outsider));
 
+    let c = app.typed(&root);
     for (role, s) in &people {
         let tag = role.unwrap_or("outsider");
         // Throwaway objects for the delete routes, made by root.
@@ -88,30 +145,21 @@ async fn membership_roles_against_every_route() {
         let del_env = app
             .environment(&root, w.project, &format!("del-{tag}"))
             .await;
-        let (_, g) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/organizations/{}/groups", w.org),
-                Some(json!({"name": format!("del-{tag}")})),
-            )
-            .await;
-        let (_, r) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/organizations/{}/roles", w.org),
-                Some(json!({"name": format!("del-{tag}"), "permissions": []})),
-            )
-            .await;
-        let (_, b) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/organizations/{}/role-bindings", w.org),
-                Some(json!({"role_id": SYSTEM_ROLE_VIEWER, "subject_type": "group", "subject_id": w.group, "scope_type": "environment", "scope_id": del_env})),
-            )
-            .await;
+        let del = format!("del-{tag}");
+        let g = c.create_group(w.org, &group(&del)).await.unwrap().id;
+        let r = c
+            .create_role(w.org, &new_role(&del, &[], &[]))
+            .await
+            .unwrap()
+            .id;
+        let b = bind(
+            SYSTEM_ROLE_VIEWER,
+            SubjectType::Group,
+            w.group,
+            ScopeType::Environment,
+            del_env,
+        );
+        let b = c.create_role_binding(w.org, &b).await.unwrap().id;
         let viewer_id = people[2].1.user_id;
         let (o, p, e, gr, ro) = (w.org, w.project, w.env, w.group, w.role);
         let routes: Vec<(Method, String, Option<Value>, Need, StatusCode)> = vec![
@@ -301,7 +349,7 @@ async fn membership_roles_against_every_route() {
             ),
             (
                 Method::DELETE,
-                format!("/role-bindings/{}", id(&b)),
+                format!("/role-bindings/{b}"),
                 None,
                 Need::Write,
                 StatusCode::NO_CONTENT,
@@ -322,14 +370,14 @@ async fn membership_roles_against_every_route() {
             ),
             (
                 Method::DELETE,
-                format!("/groups/{}", id(&g)),
+                format!("/groups/{g}"),
                 None,
                 Need::Write,
                 StatusCode::NO_CONTENT,
             ),
             (
                 Method::DELETE,
-                format!("/roles/{}", id(&r)),
+                format!("/roles/{r}"),
                 None,
                 Need::Write,
                 StatusCode::NO_CONTENT,
@@ -377,17 +425,7 @@ async fn membership_roles_against_every_route() {
         }
     }
     // Every route also answers for the superadmin (org deletion included).
-    assert_eq!(
-        app.call(
-            &root,
-            Method::DELETE,
-            &format!("/organizations/{}", w.org),
-            None
-        )
-        .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
+    c.delete_organization(w.org).await.unwrap();
 }
 
 #[tokio::test]
@@ -399,245 +437,109 @@ async fn bindings_apply_at_their_scope_and_below_only() {
     let e2 = app.environment(&root, p2, "prod").await;
     let u = app.user(&root, "uma").await;
     app.add_member(&root, w.org, &u, "viewer").await;
-    let (st, deployer) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/roles", w.org), Some(json!({"name": "deployer", "permissions": ["environments:create", "environments:update"]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    let bind = |subject_type: &str, subject: Uuid, role: Uuid, scope_type: &str, scope: Uuid| json!({"role_id": role, "subject_type": subject_type, "subject_id": subject, "scope_type": scope_type, "scope_id": scope});
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(bind("user", u.user_id, id(&deployer), "project", w.project)),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    let env_body = json!({"name": "qa", "type": "testing"});
-    assert_eq!(
-        app.call(
-            &u,
-            Method::POST,
-            &format!("/projects/{}/environments", w.project),
-            Some(env_body.clone())
-        )
-        .await
-        .0,
-        StatusCode::CREATED
+    let (c, as_u) = (app.typed(&root), app.typed(&u));
+    let deployer = new_role(
+        "deployer",
+        &["environments:create", "environments:update"],
+        &[],
     );
-    assert_eq!(
-        app.call(
-            &u,
-            Method::POST,
-            &format!("/projects/{p2}/environments"),
-            Some(env_body)
-        )
+    let deployer = c.create_role(w.org, &deployer).await.unwrap().id;
+    let user = SubjectType::User;
+    let b = bind(deployer, user, u.user_id, ScopeType::Project, w.project);
+    c.create_role_binding(w.org, &b).await.unwrap();
+    let qa = CreateEnvironment {
+        name: "qa".into(),
+        env_type: EnvironmentType::Testing,
+        description: None,
+    };
+    as_u.create_environment(w.project, &qa).await.unwrap();
+    let refused = as_u.create_environment(p2, &qa).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    as_u.update_environment(w.env, &describe_env("x"))
         .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &u,
-            Method::PATCH,
-            &format!("/environments/{}", w.env),
-            Some(json!({"description": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.call(
-            &u,
-            Method::PATCH,
-            &format!("/environments/{e2}"),
-            Some(json!({"description": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &u,
-            Method::PATCH,
-            &format!("/projects/{}", w.project),
-            Some(json!({"description": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
+        .unwrap();
+    let refused = as_u.update_environment(e2, &describe_env("x")).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let refused = as_u.update_project(w.project, &describe_project("x")).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
 
     // Through a group: admin at environment e2 only.
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &format!("/groups/{}/members", w.group),
-            Some(json!({"user_id": u.user_id}))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
+    let join = AddGroupMember { user_id: u.user_id };
+    c.add_group_member(w.group, &join).await.unwrap();
+    let b = bind(
+        SYSTEM_ROLE_ADMIN,
+        SubjectType::Group,
+        w.group,
+        ScopeType::Environment,
+        e2,
     );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(bind("group", w.group, SYSTEM_ROLE_ADMIN, "environment", e2)),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    assert_eq!(
-        app.call(
-            &u,
-            Method::PATCH,
-            &format!("/environments/{e2}"),
-            Some(json!({"description": "y"}))
-        )
+    c.create_role_binding(w.org, &b).await.unwrap();
+    as_u.update_environment(e2, &describe_env("y"))
         .await
-        .0,
-        StatusCode::OK
-    );
+        .unwrap();
     assert_eq!(
-        app.call(&u, Method::DELETE, &format!("/projects/{p2}"), None)
-            .await
-            .0,
-        StatusCode::FORBIDDEN,
+        as_u.delete_project(p2).await.refused(),
+        ErrorCode::Forbidden,
         "not upwards"
     );
 
     // Effective permissions per scope.
-    let (a, uu) = (&app, &u);
-    let perms = move |scope: String| {
-        let path = format!("/users/{}/permissions?scope={scope}", uu.user_id);
-        async move { a.call(uu, Method::GET, &path, None).await }
-    };
-    let (st, at_p1) = perms(format!("project:{}", w.project)).await;
-    assert_eq!(st, StatusCode::OK);
-    let list = |v: &Value| {
-        v["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-    };
+    let perms = async |scope: String| as_u.user_permissions(u.user_id, &at(scope)).await;
+    let at_p1 = perms(format!("project:{}", w.project)).await.unwrap();
     assert_eq!(
-        list(&at_p1),
+        at_p1.permissions,
         ["*:read", "environments:create", "environments:update"]
     );
-    let (_, at_p2) = perms(format!("project:{p2}")).await;
-    assert_eq!(list(&at_p2), ["*:read"]);
-    let (_, at_e2) = perms(format!("environment:{e2}")).await;
-    assert_eq!(list(&at_e2), ["*", "*:read"]);
-    let (st, _) = perms("planet:1".into()).await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    let (_, global) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/users/{}/permissions", root.user_id),
-            None,
-        )
-        .await;
-    assert_eq!(list(&global), ["*"]);
+    let at_p2 = perms(format!("project:{p2}")).await.unwrap();
+    assert_eq!(at_p2.permissions, ["*:read"]);
+    let at_e2 = perms(format!("environment:{e2}")).await.unwrap();
+    assert_eq!(at_e2.permissions, ["*", "*:read"]);
+    assert_eq!(
+        perms("planet:1".into()).await.refused(),
+        ErrorCode::ValidationFailed
+    );
+    let global = PermissionsQuery { scope: None };
+    let global = c.user_permissions(root.user_id, &global).await.unwrap();
+    assert_eq!(global.permissions, ["*"]);
 
     // Hierarchy: a role inheriting `deployer` grants its permissions too.
-    let (st, lead) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/roles", w.org), Some(json!({"name": "lead", "permissions": ["projects:update"], "parent_ids": [id(&deployer)]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
+    let lead = new_role("lead", &["projects:update"], &[deployer]);
+    let lead = c.create_role(w.org, &lead).await.unwrap().id;
     let v = app.user(&root, "vic").await;
     app.add_member(&root, w.org, &v, "member").await;
-    app.call(
-        &root,
-        Method::POST,
-        &format!("/organizations/{}/role-bindings", w.org),
-        Some(bind("user", v.user_id, id(&lead), "project", p2)),
-    )
-    .await;
-    assert_eq!(
-        app.call(
-            &v,
-            Method::PATCH,
-            &format!("/environments/{e2}"),
-            Some(json!({"description": "z"}))
-        )
+    let b = bind(lead, user, v.user_id, ScopeType::Project, p2);
+    c.create_role_binding(w.org, &b).await.unwrap();
+    let as_v = app.typed(&v);
+    as_v.update_environment(e2, &describe_env("z"))
         .await
-        .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.call(
-            &v,
-            Method::PATCH,
-            &format!("/projects/{p2}"),
-            Some(json!({"description": "z"}))
-        )
+        .unwrap();
+    as_v.update_project(p2, &describe_project("z"))
         .await
-        .0,
-        StatusCode::OK
-    );
+        .unwrap();
     // Cycles and foreign parents are refused.
-    let (st, body) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/roles/{}", id(&deployer)),
-            Some(json!({"parent_ids": [id(&lead)]})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("cycle"))
-    );
+    let cycle = UpdateRole {
+        parent_ids: Some(vec![lead]),
+        ..UpdateRole::default()
+    };
+    let refused = c.update_role(deployer, &cycle).await;
+    assert_eq!(refused.field_codes()[0], "cycle");
     let other = app.org(&root, "Other").await;
-    let (_, foreign) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{other}/roles"),
-            Some(json!({"name": "xx", "permissions": []})),
-        )
-        .await;
-    let (st, body) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/roles", w.org), Some(json!({"name": "yy", "permissions": ["nope:read", "projects:*"], "parent_ids": [id(&foreign)]})))
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["permissions[0]", "parent_ids[0]"]);
+    let foreign = c.create_role(other, &new_role("xx", &[], &[])).await;
+    let yy = new_role("yy", &["nope:read", "projects:*"], &[foreign.unwrap().id]);
     assert_eq!(
-        app.call(
-            &root,
-            Method::PATCH,
-            &format!("/roles/{SYSTEM_ROLE_ADMIN}"),
-            Some(json!({"description": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::CONFLICT
+        c.create_role(w.org, &yy).await.fields(),
+        ["permissions[0]", "parent_ids[0]"]
     );
-    let (st, sys) = app
-        .call(
-            &u,
-            Method::GET,
-            &format!("/roles/{SYSTEM_ROLE_VIEWER}"),
-            None,
-        )
-        .await;
+    let describe = UpdateRole {
+        description: Some("x".into()),
+        ..UpdateRole::default()
+    };
     assert_eq!(
-        (st, sys["permissions"][0].as_str()),
-        (StatusCode::OK, Some("*:read"))
+        c.update_role(SYSTEM_ROLE_ADMIN, &describe).await.refused(),
+        ErrorCode::Conflict
     );
+    let sys = as_u.role(SYSTEM_ROLE_VIEWER).await.unwrap();
+    assert_eq!(sys.permissions[0], "*:read");
 }
 
 #[tokio::test]
@@ -649,80 +551,33 @@ async fn role_binders_cannot_grant_more_than_they_hold() {
     let target = app.user(&root, "target").await;
     app.add_member(&root, w.org, &binder, "member").await;
     app.add_member(&root, w.org, &target, "viewer").await;
-    let (_, granter) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/roles", w.org),
-            Some(json!({"name": "granter", "permissions": ["role_bindings:create", "audit:read"]})),
-        )
-        .await;
-    let b = |role: Uuid, subject: Uuid| json!({"role_id": role, "subject_type": "user", "subject_id": subject, "scope_type": "organization", "scope_id": w.org});
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(b(id(&granter), binder.user_id))
-        )
+    let (c, as_binder) = (app.typed(&root), app.typed(&binder));
+    let granter = new_role("granter", &["role_bindings:create", "audit:read"], &[]);
+    let granter = c.create_role(w.org, &granter).await.unwrap().id;
+    let b = |role: Uuid, subject: &Session| {
+        let (user, org) = (SubjectType::User, ScopeType::Organization);
+        bind(role, user, subject.user_id, org, w.org)
+    };
+    c.create_role_binding(w.org, &b(granter, &binder))
         .await
-        .0,
-        StatusCode::CREATED
-    );
-    let (st, body) = app
-        .call(
-            &binder,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(b(SYSTEM_ROLE_ADMIN, target.user_id)),
-        )
-        .await;
-    assert_eq!(
-        (st, body["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("forbidden")),
-        "{body}"
-    );
-    let (st, _) = app
-        .call(
-            &binder,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(b(w.role, target.user_id)),
-        )
-        .await;
-    assert_eq!(
-        st,
-        StatusCode::CREATED,
-        "auditor only grants audit:read, which the binder holds"
-    );
+        .unwrap();
+    let admin = b(SYSTEM_ROLE_ADMIN, &target);
+    let refused = as_binder.create_role_binding(w.org, &admin).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    as_binder
+        .create_role_binding(w.org, &b(w.role, &target))
+        .await
+        .expect("auditor only grants audit:read, which the binder holds");
     // Subjects and scopes must belong to the organization.
     let stranger = app.user(&root, "stranger").await;
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(b(w.role, stranger.user_id)),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("subject_id"))
-    );
+    let refused = c.create_role_binding(w.org, &b(w.role, &stranger)).await;
+    assert_eq!(refused.fields()[0], "subject_id");
     let other = app.org(&root, "Other").await;
     let foreign_project = app.project(&root, other, "xx").await;
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(json!({"role_id": w.role, "subject_type": "user", "subject_id": target.user_id, "scope_type": "project", "scope_id": foreign_project})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("scope_id"))
-    );
+    let (user, project) = (SubjectType::User, ScopeType::Project);
+    let foreign = bind(w.role, user, target.user_id, project, foreign_project);
+    let refused = c.create_role_binding(w.org, &foreign).await;
+    assert_eq!(refused.fields()[0], "scope_id");
 }
 
 #[tokio::test]
@@ -733,14 +588,10 @@ async fn another_tenants_objects_are_404() {
     let other = app.org(&root, "Other").await;
     let mallory = app.user(&root, "mallory").await;
     app.add_member(&root, other, &mallory, "owner").await;
-    let (_, bindings) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", w.org),
-            Some(json!({"role_id": w.role, "subject_type": "group", "subject_id": w.group, "scope_type": "organization", "scope_id": w.org})),
-        )
-        .await;
+    let c = app.typed(&root);
+    let (group, org) = (SubjectType::Group, ScopeType::Organization);
+    let b = bind(w.role, group, w.group, org, w.org);
+    let binding = c.create_role_binding(w.org, &b).await.unwrap().id;
     let (o, p, e, g, r) = (w.org, w.project, w.env, w.group, w.role);
     for (m, path) in [
         (Method::GET, format!("/organizations/{o}")),
@@ -753,7 +604,7 @@ async fn another_tenants_objects_are_404() {
         (Method::DELETE, format!("/groups/{g}")),
         (Method::GET, format!("/roles/{r}")),
         (Method::DELETE, format!("/roles/{r}")),
-        (Method::DELETE, format!("/role-bindings/{}", id(&bindings))),
+        (Method::DELETE, format!("/role-bindings/{binding}")),
         (Method::GET, format!("/audit?organization_id={o}")),
         (
             Method::GET,
@@ -773,14 +624,8 @@ async fn another_tenants_objects_are_404() {
         assert_eq!(st, StatusCode::NOT_FOUND, "{m} {path}: {res}");
         assert_eq!(res["code"], "not_found");
     }
-    let (_, list) = app
-        .call(&mallory, Method::GET, "/organizations", None)
-        .await;
-    assert_eq!(
-        list["items"].as_array().unwrap().len(),
-        1,
-        "only her own organization is listed"
-    );
+    let list = app.typed(&mallory).organizations("").await.unwrap();
+    assert_eq!(list.items.len(), 1, "only her own organization is listed");
 }
 
 #[tokio::test]
@@ -793,206 +638,83 @@ async fn escalation_through_roles_memberships_and_groups_is_refused() {
     let stranger = app.user(&root, "stranger").await;
     app.add_member(&root, w.org, &carol, "member").await;
     app.add_member(&root, w.org, &dan, "viewer").await;
-    let org_bind = |role: Uuid, subject_type: &str, subject: Uuid| json!({"role_id": role, "subject_type": subject_type, "subject_id": subject, "scope_type": "organization", "scope_id": w.org});
-    let (_, manager) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/roles", w.org),
-            Some(json!({"name": "manager", "permissions": ["roles:create", "roles:update", "role_bindings:create", "members:create", "members:update", "groups:update"]})),
-        )
-        .await;
-    let bindings = format!("/organizations/{}/role-bindings", w.org);
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &bindings,
-            Some(org_bind(id(&manager), "user", carol.user_id))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
+    let (c, as_carol) = (app.typed(&root), app.typed(&carol));
+    let org_bind = |role: Uuid, subject_type, subject: Uuid| {
+        bind(role, subject_type, subject, ScopeType::Organization, w.org)
+    };
+    let user = SubjectType::User;
+    let manager = new_role(
+        "manager",
+        &[
+            "roles:create",
+            "roles:update",
+            "role_bindings:create",
+            "members:create",
+            "members:update",
+            "groups:update",
+        ],
+        &[],
     );
+    let manager = c.create_role(w.org, &manager).await.unwrap().id;
+    let b = org_bind(manager, user, carol.user_id);
+    c.create_role_binding(w.org, &b).await.unwrap();
 
     // A role carol may bind, then widen: refused unless she holds the result.
-    let (st, x) = app
-        .call(
-            &carol,
-            Method::POST,
-            &format!("/organizations/{}/roles", w.org),
-            Some(json!({"name": "tiny", "permissions": ["roles:read"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::POST,
-            &bindings,
-            Some(org_bind(id(&x), "user", carol.user_id))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
-    );
-    let role = format!("/roles/{}", id(&x));
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::PATCH,
-            &role,
-            Some(json!({"permissions": ["*"]}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::PATCH,
-            &role,
-            Some(json!({"parent_ids": [SYSTEM_ROLE_ADMIN]}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::PATCH,
-            &role,
-            Some(json!({"permissions": ["roles:read", "groups:read"]}))
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
-    let (_, me) = app
-        .call(
-            &carol,
-            Method::GET,
-            &format!(
-                "/users/{}/permissions?scope=organization:{}",
-                carol.user_id, w.org
-            ),
-            None,
-        )
-        .await;
-    assert!(
-        !me["permissions"].as_array().unwrap().contains(&json!("*")),
-        "{me}"
-    );
+    let tiny = new_role("tiny", &["roles:read"], &[]);
+    let x = as_carol.create_role(w.org, &tiny).await.unwrap().id;
+    let b = org_bind(x, user, carol.user_id);
+    as_carol.create_role_binding(w.org, &b).await.unwrap();
+    let refused = as_carol.update_role(x, &permissions(&["*"])).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let admin_parent = UpdateRole {
+        parent_ids: Some(vec![SYSTEM_ROLE_ADMIN]),
+        ..UpdateRole::default()
+    };
+    let refused = as_carol.update_role(x, &admin_parent).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let narrow = permissions(&["roles:read", "groups:read"]);
+    as_carol.update_role(x, &narrow).await.unwrap();
+    let in_org = at(format!("organization:{}", w.org));
+    let me = as_carol.user_permissions(carol.user_id, &in_org).await;
+    let me = me.unwrap().permissions;
+    assert!(!me.contains(&"*".to_owned()), "{me:?}");
 
     // Membership roles imply system roles: no self-promotion to admin, no admin recruits.
-    let members = format!("/organizations/{}/members", w.org);
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::PATCH,
-            &format!("{members}/{}", carol.user_id),
-            Some(json!({"role": "admin"}))
-        )
+    let admin = UpdateMember {
+        role: MembershipRole::Admin,
+    };
+    let refused = as_carol.update_member(w.org, carol.user_id, &admin).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let recruit = |role| AddMember {
+        user_id: Some(stranger.user_id),
+        username: None,
+        role,
+    };
+    let refused = as_carol
+        .add_member(w.org, &recruit(MembershipRole::Admin))
+        .await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    as_carol
+        .add_member(w.org, &recruit(MembershipRole::Member))
         .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::POST,
-            &members,
-            Some(json!({"user_id": stranger.user_id, "role": "admin"}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::POST,
-            &members,
-            Some(json!({"user_id": stranger.user_id, "role": "member"}))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
-    );
+        .unwrap();
 
     // Joining a group inherits its bindings: refused when the group grants more than carol holds.
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &bindings,
-            Some(org_bind(SYSTEM_ROLE_ADMIN, "group", w.group))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
-    );
-    let join = format!("/groups/{}/members", w.group);
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::POST,
-            &join,
-            Some(json!({"user_id": carol.user_id}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &carol,
-            Method::POST,
-            &join,
-            Some(json!({"user_id": dan.user_id}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &join,
-            Some(json!({"user_id": dan.user_id}))
-        )
-        .await
-        .0,
-        StatusCode::CREATED
-    );
+    let b = org_bind(SYSTEM_ROLE_ADMIN, SubjectType::Group, w.group);
+    c.create_role_binding(w.org, &b).await.unwrap();
+    let join = |s: &Session| AddGroupMember { user_id: s.user_id };
+    let refused = as_carol.add_group_member(w.group, &join(&carol)).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let refused = as_carol.add_group_member(w.group, &join(&dan)).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    c.add_group_member(w.group, &join(&dan)).await.unwrap();
 
     // Effective permissions of users outside the organization cannot be probed.
     let outsider = app.user(&root, "outsider").await;
-    let (st, _) = app
-        .call(
-            &carol,
-            Method::GET,
-            &format!(
-                "/users/{}/permissions?scope=organization:{}",
-                outsider.user_id, w.org
-            ),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    let (st, _) = app
-        .call(
-            &carol,
-            Method::GET,
-            &format!(
-                "/users/{}/permissions?scope=organization:{}",
-                dan.user_id, w.org
-            ),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let refused = as_carol.user_permissions(outsider.user_id, &in_org).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    as_carol
+        .user_permissions(dan.user_id, &in_org)
+        .await
+        .unwrap();
 }

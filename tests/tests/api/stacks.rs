@@ -5,7 +5,9 @@ use std::process::Command;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use windflow_tests::{Session, TestApp, id, spawn_app};
+use windflow_api::ErrorCode;
+use windflow_api::stacks::{CreateStack, StackAction, StackSource, StackState};
+use windflow_tests::{Refused, Session, TestApp, id, socket_endpoint, spawn_app};
 
 use super::docker::{setup, socket, sse_events, unique};
 
@@ -723,31 +725,24 @@ async fn engine_down_gives_unknown_state_and_a_clear_error() {
     let org = app.org(&root, "Acme").await;
     let p = app.project(&root, org, "shop").await;
     let env = app.environment(&root, p, "prod").await;
-    let (_, ep) = app
-        .call(&root, Method::POST, &format!("/environments/{env}/endpoints"), Some(json!({"name": "gone", "connection_type": "socket", "socket_path": "/tmp/no-such-engine.sock"})))
+    let c = app.typed(&root);
+    let gone = socket_endpoint("gone", "/tmp/no-such-engine.sock");
+    let ep = c.create_endpoint(env, &gone).await.unwrap().id;
+    let web = CreateStack {
+        name: "web".into(),
+        source: StackSource::Internal,
+        compose_content: SLEEPER.into(),
+        repository_id: None,
+        compose_path: None,
+        env_path: None,
+        variables: vec![],
+    };
+    let stack = c.create_stack(ep, &web).await;
+    let stack = stack.expect("saving needs no engine");
+    assert_eq!(stack.state, StackState::Unknown);
+    assert!(stack.state_error.is_some());
+    let deploy = c
+        .stack_action(stack.id, StackAction::Deploy, &Default::default())
         .await;
-    let (st, stack) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", id(&ep)),
-            Some(json!({"name": "web", "compose_content": SLEEPER})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "saving needs no engine: {stack}");
-    assert_eq!(stack["state"], "unknown");
-    assert!(stack["state_error"].is_string());
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/stacks/{}/deploy", id(&stack)),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (st, e["code"].as_str()),
-        (StatusCode::BAD_GATEWAY, Some("engine_unavailable")),
-        "{e}"
-    );
+    assert_eq!(deploy.refused(), ErrorCode::EngineUnavailable);
 }

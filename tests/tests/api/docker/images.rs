@@ -1,8 +1,15 @@
 //! Images (pull with progress, tag, remove) and the registry credentials pulls use.
+//!
+//! Through the typed client, except where the wire is the point: pull progress frames read as
+//! they stream, and bodies checked for the absence of a secret.
 use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use windflow_tests::{id, spawn_app};
+use windflow_api::ErrorCode;
+use windflow_api::docker::{
+    CreateRegistryCredential, ForceQuery, PullImage, TagImage, UpdateRegistryCredential,
+};
+use windflow_tests::{Refused, id, spawn_app};
 
 use super::{setup, socket, sse_events, unique};
 
@@ -14,16 +21,15 @@ async fn images_pull_with_progress_tag_and_remove() {
     let s = setup(&app, &root, &sock).await;
     let ep = format!("/endpoints/{}", s.endpoint);
     let tag = unique("t");
+    let c = app.typed(&root);
     // A fresh copy in the local registry under a unique tag, so that the pull really transfers.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{ep}/images/local%2Fbusybox:1/tag"),
-            Some(json!({"repo": "127.0.0.1:5000/wf/busybox", "tag": tag})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
+    let copy = TagImage {
+        repo: "127.0.0.1:5000/wf/busybox".into(),
+        tag: tag.clone(),
+    };
+    c.tag_image(s.endpoint, "local/busybox:1", &copy)
+        .await
+        .unwrap();
     let pushed = std::process::Command::new("docker")
         .args([
             "-H",
@@ -38,15 +44,9 @@ async fn images_pull_with_progress_tag_and_remove() {
         "{}",
         String::from_utf8_lossy(&pushed.stderr)
     );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("{ep}/images/127.0.0.1:5000%2Fwf%2Fbusybox:{tag}"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let (force, no_force) = (ForceQuery { force: Some(true) }, ForceQuery { force: None });
+    let copy = format!("127.0.0.1:5000/wf/busybox:{tag}");
+    c.remove_image(s.endpoint, &copy, &no_force).await.unwrap();
     let events = sse_events(
         &app,
         &root,
@@ -74,14 +74,8 @@ async fn images_pull_with_progress_tag_and_remove() {
     );
     // A layer the engine lacks (docker-up.sh pushed 4 MiB of random data as wf/payload:1):
     // per-layer events with byte counts.
-    let _ = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("{ep}/images/127.0.0.1:5000%2Fwf%2Fpayload:1?force=true"),
-            None,
-        )
-        .await;
+    let payload = "127.0.0.1:5000/wf/payload:1";
+    let _ = c.remove_image(s.endpoint, payload, &force).await;
     let events = sse_events(
         &app,
         &root,
@@ -112,54 +106,17 @@ async fn images_pull_with_progress_tag_and_remove() {
         "{events:?}"
     );
     // Leave the engine without it: the browser test pulls it again.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("{ep}/images/127.0.0.1:5000%2Fwf%2Fpayload:1?force=true"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (_, images) = app
-        .call(&root, Method::GET, &format!("{ep}/images"), None)
-        .await;
+    c.remove_image(s.endpoint, payload, &force).await.unwrap();
+    let images = c.list_images(s.endpoint).await.unwrap();
     let wanted = format!("127.0.0.1:5000/wf/busybox:{tag}");
-    let img = images
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| {
-            i["repo_tags"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|t| t == wanted.as_str())
-        })
-        .cloned();
-    assert!(img.is_some(), "pulled image listed: {images}");
-    let (st, doc) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{ep}/images/{}", wanted.replace('/', "%2F")),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{doc}");
-    assert!(doc["RepoTags"].as_array().unwrap().contains(&json!(wanted)));
-    let (st, hist) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{ep}/images/{}/history", wanted.replace('/', "%2F")),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (st, hist.as_array().map(|h| !h.is_empty())),
-        (StatusCode::OK, Some(true))
+    assert!(
+        images.iter().any(|i| i.repo_tags.contains(&wanted)),
+        "pulled image listed: {images:?}"
     );
+    let doc = c.inspect_image(s.endpoint, &wanted).await.unwrap();
+    assert!(doc["RepoTags"].as_array().unwrap().contains(&json!(wanted)));
+    let hist = c.image_history(s.endpoint, &wanted).await.unwrap();
+    assert_eq!(hist.as_array().map(|h| !h.is_empty()), Some(true));
     // A pull of something that does not exist reports the engine's error in the stream.
     let events = sse_events(
         &app,
@@ -171,31 +128,17 @@ async fn images_pull_with_progress_tag_and_remove() {
     )
     .await;
     assert!(events.iter().any(|e| !e["error"].is_null()), "{events:?}");
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{ep}/images/pull"),
-            Some(json!({"image": "bad image!"})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("image"))
-    );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("{ep}/images/{}", wanted.replace('/', "%2F")),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (st, p) = app
-        .call(&root, Method::POST, &format!("{ep}/images/prune"), None)
-        .await;
-    assert_eq!(st, StatusCode::OK, "{p}");
+    let bad = PullImage {
+        image: "bad image!".into(),
+        tag: None,
+        registry_id: None,
+    };
+    let refused = c.pull_image(s.endpoint, &bad).await;
+    assert_eq!(refused.fields()[0], "image");
+    c.remove_image(s.endpoint, &wanted, &no_force)
+        .await
+        .unwrap();
+    c.prune_images(s.endpoint).await.unwrap();
     for a in ["image.tag", "image.delete", "image.pull", "image.prune"] {
         assert!(!app.audit(&root, a).await.is_empty(), "{a}");
     }
@@ -233,15 +176,19 @@ async fn registry_credentials_are_encrypted_write_only_and_tenant_scoped() {
         stored.starts_with("v1:") && !stored.contains("s3cret"),
         "{stored}"
     );
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &regs,
-            Some(json!({"name": "bad", "server": "https://x", "username": "u", "password": ""})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let c = app.typed(&root);
+    let registry =
+        |name: &str, server: &str, username: &str, password: &str| CreateRegistryCredential {
+            name: name.into(),
+            server: server.into(),
+            username: username.into(),
+            password: password.into(),
+        };
+    let bad = registry("bad", "https://x", "u", "");
+    assert_eq!(
+        c.create_registry(s.org, &bad).await.refused(),
+        ErrorCode::ValidationFailed
+    );
     // A pull that names the credential uses it (the loopback registry accepts any).
     let ep = format!("/endpoints/{}", s.endpoint);
     let res = app
@@ -258,61 +205,32 @@ async fn registry_credentials_are_encrypted_write_only_and_tenant_scoped() {
     );
     // Another organization's credential cannot be used or seen.
     let other = app.org(&root, "Other").await;
-    let (_, foreign) = app
-        .call(&root, Method::POST, &format!("/organizations/{other}/registries"), Some(json!({"name": "theirs", "server": "r.example.org", "username": "u", "password": "p"})))
-        .await;
-    let (st, body) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{ep}/images/pull"),
-            Some(json!({"image": "127.0.0.1:5000/wf/busybox", "registry_id": id(&foreign)})),
-        )
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("registry_id"))
-    );
+    let theirs = registry("theirs", "r.example.org", "u", "p");
+    let foreign = c.create_registry(other, &theirs).await.unwrap();
+    let pull = PullImage {
+        image: "127.0.0.1:5000/wf/busybox".into(),
+        tag: None,
+        registry_id: Some(foreign.id),
+    };
+    let refused = c.pull_image(s.endpoint, &pull).await;
+    assert_eq!(refused.fields()[0], "registry_id");
     let eve = app.user(&root, "eve").await;
     app.add_member(&root, other, &eve, "owner").await;
-    assert_eq!(
-        app.call(
-            &eve,
-            Method::PATCH,
-            &format!("/registries/{}", id(&r)),
-            Some(json!({"password": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.call(&eve, Method::GET, &regs, None).await.0,
-        StatusCode::NOT_FOUND
-    );
-    let (st, upd) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/registries/{}", id(&r)),
-            Some(json!({"password": "rotated-pw", "username": "ci2"})),
-        )
+    let as_eve = app.typed(&eve);
+    let rotate = |password: &str, username: Option<&str>| UpdateRegistryCredential {
+        password: Some(password.into()),
+        username: username.map(Into::into),
+        ..UpdateRegistryCredential::default()
+    };
+    let refused = as_eve.update_registry(id(&r), &rotate("x", None)).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    let refused = as_eve.list_registries(s.org, &Default::default()).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    let upd = c
+        .update_registry(id(&r), &rotate("rotated-pw", Some("ci2")))
         .await;
-    assert_eq!(
-        (st, upd["username"].as_str()),
-        (StatusCode::OK, Some("ci2"))
-    );
-    assert_eq!(
-        app.call(
-            &root,
-            Method::DELETE,
-            &format!("/registries/{}", id(&r)),
-            None
-        )
-        .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(upd.unwrap().username, "ci2");
+    c.delete_registry(id(&r)).await.unwrap();
     let audit = app.audit(&root, "registry.").await;
     assert_eq!(audit.len(), 4);
     assert!(

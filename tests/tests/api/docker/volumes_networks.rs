@@ -1,7 +1,9 @@
-//! Volumes, networks and the engine's system documents.
-use reqwest::{Method, StatusCode};
-use serde_json::json;
-use windflow_tests::spawn_app;
+//! Volumes, networks and the engine's system documents, through the typed client.
+use windflow_api::ErrorCode;
+use windflow_api::docker::{
+    CreateNetwork, CreateVolume, ForceQuery, NetworkMember, PullImage, RemoveQuery,
+};
+use windflow_tests::{Refused, container, spawn_app};
 
 use super::{setup, socket, unique};
 
@@ -11,176 +13,77 @@ async fn volumes_networks_and_system() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
-    let ep = format!("/endpoints/{}", s.endpoint);
+    let (c, ep) = (app.typed(&root), s.endpoint);
     let vol = unique("wf-vol");
-    let (st, v) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{ep}/volumes"),
-            Some(json!({"name": vol, "labels": {"wf": "1"}})),
-        )
-        .await;
+    let volume = |name: &str| CreateVolume {
+        name: name.into(),
+        driver: None,
+        labels: [("wf".to_owned(), "1".to_owned())].into(),
+    };
+    let v = c.create_volume(ep, &volume(&vol)).await.unwrap();
+    assert_eq!(v.name, vol);
+    let list = c.list_volumes(ep).await.unwrap();
+    assert!(list.iter().any(|x| x.name == vol));
+    let doc = c.inspect_volume(ep, &vol).await.unwrap();
+    assert_eq!(doc["Labels"]["wf"].as_str(), Some("1"));
+    let no_force = ForceQuery { force: None };
+    c.remove_volume(ep, &vol, &no_force).await.unwrap();
     assert_eq!(
-        (st, v["name"].as_str()),
-        (StatusCode::CREATED, Some(vol.as_str()))
+        c.inspect_volume(ep, &vol).await.refused(),
+        ErrorCode::NotFound
     );
-    let (_, list) = app
-        .call(&root, Method::GET, &format!("{ep}/volumes"), None)
-        .await;
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["name"] == vol.as_str())
-    );
-    let (st, doc) = app
-        .call(&root, Method::GET, &format!("{ep}/volumes/{vol}"), None)
-        .await;
-    assert_eq!(
-        (st, doc["Labels"]["wf"].as_str()),
-        (StatusCode::OK, Some("1"))
-    );
-    assert_eq!(
-        app.call(&root, Method::DELETE, &format!("{ep}/volumes/{vol}"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.call(&root, Method::GET, &format!("{ep}/volumes/{vol}"), None)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.call(&root, Method::POST, &format!("{ep}/volumes/prune"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
+    c.prune_volumes(ep).await.unwrap();
 
     let net = unique("wf-net");
-    let (st, n) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{ep}/networks"),
-            Some(json!({"name": net, "internal": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{n}");
-    let (_, c) = app.call(&root, Method::POST, &format!("{ep}/containers"), Some(json!({"name": unique("wf-net-c"), "image": "local/busybox:1", "command": ["sleep", "60"]}))).await;
-    let cid = c["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &format!("{ep}/networks/{net}/connect"),
-            Some(json!({"container": cid}))
-        )
-        .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
-    let (_, doc) = app
-        .call(&root, Method::GET, &format!("{ep}/networks/{net}"), None)
-        .await;
+    let internal = CreateNetwork {
+        name: net.clone(),
+        driver: None,
+        internal: true,
+        labels: Default::default(),
+    };
+    c.create_network(ep, &internal).await.unwrap();
+    let spec = container(&unique("wf-net-c"), "local/busybox:1", &["sleep", "60"]);
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
+    let member = NetworkMember {
+        container: cid.clone(),
+    };
+    c.connect_network(ep, &net, &member).await.unwrap();
+    let doc = c.inspect_network(ep, &net).await.unwrap();
     assert_eq!(doc["Internal"], true);
-    assert_eq!(
-        app.call(
-            &root,
-            Method::POST,
-            &format!("{ep}/networks/{net}/disconnect"),
-            Some(json!({"container": cid}))
-        )
-        .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
-    let (_, list) = app
-        .call(&root, Method::GET, &format!("{ep}/networks"), None)
-        .await;
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["name"] == net.as_str() && x["internal"] == true)
-    );
-    assert_eq!(
-        app.call(&root, Method::DELETE, &format!("{ep}/networks/{net}"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.call(&root, Method::POST, &format!("{ep}/networks/prune"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{ep}/containers/{cid}?force=true"),
-        None,
-    )
-    .await;
+    c.disconnect_network(ep, &net, &member).await.unwrap();
+    let list = c.list_networks(ep).await.unwrap();
+    assert!(list.iter().any(|x| x.name == net && x.internal));
+    c.remove_network(ep, &net).await.unwrap();
+    c.prune_networks(ep).await.unwrap();
+    let force = RemoveQuery {
+        force: Some(true),
+        volumes: None,
+    };
+    let _ = c.remove_container(ep, &cid, &force).await;
 
     for what in ["info", "version", "df"] {
-        let (st, doc) = app
-            .call(&root, Method::GET, &format!("{ep}/system/{what}"), None)
-            .await;
-        assert_eq!(st, StatusCode::OK, "{what}");
+        let doc = c.engine_system(ep, what).await.expect(what);
         assert!(doc.is_object());
     }
     assert_eq!(
-        app.call(&root, Method::GET, &format!("{ep}/system/secrets"), None)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
+        c.engine_system(ep, "secrets").await.refused(),
+        ErrorCode::NotFound
     );
     // A viewer reads, but cannot create or delete.
     let viewer = app.user(&root, "viewer").await;
     app.add_member(&root, s.org, &viewer, "viewer").await;
-    assert_eq!(
-        app.call(&viewer, Method::GET, &format!("{ep}/volumes"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.call(&viewer, Method::GET, &format!("{ep}/system/df"), None)
-            .await
-            .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.call(
-            &viewer,
-            Method::POST,
-            &format!("{ep}/volumes"),
-            Some(json!({"name": unique("v")}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(&viewer, Method::POST, &format!("{ep}/networks/prune"), None)
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            &viewer,
-            Method::POST,
-            &format!("{ep}/images/pull"),
-            Some(json!({"image": "x"}))
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
+    let as_viewer = app.typed(&viewer);
+    as_viewer.list_volumes(ep).await.unwrap();
+    as_viewer.engine_system(ep, "df").await.unwrap();
+    let refused = as_viewer.create_volume(ep, &volume(&unique("v"))).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let refused = as_viewer.prune_networks(ep).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let pull = PullImage {
+        image: "x".into(),
+        tag: None,
+        registry_id: None,
+    };
+    let refused = as_viewer.pull_image(ep, &pull).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
 }
