@@ -38,6 +38,18 @@ async function nav(label, heading) {
   await page.locator('h1', { hasText: heading ?? label }).waitFor();
 }
 const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text });
+// axe-core (npm), evaluated through the DevTools protocol (the app's CSP allows no injected
+// script tag): WCAG 2 A and AA rules; returns "impact rule: help (n nodes: first target)".
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const AXE_PAGES = [['/organizations', 'Organizations'], ['/projects', 'Projects'], ['/environments', 'Environments'],
+  ['/endpoints', 'Endpoints'], ['/containers', 'Containers'], ['/registries', 'Registries'], ['/members', 'Members'],
+  ['/groups', 'Groups'], ['/roles', 'Roles'], ['/users', 'Users'], ['/sessions', 'My sessions'], ['/account', 'My account'],
+  ['/audit', 'Audit log'], ['/settings', 'Settings'], ['/nowhere', 'Page not found']];
+async function axe(p = page) {
+  if (!(await p.evaluate(() => typeof window.axe === 'object'))) await p.evaluate(AXE);
+  const r = await p.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+  return r.violations.map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.slice(0, 6).map(n => n.target.join(' ') + (v.id === 'color-contrast' ? ' [' + (n.any[0]?.message ?? '').replace(/^.*\(/, '').replace(/\).*$/, '') + ']' : '')).join(' | ')})`);
+}
 // Destructive actions ask in the modal dialog, which names the object (review D4).
 async function confirmed(object) {
   await page.locator('#confirm-dialog[open] #confirm-object', { hasText: object }).waitFor();
@@ -82,6 +94,7 @@ try {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-ok');
     assert.notEqual(await page.evaluate(() => { document.querySelector('#org-name').focus(); return document.activeElement?.id; }), 'org-name', 'the page behind the dialog is inert');
     await shot('02b-confirm-delete');
+    assert.deepEqual((await axe()).filter(v => /^(serious|critical) /.test(v)), [], 'axe on the open dialog');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
     await doomed.locator('button', { hasText: 'Delete' }).click();
@@ -536,6 +549,24 @@ try {
     assert.ok(!/organization\.create/.test(csv), 'only the filtered rows');
   });
 
+  await check('accessibility: axe-core finds no serious or critical WCAG 2 A/AA violation on the main pages, in both themes', async () => {
+    const found = [];
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate(t => { localStorage.setItem('wf.theme', t); }, theme);
+      for (const [path, heading] of AXE_PAGES) {
+        await page.goto(base + path);
+        await page.locator('h1', { hasText: heading }).first().waitFor();
+        await page.waitForTimeout(400);
+        for (const v of await axe()) found.push(`${theme} ${path}: ${v}`);
+      }
+    }
+    await page.evaluate(() => { localStorage.setItem('wf.theme', 'light'); });
+    await page.goto(base + '/organizations');
+    await page.locator('h1', { hasText: 'Organizations' }).waitFor();
+    for (const f of found) console.log(`  axe: ${f}`);
+    assert.deepEqual(found.filter(f => / (serious|critical) /.test(f)), [], 'serious or critical violations');
+  });
+
   await check('dark theme', async () => {
     await page.click('#theme-toggle');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
@@ -603,6 +634,7 @@ try {
     await cold.goto(base + '/login');
     await cold.locator('#login').waitFor();
     const interactive = Date.now() - t0;
+    assert.deepEqual((await axe(cold)).filter(v => /^(serious|critical) /.test(v)), [], 'axe on the login page');
     const bytes = await cold.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const res = performance.getEntriesByType('resource').filter(r => !r.name.includes('/api/'));

@@ -18,7 +18,13 @@ fn App() -> impl IntoView {
     state::provide();
     view! {
         <Router>
-            <Routes fallback=|| view! { <div class="content"><h1>"Not found"</h1></div> }>
+            <Routes fallback=|| view! {
+                <div class="content" id="not-found">
+                    <h1>"Page not found"</h1>
+                    <p class="muted">"Nothing lives at this address. It may have been mistyped, or the object was deleted."</p>
+                    <p><a href="/">"Back to WindFlow"</a></p>
+                </div>
+            }>
                 <Route path=path!("/login") view=pages::login::Login />
                 <Route path=path!("/setup") view=pages::login::Setup />
                 <ParentRoute path=path!("") view=shell::Shell>

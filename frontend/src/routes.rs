@@ -38,10 +38,10 @@ fn load_failed() -> AnyView {
     .into_any()
 }
 
-/// `group { Route / split_fn => view; … }`: a `LazyRoute` per page, its view in the group's
+/// `group { Route / split_fn / "Tab title" => view; … }`: a `LazyRoute` per page, its view in the group's
 /// module.
 macro_rules! page_groups {
-    ($($group:ident { $($route:ident / $split:ident => $view:expr;)* })*) => {$($(
+    ($($group:ident { $($route:ident / $split:ident / $title:literal => $view:expr;)* })*) => {$($(
         #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $split() -> Result<AnyView, PageLoadError> {
             Ok($view.into_any())
@@ -56,6 +56,8 @@ macro_rules! page_groups {
             }
 
             async fn view(_this: Self) -> AnyView {
+                // Each page names itself in the tab and the history (review D29).
+                document().set_title(concat!($title, " · WindFlow"));
                 $split().await.unwrap_or_else(|_| load_failed())
             }
         }
@@ -64,33 +66,33 @@ macro_rules! page_groups {
 
 page_groups! {
     access {
-        OrganizationsPage / organizations_view => view! { <pages::orgs::Organizations /> };
-        ProjectsPage / projects_view => view! { <pages::projects::Projects /> };
-        EnvironmentsPage / environments_view => view! { <pages::projects::Environments /> };
-        MembersPage / members_view => view! { <pages::members::Members /> };
-        GroupsPage / groups_view => view! { <pages::members::Groups /> };
-        RolesPage / roles_view => view! { <pages::roles::Roles /> };
-        UsersPage / users_view => view! { <pages::users::Users /> };
-        SessionsPage / sessions_view => view! { <pages::users::Sessions /> };
-        AccountPage / account_view => view! { <pages::account::Account /> };
+        OrganizationsPage / organizations_view / "Organizations" => view! { <pages::orgs::Organizations /> };
+        ProjectsPage / projects_view / "Projects" => view! { <pages::projects::Projects /> };
+        EnvironmentsPage / environments_view / "Environments" => view! { <pages::projects::Environments /> };
+        MembersPage / members_view / "Members" => view! { <pages::members::Members /> };
+        GroupsPage / groups_view / "Groups" => view! { <pages::members::Groups /> };
+        RolesPage / roles_view / "Roles & bindings" => view! { <pages::roles::Roles /> };
+        UsersPage / users_view / "Users" => view! { <pages::users::Users /> };
+        SessionsPage / sessions_view / "My sessions" => view! { <pages::users::Sessions /> };
+        AccountPage / account_view / "My account" => view! { <pages::account::Account /> };
     }
     audit {
-        AuditPage / audit_view => view! { <pages::audit::Audit /> };
+        AuditPage / audit_view / "Audit log" => view! { <pages::audit::Audit /> };
     }
     settings {
-        SettingsPage / settings_view => view! { <pages::settings::Settings /> };
+        SettingsPage / settings_view / "Settings" => view! { <pages::settings::Settings /> };
     }
     docker {
-        EndpointsPage / endpoints_view => view! { <pages::docker::endpoints::Endpoints /> };
-        ContainersPage / containers_view => view! { <pages::docker::containers::Containers /> };
-        ContainerPage / container_view => view! { <pages::docker::container::ContainerPage /> };
-        RegistriesPage / registries_view => view! { <pages::docker::registries::Registries /> };
-        EndpointPage / endpoint_view => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };
+        EndpointsPage / endpoints_view / "Endpoints" => view! { <pages::docker::endpoints::Endpoints /> };
+        ContainersPage / containers_view / "Containers" => view! { <pages::docker::containers::Containers /> };
+        ContainerPage / container_view / "Container" => view! { <pages::docker::container::ContainerPage /> };
+        RegistriesPage / registries_view / "Registries" => view! { <pages::docker::registries::Registries /> };
+        EndpointPage / endpoint_view / "Endpoint" => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };
     }
     stacks {
-        StackPage / stack_view => view! { <pages::stack::StackPage /> };
+        StackPage / stack_view / "Stack" => view! { <pages::stack::StackPage /> };
     }
     git {
-        GitPage / git_view => view! { <pages::git::GitPage /> };
+        GitPage / git_view / "Git" => view! { <pages::git::GitPage /> };
     }
 }

@@ -122,7 +122,7 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                 <form class="stack" on:submit=save>
                     <div class="inline">
                         <input id="cred-name" placeholder="Credential name" bind:value=name required />
-                        <select id="cred-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev)) prop:disabled=move || editing.get().is_some()>
+                        <select aria-label="Credential kind" id="cred-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev)) prop:disabled=move || editing.get().is_some()>
                             <option value="none">"none (anonymous)"</option>
                             <option value="https">"HTTPS token"</option>
                             <option value="ssh">"SSH key"</option>
@@ -304,13 +304,13 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
             <div class="card">
                 <form class="inline" on:submit=save>
                     <input id="repo-name" placeholder="Name" bind:value=name required />
-                    <select id="repo-provider" prop:value=move || provider.get() on:change=move |ev| provider.set(event_target_value(&ev))>
+                    <select aria-label="Git platform" id="repo-provider" prop:value=move || provider.get() on:change=move |ev| provider.set(event_target_value(&ev))>
                         {PROVIDERS.iter().map(|(k, _)| view! { <option value=*k>{*k}</option> }).collect_view()}
                     </select>
                     <input id="repo-url" placeholder="https://… or git@host:path" bind:value=url required size="40" />
                     <input id="repo-branch" placeholder="Branch" bind:value=branch size="10" />
                     <input id="repo-path" placeholder="Compose path" bind:value=path />
-                    <select id="repo-cred" prop:value=move || cred.get() on:change=move |ev| cred.set(event_target_value(&ev))>
+                    <select aria-label="Git credential" id="repo-cred" prop:value=move || cred.get() on:change=move |ev| cred.set(event_target_value(&ev))>
                         <option value="">"anonymous"</option>
                         {move || api::read::<Page<GitCredential>>(creds).and_then(Result::ok).map(|p| p.items.into_iter().map(|x| view! {
                             <option value=x.id.to_string()>{x.name}</option>

@@ -9,6 +9,7 @@ use crate::state::ctx;
 
 #[component]
 pub fn Login() -> impl IntoView {
+    document().set_title("Log in · WindFlow");
     let c = ctx();
     let navigate = use_navigate();
     let login = RwSignal::new(String::new());
@@ -67,6 +68,7 @@ pub fn Login() -> impl IntoView {
 
 #[component]
 pub fn Setup() -> impl IntoView {
+    document().set_title("Set up · WindFlow");
     let c = ctx();
     let navigate = use_navigate();
     let token = RwSignal::new(String::new());

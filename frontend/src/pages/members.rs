@@ -67,7 +67,7 @@ pub fn Members() -> impl IntoView {
                 <div class="card">
                     <form class="inline" on:submit=add>
                         <input id="member-username" placeholder="Username" bind:value=username required />
-                        <select id="member-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                        <select aria-label="Organization role" id="member-role" on:change=move |ev| role.set(event_target_value(&ev))>
                             <option value="member" selected>"member"</option>
                             <option value="viewer">"viewer"</option>
                             <option value="admin">"admin"</option>
@@ -194,7 +194,7 @@ pub fn Groups() -> impl IntoView {
                                         <td>{g.name.clone()}</td>
                                         <td>{g.member_count}</td>
                                         <td><Show when=move || c.can("groups:update")>
-                                            <select on:change=move |ev| add_member(gid, event_target_value(&ev))>
+                                            <select aria-label="Add a member to this group" on:change=move |ev| add_member(gid, event_target_value(&ev))>
                                                 <option value="">"Add…"</option>
                                                 {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
                                             </select>

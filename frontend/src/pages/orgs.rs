@@ -69,6 +69,7 @@ pub fn Organizations() -> impl IntoView {
                     <table id="orgs-table">
                         <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
                         <tbody>
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">"No organization yet. A superadmin creates one above; you see those you are a member of."</td></tr> })}
                             {page.items.into_iter().map(|o| {
                                 let id = o.id;
                                 let oname = StoredValue::new(o.name.clone());

@@ -71,6 +71,7 @@ pub fn Projects() -> impl IntoView {
                     <table id="projects-table">
                         <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
                         <tbody>
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">"No project in this organization yet. Create one above to group its environments."</td></tr> })}
                             {page.items.into_iter().map(|p| {
                                 let id = p.id;
                                 let pname = StoredValue::new(p.name.clone());
@@ -162,7 +163,7 @@ pub fn Environments() -> impl IntoView {
                 <div class="card">
                     <form class="inline" on:submit=create>
                         <input id="env-name" placeholder="New environment name" bind:value=name required />
-                        <select id="env-type" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <select aria-label="Environment type" id="env-type" on:change=move |ev| kind.set(event_target_value(&ev))>
                             {TYPES.iter().map(|(k, _)| view! { <option value=*k>{k.replace('_', " ")}</option> }).collect_view()}
                         </select>
                         <button id="env-create" type="submit">"New environment"</button>
@@ -175,6 +176,7 @@ pub fn Environments() -> impl IntoView {
                     <table id="envs-table">
                         <thead><tr><th>"Name"</th><th>"Type"</th><th>"Created"</th><th></th></tr></thead>
                         <tbody>
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">"No environment in this project yet. Create one above (production, staging, development…), then add its endpoints."</td></tr> })}
                             {page.items.into_iter().map(|e| {
                                 let id = e.id;
                                 let ename = StoredValue::new(e.name.clone());

@@ -209,16 +209,16 @@ pub fn Roles() -> impl IntoView {
             <Show when=move || c.can("role_bindings:create")>
                 <div class="card">
                     <form class="inline" on:submit=create_binding>
-                        <select id="binding-role" on:change=move |ev| b_role.set(event_target_value(&ev))>
+                        <select aria-label="Role" id="binding-role" on:change=move |ev| b_role.set(event_target_value(&ev))>
                             <option value="">"Role…"</option>
                             {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
                         </select>
-                        <select id="binding-subject" on:change=move |ev| b_subject.set(event_target_value(&ev))>
+                        <select aria-label="Subject (user or group)" id="binding-subject" on:change=move |ev| b_subject.set(event_target_value(&ev))>
                             <option value="">"Subject…"</option>
                             {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=format!("user:{}", m.user_id)>{m.username}</option> }).collect_view()}
                             {move || api::items::<windflow_api::tenancy::Group>(groups).into_iter().map(|g| view! { <option value=format!("group:{}", g.id)>{format!("group {}", g.name)}</option> }).collect_view()}
                         </select>
-                        <select id="binding-scope" on:change=move |ev| b_scope.set(event_target_value(&ev))>
+                        <select aria-label="Scope" id="binding-scope" on:change=move |ev| b_scope.set(event_target_value(&ev))>
                             <option value="organization">"whole organization"</option>
                             <option value="project">"selected project"</option>
                             <option value="environment">"selected environment"</option>

@@ -184,14 +184,14 @@ fn NewStack(endpoint: Uuid) -> impl IntoView {
             <form class="stack" on:submit=create>
                 <div class="inline">
                     <input id="stack-name" placeholder="Stack name (a-z, 0-9, - and _)" bind:value=name required size="30" />
-                    <select id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
+                    <select aria-label="Stack source" id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
                         <option value="internal">"Compose file (editor)"</option>
                         <option value="git">"Git repository"</option>
                     </select>
                 </div>
                 <div hidden=git><ComposeEditor endpoint=endpoint content=content /></div>
                     <div class="inline" hidden=move || !git.get()>
-                        <select id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
+                        <select aria-label="Git repository" id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
                             <option value="">"Repository…"</option>
                             {move || api::read::<Page<GitRepository>>(repos).and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|r| view! {
                                 <option value=r.id.to_string()>{format!("{} ({})", r.name, r.branch)}</option>

@@ -89,6 +89,9 @@ pub fn Containers() -> impl IntoView {
                     <table id="containers-table">
                         <thead><tr><th></th><th>"Name"</th><th>"Endpoint"</th><th>"Image"</th><th>"State"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
                         <tbody>
+                            {(!all.items.iter().any(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f))).then(|| view! {
+                                <tr class="empty"><td colspan="7">{if f.is_empty() { "No container on the endpoints of this environment. Start one from an endpoint's Containers tab, or deploy a stack." } else { "No container matches this filter." }}</td></tr>
+                            })}
                             {all.items.into_iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).map(|x| {
                                 let ep = x.endpoint_id;
                                 let id = x.container.id.clone();

@@ -164,7 +164,7 @@ pub fn Endpoints() -> impl IntoView {
                     <form class="stack" on:submit=create>
                         <div class="inline">
                             <input id="endpoint-name" placeholder="Endpoint name" bind:value=name required=move || editing.get().is_none() />
-                            <select id="endpoint-kind" prop:value=move || if direct.get() { "direct" } else { "socket" } on:change=move |ev| direct.set(event_target_value(&ev) == "direct") prop:disabled=move || editing.get().is_some()>
+                            <select aria-label="Connection type" id="endpoint-kind" prop:value=move || if direct.get() { "direct" } else { "socket" } on:change=move |ev| direct.set(event_target_value(&ev) == "direct") prop:disabled=move || editing.get().is_some()>
                                 <option value="socket">"Unix socket"</option>
                                 <option value="direct">"TCP (direct)"</option>
                             </select>
@@ -199,6 +199,7 @@ pub fn Endpoints() -> impl IntoView {
                     <table id="endpoints-table">
                         <thead><tr><th>"Name"</th><th>"Connection"</th><th>"Status"</th><th>"Engine"</th><th>"Containers"</th><th></th></tr></thead>
                         <tbody>
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="6">"No endpoint in this environment yet. Add a Docker engine above: a unix socket, or TCP with TLS."</td></tr> })}
                             {page.items.into_iter().map(|e| {
                                 let id = e.id;
                                 let (cls, label) = match e.status {
