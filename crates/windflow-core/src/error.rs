@@ -21,6 +21,10 @@ pub enum ServiceError {
     /// Wrong login or password (same answer for unknown users).
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// A wrong or expired first-run setup token (401 `invalid_credentials`, with its own
+    /// detail: review D16, where it read "invalid login or password").
+    #[error("invalid setup token")]
+    InvalidSetupToken,
     /// Unknown, expired or revoked refresh token.
     #[error("invalid refresh token")]
     InvalidRefreshToken,

@@ -85,6 +85,17 @@ impl ApiError {
                     None,
                     None,
                 ),
+                S::InvalidSetupToken => (
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::InvalidCredentials,
+                    Some(
+                        "the setup token is wrong or has expired (the server prints a new one in \
+                         its log at each start while no administrator exists)"
+                            .into(),
+                    ),
+                    None,
+                    None,
+                ),
                 S::InvalidRefreshToken => (
                     StatusCode::UNAUTHORIZED,
                     ErrorCode::InvalidRefreshToken,

@@ -38,9 +38,15 @@ async fn first_run_setup_creates_the_superadmin_once() {
     let token = app.setup_token.clone().unwrap();
     // Wrong token: 401, nothing created.
     let wrong = setup("wrong", "root", "r@example.org", PASSWORD);
-    assert_eq!(
-        anon.setup(&wrong).await.refused(),
-        ErrorCode::InvalidCredentials
+    let refused = anon.setup(&wrong).await.problem();
+    assert_eq!(refused.code, ErrorCode::InvalidCredentials);
+    // It says what was wrong (review D16: it read "invalid login or password").
+    assert!(
+        refused
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("setup token")),
+        "{refused:?}"
     );
     // Invalid fields: 422 listing each field.
     let invalid = setup(&token, "r", "nope", "short");

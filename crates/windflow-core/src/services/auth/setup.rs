@@ -84,7 +84,7 @@ pub async fn setup(
         .exec(&txn)
         .await?;
     if consumed.rows_affected != 1 {
-        return Err(ServiceError::InvalidCredentials);
+        return Err(ServiceError::InvalidSetupToken);
     }
     if !setup_required(&txn).await? {
         return Err(ServiceError::SetupAlreadyDone);
