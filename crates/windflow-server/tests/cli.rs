@@ -264,10 +264,10 @@ fn serve_on_the_default_data_dir_deploys_a_stack() {
     drop(child);
     let (deploy, down) = result;
     assert!(
-        deploy.contains("\"completed\""),
+        deploy.contains("\"succeeded\""),
         "the deploy completes: {deploy}"
     );
-    assert!(down.contains("\"completed\""), "down completes: {down}");
+    assert!(down.contains("\"succeeded\""), "down completes: {down}");
     assert!(
         dir.path().join("data/stacks").is_dir(),
         "stack files live under ./data of the working directory"
