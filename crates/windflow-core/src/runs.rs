@@ -18,31 +18,25 @@ pub trait RunRecord {
     fn run(&self) -> Run;
 }
 
-impl RunRecord for deployments::Model {
-    fn run(&self) -> Run {
-        Run {
-            trigger: self.trigger,
-            triggered_by: self.triggered_by,
-            status: self.status,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            duration_ms: self.duration_ms,
+/// `RunRecord` for entities whose rows have the six run columns under their standard names.
+macro_rules! run_record {
+    ($($model:ty),*) => {$(
+        impl RunRecord for $model {
+            fn run(&self) -> Run {
+                Run {
+                    trigger: self.trigger,
+                    triggered_by: self.triggered_by,
+                    status: self.status,
+                    started_at: self.started_at,
+                    finished_at: self.finished_at,
+                    duration_ms: self.duration_ms,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl RunRecord for schedule_executions::Model {
-    fn run(&self) -> Run {
-        Run {
-            trigger: self.trigger,
-            triggered_by: self.triggered_by,
-            status: self.status,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            duration_ms: self.duration_ms,
-        }
-    }
-}
+run_record!(deployments::Model, schedule_executions::Model);
 
 /// The [`Run`] of work that `init` starts now: `running`, not finished.
 pub fn started(init: &Initiator) -> Run {

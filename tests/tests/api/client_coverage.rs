@@ -9,8 +9,8 @@ use windflow_api::access::{
 use windflow_api::audit::AuditQuery;
 use windflow_api::auth::{ChangePasswordRequest, LoginRequest, RefreshRequest, SetupRequest};
 use windflow_api::docker::{
-    ConnectionType, ContainerQuery, CreateEndpoint, CreateRegistryCredential, EndpointStatus,
-    MetricsQuery, UpdateEndpoint, UpdateRegistryCredential,
+    ContainerQuery, CreateRegistryCredential, EndpointStatus, MetricsQuery, UpdateEndpoint,
+    UpdateRegistryCredential,
 };
 use windflow_api::git::{CreateGitCredential, GitCredentialKind, UpdateGitCredential};
 use windflow_api::tenancy::{
@@ -435,24 +435,7 @@ async fn client_drives_every_area_without_docker() {
     let ep = root
         .create_endpoint(
             env.id,
-            &CreateEndpoint {
-                name: "nowhere".into(),
-                connection_type: ConnectionType::Socket,
-                socket_path: Some("/tmp/wf-client-no-such-engine.sock".into()),
-                host: None,
-                port: None,
-                protocol: None,
-                tls_ca: None,
-                tls_cert: None,
-                tls_key: None,
-                tls_skip_verify: false,
-                icon: None,
-                labels: Default::default(),
-                collect_activity: false,
-                collect_metrics: false,
-                highlight_changes: false,
-                bind_allowlist: vec![],
-            },
+            &windflow_tests::socket_endpoint("nowhere", "/tmp/wf-client-no-such-engine.sock"),
         )
         .await
         .unwrap();
