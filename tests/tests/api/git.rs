@@ -1,6 +1,10 @@
 //! Git credentials, repositories, Git-backed stacks, webhooks and the scheduler, against real
 //! Git servers started here (a bare repository served by `git daemon` on 127.0.0.1, and the
 //! same repository over `file://`), the real Docker engine and docker-compose.
+//!
+//! Through the typed client, except where the wire is the point: answers searched for a secret
+//! or token, webhook deliveries (200 or 202, and their bodies), action streams, the cross-tenant
+//! route table, and `finished` (the security tests index its JSON).
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::Duration;
@@ -11,11 +15,15 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use uuid::Uuid;
+use windflow_api::ErrorCode;
 use windflow_api::git::{
-    CreateGitCredential, GitCredentialKind, GitProvider, GitRepositoryInput, PlatformSettings,
+    CreateGitCredential, GitCredentialKind, GitProvider, GitRepositoryInput, GitSyncStatus,
+    PlatformSettings, SyncQuery,
 };
 use windflow_api::runs::{RunStatus, Trigger};
-use windflow_tests::{Session, TestApp, id, spawn_app, spawn_app_with};
+use windflow_api::stacks::{CreateStack, Deployment, StackSource, UpdateStack};
+use windflow_client::Client;
+use windflow_tests::{Refused, Session, TestApp, id, spawn_app, spawn_app_with};
 
 use super::docker::{setup, socket, sse_events};
 
@@ -197,17 +205,27 @@ pub(super) async fn finished(app: &TestApp, s: &Session, ex: &str) -> Value {
 }
 
 /// Polls a deployment until it is no longer `running`.
-async fn deployed(app: &TestApp, s: &Session, d: &str) -> Value {
+async fn deployed(c: &Client, d: Uuid) -> Deployment {
     for _ in 0..600 {
-        let (_, e) = app
-            .call(s, Method::GET, &format!("/deployments/{d}"), None)
-            .await;
-        if e["deployment"]["status"] != "running" {
+        let e = c.deployment(d).await.unwrap().deployment;
+        if e.run.status != RunStatus::Running {
             return e;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("deployment {d} still running");
+}
+
+/// A credential body of `kind` without a username or secret.
+fn credential(name: &str, kind: GitCredentialKind) -> CreateGitCredential {
+    CreateGitCredential {
+        name: name.into(),
+        kind,
+        username: None,
+        token: None,
+        private_key: None,
+        passphrase: None,
+    }
 }
 
 fn docker(sock: &str, args: &[&str]) -> String {
@@ -244,26 +262,35 @@ async fn credentials_repositories_url_guard_and_tenancy() {
     let other_project = app.project(&root, other_org, "theirs").await;
     let creds = format!("/projects/{project}/git-credentials");
     let repos = format!("/projects/{project}/git-repositories");
+    let c = app.typed(&root);
 
     // Credentials: required fields per kind, secrets write-only and encrypted.
+    let https_bot = CreateGitCredential {
+        username: Some("bot".into()),
+        ..credential("gh", GitCredentialKind::Https)
+    };
     for (body, field) in [
+        (https_bot, "token"),
         (
-            json!({"name": "gh", "kind": "https", "username": "bot"}),
-            "token",
-        ),
-        (
-            json!({"name": "k", "kind": "ssh", "private_key": "not a key"}),
+            CreateGitCredential {
+                private_key: Some("not a key".into()),
+                ..credential("k", GitCredentialKind::Ssh)
+            },
             "private_key",
         ),
-        (json!({"name": "n", "kind": "none", "token": "x"}), "kind"),
-        (json!({"name": "", "kind": "none"}), "name"),
+        (
+            CreateGitCredential {
+                token: Some("x".into()),
+                ..credential("n", GitCredentialKind::None)
+            },
+            "kind",
+        ),
+        (credential("", GitCredentialKind::None), "name"),
     ] {
-        let (st, e) = app
-            .call(&root, Method::POST, &creds, Some(body.clone()))
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {e}");
-        assert_eq!(e["errors"][0]["field"], field, "{e}");
+        let refused = c.create_git_credential(project, &body).await;
+        assert_eq!(refused.fields()[0], field, "{body:?}");
     }
+    // Raw from here to the update: every answer is searched for the secrets.
     let token = "ghp_SECRETtoken1234567890";
     let (st, https) = app
         .call(
@@ -323,87 +350,84 @@ async fn credentials_repositories_url_guard_and_tenancy() {
         "git@localhost:r.git",
         "ftp://example.org/r.git",
     ] {
-        let (st, e) = app
-            .call(
-                &root,
-                Method::POST,
-                &repos,
-                Some(json!({"name": "r", "url": url})),
-            )
+        let refused = c
+            .create_git_repository(project, &repository("r", url))
             .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {e}");
-        assert_eq!(e["errors"][0]["field"], "url", "{e}");
+        assert_eq!(refused.fields()[0], "url", "{url}");
     }
     // Only superadmins change the platform setting.
     let alice = app.user(&root, "alice").await;
     app.add_member(&root, org, &alice, "member").await;
-    let (st, _) = app
-        .call(
-            &alice,
-            Method::PUT,
-            "/settings/platform",
-            Some(json!({"allow_local_git_urls": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
+    let allow = PlatformSettings {
+        allow_local_git_urls: true,
+        allow_local_endpoints: false,
+    };
+    let refused = app.typed(&alice).set_platform_settings(&allow).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
     allow_local(&app, &root).await;
+    let r = || repository("r", &file_url);
     for (body, field) in [
         (
-            json!({"name": "r", "url": file_url, "sync_cron": "every day"}),
+            GitRepositoryInput {
+                sync_cron: Some("every day".into()),
+                ..r()
+            },
             "sync_cron",
         ),
         (
-            json!({"name": "r", "url": file_url, "branch": "a..b"}),
+            GitRepositoryInput {
+                branch: "a..b".into(),
+                ..r()
+            },
             "branch",
         ),
         (
-            json!({"name": "r", "url": file_url, "compose_path": "../etc/passwd"}),
+            GitRepositoryInput {
+                compose_path: "../etc/passwd".into(),
+                ..r()
+            },
             "compose_path",
         ),
         (
-            json!({"name": "r", "url": file_url, "credential_id": Uuid::now_v7()}),
+            GitRepositoryInput {
+                credential_id: Some(Uuid::now_v7()),
+                ..r()
+            },
             "credential_id",
         ),
     ] {
-        let (st, e) = app
-            .call(&root, Method::POST, &repos, Some(body.clone()))
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {e}");
-        assert_eq!(e["errors"][0]["field"], field, "{e}");
+        let refused = c.create_git_repository(project, &body).await;
+        assert_eq!(refused.fields()[0], field, "{body:?}");
     }
     // A credential of another project is unknown here.
-    let (_, theirs) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{other_project}/git-credentials"),
-            Some(json!({"name": "t", "kind": "none"})),
-        )
-        .await;
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &repos,
-            Some(json!({"name": "r", "url": file_url, "credential_id": id(&theirs)})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let theirs = credential("t", GitCredentialKind::None);
+    let theirs = c.create_git_credential(other_project, &theirs).await;
+    let foreign = GitRepositoryInput {
+        credential_id: Some(theirs.unwrap().id),
+        ..r()
+    };
+    let refused = c.create_git_repository(project, &foreign).await;
+    assert_eq!(refused.refused(), ErrorCode::ValidationFailed);
 
     let sha = remote.commit(
         &[("docker-compose.yml", &compose("1")), ("app.env", "A=1\n")],
         "one",
     );
-    let (st, created) = app
-        .call(&root, Method::POST, &repos, Some(json!({"name": "app", "url": file_url, "provider": "gitlab", "credential_id": id(&https), "sync_cron": "*/10 * * * *"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{created}");
-    let repo = &created["repository"];
-    let rid = id(repo);
-    let secret = created["webhook"]["webhook_secret"].as_str().unwrap();
+    let https_id = id(&https);
+    let app_repo = GitRepositoryInput {
+        provider: GitProvider::Gitlab,
+        credential_id: Some(https_id),
+        sync_cron: Some("*/10 * * * *".into()),
+        ..repository("app", &file_url)
+    };
+    let created = c.create_git_repository(project, &app_repo).await.unwrap();
+    let repo = &created.repository;
+    let rid = repo.id;
+    let secret = created.webhook.webhook_secret.as_str();
     assert!(secret.len() >= 40);
-    assert_eq!(repo["sync_status"], "never");
-    assert!(repo["next_sync_at"].is_string());
+    assert_eq!(repo.sync_status, GitSyncStatus::Never);
+    assert!(repo.next_sync_at.is_some());
+    // Raw: the whole answer is searched for the secret.
     let (_, got) = app
         .call(
             &root,
@@ -416,127 +440,73 @@ async fn credentials_repositories_url_guard_and_tenancy() {
         !got.to_string().contains(secret),
         "the secret is shown once"
     );
-    assert_eq!(got["webhook_path"], created["webhook"]["webhook_path"]);
+    assert_eq!(got["webhook_path"], created.webhook.webhook_path.as_str());
     // A credential in use cannot go.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("/git-credentials/{}", id(&https)),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT);
+    let refused = c.delete_git_credential(https_id).await;
+    assert_eq!(refused.refused(), ErrorCode::Conflict);
 
     // Manual sync over file:// (anonymous: a file remote asks for no credential).
-    let (st, ex) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{rid}/sync"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{ex}");
-    assert_eq!(ex["status"], "succeeded", "{ex}");
-    assert_eq!(ex["trigger"], "manual");
-    assert_eq!(ex["commit"], sha.as_str());
-    assert!(ex["logs"].as_str().unwrap().contains(&sha));
-    assert!(ex["duration_ms"].as_i64().unwrap() >= 0);
-    let (_, got) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}"),
-            None,
-        )
-        .await;
-    assert_eq!(got["last_commit"], sha.as_str());
-    assert_eq!(got["sync_status"], "synced");
+    let now = SyncQuery::default();
+    let ex = c.sync_git_repository(rid, &now).await.unwrap();
+    assert_eq!(ex.run.status, RunStatus::Succeeded, "{ex:?}");
+    assert_eq!(ex.run.trigger, Trigger::Manual);
+    assert_eq!(ex.commit.as_deref(), Some(sha.as_str()));
+    assert!(ex.logs.unwrap().contains(&sha));
+    assert!(ex.run.duration_ms.unwrap() >= 0);
+    let got = c.git_repository(rid).await.unwrap();
+    assert_eq!(got.last_commit.as_deref(), Some(sha.as_str()));
+    assert_eq!(got.sync_status, GitSyncStatus::Synced);
     // A missing branch is a failed execution with the error, and the status says so.
-    let mut body = json!({"name": "app", "url": file_url, "branch": "nope"});
-    let (st, _) = app
-        .call(
-            &root,
-            Method::PUT,
-            &format!("/git-repositories/{rid}"),
-            Some(body.clone()),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (_, ex) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{rid}/sync"),
-            None,
-        )
-        .await;
-    assert_eq!(ex["status"], "failed");
-    assert!(ex["error"].as_str().unwrap().contains("nope"), "{ex}");
-    let (_, got) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}"),
-            None,
-        )
-        .await;
-    assert_eq!(got["sync_status"], "error");
+    let mut body = GitRepositoryInput {
+        branch: "nope".into(),
+        ..repository("app", &file_url)
+    };
+    c.update_git_repository(rid, &body).await.unwrap();
+    let ex = c.sync_git_repository(rid, &now).await.unwrap();
+    assert_eq!(ex.run.status, RunStatus::Failed);
+    assert!(ex.error.as_ref().unwrap().contains("nope"), "{ex:?}");
+    let got = c.git_repository(rid).await.unwrap();
+    assert_eq!(got.sync_status, GitSyncStatus::Error);
     assert_eq!(
-        got["last_commit"],
-        sha.as_str(),
+        got.last_commit.as_deref(),
+        Some(sha.as_str()),
         "the last good commit stays"
     );
-    body["branch"] = json!("main");
-    app.call(
-        &root,
-        Method::PUT,
-        &format!("/git-repositories/{rid}"),
-        Some(body),
-    )
-    .await;
-    let (_, hist) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}/executions"),
-            None,
-        )
-        .await;
-    let hist = hist["items"].as_array().unwrap();
+    body.branch = "main".into();
+    c.update_git_repository(rid, &body).await.unwrap();
+    let hist = c.list_sync_executions(rid, &Default::default()).await;
+    let hist = hist.unwrap().items;
     assert_eq!(hist.len(), 2);
-    assert_eq!(hist[0]["status"], "failed", "newest first");
-    assert_eq!(hist[0]["logs"], Value::Null, "lists carry no logs");
+    assert_eq!(hist[0].run.status, RunStatus::Failed, "newest first");
+    assert_eq!(hist[0].logs, None, "lists carry no logs");
 
     // Tenancy and permissions: another organization sees 404; a member without git:* 403/404.
     let bob = app.user(&root, "bob").await;
     app.add_member(&root, other_org, &bob, "owner").await;
+    // Raw: the cross-tenant route table checks each route's status.
     for (m, p) in [
         (Method::GET, format!("/git-repositories/{rid}")),
         (Method::POST, format!("/git-repositories/{rid}/sync")),
-        (
-            Method::GET,
-            format!("/schedule-executions/{}", hist[0]["id"].as_str().unwrap()),
-        ),
+        (Method::GET, format!("/schedule-executions/{}", hist[0].id)),
         (Method::PATCH, format!("/git-credentials/{}", id(&ssh))),
     ] {
         let (st, _) = app.call(&bob, m.clone(), &p, Some(json!({}))).await;
         assert_eq!(st, StatusCode::NOT_FOUND, "{m} {p}");
     }
-    let (st, _) = app.call(&bob, Method::GET, &repos, None).await;
-    assert_eq!(st, StatusCode::NOT_FOUND, "another tenant's project");
-    let (st, _) = app
-        .call(
-            &alice,
-            Method::POST,
-            &repos,
-            Some(json!({"name": "x", "url": "https://example.org/x.git"})),
-        )
+    let refused = app
+        .typed(&bob)
+        .list_git_repositories(project, &Default::default())
         .await;
     assert_eq!(
-        st,
-        StatusCode::FORBIDDEN,
+        refused.refused(),
+        ErrorCode::NotFound,
+        "another tenant's project"
+    );
+    let x = repository("x", "https://example.org/x.git");
+    let refused = app.typed(&alice).create_git_repository(project, &x).await;
+    assert_eq!(
+        refused.refused(),
+        ErrorCode::Forbidden,
         "a plain member may not add repositories"
     );
     let st = app
@@ -549,26 +519,10 @@ async fn credentials_repositories_url_guard_and_tenancy() {
         .status();
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     // Rotation answers a new secret once.
-    let (st, rot) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{rid}/webhook-secret"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert_ne!(rot["webhook_secret"], secret);
+    let rot = c.rotate_webhook_secret(rid).await.unwrap();
+    assert_ne!(rot.webhook_secret, secret);
     // Deleting the repository removes it (no stack uses it).
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("/git-repositories/{rid}"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
+    c.delete_git_repository(rid).await.unwrap();
 }
 
 #[tokio::test]
@@ -589,51 +543,54 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     );
     let daemon = git_daemon(remote.root.path());
     let url = format!("git://127.0.0.1:{}/app.git", daemon.port);
-    let (st, created) = app
-        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": url, "provider": "github", "compose_path": "deploy/docker-compose.yml"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{created}");
-    let rid = id(&created["repository"]);
-    let secret = created["webhook"]["webhook_secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let hook = app.url(created["webhook"]["webhook_path"].as_str().unwrap());
+    let c = app.typed(&root);
+    let app_repo = GitRepositoryInput {
+        provider: GitProvider::Github,
+        compose_path: "deploy/docker-compose.yml".into(),
+        ..repository("app", &url)
+    };
+    let created = c.create_git_repository(project, &app_repo).await.unwrap();
+    let rid = created.repository.id;
+    let secret = created.webhook.webhook_secret;
+    let hook = app.url(&created.webhook.webhook_path);
 
     // A Git stack: the never-synced repository is synced on creation; the file comes from it.
     let name = format!("gitapp{}", &Uuid::new_v4().simple().to_string()[..6]);
-    let stacks = format!("/endpoints/{}/stacks", s.endpoint);
-    let (st, e) = app
-        .call(&root, Method::POST, &stacks, Some(json!({"name": name, "source": "git", "repository_id": rid, "env_path": "deploy/missing.env"})))
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert_eq!(e["errors"][0]["field"], "env_path");
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &stacks,
-            Some(json!({"name": name, "source": "git", "compose_content": "services: {}"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    let (st, stack) = app
-        .call(&root, Method::POST, &stacks, Some(json!({"name": name, "source": "git", "repository_id": rid, "env_path": "deploy/app.env"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = id(&stack);
-    assert_eq!(stack["source"], "git");
-    assert_eq!(stack["compose_path"], "deploy/docker-compose.yml");
-    assert_eq!(stack["compose_content"], compose("1"));
-    let (st, e) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/stacks/{sid}"),
-            Some(json!({"compose_content": "services: {}"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let git_stack = |env_path: &str| CreateStack {
+        name: name.clone(),
+        source: StackSource::Git,
+        compose_content: String::new(),
+        repository_id: Some(rid),
+        compose_path: None,
+        env_path: Some(env_path.into()),
+        variables: vec![],
+    };
+    let missing = git_stack("deploy/missing.env");
+    let refused = c.create_stack(s.endpoint, &missing).await;
+    assert_eq!(refused.fields()[0], "env_path");
+    let inline = CreateStack {
+        compose_content: "services: {}".into(),
+        repository_id: None,
+        env_path: None,
+        ..git_stack("")
+    };
+    let refused = c.create_stack(s.endpoint, &inline).await;
+    assert_eq!(refused.refused(), ErrorCode::ValidationFailed);
+    let stack = git_stack("deploy/app.env");
+    let stack = c.create_stack(s.endpoint, &stack).await.unwrap();
+    let sid = stack.id;
+    assert_eq!(stack.source, StackSource::Git);
+    assert_eq!(
+        stack.compose_path.as_deref(),
+        Some("deploy/docker-compose.yml")
+    );
+    assert_eq!(stack.compose_content, Some(compose("1")));
+    let edit = UpdateStack {
+        compose_content: Some("services: {}".into()),
+        ..UpdateStack::default()
+    };
+    let refused = c.update_stack(sid, &edit).await;
+    assert_eq!(refused.refused(), ErrorCode::ValidationFailed);
 
     // Deploy from the checkout: the env file and relative paths resolve in the repository.
     let ev = sse_events(
@@ -647,16 +604,10 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     .await;
     let done = ev.last().unwrap();
     assert_eq!(done["status"], "succeeded", "{ev:?}");
-    let (_, d1) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/deployments/{}", done["deployment_id"].as_str().unwrap()),
-            None,
-        )
-        .await;
-    assert_eq!(d1["deployment"]["git_commit"], sha1.as_str());
-    assert_eq!(d1["deployment"]["trigger"], "manual");
+    let d1 = done["deployment_id"].as_str().unwrap().parse().unwrap();
+    let d1 = c.deployment(d1).await.unwrap().deployment;
+    assert_eq!(d1.git_commit.as_deref(), Some(sha1.as_str()));
+    assert_eq!(d1.run.trigger, Trigger::Manual);
     assert_eq!(running_rev(&sock, &name), "1");
     let cid = docker(
         &sock,
@@ -674,10 +625,8 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
         )
         .contains("GREETING=one")
     );
-    let (_, st_now) = app
-        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
-        .await;
-    assert_eq!(st_now["deployed_commit"], sha1.as_str());
+    let st_now = c.stack(sid).await.unwrap();
+    assert_eq!(st_now.deployed_commit.as_deref(), Some(sha1.as_str()));
 
     // A new commit, then deliveries.
     let sha2 = remote.commit(&[("deploy/docker-compose.yml", &compose("2"))], "two");
@@ -726,19 +675,8 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
         let r: Value = res.json().await.unwrap();
         assert_eq!(r["status"], "ignored", "{r}");
     }
-    let (_, hist) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{rid}/executions"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        hist["items"].as_array().unwrap().len(),
-        1,
-        "only the creation's sync ran"
-    );
+    let hist = c.list_sync_executions(rid, &Default::default()).await;
+    assert_eq!(hist.unwrap().items.len(), 1, "only the creation's sync ran");
     let audit = app.audit(&root, "git.webhook").await;
     assert_eq!(
         audit.iter().filter(|a| a["outcome"] == "denied").count(),
@@ -765,16 +703,14 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     assert_eq!(ex["commit"], sha2.as_str());
     let deps = ex["deployment_ids"].as_array().unwrap();
     assert_eq!(deps.len(), 1, "{ex}");
-    let d2 = deployed(&app, &root, deps[0].as_str().unwrap()).await;
-    assert_eq!(d2["deployment"]["status"], "succeeded", "{d2}");
-    assert_eq!(d2["deployment"]["trigger"], "webhook");
-    assert_eq!(d2["deployment"]["git_commit"], sha2.as_str());
+    let d2 = deployed(&c, deps[0].as_str().unwrap().parse().unwrap()).await;
+    assert_eq!(d2.run.status, RunStatus::Succeeded, "{d2:?}");
+    assert_eq!(d2.run.trigger, Trigger::Webhook);
+    assert_eq!(d2.git_commit.as_deref(), Some(sha2.as_str()));
     assert_eq!(running_rev(&sock, &name), "2");
-    let (_, st_now) = app
-        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
-        .await;
-    assert_eq!(st_now["deployed_commit"], sha2.as_str());
-    assert_eq!(st_now["compose_content"], compose("2"));
+    let st_now = c.stack(sid).await.unwrap();
+    assert_eq!(st_now.deployed_commit.as_deref(), Some(sha2.as_str()));
+    assert_eq!(st_now.compose_content, Some(compose("2")));
     // The same delivery again: synced, nothing to redeploy (the commit is deployed).
     let res = deliver(Some(sign(&secret, &push)), "push", push.clone())
         .await
@@ -784,15 +720,8 @@ async fn git_stack_sync_deploy_webhook_redeploy() {
     assert_eq!(ex["deployment_ids"], json!([]));
 
     // The repository cannot go while the stack uses it; clean up.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::DELETE,
-            &format!("/git-repositories/{rid}"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT);
+    let refused = c.delete_git_repository(rid).await;
+    assert_eq!(refused.refused(), ErrorCode::Conflict);
     let ev = sse_events(
         &app,
         &root,
@@ -991,61 +920,41 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
         .to_owned();
     let url = format!("ssh://{user}@127.0.0.1:{port}{}", remote.bare().display());
     let key = std::fs::read_to_string(k.join("client")).unwrap();
-    let creds = format!("/projects/{project}/git-credentials");
-    let repos = format!("/projects/{project}/git-repositories");
+    let c = app.typed(&root);
     let mut results = vec![];
     let mut rids = vec![];
     for (name, pass) in [("good", "key-pass-123"), ("bad", "not-the-passphrase")] {
-        let (st, c) = app
-            .call(&root, Method::POST, &creds, Some(json!({"name": name, "kind": "ssh", "username": user, "private_key": key, "passphrase": pass})))
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{c}");
-        let (st, r) = app
-            .call(
-                &root,
-                Method::POST,
-                &repos,
-                Some(json!({"name": name, "url": url, "credential_id": id(&c)})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{r}");
-        let rid = id(&r["repository"]);
+        let ssh = CreateGitCredential {
+            username: Some(user.clone()),
+            private_key: Some(key.clone()),
+            passphrase: Some(pass.into()),
+            ..credential(name, GitCredentialKind::Ssh)
+        };
+        let cred = c.create_git_credential(project, &ssh).await.unwrap();
+        let repo = GitRepositoryInput {
+            credential_id: Some(cred.id),
+            ..repository(name, &url)
+        };
+        let rid = c.create_git_repository(project, &repo).await;
+        let rid = rid.unwrap().repository.id;
         rids.push(rid);
-        let (_, ex) = app
-            .call(
-                &root,
-                Method::POST,
-                &format!("/git-repositories/{rid}/sync"),
-                None,
-            )
-            .await;
-        results.push(ex);
+        // Raw: the whole answer is searched for the passphrase.
+        let sync = format!("/git-repositories/{rid}/sync");
+        results.push(app.call(&root, Method::POST, &sync, None).await.1);
     }
     // The server's host key was pinned on the first sync; another key is refused (issue 11).
-    let (_, good) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/git-repositories/{}", rids[0]),
-            None,
-        )
-        .await;
-    let pinned = good["ssh_host_key"].as_str().unwrap_or_default().to_owned();
+    let good = c.git_repository(rids[0]).await.unwrap();
+    let pinned = good.ssh_host_key.clone().unwrap_or_default();
     assert!(
         pinned.starts_with("SHA256:") && pinned.len() == 50,
-        "{good}"
+        "{good:?}"
     );
-    let (_, again) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{}/sync", rids[0]),
-            None,
-        )
-        .await;
+    let now = SyncQuery::default();
+    let again = c.sync_git_repository(rids[0], &now).await.unwrap();
     assert_eq!(
-        again["status"], "succeeded",
-        "the pinned key still matches: {again}"
+        again.run.status,
+        RunStatus::Succeeded,
+        "the pinned key still matches: {again:?}"
     );
     let backend = app.db.get_database_backend();
     let sql = if backend == sea_orm::DatabaseBackend::Postgres {
@@ -1064,21 +973,15 @@ async fn sync_over_ssh_with_a_key_and_passphrase() {
         ))
         .await
         .unwrap();
-    let (_, changed) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{}/sync", rids[0]),
-            None,
-        )
-        .await;
-    assert_eq!(changed["status"], "failed", "{changed}");
+    let changed = c.sync_git_repository(rids[0], &now).await.unwrap();
+    assert_eq!(changed.run.status, RunStatus::Failed, "{changed:?}");
     assert!(
-        changed["error"]
-            .as_str()
+        changed
+            .error
+            .as_deref()
             .unwrap_or_default()
             .contains("host key changed"),
-        "{changed}"
+        "{changed:?}"
     );
     drop(server);
     assert_eq!(results[0]["status"], "succeeded", "{}", results[0]);

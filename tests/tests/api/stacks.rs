@@ -1,13 +1,23 @@
 //! Compose stacks against the real Docker engine and docker-compose (tests/infra/docker-up.sh),
 //! with a loopback registry for the digest-pinned rollback.
+//!
+//! Through the typed client, except where the wire is the point: action streams read as they
+//! run (`act`), answers searched for a secret, route tables that check each route's status, and
+//! an action outside the contract.
 use std::process::Command;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use windflow_api::ErrorCode;
-use windflow_api::stacks::{CreateStack, StackAction, StackSource, StackState};
-use windflow_tests::{Refused, Session, TestApp, id, socket_endpoint, spawn_app};
+use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType};
+use windflow_api::runs::RunStatus;
+use windflow_api::stacks::DeploymentEventKind as Event;
+use windflow_api::stacks::{
+    AdoptStack, CreateStack, DeploymentKind, ProjectOutcome, Stack, StackAction, StackSource,
+    StackState, StackStatus, StackVariableInput, ValidateCompose,
+};
+use windflow_tests::{Refused, Session, TestApp, socket_endpoint, spawn_app};
 
 use super::docker::{setup, socket, sse_events, unique};
 
@@ -61,10 +71,57 @@ fn build_push(sock: &str, image: &str, v: &str) {
 
 const SLEEPER: &str = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"300\"]\n    init: true\n";
 
-async fn stack_state(app: &TestApp, s: &Session, id: Uuid) -> Value {
-    app.call(s, Method::GET, &format!("/stacks/{id}"), None)
-        .await
-        .1
+async fn stack_state(app: &TestApp, s: &Session, id: Uuid) -> Stack {
+    app.typed(s).stack(id).await.unwrap()
+}
+
+/// The body of an internal stack without variables.
+fn stack(name: &str, compose: &str) -> CreateStack {
+    CreateStack {
+        name: name.into(),
+        source: StackSource::Internal,
+        compose_content: compose.into(),
+        repository_id: None,
+        compose_path: None,
+        env_path: None,
+        variables: vec![],
+    }
+}
+
+/// A variable input.
+fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
+    StackVariableInput {
+        key: key.into(),
+        value: Some(value.into()),
+        is_secret,
+    }
+}
+
+/// Gives `op` a new role `name` with `stacks:*`, bound in environment `env` of `org`.
+async fn stacks_role(
+    app: &TestApp,
+    root: &Session,
+    org: Uuid,
+    name: &str,
+    op: &Session,
+    env: Uuid,
+) {
+    let c = app.typed(root);
+    let role = CreateRole {
+        name: name.into(),
+        description: None,
+        permissions: vec!["stacks:*".into()],
+        parent_ids: vec![],
+    };
+    let role_id = c.create_role(org, &role).await.unwrap().id;
+    let binding = CreateRoleBinding {
+        role_id,
+        subject_type: SubjectType::User,
+        subject_id: op.user_id,
+        scope_type: ScopeType::Environment,
+        scope_id: env,
+    };
+    c.create_role_binding(org, &binding).await.unwrap();
 }
 
 #[tokio::test]
@@ -73,75 +130,61 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
-    let base = format!("/endpoints/{}/stacks", s.endpoint);
+    let c = app.typed(&root);
     // Validation: YAML syntax (line and column), compose's own schema, names, variables.
     for (body, field, needle) in [
         (
-            json!({"name": "ok1", "compose_content": "services:\n  web:\n    image: [x\n"}),
+            stack("ok1", "services:\n  web:\n    image: [x\n"),
             "compose_content",
             "line ",
         ),
         (
-            json!({"name": "ok2", "compose_content": "version: '3'\n"}),
+            stack("ok2", "version: '3'\n"),
             "compose_content",
             "services",
         ),
         (
-            json!({"name": "ok3", "compose_content": "services:\n  web:\n    image: x\n    ports: {a: 1}\n"}),
+            stack(
+                "ok3",
+                "services:\n  web:\n    image: x\n    ports: {a: 1}\n",
+            ),
             "compose_content",
             "ports",
         ),
+        (stack("Bad Name", SLEEPER), "name", ""),
         (
-            json!({"name": "Bad Name", "compose_content": SLEEPER}),
-            "name",
-            "",
-        ),
-        (
-            json!({"name": "ok4", "compose_content": SLEEPER, "variables": [{"key": "1X", "value": "v"}]}),
+            CreateStack {
+                variables: vec![var("1X", "v", false)],
+                ..stack("ok4", SLEEPER)
+            },
             "variables[0].key",
             "",
         ),
     ] {
-        let (st, e) = app
-            .call(&root, Method::POST, &base, Some(body.clone()))
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {e}");
-        assert_eq!(e["errors"][0]["field"], field, "{e}");
-        assert!(
-            e["errors"][0]["message"].as_str().unwrap().contains(needle),
-            "{e}"
-        );
+        let p = c.create_stack(s.endpoint, &body).await.problem();
+        assert_eq!(p.code, ErrorCode::ValidationFailed, "{body:?}: {p:?}");
+        let e = &p.errors.as_ref().unwrap()[0];
+        assert_eq!(e.field, field, "{p:?}");
+        assert!(e.message.contains(needle), "{p:?}");
     }
-    let (_, list) = app.call(&root, Method::GET, &base, None).await;
-    assert_eq!(
-        list["items"].as_array().unwrap().len(),
-        0,
-        "nothing was saved"
-    );
+    let list = c.list_stacks(s.endpoint, &Default::default()).await;
+    assert_eq!(list.unwrap().items.len(), 0, "nothing was saved");
 
     // A stack with a secret variable the service prints.
     let name = unique("wfs").replace('-', "_");
     let secret = "s3cr3t-Token-42";
     let compose = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sh\", \"-c\", \"echo token=$$TOKEN mode=$$MODE; sleep 300\"]\n    init: true\n    environment:\n      TOKEN: ${TOKEN}\n      MODE: ${MODE}\n";
-    let (st, stack) = app
-        .call(
-            &root,
-            Method::POST,
-            &base,
-            Some(
-                json!({"name": name, "compose_content": compose, "variables": [
-                    {"key": "TOKEN", "value": secret, "is_secret": true},
-                    {"key": "MODE", "value": "blue"},
-                ]}),
-            ),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = id(&stack);
+    let body = CreateStack {
+        variables: vec![var("TOKEN", secret, true), var("MODE", "blue", false)],
+        ..stack(&name, compose)
+    };
+    let created = c.create_stack(s.endpoint, &body).await.unwrap();
+    let sid = created.id;
     assert_eq!(
-        (stack["status"].as_str(), stack["state"].as_str()),
-        (Some("draft"), Some("not_deployed"))
+        (created.status, created.state),
+        (StackStatus::Draft, StackState::NotDeployed)
     );
+    // Raw: the whole answer, field by field, has no secret value.
     let (st, vars) = app
         .call(
             &root,
@@ -166,14 +209,10 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     );
     let st_now = stack_state(&app, &root, sid).await;
     assert_eq!(
-        (
-            st_now["state"].as_str(),
-            st_now["running"].as_u64(),
-            st_now["status"].as_str()
-        ),
-        (Some("running"), Some(1), Some("deployed"))
+        (st_now.state, st_now.running, st_now.status),
+        (StackState::Running, 1, StackStatus::Deployed)
     );
-    // Logs of all services, with the secret masked.
+    // Logs of all services, with the secret masked (raw: the whole answer is searched).
     let mut text = String::new();
     for _ in 0..50 {
         let (_, l) = app
@@ -191,22 +230,26 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     // Another action while one runs is refused; stop, start, restart.
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/stop")).await;
     assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
-    assert_eq!(stack_state(&app, &root, sid).await["state"], "stopped");
+    assert_eq!(
+        stack_state(&app, &root, sid).await.state,
+        StackState::Stopped
+    );
     let (_, done) = act(&app, &root, &format!("/stacks/{sid}/start")).await;
     assert_eq!(done["status"], "succeeded");
-    assert_eq!(stack_state(&app, &root, sid).await["state"], "running");
+    assert_eq!(
+        stack_state(&app, &root, sid).await.state,
+        StackState::Running
+    );
     let (_, done) = act(&app, &root, &format!("/stacks/{sid}/restart")).await;
     assert_eq!(done["status"], "succeeded");
+    // Raw: an action outside the contract.
     let (st, _) = app
         .call(&root, Method::POST, &format!("/stacks/{sid}/explode"), None)
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 
-    // Lock: every change and action is refused until unlocked.
-    let (st, l) = app
-        .call(&root, Method::POST, &format!("/stacks/{sid}/lock"), None)
-        .await;
-    assert_eq!((st, l["locked"].as_bool()), (StatusCode::OK, Some(true)));
+    // Lock: every change and action is refused until unlocked (raw: a route table).
+    assert!(c.lock_stack(sid).await.unwrap().locked);
     for (m, p, b) in [
         (Method::POST, format!("/stacks/{sid}/deploy"), None),
         (Method::POST, format!("/stacks/{sid}/down"), None),
@@ -225,25 +268,18 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
         let (st, e) = app.call(&root, m.clone(), &p, b).await;
         assert_eq!(st, StatusCode::CONFLICT, "{m} {p}: {e}");
     }
-    app.call(&root, Method::POST, &format!("/stacks/{sid}/unlock"), None)
-        .await;
+    c.unlock_stack(sid).await.unwrap();
 
     // Variables: a secret sent back as null keeps its value; changed MODE shows on redeploy.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::PUT,
-            &format!("/stacks/{sid}/variables"),
-            Some(json!([
-                {"key": "TOKEN", "value": null, "is_secret": true},
-                {"key": "MODE", "value": "green"},
-            ])),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let keep = StackVariableInput {
+        value: None,
+        ..var("TOKEN", "", true)
+    };
+    let vars = [keep, var("MODE", "green", false)];
+    c.set_stack_variables(sid, &vars).await.unwrap();
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
-    let did = done["deployment_id"].as_str().unwrap().to_owned();
+    let did: Uuid = done["deployment_id"].as_str().unwrap().parse().unwrap();
     let mut text = String::new();
     for _ in 0..50 {
         let (_, l) = app
@@ -258,42 +294,34 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     assert!(text.contains("token=**** mode=green"), "{text}");
 
     // The deployment record: names, not values; events; digests.
-    let (st, d) = app
-        .call(&root, Method::GET, &format!("/deployments/{did}"), None)
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(d["deployment"]["variable_names"], json!(["MODE", "TOKEN"]));
-    assert_eq!(d["deployment"]["status"], "succeeded");
+    let d = c.deployment(did).await.unwrap();
+    assert_eq!(d.deployment.variable_names, ["MODE", "TOKEN"]);
+    assert_eq!(d.deployment.run.status, RunStatus::Succeeded);
     // A repo digest when the image has one (docker-up.sh pushes busybox to the loopback
     // registry), else the image id.
-    let resolved = d["deployment"]["image_digests"]["app"].as_str().unwrap();
+    let resolved = &d.deployment.image_digests["app"];
     assert!(
         resolved.starts_with("sha256:") || resolved.contains("@sha256:"),
-        "{d}"
+        "{d:?}"
     );
-    let kinds: Vec<&str> = d["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["created", "starting", "running", "completed"]);
-    let (_, hist) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/stacks/{sid}/deployments"),
-            None,
-        )
-        .await;
-    assert_eq!(hist["items"].as_array().unwrap().len(), 2);
-    assert_eq!(hist["items"][0]["id"], did.as_str(), "newest first");
+    let kinds: Vec<_> = d.events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            Event::Created,
+            Event::Starting,
+            Event::Running,
+            Event::Completed
+        ]
+    );
+    let hist = c.list_deployments(sid, &Default::default()).await;
+    let hist = hist.unwrap().items;
+    assert_eq!(hist.len(), 2);
+    assert_eq!(hist[0].id, did, "newest first");
 
     // Deleting a stack that still has containers needs force; down first.
-    let (st, _) = app
-        .call(&root, Method::DELETE, &format!("/stacks/{sid}"), None)
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT);
+    let refused = c.delete_stack(sid, &Default::default()).await;
+    assert_eq!(refused.refused(), ErrorCode::Conflict);
     let (ev, done) = act(
         &app,
         &root,
@@ -303,11 +331,12 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
     let gone = stack_state(&app, &root, sid).await;
     assert_eq!(
-        (gone["state"].as_str(), gone["status"].as_str()),
-        (Some("not_deployed"), Some("down"))
+        (gone.state, gone.status),
+        (StackState::NotDeployed, StackStatus::Down)
     );
 
-    // The secret never appears in an answer, a stored log or the audit trail.
+    // The secret never appears in an answer, a stored log or the audit trail (raw: whole
+    // answers are searched).
     let mut everything = String::new();
     for p in [
         format!("/stacks/{sid}"),
@@ -321,11 +350,8 @@ async fn create_validate_deploy_actions_lock_and_secrets() {
     everything.push_str(&json!(app.audit(&root, "stack.").await).to_string());
     assert!(everything.contains("stack.deploy") && everything.contains("stack.stop"));
     assert!(!everything.contains(secret), "secret leaked");
-    let (st, gone) = app
-        .call(&root, Method::DELETE, &format!("/stacks/{sid}"), None)
-        .await;
-    assert_eq!(st, StatusCode::OK, "{gone}");
-    assert_eq!(gone["project"], "none", "already down: {gone}");
+    let gone = c.delete_stack(sid, &Default::default()).await.unwrap();
+    assert_eq!(gone.project, ProjectOutcome::None, "already down: {gone:?}");
 }
 
 #[tokio::test]
@@ -336,16 +362,8 @@ async fn privileged_guard_applies_to_compose_files() {
     let s = setup(&app, &root, &sock).await;
     let op = app.user(&root, "composer").await;
     app.add_member(&root, s.org, &op, "viewer").await;
-    let (_, role) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/roles", s.org),
-            Some(json!({"name": "deployer", "permissions": ["stacks:*"]})),
-        )
-        .await;
-    app.call(&root, Method::POST, &format!("/organizations/{}/role-bindings", s.org), Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": op.user_id, "scope_type": "environment", "scope_id": s.env_a}))).await;
-    let base = format!("/endpoints/{}/stacks", s.endpoint);
+    stacks_role(&app, &root, s.org, "deployer", &op, s.env_a).await;
+    let (c, o) = (app.typed(&root), app.typed(&op));
     let svc = |extra: &str| format!("services:\n  app:\n    image: local/busybox:1\n{extra}");
     let cases = [
         ("privileged", svc("    privileged: true\n")),
@@ -377,77 +395,49 @@ async fn privileged_guard_applies_to_compose_files() {
         ("privileged", svc("    privileged: ${PRIV}\n")),
     ];
     for (want, content) in &cases {
-        for (m, p, body) in [
-            (
-                Method::POST,
-                base.clone(),
-                json!({"name": unique("g").replace('-', ""), "compose_content": content, "variables": [{"key": "PRIV", "value": "true"}]}),
-            ),
-            (
-                Method::POST,
-                "/stacks/validate".to_owned(),
-                json!({"endpoint_id": s.endpoint, "compose_content": content, "variables": [{"key": "PRIV", "value": "true"}]}),
-            ),
+        let variables = vec![var("PRIV", "true", false)];
+        let create = CreateStack {
+            variables: variables.clone(),
+            ..stack(&unique("g").replace('-', ""), content)
+        };
+        let check = ValidateCompose {
+            endpoint_id: s.endpoint,
+            stack_id: None,
+            compose_content: content.clone(),
+            variables,
+        };
+        for p in [
+            o.create_stack(s.endpoint, &create).await.problem(),
+            o.validate_compose(&check).await.problem(),
         ] {
-            let (st, e) = app.call(&op, m, &p, Some(body)).await;
-            assert_eq!(st, StatusCode::FORBIDDEN, "{want}: {e}");
+            assert_eq!(p.code, ErrorCode::Forbidden, "{want}: {p:?}");
+            let body = serde_json::to_string(&p).unwrap();
             assert!(
-                e["detail"].as_str().unwrap_or_default().contains(want)
-                    || e.to_string().contains(want),
-                "{want}: {e}"
+                p.detail.as_deref().unwrap_or_default().contains(want) || body.contains(want),
+                "{want}: {body}"
             );
         }
         // The superadmin holds containers:create_privileged: validation passes and names it.
-        let (st, e) = app.call(&root, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "compose_content": content, "variables": [{"key": "PRIV", "value": "true"}]}))).await;
-        assert_eq!(st, StatusCode::OK, "{e}");
+        let e = c.validate_compose(&check).await.unwrap();
         assert!(
-            e["privileged_options"].to_string().contains(want),
-            "{want}: {e}"
+            e.privileged_options.iter().any(|x| x.contains(want)),
+            "{want}: {e:?}"
         );
     }
     // Binds on the allow-list and named volumes need nothing more.
     let ok = svc("    volumes: [\"/srv/allowed/data:/d\", \"named:/n\"]\nvolumes:\n  named: {}\n");
-    let (st, e) = app
-        .call(
-            &op,
-            Method::POST,
-            &base,
-            Some(json!({"name": "allowed", "compose_content": ok})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{e}");
+    o.create_stack(s.endpoint, &stack("allowed", &ok))
+        .await
+        .unwrap();
     // A stack saved by an admin with a privileged option cannot be deployed by the operator.
-    let (st, p) = app
-        .call(
-            &root,
-            Method::POST,
-            &base,
-            Some(json!({"name": "priv", "compose_content": svc("    cap_add: [NET_ADMIN]\n")})),
-        )
+    let p = stack("priv", &svc("    cap_add: [NET_ADMIN]\n"));
+    let p = c.create_stack(s.endpoint, &p).await.unwrap().id;
+    let deploy = o
+        .stack_action(p, StackAction::Deploy, &Default::default())
         .await;
-    assert_eq!(st, StatusCode::CREATED, "{p}");
-    let (st, e) = app
-        .call(
-            &op,
-            Method::POST,
-            &format!("/stacks/{}/deploy", id(&p)),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    let (_, d) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/stacks/{}/deployments", id(&p)),
-            None,
-        )
-        .await;
-    assert_eq!(
-        d["items"].as_array().unwrap().len(),
-        0,
-        "refused before anything ran"
-    );
+    assert_eq!(deploy.refused(), ErrorCode::Forbidden);
+    let d = c.list_deployments(p, &Default::default()).await;
+    assert_eq!(d.unwrap().items.len(), 0, "refused before anything ran");
 }
 
 #[tokio::test]
@@ -461,55 +451,36 @@ async fn rollback_restores_the_previous_digests() {
     let compose = format!(
         "services:\n  app:\n    image: {image}\n    command: [\"sleep\", \"300\"]\n    init: true\n"
     );
-    let (st, stack) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", s.endpoint),
-            Some(json!({"name": unique("rb").replace('-', ""), "compose_content": compose})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = id(&stack);
+    let c = app.typed(&root);
+    let body = stack(&unique("rb").replace('-', ""), &compose);
+    let stack = c.create_stack(s.endpoint, &body).await.unwrap();
+    let sid = stack.id;
     let (ev, d1) = act(&app, &root, &format!("/stacks/{sid}/deploy?pull=true")).await;
     assert_eq!(d1["status"], "succeeded", "{}", lines(&ev));
-    let d1 = d1["deployment_id"].as_str().unwrap().to_owned();
-    let (_, first) = app
-        .call(&root, Method::GET, &format!("/deployments/{d1}"), None)
-        .await;
-    let digest1 = first["deployment"]["image_digests"]["app"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let d1: Uuid = d1["deployment_id"].as_str().unwrap().parse().unwrap();
+    let first = c.deployment(d1).await.unwrap();
+    let digest1 = first.deployment.image_digests["app"].clone();
     assert!(digest1.contains("@sha256:"), "a repo digest: {digest1}");
-    let kinds: Vec<&str> = first["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<_> = first.events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
-        ["created", "pulling", "starting", "running", "completed"]
+        [
+            Event::Created,
+            Event::Pulling,
+            Event::Starting,
+            Event::Running,
+            Event::Completed
+        ]
     );
 
     // A new image under the same tag; pull-redeploy takes it.
     build_push(&sock, &image, "2");
     let (ev, d2) = act(&app, &root, &format!("/stacks/{sid}/pull-redeploy")).await;
     assert_eq!(d2["status"], "succeeded", "{}", lines(&ev));
-    let (_, second) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/deployments/{}", d2["deployment_id"].as_str().unwrap()),
-            None,
-        )
-        .await;
-    let digest2 = second["deployment"]["image_digests"]["app"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_ne!(digest1, digest2);
+    let d2 = d2["deployment_id"].as_str().unwrap().parse().unwrap();
+    let second = c.deployment(d2).await.unwrap();
+    let digest2 = &second.deployment.image_digests["app"];
+    assert_ne!(&digest1, digest2);
     let running_label = |_: ()| {
         let cid = docker(
             &sock,
@@ -517,10 +488,7 @@ async fn rollback_restores_the_previous_digests() {
                 "ps",
                 "-q",
                 "--filter",
-                &format!(
-                    "label=com.docker.compose.project={}",
-                    stack["name"].as_str().unwrap()
-                ),
+                &format!("label=com.docker.compose.project={}", stack.name),
             ],
         );
         docker(
@@ -543,35 +511,16 @@ async fn rollback_restores_the_previous_digests() {
     )
     .await;
     assert_eq!(d3["status"], "succeeded", "{}", lines(&ev));
-    let (_, third) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/deployments/{}", d3["deployment_id"].as_str().unwrap()),
-            None,
-        )
-        .await;
-    assert_eq!(third["deployment"]["kind"], "rollback");
-    assert_eq!(third["deployment"]["parent_id"], d1.as_str());
-    assert_eq!(
-        third["deployment"]["pinned_images"]["app"],
-        digest1.as_str()
-    );
-    assert_eq!(
-        third["deployment"]["image_digests"]["app"],
-        digest1.as_str()
-    );
+    let d3 = d3["deployment_id"].as_str().unwrap().parse().unwrap();
+    let third = c.deployment(d3).await.unwrap().deployment;
+    assert_eq!(third.kind, DeploymentKind::Rollback);
+    assert_eq!(third.parent_id, Some(d1));
+    assert_eq!(third.pinned_images["app"], digest1);
+    assert_eq!(third.image_digests["app"], digest1);
     assert_eq!(running_label(()), "1");
     // Another stack's deployment, or an unknown one: 404.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/stacks/{sid}/deployments/{}/rollback", Uuid::now_v7()),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
+    let refused = c.rollback_stack(sid, Uuid::now_v7()).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
     act(&app, &root, &format!("/stacks/{sid}/down")).await;
 }
 
@@ -592,66 +541,29 @@ async fn adopt_a_compose_project_and_tenant_rules() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (st, found) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/endpoints/{}/compose-projects", s.endpoint),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let p = found
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == project.as_str())
-        .expect("listed")
-        .clone();
+    let c = app.typed(&root);
+    let found = c.compose_projects(s.endpoint).await.unwrap();
+    let p = found.iter().find(|p| p.name == project).expect("listed");
     assert_eq!(
-        (
-            p["managed"].as_bool(),
-            p["running"].as_u64(),
-            p["services"].clone()
-        ),
-        (Some(false), Some(1), json!(["app"]))
+        (p.managed, p.running, p.services.clone()),
+        (false, 1, vec!["app".to_owned()])
     );
-    let (st, stack) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks/adopt", s.endpoint),
-            Some(json!({"project": project})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
+    let adopt = AdoptStack { project };
+    let stack = c.adopt_stack(s.endpoint, &adopt).await.unwrap();
+    assert_eq!((stack.adopted, stack.state), (true, StackState::Running));
     assert_eq!(
-        (stack["adopted"].as_bool(), stack["state"].as_str()),
-        (Some(true), Some("running"))
-    );
-    assert_eq!(
-        stack["compose_content"], SLEEPER,
+        stack.compose_content.as_deref(),
+        Some(SLEEPER),
         "its compose file was read"
     );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks/adopt", s.endpoint),
-            Some(json!({"project": project})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT, "already managed");
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks/adopt", s.endpoint),
-            Some(json!({"project": "nope"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    let sid = id(&stack);
+    let again = c.adopt_stack(s.endpoint, &adopt).await;
+    assert_eq!(again.refused(), ErrorCode::Conflict, "already managed");
+    let nope = AdoptStack {
+        project: "nope".into(),
+    };
+    let refused = c.adopt_stack(s.endpoint, &nope).await;
+    assert_eq!(refused.refused(), ErrorCode::ValidationFailed);
+    let sid = stack.id;
 
     // 401 without a session; 403 for an operator bound in another environment; 404 for
     // another tenant.
@@ -664,22 +576,9 @@ async fn adopt_a_compose_project_and_tenant_rules() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let op = app.user(&root, "qa-op").await;
     app.add_member(&root, s.org, &op, "viewer").await;
-    let (_, role) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/roles", s.org),
-            Some(json!({"name": "qa-deployer", "permissions": ["stacks:*"]})),
-        )
-        .await;
-    app.call(&root, Method::POST, &format!("/organizations/{}/role-bindings", s.org), Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": op.user_id, "scope_type": "environment", "scope_id": s.env_b}))).await;
-    assert_eq!(
-        app.call(&op, Method::GET, &format!("/stacks/{sid}"), None)
-            .await
-            .0,
-        StatusCode::OK,
-        "viewers read"
-    );
+    stacks_role(&app, &root, s.org, "qa-deployer", &op, s.env_b).await;
+    app.typed(&op).stack(sid).await.expect("viewers read");
+    // Raw: route tables check each route's status.
     for (m, p) in [
         (Method::POST, format!("/stacks/{sid}/stop")),
         (Method::POST, format!("/stacks/{sid}/lock")),
@@ -714,7 +613,10 @@ async fn adopt_a_compose_project_and_tenant_rules() {
     // The adopted stack is managed like any other.
     let (ev, done) = act(&app, &root, &format!("/stacks/{sid}/down")).await;
     assert_eq!(done["status"], "succeeded", "{}", lines(&ev));
-    assert_eq!(stack_state(&app, &root, sid).await["state"], "not_deployed");
+    assert_eq!(
+        stack_state(&app, &root, sid).await.state,
+        StackState::NotDeployed
+    );
 }
 
 #[tokio::test]
@@ -728,16 +630,7 @@ async fn engine_down_gives_unknown_state_and_a_clear_error() {
     let c = app.typed(&root);
     let gone = socket_endpoint("gone", "/tmp/no-such-engine.sock");
     let ep = c.create_endpoint(env, &gone).await.unwrap().id;
-    let web = CreateStack {
-        name: "web".into(),
-        source: StackSource::Internal,
-        compose_content: SLEEPER.into(),
-        repository_id: None,
-        compose_path: None,
-        env_path: None,
-        variables: vec![],
-    };
-    let stack = c.create_stack(ep, &web).await;
+    let stack = c.create_stack(ep, &stack("web", SLEEPER)).await;
     let stack = stack.expect("saving needs no engine");
     assert_eq!(stack.state, StackState::Unknown);
     assert!(stack.state_error.is_some());
