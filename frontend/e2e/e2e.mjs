@@ -117,6 +117,9 @@ try {
     await page.fill('#user-password', PW);
     await page.click('#user-create');
     await row('#users-table', 'vera').waitFor();
+    // One's own row has no Deactivate (the API refuses it; review D23); others' rows do.
+    assert.equal(await row('#users-table', 'admin@example.org').locator('button', { hasText: 'Deactivate' }).count(), 0);
+    await row('#users-table', 'vera').locator('button', { hasText: 'Deactivate' }).waitFor();
     await shot('03-users');
     await nav('Members');
     await page.fill('#member-username', 'vera');

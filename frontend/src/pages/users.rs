@@ -80,6 +80,8 @@ pub fn Users() -> impl IntoView {
                         {page.items.into_iter().map(|u| {
                             let id = u.id;
                             let active = u.is_active;
+                            // The API refuses to deactivate yourself (422): no button for it (review D23).
+                            let me = c.session.with_untracked(|s| s.as_ref().map(|s| s.user.id)) == Some(id);
                             view! {
                                 <tr>
                                     <td>{u.username.clone()}</td>
@@ -87,7 +89,7 @@ pub fn Users() -> impl IntoView {
                                     <td>{if u.is_superadmin { "superadmin" } else { "user" }}</td>
                                     <td>{if active { view! { <span class="badge ok">"active"</span> } } else { view! { <span class="badge danger">"inactive"</span> } }}</td>
                                     <td class="muted">{u.last_login_at.as_ref().map(when).unwrap_or_else(|| "never".into())}</td>
-                                    <td><button class="secondary small" on:click=move |_| set_active(id, !active)>{if active { "Deactivate" } else { "Activate" }}</button></td>
+                                    <td>{(!me).then(|| view! { <button class="secondary small" on:click=move |_| set_active(id, !active)>{if active { "Deactivate" } else { "Activate" }}</button> })}</td>
                                 </tr>
                             }
                         }).collect_view()}
