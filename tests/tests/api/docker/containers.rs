@@ -1,11 +1,50 @@
 //! Containers through WindFlow: lifecycle, the privileged-options guard, logs (and their live
 //! stream), stats, processes, and recreate with an edited configuration.
+//!
+//! Through the typed client, except an action outside the contract and the live log stream,
+//! read while it runs.
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
-use windflow_tests::{id, spawn_app};
+use windflow_api::ErrorCode;
+use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType};
+use windflow_api::docker::{
+    ContainerQuery, ContainerSpec, LogQuery, MountKind, MountSpec, RemoveQuery, RenameContainer,
+};
+use windflow_client::Client;
+use windflow_tests::{Refused, container, spawn_app};
 
 use super::{setup, socket, sse_events, unique};
+
+/// One change to a container spec.
+type Edit = fn(&mut ContainerSpec);
+
+/// `?force=true`.
+fn force() -> RemoveQuery {
+    RemoveQuery {
+        force: Some(true),
+        volumes: None,
+    }
+}
+
+/// Gives `user` a new role `name` with `permissions`, bound in environment `env` of `org`.
+async fn bind_role(c: &Client, org: Uuid, name: &str, permissions: &[&str], user: Uuid, env: Uuid) {
+    let role = CreateRole {
+        name: name.into(),
+        description: None,
+        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        parent_ids: vec![],
+    };
+    let role_id = c.create_role(org, &role).await.unwrap().id;
+    let binding = CreateRoleBinding {
+        role_id,
+        subject_type: SubjectType::User,
+        subject_id: user,
+        scope_type: ScopeType::Environment,
+        scope_id: env,
+    };
+    c.create_role_binding(org, &binding).await.unwrap();
+}
 
 #[tokio::test]
 async fn container_lifecycle_through_windflow() {
@@ -13,49 +52,40 @@ async fn container_lifecycle_through_windflow() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
-    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let (c, ep) = (app.typed(&root), s.endpoint);
     let name = unique("wf-life");
-    let (st, c) = app
-        .call(&root, Method::POST, &base, Some(json!({"name": name, "image": "local/busybox:1", "command": ["sleep", "300"], "labels": {"wf.test": "life"}, "env": {"A": "1"}})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    let cid = c["id"].as_str().unwrap().to_owned();
-    let path = |suffix: &str| format!("{base}/{cid}{suffix}");
-    let state = |v: &Value| v["state"].as_str().unwrap_or_default().to_owned();
+    let spec = ContainerSpec {
+        labels: [("wf.test".into(), "life".into())].into(),
+        env: [("A".into(), "1".into())].into(),
+        ..container(&name, "local/busybox:1", &["sleep", "300"])
+    };
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
+    c.container_action(ep, &cid, "start").await.unwrap();
+    let d = c.inspect_container(ep, &cid).await.unwrap();
     assert_eq!(
-        app.call(&root, Method::POST, &path("/start"), None).await.0,
-        StatusCode::NO_CONTENT
-    );
-    let (_, d) = app.call(&root, Method::GET, &path(""), None).await;
-    assert_eq!(
-        (state(&d), d["running"].as_bool(), d["name"].as_str()),
-        ("running".into(), Some(true), Some(name.as_str()))
+        (d.state.as_str(), d.running, d.name.as_str()),
+        ("running", true, name.as_str())
     );
     assert!(
-        d["raw"]["Config"]["Env"]
+        d.raw["Config"]["Env"]
             .as_array()
             .unwrap()
             .contains(&json!("A=1"))
     );
-    let (_, list) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{base}?label=wf.test=life&status=running"),
-            None,
-        )
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    assert_eq!(list[0]["name"], name.as_str());
-    let (_, all) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/containers?name={name}"),
-            None,
-        )
-        .await;
-    assert_eq!(all["items"][0]["endpoint_name"], "local");
+    let running = ContainerQuery {
+        label: Some("wf.test=life".into()),
+        status: Some("running".into()),
+        ..ContainerQuery::default()
+    };
+    let list = c.list_containers(ep, &running).await.unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].name, name);
+    let named = ContainerQuery {
+        name: Some(name.clone()),
+        ..ContainerQuery::default()
+    };
+    let all = c.list_all_containers(&named).await.unwrap();
+    assert_eq!(all.items[0].endpoint_name, "local");
     for (action, expect) in [
         ("pause", "paused"),
         ("unpause", "running"),
@@ -64,39 +94,31 @@ async fn container_lifecycle_through_windflow() {
         ("start", "running"),
         ("kill", "exited"),
     ] {
-        let (st, body) = app
-            .call(&root, Method::POST, &path(&format!("/{action}")), None)
-            .await;
-        assert_eq!(st, StatusCode::NO_CONTENT, "{action}: {body}");
-        let (_, d) = app.call(&root, Method::GET, &path(""), None).await;
-        assert_eq!(state(&d), expect, "after {action}");
+        c.container_action(ep, &cid, action).await.expect(action);
+        let d = c.inspect_container(ep, &cid).await.unwrap();
+        assert_eq!(d.state, expect, "after {action}");
     }
-    let (st, _) = app.call(&root, Method::POST, &path("/explode"), None).await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    let new_name = unique("wf-renamed");
-    assert_eq!(
-        app.call(
+    // Raw: an action outside the contract.
+    let (st, _) = app
+        .call(
             &root,
             Method::POST,
-            &path("/rename"),
-            Some(json!({"name": new_name}))
+            &format!("/endpoints/{ep}/containers/{cid}/explode"),
+            None,
         )
-        .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
-    let (_, d) = app.call(&root, Method::GET, &path(""), None).await;
-    assert_eq!(d["name"], new_name.as_str());
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let new_name = unique("wf-renamed");
+    let rename = RenameContainer {
+        name: new_name.clone(),
+    };
+    c.rename_container(ep, &cid, &rename).await.unwrap();
+    let d = c.inspect_container(ep, &cid).await.unwrap();
+    assert_eq!(d.name, new_name);
+    c.remove_container(ep, &cid, &force()).await.unwrap();
     assert_eq!(
-        app.call(&root, Method::DELETE, &path("?force=true"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    let (st, body) = app.call(&root, Method::GET, &path(""), None).await;
-    assert_eq!(
-        (st, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
+        c.inspect_container(ep, &cid).await.refused(),
+        ErrorCode::NotFound
     );
     let actions: Vec<String> = app
         .audit(&root, "container.")
@@ -114,13 +136,12 @@ async fn container_lifecycle_through_windflow() {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
-    let (st, body) = app
-        .call(&root, Method::POST, &base, Some(json!({"image": ""})))
-        .await;
-    assert_eq!(
-        (st, body["errors"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("image"))
-    );
+    let no_image = ContainerSpec {
+        init: true,
+        ..ContainerSpec::default()
+    };
+    let refused = c.create_container(ep, &no_image).await;
+    assert_eq!(refused.fields()[0], "image");
 }
 
 #[tokio::test]
@@ -131,94 +152,78 @@ async fn privileged_options_need_their_permission_before_the_engine_is_asked() {
     let s = setup(&app, &root, &sock).await;
     let ops = app.user(&root, "ops").await;
     app.add_member(&root, s.org, &ops, "viewer").await;
-    let (_, role) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/roles", s.org), Some(json!({"name": "runner", "permissions": ["containers:create", "containers:delete"]})))
-        .await;
-    let (st, _) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", s.org),
-            Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": ops.user_id, "scope_type": "environment", "scope_id": s.env_a})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
-    let base = format!("/endpoints/{}/containers", s.endpoint);
-    let cases = [
-        ("privileged", json!({"privileged": true})),
-        ("pid_mode=host", json!({"pid_mode": "host"})),
-        ("ipc_mode=host", json!({"ipc_mode": "host"})),
-        ("network_mode=host", json!({"network_mode": "host"})),
-        ("uts_mode=host", json!({"uts_mode": "host"})),
-        ("devices", json!({"devices": ["/dev/null"]})),
-        ("cap_add", json!({"cap_add": ["NET_ADMIN"]})),
-        ("sysctls", json!({"sysctls": {"net.ipv4.ip_forward": "1"}})),
-        (
-            "security_opt",
-            json!({"security_opt": ["no-new-privileges"]}),
-        ),
-        ("binds:/etc", json!({"binds": ["/etc:/host-etc:ro"]})),
-        (
-            "mounts:/var/run",
-            json!({"mounts": [{"kind": "bind", "source": "/var/run", "target": "/r"}]}),
-        ),
+    let (c, ep) = (app.typed(&root), s.endpoint);
+    let runner = ["containers:create", "containers:delete"];
+    bind_role(&c, s.org, "runner", &runner, ops.user_id, s.env_a).await;
+    let as_ops = app.typed(&ops);
+    let cases: [(&str, Edit); 11] = [
+        ("privileged", |x| x.privileged = true),
+        ("pid_mode=host", |x| x.pid_mode = Some("host".into())),
+        ("ipc_mode=host", |x| x.ipc_mode = Some("host".into())),
+        ("network_mode=host", |x| {
+            x.network_mode = Some("host".into())
+        }),
+        ("uts_mode=host", |x| x.uts_mode = Some("host".into())),
+        ("devices", |x| x.devices = vec!["/dev/null".into()]),
+        ("cap_add", |x| x.cap_add = vec!["NET_ADMIN".into()]),
+        ("sysctls", |x| {
+            x.sysctls = [("net.ipv4.ip_forward".into(), "1".into())].into()
+        }),
+        ("security_opt", |x| {
+            x.security_opt = vec!["no-new-privileges".into()]
+        }),
+        ("binds:/etc", |x| x.binds = vec!["/etc:/host-etc:ro".into()]),
+        ("mounts:/var/run", |x| {
+            x.mounts = vec![MountSpec {
+                kind: MountKind::Bind,
+                source: "/var/run".into(),
+                target: "/r".into(),
+                read_only: false,
+            }]
+        }),
     ];
     for (option, extra) in cases {
         let name = unique("wf-guard");
-        let mut spec = json!({"name": name, "image": "local/busybox:1", "command": ["true"]});
-        spec.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        let (st, body) = app.call(&ops, Method::POST, &base, Some(spec)).await;
-        assert_eq!(st, StatusCode::FORBIDDEN, "{option}: {body}");
+        let mut spec = container(&name, "local/busybox:1", &["true"]);
+        extra(&mut spec);
+        let p = as_ops.create_container(ep, &spec).await.problem();
+        assert_eq!(p.code, ErrorCode::Forbidden, "{option}: {p:?}");
         assert!(
-            body["detail"].as_str().unwrap().contains(option),
-            "{option}: {body}"
+            p.detail.as_deref().unwrap().contains(option),
+            "{option}: {p:?}"
         );
-        let (_, found) = app
-            .call(
-                &root,
-                Method::GET,
-                &format!("{base}?all=true&name={name}"),
-                None,
-            )
-            .await;
-        assert!(
-            found.as_array().unwrap().is_empty(),
-            "{option}: the engine was never asked"
-        );
+        let q = ContainerQuery {
+            all: Some(true),
+            name: Some(name),
+            ..ContainerQuery::default()
+        };
+        let found = c.list_containers(ep, &q).await.unwrap();
+        assert!(found.is_empty(), "{option}: the engine was never asked");
     }
     // Allowed binds and plain specs pass; and an org admin (who holds everything) may use a
     // privileged option the engine accepts here.
-    let (st, c) = app
-        .call(&ops, Method::POST, &base, Some(json!({"name": unique("wf-ok"), "image": "local/busybox:1", "binds": ["/srv/allowed/data:/data", "named-vol:/v"]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    assert_eq!(
-        app.call(
-            &ops,
-            Method::DELETE,
-            &format!(
-                "{base}/{}?force=true&volumes=true",
-                c["id"].as_str().unwrap()
-            ),
-            None
-        )
+    let allowed = ContainerSpec {
+        binds: vec!["/srv/allowed/data:/data".into(), "named-vol:/v".into()],
+        ..container(&unique("wf-ok"), "local/busybox:1", &[])
+    };
+    let id = as_ops.create_container(ep, &allowed).await.unwrap().id;
+    let with_volumes = RemoveQuery {
+        force: Some(true),
+        volumes: Some(true),
+    };
+    as_ops
+        .remove_container(ep, &id, &with_volumes)
         .await
-        .0,
-        StatusCode::NO_CONTENT
-    );
+        .unwrap();
     let boss = app.user(&root, "boss").await;
     app.add_member(&root, s.org, &boss, "admin").await;
-    let (st, c) = app.call(&boss, Method::POST, &base, Some(json!({"name": unique("wf-priv"), "image": "local/busybox:1", "binds": ["/tmp:/host-tmp"]}))).await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    app.call(
-        &boss,
-        Method::DELETE,
-        &format!("{base}/{}?force=true", c["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let as_boss = app.typed(&boss);
+    let privileged = ContainerSpec {
+        binds: vec!["/tmp:/host-tmp".into()],
+        ..container(&unique("wf-priv"), "local/busybox:1", &[])
+    };
+    let id = as_boss.create_container(ep, &privileged).await.unwrap().id;
+    let _ = as_boss.remove_container(ep, &id, &force()).await;
 }
 
 #[tokio::test]
@@ -227,23 +232,19 @@ async fn logs_stats_top_and_live_log_stream() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
-    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let (c, ep) = (app.typed(&root), s.endpoint);
     let script =
         "echo first; echo oops >&2; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done";
-    let (_, c) = app.call(&root, Method::POST, &base, Some(json!({"name": unique("wf-logs"), "image": "local/busybox:1", "command": ["sh", "-c", script]}))).await;
-    let cid = c["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        app.call(&root, Method::POST, &format!("{base}/{cid}/start"), None)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
+    let spec = container(&unique("wf-logs"), "local/busybox:1", &["sh", "-c", script]);
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
+    c.container_action(ep, &cid, "start").await.unwrap();
     // The live stream sees new lines as they are written.
+    // Raw: the server-sent events are read while the stream runs.
     let events = sse_events(
         &app,
         &root,
         Method::GET,
-        &format!("{base}/{cid}/logs/stream?tail=all"),
+        &format!("/endpoints/{ep}/containers/{cid}/logs/stream?tail=all"),
         None,
         |ev| ev.iter().any(|e| e["text"] == "tick 3"),
     )
@@ -259,70 +260,45 @@ async fn logs_stats_top_and_live_log_stream() {
             .any(|e| e["stream"] == "stderr" && e["text"] == "oops")
     );
     // Tail, stream selection and timestamps.
-    let (st, lines) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{base}/{cid}/logs?tail=2&stderr=false"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let lines = lines.as_array().unwrap();
+    let stdout_tail = LogQuery {
+        tail: Some("2".into()),
+        stderr: Some(false),
+        ..LogQuery::default()
+    };
+    let lines = c.container_logs_with(ep, &cid, &stdout_tail).await.unwrap();
     assert_eq!(lines.len(), 2);
     assert!(
         lines
             .iter()
-            .all(|l| l["stream"] == "stdout" && l["text"].as_str().unwrap().starts_with("tick"))
+            .all(|l| l.stream == "stdout" && l.text.starts_with("tick"))
     );
-    let (_, stamped) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{base}/{cid}/logs?tail=1&timestamps=true"),
-            None,
-        )
-        .await;
+    let stamped_tail = LogQuery {
+        tail: Some("1".into()),
+        timestamps: Some(true),
+        ..LogQuery::default()
+    };
+    let stamped = c
+        .container_logs_with(ep, &cid, &stamped_tail)
+        .await
+        .unwrap();
+    assert!(stamped[0].text.starts_with("20"), "{stamped:?}");
+    let stats = c.container_stats(ep, &cid).await.unwrap();
+    assert!(stats.memory_usage_bytes > 0 && stats.pids >= 2, "{stats:?}");
+    let top = c.container_top(ep, &cid).await.unwrap();
     assert!(
-        stamped[0]["text"].as_str().unwrap().starts_with("20"),
-        "{stamped}"
-    );
-    let (st, stats) = app
-        .call(&root, Method::GET, &format!("{base}/{cid}/stats"), None)
-        .await;
-    assert_eq!(st, StatusCode::OK, "{stats}");
-    assert!(
-        stats["memory_usage_bytes"].as_u64().unwrap() > 0 && stats["pids"].as_u64().unwrap() >= 2,
-        "{stats}"
-    );
-    let (st, top) = app
-        .call(&root, Method::GET, &format!("{base}/{cid}/top"), None)
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert!(
-        top["processes"]
-            .as_array()
-            .unwrap()
+        top.processes
             .iter()
-            .any(|p| p.to_string().contains("sh -c")),
-        "{top}"
+            .any(|p| p.iter().any(|col| col.contains("sh -c"))),
+        "{top:?}"
     );
-    let (st, _) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("{base}/nope-{}/logs", Uuid::new_v4()),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{cid}?force=true"),
-        None,
-    )
-    .await;
+    let missing = format!("nope-{}", Uuid::new_v4());
+    assert_eq!(
+        c.container_logs_with(ep, &missing, &LogQuery::default())
+            .await
+            .refused(),
+        ErrorCode::NotFound
+    );
+    let _ = c.remove_container(ep, &cid, &force()).await;
 }
 
 #[tokio::test]
@@ -331,80 +307,55 @@ async fn recreate_with_an_edited_configuration() {
     let app = spawn_app().await;
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
-    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let (c, ep) = (app.typed(&root), s.endpoint);
     let name = unique("wf-recreate");
-    let (_, c) = app.call(&root, Method::POST, &base, Some(json!({"name": name, "image": "local/busybox:1", "command": ["sleep", "300"], "env": {"V": "1"}}))).await;
-    let old = c["id"].as_str().unwrap().to_owned();
-    app.call(&root, Method::POST, &format!("{base}/{old}/start"), None)
-        .await;
-    let (st, r) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("{base}/{old}/recreate"),
-            Some(
-                json!({"image": "local/busybox:1", "command": ["sleep", "300"], "env": {"V": "2"}}),
-            ),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{r}");
-    let new = r["id"].as_str().unwrap().to_owned();
+    let spec = ContainerSpec {
+        env: [("V".into(), "1".into())].into(),
+        ..container(&name, "local/busybox:1", &["sleep", "300"])
+    };
+    let old = c.create_container(ep, &spec).await.unwrap().id;
+    let _ = c.container_action(ep, &old, "start").await;
+    let edited = ContainerSpec {
+        name: None,
+        env: [("V".into(), "2".into())].into(),
+        ..container("", "local/busybox:1", &["sleep", "300"])
+    };
+    let new = c.recreate_container(ep, &old, &edited).await.unwrap().id;
     assert_ne!(new, old);
-    let (_, d) = app
-        .call(&root, Method::GET, &format!("{base}/{new}"), None)
-        .await;
+    let d = c.inspect_container(ep, &new).await.unwrap();
     assert_eq!(
-        (d["name"].as_str(), d["running"].as_bool()),
-        (Some(name.as_str()), Some(true)),
+        (d.name.as_str(), d.running),
+        (name.as_str(), true),
         "same name, running again"
     );
     assert!(
-        d["raw"]["Config"]["Env"]
+        d.raw["Config"]["Env"]
             .as_array()
             .unwrap()
             .contains(&json!("V=2"))
     );
     assert_eq!(
-        app.call(&root, Method::GET, &format!("{base}/{old}"), None)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
+        c.inspect_container(ep, &old).await.refused(),
+        ErrorCode::NotFound
     );
     // The guard applies before anything is removed.
-    let (_, role) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/roles", s.org), Some(json!({"name": "rebuilder", "permissions": ["containers:create", "containers:delete", "containers:read"]})))
-        .await;
     let limited = app.user(&root, "limited").await;
     app.add_member(&root, s.org, &limited, "viewer").await;
-    app.call(
-        &root,
-        Method::POST,
-        &format!("/organizations/{}/role-bindings", s.org),
-        Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": limited.user_id, "scope_type": "environment", "scope_id": s.env_a})),
-    )
-    .await;
-    let (st, _) = app
-        .call(
-            &limited,
-            Method::POST,
-            &format!("{base}/{new}/recreate"),
-            Some(json!({"image": "local/busybox:1", "privileged": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
+    let rebuilder = ["containers:create", "containers:delete", "containers:read"];
+    bind_role(&c, s.org, "rebuilder", &rebuilder, limited.user_id, s.env_a).await;
+    let privileged = ContainerSpec {
+        name: None,
+        privileged: true,
+        ..container("", "local/busybox:1", &[])
+    };
     assert_eq!(
-        app.call(&root, Method::GET, &format!("{base}/{new}"), None)
+        app.typed(&limited)
+            .recreate_container(ep, &new, &privileged)
             .await
-            .0,
-        StatusCode::OK,
-        "untouched"
+            .refused(),
+        ErrorCode::Forbidden
     );
+    c.inspect_container(ep, &new).await.expect("untouched");
     assert_eq!(app.audit(&root, "container.recreate").await.len(), 1);
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{new}?force=true"),
-        None,
-    )
-    .await;
+    let _ = c.remove_container(ep, &new, &force()).await;
 }
