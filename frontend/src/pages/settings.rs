@@ -10,38 +10,25 @@ use crate::api;
 use crate::components::{FieldError, FormError, Refusal};
 use crate::state::ctx;
 
-/// The auth settings' numeric fields: (JSON name, label, unit).
-const AUTH_FIELDS: [(&str, &str, &str); 6] = [
-    (
-        "session_timeout_minutes",
-        "Session lifetime",
-        "minutes (5 to 525,600)",
-    ),
-    (
-        "lockout_max_attempts_per_user",
-        "Failed logins per username before lockout",
-        "1 to 100",
-    ),
-    (
-        "lockout_max_attempts_per_ip",
-        "Failed logins per IP address before lockout",
-        "1 to 10,000",
-    ),
-    (
-        "lockout_window_seconds",
-        "Lockout window",
-        "seconds (10 to 86,400)",
-    ),
-    (
-        "password_min_length",
-        "Minimum password length",
-        "characters (12 to 128)",
-    ),
-    (
-        "password_max_length",
-        "Maximum password length",
-        "characters (up to 128)",
-    ),
+/// The auth settings' numeric fields, by JSON name (what a 422 field error names), in the
+/// order of [`auth_values`].
+const AUTH_NAMES: [&str; 6] = [
+    "session_timeout_minutes",
+    "lockout_max_attempts_per_user",
+    "lockout_max_attempts_per_ip",
+    "lockout_window_seconds",
+    "password_min_length",
+    "password_max_length",
+];
+
+/// Each field's label and unit, in the order of [`AUTH_NAMES`].
+const AUTH_LABELS: [(&str, &str); 6] = [
+    ("Session lifetime", "minutes (5 to 525,600)"),
+    ("Failed logins per username before lockout", "1 to 100"),
+    ("Failed logins per IP address before lockout", "1 to 10,000"),
+    ("Lockout window", "seconds (10 to 86,400)"),
+    ("Minimum password length", "characters (12 to 128)"),
+    ("Maximum password length", "characters (up to 128)"),
 ];
 
 fn auth_values(s: &AuthSettings) -> [i64; 6] {
@@ -58,7 +45,7 @@ fn auth_values(s: &AuthSettings) -> [i64; 6] {
 #[component]
 pub fn Settings() -> impl IntoView {
     let c = ctx();
-    let auth = RwSignal::new(AUTH_FIELDS.map(|_| String::new()));
+    let auth = RwSignal::new(AUTH_NAMES.map(|_| String::new()));
     let (local_git, local_endpoints) = (RwSignal::new(false), RwSignal::new(false));
     let (auth_refusal, platform_refusal): (Refusal, Refusal) =
         (RwSignal::new(None), RwSignal::new(None));
@@ -117,14 +104,6 @@ pub fn Settings() -> impl IntoView {
             }
         });
     };
-    const AUTH_NAMES: &[&str] = &[
-        "session_timeout_minutes",
-        "lockout_max_attempts_per_user",
-        "lockout_max_attempts_per_ip",
-        "lockout_window_seconds",
-        "password_min_length",
-        "password_max_length",
-    ];
     view! {
         <h1>"Settings"</h1>
         {move || match loaded.get() {
@@ -134,8 +113,8 @@ pub fn Settings() -> impl IntoView {
                 <div class="card">
                     <h2>"Authentication"</h2>
                     <form class="stack-form" id="auth-settings" on:submit=save_auth>
-                        {AUTH_FIELDS.iter().enumerate().map(|(i, (field, label, unit))| view! {
-                            <label>{*label}" ("{*unit}")"<br />
+                        {AUTH_NAMES.iter().zip(AUTH_LABELS).enumerate().map(|(i, (field, (label, unit)))| view! {
+                            <label>{label}" ("{unit}")"<br />
                                 <input
                                     id=format!("setting-{field}")
                                     inputmode="numeric"
@@ -146,7 +125,7 @@ pub fn Settings() -> impl IntoView {
                                 <FieldError refusal=auth_refusal field=*field />
                             </label>
                         }).collect_view()}
-                        <FormError refusal=auth_refusal fields=AUTH_NAMES />
+                        <FormError refusal=auth_refusal fields=&AUTH_NAMES />
                         <button id="auth-settings-save" type="submit">"Save"</button>
                     </form>
                 </div>
