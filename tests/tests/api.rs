@@ -13,6 +13,7 @@ mod api {
     pub mod git;
     pub mod migrations;
     pub mod openapi;
+    pub mod overview;
     pub mod rbac;
     pub mod security;
     pub mod stacks;

@@ -81,6 +81,7 @@ pub mod audit;
 pub mod auth;
 pub mod docker;
 pub mod git;
+pub mod overview;
 pub mod page;
 pub mod problem;
 pub mod rules;

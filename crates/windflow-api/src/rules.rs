@@ -403,7 +403,15 @@ pub const QUERY_RULES: &[(&str, &str, Rule)] = &[
     ),
     ("/stacks/{id}/logs", "tail", STACK_LOG_TAIL),
     ("/users/{id}/permissions", "scope", Rule::ScopeRef),
+    ("/search", "q", SEARCH_TEXT),
+    ("/search", "per_kind", SEARCH_PER_KIND),
 ];
+
+/// The text of a global search (`GET /search?q=`): 1 to 100 characters once trimmed.
+pub const SEARCH_TEXT: Rule = Rule::Text { min: 1, max: 100 };
+
+/// Hits of each kind one search may ask for (`GET /search?per_kind=`).
+pub const SEARCH_PER_KIND: Rule = Rule::Range { min: 1, max: 20 };
 
 /// Lines of a stack's logs one request may ask for (`GET /stacks/{id}/logs?tail=`).
 pub const STACK_LOG_TAIL: Rule = Rule::Range { min: 0, max: 5000 };

@@ -45,6 +45,7 @@ pub mod auth;
 pub mod docker;
 pub mod git;
 mod operations;
+pub mod overview;
 pub mod stacks;
 pub mod tenancy;
 mod transport;

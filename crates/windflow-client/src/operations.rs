@@ -24,6 +24,8 @@ const fn op(method: &'static str, path: &'static str, function: &'static str) ->
 pub const OPERATIONS: &[Operation] = &[
     op("GET", "/api/v1/audit", "list_audit"),
     op("GET", "/api/v1/audit/export", "export_audit"),
+    op("GET", "/api/v1/organizations/{id}/overview", "overview"),
+    op("GET", "/api/v1/search", "search"),
     op("POST", "/api/v1/auth/login", "login"),
     op("POST", "/api/v1/auth/logout", "logout"),
     op("POST", "/api/v1/auth/refresh", "refresh"),

@@ -80,7 +80,7 @@ impl RoleGraph {
 
 /// Where a permission is asked for: an organization, optionally narrowed to a project and an
 /// environment of that project.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ScopePath {
     /// Organization.
     pub organization: Uuid,

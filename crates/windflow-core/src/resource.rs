@@ -120,6 +120,57 @@ impl Parent {
     }
 }
 
+/// Which rows the caller may see, for reads that gather rows of many scopes at once (the home
+/// dashboard, the global search): each scope's effective permissions are resolved once and
+/// kept for the rest of the request. A scope of an organization the caller is not a member of
+/// allows nothing (its rows are left out, never an error).
+pub struct Visibility<'a> {
+    core: &'a Core,
+    ctx: Ctx<'a>,
+    seen: std::collections::HashMap<ScopePath, Option<crate::rbac::PermissionSet>>,
+}
+
+impl<'a> Visibility<'a> {
+    /// An empty cache for one request.
+    pub fn new(core: &'a Core, ctx: Ctx<'a>) -> Self {
+        Self {
+            core,
+            ctx,
+            seen: Default::default(),
+        }
+    }
+
+    /// True when the caller holds `perm` at `path`.
+    pub async fn allows(&mut self, path: &ScopePath, perm: Permission) -> ServiceResult<bool> {
+        if !self.seen.contains_key(path) {
+            let p = self.ctx.principal;
+            let set =
+                authz::effective_for_user(&self.core.db, p.user_id, p.is_superadmin, path).await?;
+            self.seen.insert(*path, set);
+        }
+        Ok(self
+            .seen
+            .get(path)
+            .and_then(|s| s.as_ref())
+            .is_some_and(|s| s.allows(perm)))
+    }
+
+    /// The rows of `rows` the caller holds `perm` on, at each row's own scope, in order.
+    pub async fn filter<E: Scoped>(
+        &mut self,
+        rows: Vec<E::Model>,
+        perm: Permission,
+    ) -> ServiceResult<Vec<E::Model>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for m in rows {
+            if self.allows(&E::scope(&m), perm).await? {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// One keyset page of `select` (the `E` rows under `parent`, with the list's own filters),
 /// `perm` checked once at `parent` (NotFound for a parent of another tenant). Paging follows
 /// [`PageQuery`]: `sort=name` and `q` only where `E` has a name column.

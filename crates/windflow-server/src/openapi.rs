@@ -41,7 +41,8 @@ use crate::routes;
         (name = "settings", description = "Authentication and platform settings"),
         (name = "docker", description = "Docker endpoints and containers (live from the engines)"),
         (name = "stacks", description = "Compose stacks, variables, deployments and rollback"),
-        (name = "git", description = "Git credentials and repositories, sync, webhooks, schedule executions")
+        (name = "git", description = "Git credentials and repositories, sync, webhooks, schedule executions"),
+        (name = "overview", description = "The home dashboard and the global search")
     )
 )]
 struct ApiDoc;

@@ -5,6 +5,7 @@ pub mod git;
 pub mod gitops;
 pub mod groups;
 pub mod organizations;
+pub mod overview;
 pub mod projects;
 pub mod registries;
 pub mod roles;

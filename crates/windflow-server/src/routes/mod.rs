@@ -6,6 +6,7 @@ pub mod docker;
 pub mod git;
 pub mod groups;
 pub mod organizations;
+pub mod overview;
 pub mod projects;
 pub mod registries;
 pub mod roles;
@@ -27,4 +28,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     registries::configure(cfg);
     stacks::configure(cfg);
     git::configure(cfg);
+    overview::configure(cfg);
 }
