@@ -3,9 +3,25 @@
 //! `stacks:*` and the other everyday permissions at one environment but **not**
 //! `containers:create_privileged`. Each asserts the refusal, that nothing was created in the
 //! engine, and that no server file content came back.
+//!
+//! Through the typed client, except where the wire is the point: bodies the contract cannot
+//! express (a mount kind outside its enum), raw paths that probe the routing, answers searched
+//! whole for file content or a secret, action streams read as they run (`act`), webhook
+//! deliveries, live streams and response headers.
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use windflow_tests::{Session, TestApp, id, spawn_app};
+use uuid::Uuid;
+use windflow_api::ErrorCode;
+use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType};
+use windflow_api::docker::{
+    ConnectionType, ContainerSpec, CreateEndpoint, MountKind, MountSpec, RemoveQuery,
+    UpdateEndpoint,
+};
+use windflow_api::git::PlatformSettings;
+use windflow_api::stacks::{
+    CreateStack, StackSource, StackVariableInput, UpdateStack, ValidateCompose,
+};
+use windflow_tests::{Refused, Session, TestApp, container, id, socket_endpoint, spawn_app};
 
 use super::docker::{Setup, setup, socket, unique};
 
@@ -38,29 +54,112 @@ async fn act(app: &TestApp, who: &Session, path: &str) -> Vec<Value> {
     .await
 }
 
+/// Gives `user` a new role `name` of `s.org` with `perms`, bound at `scope`.
+async fn grant(
+    app: &TestApp,
+    root: &Session,
+    s: &Setup,
+    user: &Session,
+    (name, perms): (&str, &[&str]),
+    (scope_type, scope_id): (ScopeType, Uuid),
+) {
+    let c = app.typed(root);
+    let role = CreateRole {
+        name: name.into(),
+        description: None,
+        permissions: perms.iter().map(|p| (*p).to_owned()).collect(),
+        parent_ids: vec![],
+    };
+    let role_id = c.create_role(s.org, &role).await.unwrap().id;
+    let binding = CreateRoleBinding {
+        role_id,
+        subject_type: SubjectType::User,
+        subject_id: user.user_id,
+        scope_type,
+        scope_id,
+    };
+    c.create_role_binding(s.org, &binding).await.unwrap();
+}
+
 /// `dev`: organization `viewer` plus [`DEV_PERMISSIONS`] bound at `s.env_a`.
 async fn dev(app: &TestApp, root: &Session, s: &Setup) -> Session {
     let dev = app.user(root, "dev").await;
     app.add_member(root, s.org, &dev, "viewer").await;
-    let (st, role) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{}/roles", s.org),
-            Some(json!({"name": "developer", "permissions": DEV_PERMISSIONS})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{role}");
-    let (st, b) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", s.org),
-            Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": dev.user_id, "scope_type": "environment", "scope_id": s.env_a})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let role = ("developer", DEV_PERMISSIONS);
+    grant(app, root, s, &dev, role, (ScopeType::Environment, s.env_a)).await;
     dev
+}
+
+/// The body of an internal stack without variables.
+fn stack(name: &str, compose: &str) -> CreateStack {
+    CreateStack {
+        name: name.into(),
+        source: StackSource::Internal,
+        compose_content: compose.into(),
+        repository_id: None,
+        compose_path: None,
+        env_path: None,
+        variables: vec![],
+    }
+}
+
+/// A variable input.
+fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
+    StackVariableInput {
+        key: key.into(),
+        value: Some(value.into()),
+        is_secret,
+    }
+}
+
+/// A validation request for `endpoint` without a stack or variables.
+fn check(endpoint: Uuid, compose: &str) -> ValidateCompose {
+    ValidateCompose {
+        endpoint_id: endpoint,
+        stack_id: None,
+        compose_content: compose.into(),
+        variables: vec![],
+    }
+}
+
+/// The body of a plain-http `direct` endpoint with every other option at the default.
+fn direct(name: &str, host: &str, port: i32) -> CreateEndpoint {
+    CreateEndpoint {
+        connection_type: ConnectionType::Direct,
+        socket_path: None,
+        host: Some(host.into()),
+        port: Some(port),
+        ..socket_endpoint(name, "")
+    }
+}
+
+/// An endpoint update that changes only the bind allow-list.
+fn allowlist(paths: &[&str]) -> UpdateEndpoint {
+    UpdateEndpoint {
+        bind_allowlist: Some(paths.iter().map(|p| (*p).to_owned()).collect()),
+        ..UpdateEndpoint::default()
+    }
+}
+
+/// `?force=true`.
+fn force() -> RemoveQuery {
+    RemoveQuery {
+        force: Some(true),
+        volumes: None,
+    }
+}
+
+/// One change to a container spec.
+type Edit = fn(&mut ContainerSpec);
+
+/// One bind mount of `source` at `/h`.
+fn bind(source: &str) -> Vec<MountSpec> {
+    vec![MountSpec {
+        kind: MountKind::Bind,
+        source: source.into(),
+        target: "/h".into(),
+        read_only: false,
+    }]
 }
 
 /// Names of the engine's containers (all states), read straight from the engine.
@@ -117,9 +216,11 @@ async fn container_api_is_typed_and_fails_closed() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let (c, d, ep) = (app.typed(&root), app.typed(&dev), s.endpoint);
+    let base = format!("/endpoints/{ep}/containers");
 
     // 1. Mount kinds: anything but bind|volume|tmpfs is a 422 (C1: `BIND` used to bind `/`).
+    // Raw: these kinds are outside the contract's enum.
     for kind in ["BIND", "Bind", "x", ""] {
         let name = unique("wf-sec1");
         let (st, e) = app
@@ -129,48 +230,45 @@ async fn container_api_is_typed_and_fails_closed() {
         assert_eq!(e["code"], "validation_failed", "{e}");
     }
     // Namespaces: host and container:<x>; capabilities in any spelling; normalised binds.
-    let cases = [
-        (
-            "network_mode=container:",
-            json!({"network_mode": "container:abc"}),
-        ),
-        ("pid_mode=container:", json!({"pid_mode": "container:abc"})),
-        ("ipc_mode=container:", json!({"ipc_mode": "container:abc"})),
-        ("ipc_mode=host", json!({"ipc_mode": "host"})),
-        ("uts_mode=host", json!({"uts_mode": "host"})),
-        ("network_mode=Host", json!({"network_mode": "Host"})),
-        ("cap_add:all", json!({"cap_add": ["all"]})),
-        ("cap_add:ALL", json!({"cap_add": ["ALL"]})),
-        (
-            "cap_add:cap_sys_admin",
-            json!({"cap_add": ["cap_sys_admin"]}),
-        ),
-        ("binds:/./etc", json!({"binds": ["/./etc:/h"]})),
-        ("binds://etc", json!({"binds": ["//etc:/h"]})),
-        (
-            "binds:/srv/allowed/../etc",
-            json!({"binds": ["/srv/allowed/../etc:/h"]}),
-        ),
-        ("binds:./x", json!({"binds": ["./x:/h"]})),
-        (
-            "mounts:/srv/allowed/x/../../../etc",
-            json!({"mounts": [{"kind": "bind", "source": "/srv/allowed/x/../../../etc", "target": "/h"}]}),
-        ),
-        (
-            "mounts:/.",
-            json!({"mounts": [{"kind": "bind", "source": "/.", "target": "/h"}]}),
-        ),
+    let cases: [(&str, Edit); 15] = [
+        ("network_mode=container:", |x| {
+            x.network_mode = Some("container:abc".into())
+        }),
+        ("pid_mode=container:", |x| {
+            x.pid_mode = Some("container:abc".into())
+        }),
+        ("ipc_mode=container:", |x| {
+            x.ipc_mode = Some("container:abc".into())
+        }),
+        ("ipc_mode=host", |x| x.ipc_mode = Some("host".into())),
+        ("uts_mode=host", |x| x.uts_mode = Some("host".into())),
+        ("network_mode=Host", |x| {
+            x.network_mode = Some("Host".into())
+        }),
+        ("cap_add:all", |x| x.cap_add = vec!["all".into()]),
+        ("cap_add:ALL", |x| x.cap_add = vec!["ALL".into()]),
+        ("cap_add:cap_sys_admin", |x| {
+            x.cap_add = vec!["cap_sys_admin".into()]
+        }),
+        ("binds:/./etc", |x| x.binds = vec!["/./etc:/h".into()]),
+        ("binds://etc", |x| x.binds = vec!["//etc:/h".into()]),
+        ("binds:/srv/allowed/../etc", |x| {
+            x.binds = vec!["/srv/allowed/../etc:/h".into()]
+        }),
+        ("binds:./x", |x| x.binds = vec!["./x:/h".into()]),
+        ("mounts:/srv/allowed/x/../../../etc", |x| {
+            x.mounts = bind("/srv/allowed/x/../../../etc")
+        }),
+        ("mounts:/.", |x| x.mounts = bind("/.")),
     ];
     for (option, extra) in cases {
-        let mut spec = json!({"name": unique("wf-sec1"), "image": "local/busybox:1"});
-        spec.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        let (st, e) = app.call(&dev, Method::POST, &base, Some(spec)).await;
-        assert_eq!(st, StatusCode::FORBIDDEN, "{option}: {e}");
+        let mut spec = container(&unique("wf-sec1"), "local/busybox:1", &[]);
+        extra(&mut spec);
+        let p = d.create_container(ep, &spec).await.problem();
+        assert_eq!(p.code, ErrorCode::Forbidden, "{option}: {p:?}");
         assert!(
-            e["detail"].as_str().unwrap().contains(option),
-            "{option}: {e}"
+            p.detail.as_deref().unwrap().contains(option),
+            "{option}: {p:?}"
         );
     }
     assert!(
@@ -180,55 +278,30 @@ async fn container_api_is_typed_and_fails_closed() {
         "the engine was never asked"
     );
     // A capability of Docker's default set, in any spelling, is not privileged.
-    let (st, c) = app
-        .call(&dev, Method::POST, &base, Some(json!({"name": unique("wf-cap"), "image": "local/busybox:1", "cap_add": ["cap_chown", "kill"]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    let cid = c["id"].as_str().unwrap().to_owned();
+    let cap = ContainerSpec {
+        cap_add: vec!["cap_chown".into(), "kill".into()],
+        ..container(&unique("wf-cap"), "local/busybox:1", &[])
+    };
+    let cid = d.create_container(ep, &cap).await.unwrap().id;
 
     // The allow-list: `/`, `/.` and `..` are refused; changing it needs create_privileged.
     for bad in ["/", "/.", "//", "/srv/../etc"] {
-        let (st, e) = app
-            .call(
-                &root,
-                Method::PATCH,
-                &format!("/endpoints/{}", s.endpoint),
-                Some(json!({"bind_allowlist": [bad]})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+        let refused = c.update_endpoint(ep, &allowlist(&[bad])).await;
+        assert_eq!(refused.refused(), ErrorCode::ValidationFailed, "{bad}");
     }
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", s.endpoint),
-            Some(json!({"bind_allowlist": ["/etc"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    let (_, ep) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/endpoints/{}", s.endpoint),
-            None,
-        )
-        .await;
-    assert_eq!(ep["bind_allowlist"], json!(["/srv/allowed"]), "unchanged");
+    let refused = d.update_endpoint(ep, &allowlist(&["/etc"])).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let unchanged = c.endpoint(ep).await.unwrap().bind_allowlist;
+    assert_eq!(unchanged, ["/srv/allowed"], "unchanged");
     // Other fields stay editable with endpoints:update alone.
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", s.endpoint),
-            Some(json!({"name": "renamed", "bind_allowlist": ["/srv/allowed"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{e}");
+    let rename = UpdateEndpoint {
+        name: Some("renamed".into()),
+        ..allowlist(&["/srv/allowed"])
+    };
+    d.update_endpoint(ep, &rename).await.unwrap();
 
     // Ids from paths never reach another Engine API route (H1).
-    let ep = s.endpoint;
+    // Raw: hand-made paths probe the routing.
     for (m, path) in [
         (
             Method::POST,
@@ -280,13 +353,7 @@ async fn container_api_is_typed_and_fails_closed() {
         .output()
         .unwrap();
     assert!(inspect.status.success(), "the container is still there");
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{cid}?force=true"),
-        None,
-    )
-    .await;
+    let _ = c.remove_container(ep, &cid, &force()).await;
 }
 
 fn svc(extra: &str) -> String {
@@ -302,8 +369,10 @@ async fn compose_guard_is_an_allow_list() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
+    let (c, d) = (app.typed(&root), app.typed(&dev));
     let base = format!("/endpoints/{}/stacks", s.endpoint);
     // Each key of review C2 needs containers:create_privileged.
+    // Raw: the answer is searched whole for file content.
     let privileged = [
         (
             "secret s: file:/",
@@ -379,6 +448,7 @@ async fn compose_guard_is_an_allow_list() {
         format!("include: [../../x.yml]\n{}", svc("")),
     ];
     for content in &outside {
+        // Raw: the answer is searched whole for file content.
         for who in [&dev, &root] {
             let (st, e) = app
                 .call(
@@ -400,18 +470,13 @@ async fn compose_guard_is_an_allow_list() {
         vec!["*a"; 2000].join(","),
         svc("")
     );
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::POST,
-            "/stacks/validate",
-            Some(json!({"endpoint_id": s.endpoint, "compose_content": bomb})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert!(e.to_string().contains("aliases"), "{e}");
-    let (_, list) = app.call(&root, Method::GET, &base, None).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 0, "no stack saved");
+    let bomb = check(s.endpoint, &bomb);
+    let p = d.validate_compose(&bomb).await.problem();
+    assert_eq!(p.code, ErrorCode::ValidationFailed, "{p:?}");
+    let e = serde_json::to_string(&p).unwrap();
+    assert!(e.contains("aliases"), "{e}");
+    let list = c.list_stacks(s.endpoint, &Default::default()).await;
+    assert_eq!(list.unwrap().items.len(), 0, "no stack saved");
     assert!(
         !engine_containers(&sock)
             .iter()
@@ -422,6 +487,7 @@ async fn compose_guard_is_an_allow_list() {
     // validate needs stacks:create (a viewer has stacks:read only) (C5).
     let viewer = app.user(&root, "viewer1").await;
     app.add_member(&root, s.org, &viewer, "viewer").await;
+    // Raw: the answer is searched whole for file content.
     let (st, e) = app
         .call(&viewer, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "compose_content": svc("    env_file: ../../windflow.db\n")})))
         .await;
@@ -430,37 +496,27 @@ async fn compose_guard_is_an_allow_list() {
 
     // Symlinks in the stack's own directory (planted by a container with `./:/w`) are not
     // "inside" (C3): the bind is privileged.
-    let (st, stack) = app
-        .call(
-            &dev,
-            Method::POST,
-            &base,
-            Some(json!({"name": unique("own").replace('-', ""), "compose_content": svc("    volumes: [\"./data:/d\"]\n")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let dir = app
-        .config
-        .data_dir
-        .join("stacks")
-        .join(stack["id"].as_str().unwrap());
+    let own = stack(
+        &unique("own").replace('-', ""),
+        &svc("    volumes: [\"./data:/d\"]\n"),
+    );
+    let sid = d.create_stack(s.endpoint, &own).await.unwrap().id;
+    let dir = app.config.data_dir.join("stacks").join(sid.to_string());
     std::fs::create_dir_all(&dir).unwrap();
     std::os::unix::fs::symlink("/", dir.join("root")).unwrap();
+    let through_link = UpdateStack {
+        compose_content: Some(svc("    volumes: [\"./root/etc:/host\"]\n")),
+        ..UpdateStack::default()
+    };
+    let p = d.update_stack(sid, &through_link).await.problem();
+    assert_eq!(p.code, ErrorCode::Forbidden, "{p:?}");
+    assert!(p.detail.as_deref().unwrap().contains("binds:"), "{p:?}");
+    // Raw: the answer is searched whole for file content.
     let (st, e) = app
         .call(
             &dev,
             Method::PATCH,
-            &format!("/stacks/{}", id(&stack)),
-            Some(json!({"compose_content": svc("    volumes: [\"./root/etc:/host\"]\n")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    assert!(e["detail"].as_str().unwrap().contains("binds:"), "{e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/stacks/{}", id(&stack)),
+            &format!("/stacks/{sid}"),
             Some(json!({"compose_content": svc("    env_file: root/etc/passwd\n")})),
         )
         .await;
@@ -475,7 +531,7 @@ async fn compose_process_is_not_steerable() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let base = format!("/endpoints/{}/stacks", s.endpoint);
+    let (c, d, ep) = (app.typed(&root), app.typed(&dev), s.endpoint);
     // Reserved names are a 422 on create, on PUT variables and on validate (C4).
     for key in [
         "DOCKER_HOST",
@@ -488,54 +544,55 @@ async fn compose_process_is_not_steerable() {
         "BROWSER",
         "BUILDKIT_HOST",
     ] {
-        let vars =
-            json!([{"key": key, "value": "unix:///var/run/docker.sock", "is_secret": false}]);
-        let (st, e) = app
-            .call(
-                &dev,
-                Method::POST,
-                &base,
-                Some(json!({"name": "x", "compose_content": svc(""), "variables": vars})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {e}");
-        assert_eq!(e["errors"][0]["code"], "reserved", "{e}");
-        let (st, _) = app
-            .call(&dev, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "compose_content": svc(""), "variables": vars})))
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{key}");
+        let variables = vec![var(key, "unix:///var/run/docker.sock", false)];
+        let create = CreateStack {
+            variables: variables.clone(),
+            ..stack("x", &svc(""))
+        };
+        let refused = d.create_stack(ep, &create).await;
+        assert_eq!(refused.field_codes()[0], "reserved", "{key}");
+        let validate = ValidateCompose {
+            variables,
+            ..check(ep, &svc(""))
+        };
+        let refused = d.validate_compose(&validate).await;
+        assert_eq!(refused.refused(), ErrorCode::ValidationFailed, "{key}");
     }
     // Variables still interpolate (through the generated env file), quotes intact.
     let interp = unique("interp").replace('-', "");
-    let (st, stack) = app
-        .call(&dev, Method::POST, &base, Some(json!({"name": interp, "compose_content": "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n",
-            "variables": [{"key": "V", "value": "it's a \"value\"", "is_secret": false}]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let (st, check) = app
-        .call(&dev, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "stack_id": id(&stack),
-            "compose_content": "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n", "variables": [{"key": "TAG", "value": "1"}]})))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{check}");
+    let labelled = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n";
+    let create = CreateStack {
+        variables: vec![var("V", "it's a \"value\"", false)],
+        ..stack(&interp, labelled)
+    };
+    let sid = d.create_stack(ep, &create).await.unwrap().id;
+    let tagged = ValidateCompose {
+        stack_id: Some(sid),
+        variables: vec![var("TAG", "1", false)],
+        ..check(
+            ep,
+            "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n",
+        )
+    };
+    d.validate_compose(&tagged).await.unwrap();
     // With a stack: `stacks:update` on it (a viewer: 403), and on its own endpoint only (404).
     let viewer = app.user(&root, "viewer2").await;
     app.add_member(&root, s.org, &viewer, "viewer").await;
-    let body =
-        json!({"endpoint_id": s.endpoint, "stack_id": id(&stack), "compose_content": svc("")});
-    let (st, _) = app
-        .call(&viewer, Method::POST, "/stacks/validate", Some(body))
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
-    let (_, other_ep) = app
-        .call(&root, Method::POST, &format!("/environments/{}/endpoints", s.env_a), Some(json!({"name": "other", "connection_type": "direct", "host": "10.9.8.7", "port": 2375})))
-        .await;
-    let body =
-        json!({"endpoint_id": id(&other_ep), "stack_id": id(&stack), "compose_content": svc("")});
-    let (st, _) = app
-        .call(&dev, Method::POST, "/stacks/validate", Some(body))
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    let ev = act(&app, &dev, &format!("/stacks/{}/deploy", id(&stack))).await;
+    let edit = ValidateCompose {
+        stack_id: Some(sid),
+        ..check(ep, &svc(""))
+    };
+    let refused = app.typed(&viewer).validate_compose(&edit).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let other = direct("other", "10.9.8.7", 2375);
+    let other = c.create_endpoint(s.env_a, &other).await.unwrap().id;
+    let elsewhere = ValidateCompose {
+        endpoint_id: other,
+        ..edit
+    };
+    let refused = d.validate_compose(&elsewhere).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     let o = std::process::Command::new("docker")
         .args([
@@ -553,7 +610,7 @@ async fn compose_process_is_not_steerable() {
         String::from_utf8_lossy(&o.stdout).trim(),
         "it's a \"value\""
     );
-    let _ = act(&app, &dev, &format!("/stacks/{}/down", id(&stack))).await;
+    let _ = act(&app, &dev, &format!("/stacks/{sid}/down")).await;
 }
 
 #[tokio::test]
@@ -563,53 +620,37 @@ async fn local_engine_targets_need_a_superadmin_or_the_platform_setting() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let path = format!("/environments/{}/endpoints", s.env_a);
+    let d = app.typed(&dev);
     for body in [
-        json!({"name": "sock", "connection_type": "socket", "socket_path": "/var/run/docker.sock"}),
-        json!({"name": "loop", "connection_type": "direct", "host": "127.0.0.1", "port": 2375}),
-        json!({"name": "loop6", "connection_type": "direct", "host": "::1", "port": 2375}),
-        json!({"name": "lhost", "connection_type": "direct", "host": "localhost", "port": 2375}),
-        json!({"name": "meta", "connection_type": "direct", "host": "169.254.169.254", "port": 80}),
-        json!({"name": "zero", "connection_type": "direct", "host": "0.0.0.0", "port": 2375}),
+        socket_endpoint("sock", "/var/run/docker.sock"),
+        direct("loop", "127.0.0.1", 2375),
+        direct("loop6", "::1", 2375),
+        direct("lhost", "localhost", 2375),
+        direct("meta", "169.254.169.254", 80),
+        direct("zero", "0.0.0.0", 2375),
     ] {
-        let (st, e) = app
-            .call(&dev, Method::POST, &path, Some(body.clone()))
-            .await;
-        assert_eq!(st, StatusCode::FORBIDDEN, "{body}: {e}");
+        let refused = d.create_endpoint(s.env_a, &body).await;
+        assert_eq!(refused.refused(), ErrorCode::Forbidden, "{body:?}");
     }
     // Moving an existing endpoint to a local target is refused the same way.
-    let (st, e) = app
-        .call(&dev, Method::POST, &path, Some(json!({"name": "lan", "connection_type": "direct", "host": "10.20.30.40", "port": 2375})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "a remote engine on the LAN: {e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", id(&e)),
-            Some(json!({"host": "127.0.0.1"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    let lan = direct("lan", "10.20.30.40", 2375);
+    let lan = d.create_endpoint(s.env_a, &lan).await;
+    let lan = lan.expect("a remote engine on the LAN").id;
+    let local = UpdateEndpoint {
+        host: Some("127.0.0.1".into()),
+        ..UpdateEndpoint::default()
+    };
+    let refused = d.update_endpoint(lan, &local).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
     // A superadmin may; with the platform setting on, so may the developer.
-    let (st, e) = app
-        .call(
-            &root,
-            Method::PUT,
-            "/settings/platform",
-            Some(json!({"allow_local_git_urls": false, "allow_local_endpoints": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::POST,
-            &path,
-            Some(json!({"name": "sock2", "connection_type": "socket", "socket_path": sock})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{e}");
+    let allow = PlatformSettings {
+        allow_local_git_urls: false,
+        allow_local_endpoints: true,
+    };
+    let c = app.typed(&root);
+    c.set_platform_settings(&allow).await.unwrap();
+    let sock2 = socket_endpoint("sock2", &sock);
+    d.create_endpoint(s.env_a, &sock2).await.unwrap();
 }
 
 #[tokio::test]
