@@ -3,9 +3,31 @@
 //! `stacks:*` and the other everyday permissions at one environment but **not**
 //! `containers:create_privileged`. Each asserts the refusal, that nothing was created in the
 //! engine, and that no server file content came back.
+//!
+//! Through the typed client, except where the wire is the point: bodies the contract cannot
+//! express (a mount kind outside its enum), raw paths that probe the routing, answers searched
+//! whole for file content or a secret, action streams read as they run (`act`), webhook
+//! deliveries, live streams and response headers.
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use windflow_tests::{Session, TestApp, id, spawn_app};
+use uuid::Uuid;
+use windflow_api::ErrorCode;
+use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType};
+use windflow_api::docker::{
+    ConnectionType, ContainerQuery, ContainerSpec, CreateEndpoint, CreateRegistryCredential,
+    MountKind, MountSpec, PullImage, RemoveQuery, UpdateEndpoint,
+};
+use windflow_api::git::{
+    CreateGitCredential, GitCredentialKind, GitProvider, GitRepositoryInput, PlatformSettings,
+    SyncQuery, UpdateGitCredential,
+};
+use windflow_api::runs::{RunStatus, Trigger};
+use windflow_api::stacks::{
+    CreateStack, ProjectOutcome, StackSource, StackStatus, StackVariableInput, UpdateStack,
+    ValidateCompose,
+};
+use windflow_client::stacks::DeleteStackQuery;
+use windflow_tests::{Refused, Session, TestApp, container, socket_endpoint, spawn_app};
 
 use super::docker::{Setup, setup, socket, unique};
 
@@ -38,29 +60,112 @@ async fn act(app: &TestApp, who: &Session, path: &str) -> Vec<Value> {
     .await
 }
 
+/// Gives `user` a new role `name` of `s.org` with `perms`, bound at `scope`.
+async fn grant(
+    app: &TestApp,
+    root: &Session,
+    s: &Setup,
+    user: &Session,
+    (name, perms): (&str, &[&str]),
+    (scope_type, scope_id): (ScopeType, Uuid),
+) {
+    let c = app.typed(root);
+    let role = CreateRole {
+        name: name.into(),
+        description: None,
+        permissions: perms.iter().map(|p| (*p).to_owned()).collect(),
+        parent_ids: vec![],
+    };
+    let role_id = c.create_role(s.org, &role).await.unwrap().id;
+    let binding = CreateRoleBinding {
+        role_id,
+        subject_type: SubjectType::User,
+        subject_id: user.user_id,
+        scope_type,
+        scope_id,
+    };
+    c.create_role_binding(s.org, &binding).await.unwrap();
+}
+
 /// `dev`: organization `viewer` plus [`DEV_PERMISSIONS`] bound at `s.env_a`.
 async fn dev(app: &TestApp, root: &Session, s: &Setup) -> Session {
     let dev = app.user(root, "dev").await;
     app.add_member(root, s.org, &dev, "viewer").await;
-    let (st, role) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{}/roles", s.org),
-            Some(json!({"name": "developer", "permissions": DEV_PERMISSIONS})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{role}");
-    let (st, b) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{}/role-bindings", s.org),
-            Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": dev.user_id, "scope_type": "environment", "scope_id": s.env_a})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let role = ("developer", DEV_PERMISSIONS);
+    grant(app, root, s, &dev, role, (ScopeType::Environment, s.env_a)).await;
     dev
+}
+
+/// The body of an internal stack without variables.
+fn stack(name: &str, compose: &str) -> CreateStack {
+    CreateStack {
+        name: name.into(),
+        source: StackSource::Internal,
+        compose_content: compose.into(),
+        repository_id: None,
+        compose_path: None,
+        env_path: None,
+        variables: vec![],
+    }
+}
+
+/// A variable input.
+fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
+    StackVariableInput {
+        key: key.into(),
+        value: Some(value.into()),
+        is_secret,
+    }
+}
+
+/// A validation request for `endpoint` without a stack or variables.
+fn check(endpoint: Uuid, compose: &str) -> ValidateCompose {
+    ValidateCompose {
+        endpoint_id: endpoint,
+        stack_id: None,
+        compose_content: compose.into(),
+        variables: vec![],
+    }
+}
+
+/// The body of a plain-http `direct` endpoint with every other option at the default.
+fn direct(name: &str, host: &str, port: i32) -> CreateEndpoint {
+    CreateEndpoint {
+        connection_type: ConnectionType::Direct,
+        socket_path: None,
+        host: Some(host.into()),
+        port: Some(port),
+        ..socket_endpoint(name, "")
+    }
+}
+
+/// An endpoint update that changes only the bind allow-list.
+fn allowlist(paths: &[&str]) -> UpdateEndpoint {
+    UpdateEndpoint {
+        bind_allowlist: Some(paths.iter().map(|p| (*p).to_owned()).collect()),
+        ..UpdateEndpoint::default()
+    }
+}
+
+/// `?force=true`.
+fn force() -> RemoveQuery {
+    RemoveQuery {
+        force: Some(true),
+        volumes: None,
+    }
+}
+
+/// One change to a container spec.
+type Edit = fn(&mut ContainerSpec);
+
+/// One bind mount of `source` at `/h`.
+fn bind(source: &str) -> Vec<MountSpec> {
+    vec![MountSpec {
+        kind: MountKind::Bind,
+        source: source.into(),
+        target: "/h".into(),
+        read_only: false,
+    }]
 }
 
 /// Names of the engine's containers (all states), read straight from the engine.
@@ -117,9 +222,11 @@ async fn container_api_is_typed_and_fails_closed() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let base = format!("/endpoints/{}/containers", s.endpoint);
+    let (c, d, ep) = (app.typed(&root), app.typed(&dev), s.endpoint);
+    let base = format!("/endpoints/{ep}/containers");
 
     // 1. Mount kinds: anything but bind|volume|tmpfs is a 422 (C1: `BIND` used to bind `/`).
+    // Raw: these kinds are outside the contract's enum.
     for kind in ["BIND", "Bind", "x", ""] {
         let name = unique("wf-sec1");
         let (st, e) = app
@@ -129,48 +236,45 @@ async fn container_api_is_typed_and_fails_closed() {
         assert_eq!(e["code"], "validation_failed", "{e}");
     }
     // Namespaces: host and container:<x>; capabilities in any spelling; normalised binds.
-    let cases = [
-        (
-            "network_mode=container:",
-            json!({"network_mode": "container:abc"}),
-        ),
-        ("pid_mode=container:", json!({"pid_mode": "container:abc"})),
-        ("ipc_mode=container:", json!({"ipc_mode": "container:abc"})),
-        ("ipc_mode=host", json!({"ipc_mode": "host"})),
-        ("uts_mode=host", json!({"uts_mode": "host"})),
-        ("network_mode=Host", json!({"network_mode": "Host"})),
-        ("cap_add:all", json!({"cap_add": ["all"]})),
-        ("cap_add:ALL", json!({"cap_add": ["ALL"]})),
-        (
-            "cap_add:cap_sys_admin",
-            json!({"cap_add": ["cap_sys_admin"]}),
-        ),
-        ("binds:/./etc", json!({"binds": ["/./etc:/h"]})),
-        ("binds://etc", json!({"binds": ["//etc:/h"]})),
-        (
-            "binds:/srv/allowed/../etc",
-            json!({"binds": ["/srv/allowed/../etc:/h"]}),
-        ),
-        ("binds:./x", json!({"binds": ["./x:/h"]})),
-        (
-            "mounts:/srv/allowed/x/../../../etc",
-            json!({"mounts": [{"kind": "bind", "source": "/srv/allowed/x/../../../etc", "target": "/h"}]}),
-        ),
-        (
-            "mounts:/.",
-            json!({"mounts": [{"kind": "bind", "source": "/.", "target": "/h"}]}),
-        ),
+    let cases: [(&str, Edit); 15] = [
+        ("network_mode=container:", |x| {
+            x.network_mode = Some("container:abc".into())
+        }),
+        ("pid_mode=container:", |x| {
+            x.pid_mode = Some("container:abc".into())
+        }),
+        ("ipc_mode=container:", |x| {
+            x.ipc_mode = Some("container:abc".into())
+        }),
+        ("ipc_mode=host", |x| x.ipc_mode = Some("host".into())),
+        ("uts_mode=host", |x| x.uts_mode = Some("host".into())),
+        ("network_mode=Host", |x| {
+            x.network_mode = Some("Host".into())
+        }),
+        ("cap_add:all", |x| x.cap_add = vec!["all".into()]),
+        ("cap_add:ALL", |x| x.cap_add = vec!["ALL".into()]),
+        ("cap_add:cap_sys_admin", |x| {
+            x.cap_add = vec!["cap_sys_admin".into()]
+        }),
+        ("binds:/./etc", |x| x.binds = vec!["/./etc:/h".into()]),
+        ("binds://etc", |x| x.binds = vec!["//etc:/h".into()]),
+        ("binds:/srv/allowed/../etc", |x| {
+            x.binds = vec!["/srv/allowed/../etc:/h".into()]
+        }),
+        ("binds:./x", |x| x.binds = vec!["./x:/h".into()]),
+        ("mounts:/srv/allowed/x/../../../etc", |x| {
+            x.mounts = bind("/srv/allowed/x/../../../etc")
+        }),
+        ("mounts:/.", |x| x.mounts = bind("/.")),
     ];
     for (option, extra) in cases {
-        let mut spec = json!({"name": unique("wf-sec1"), "image": "local/busybox:1"});
-        spec.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        let (st, e) = app.call(&dev, Method::POST, &base, Some(spec)).await;
-        assert_eq!(st, StatusCode::FORBIDDEN, "{option}: {e}");
+        let mut spec = container(&unique("wf-sec1"), "local/busybox:1", &[]);
+        extra(&mut spec);
+        let p = d.create_container(ep, &spec).await.problem();
+        assert_eq!(p.code, ErrorCode::Forbidden, "{option}: {p:?}");
         assert!(
-            e["detail"].as_str().unwrap().contains(option),
-            "{option}: {e}"
+            p.detail.as_deref().unwrap().contains(option),
+            "{option}: {p:?}"
         );
     }
     assert!(
@@ -180,55 +284,30 @@ async fn container_api_is_typed_and_fails_closed() {
         "the engine was never asked"
     );
     // A capability of Docker's default set, in any spelling, is not privileged.
-    let (st, c) = app
-        .call(&dev, Method::POST, &base, Some(json!({"name": unique("wf-cap"), "image": "local/busybox:1", "cap_add": ["cap_chown", "kill"]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    let cid = c["id"].as_str().unwrap().to_owned();
+    let cap = ContainerSpec {
+        cap_add: vec!["cap_chown".into(), "kill".into()],
+        ..container(&unique("wf-cap"), "local/busybox:1", &[])
+    };
+    let cid = d.create_container(ep, &cap).await.unwrap().id;
 
     // The allow-list: `/`, `/.` and `..` are refused; changing it needs create_privileged.
     for bad in ["/", "/.", "//", "/srv/../etc"] {
-        let (st, e) = app
-            .call(
-                &root,
-                Method::PATCH,
-                &format!("/endpoints/{}", s.endpoint),
-                Some(json!({"bind_allowlist": [bad]})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+        let refused = c.update_endpoint(ep, &allowlist(&[bad])).await;
+        assert_eq!(refused.refused(), ErrorCode::ValidationFailed, "{bad}");
     }
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", s.endpoint),
-            Some(json!({"bind_allowlist": ["/etc"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    let (_, ep) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/endpoints/{}", s.endpoint),
-            None,
-        )
-        .await;
-    assert_eq!(ep["bind_allowlist"], json!(["/srv/allowed"]), "unchanged");
+    let refused = d.update_endpoint(ep, &allowlist(&["/etc"])).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let unchanged = c.endpoint(ep).await.unwrap().bind_allowlist;
+    assert_eq!(unchanged, ["/srv/allowed"], "unchanged");
     // Other fields stay editable with endpoints:update alone.
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", s.endpoint),
-            Some(json!({"name": "renamed", "bind_allowlist": ["/srv/allowed"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{e}");
+    let rename = UpdateEndpoint {
+        name: Some("renamed".into()),
+        ..allowlist(&["/srv/allowed"])
+    };
+    d.update_endpoint(ep, &rename).await.unwrap();
 
     // Ids from paths never reach another Engine API route (H1).
-    let ep = s.endpoint;
+    // Raw: hand-made paths probe the routing.
     for (m, path) in [
         (
             Method::POST,
@@ -280,13 +359,7 @@ async fn container_api_is_typed_and_fails_closed() {
         .output()
         .unwrap();
     assert!(inspect.status.success(), "the container is still there");
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!("{base}/{cid}?force=true"),
-        None,
-    )
-    .await;
+    let _ = c.remove_container(ep, &cid, &force()).await;
 }
 
 fn svc(extra: &str) -> String {
@@ -302,8 +375,10 @@ async fn compose_guard_is_an_allow_list() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
+    let (c, d) = (app.typed(&root), app.typed(&dev));
     let base = format!("/endpoints/{}/stacks", s.endpoint);
     // Each key of review C2 needs containers:create_privileged.
+    // Raw: the answer is searched whole for file content.
     let privileged = [
         (
             "secret s: file:/",
@@ -379,6 +454,7 @@ async fn compose_guard_is_an_allow_list() {
         format!("include: [../../x.yml]\n{}", svc("")),
     ];
     for content in &outside {
+        // Raw: the answer is searched whole for file content.
         for who in [&dev, &root] {
             let (st, e) = app
                 .call(
@@ -400,18 +476,13 @@ async fn compose_guard_is_an_allow_list() {
         vec!["*a"; 2000].join(","),
         svc("")
     );
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::POST,
-            "/stacks/validate",
-            Some(json!({"endpoint_id": s.endpoint, "compose_content": bomb})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert!(e.to_string().contains("aliases"), "{e}");
-    let (_, list) = app.call(&root, Method::GET, &base, None).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 0, "no stack saved");
+    let bomb = check(s.endpoint, &bomb);
+    let p = d.validate_compose(&bomb).await.problem();
+    assert_eq!(p.code, ErrorCode::ValidationFailed, "{p:?}");
+    let e = serde_json::to_string(&p).unwrap();
+    assert!(e.contains("aliases"), "{e}");
+    let list = c.list_stacks(s.endpoint, &Default::default()).await;
+    assert_eq!(list.unwrap().items.len(), 0, "no stack saved");
     assert!(
         !engine_containers(&sock)
             .iter()
@@ -422,6 +493,7 @@ async fn compose_guard_is_an_allow_list() {
     // validate needs stacks:create (a viewer has stacks:read only) (C5).
     let viewer = app.user(&root, "viewer1").await;
     app.add_member(&root, s.org, &viewer, "viewer").await;
+    // Raw: the answer is searched whole for file content.
     let (st, e) = app
         .call(&viewer, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "compose_content": svc("    env_file: ../../windflow.db\n")})))
         .await;
@@ -430,37 +502,27 @@ async fn compose_guard_is_an_allow_list() {
 
     // Symlinks in the stack's own directory (planted by a container with `./:/w`) are not
     // "inside" (C3): the bind is privileged.
-    let (st, stack) = app
-        .call(
-            &dev,
-            Method::POST,
-            &base,
-            Some(json!({"name": unique("own").replace('-', ""), "compose_content": svc("    volumes: [\"./data:/d\"]\n")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let dir = app
-        .config
-        .data_dir
-        .join("stacks")
-        .join(stack["id"].as_str().unwrap());
+    let own = stack(
+        &unique("own").replace('-', ""),
+        &svc("    volumes: [\"./data:/d\"]\n"),
+    );
+    let sid = d.create_stack(s.endpoint, &own).await.unwrap().id;
+    let dir = app.config.data_dir.join("stacks").join(sid.to_string());
     std::fs::create_dir_all(&dir).unwrap();
     std::os::unix::fs::symlink("/", dir.join("root")).unwrap();
+    let through_link = UpdateStack {
+        compose_content: Some(svc("    volumes: [\"./root/etc:/host\"]\n")),
+        ..UpdateStack::default()
+    };
+    let p = d.update_stack(sid, &through_link).await.problem();
+    assert_eq!(p.code, ErrorCode::Forbidden, "{p:?}");
+    assert!(p.detail.as_deref().unwrap().contains("binds:"), "{p:?}");
+    // Raw: the answer is searched whole for file content.
     let (st, e) = app
         .call(
             &dev,
             Method::PATCH,
-            &format!("/stacks/{}", id(&stack)),
-            Some(json!({"compose_content": svc("    volumes: [\"./root/etc:/host\"]\n")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    assert!(e["detail"].as_str().unwrap().contains("binds:"), "{e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/stacks/{}", id(&stack)),
+            &format!("/stacks/{sid}"),
             Some(json!({"compose_content": svc("    env_file: root/etc/passwd\n")})),
         )
         .await;
@@ -475,7 +537,7 @@ async fn compose_process_is_not_steerable() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let base = format!("/endpoints/{}/stacks", s.endpoint);
+    let (c, d, ep) = (app.typed(&root), app.typed(&dev), s.endpoint);
     // Reserved names are a 422 on create, on PUT variables and on validate (C4).
     for key in [
         "DOCKER_HOST",
@@ -488,54 +550,55 @@ async fn compose_process_is_not_steerable() {
         "BROWSER",
         "BUILDKIT_HOST",
     ] {
-        let vars =
-            json!([{"key": key, "value": "unix:///var/run/docker.sock", "is_secret": false}]);
-        let (st, e) = app
-            .call(
-                &dev,
-                Method::POST,
-                &base,
-                Some(json!({"name": "x", "compose_content": svc(""), "variables": vars})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {e}");
-        assert_eq!(e["errors"][0]["code"], "reserved", "{e}");
-        let (st, _) = app
-            .call(&dev, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "compose_content": svc(""), "variables": vars})))
-            .await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{key}");
+        let variables = vec![var(key, "unix:///var/run/docker.sock", false)];
+        let create = CreateStack {
+            variables: variables.clone(),
+            ..stack("x", &svc(""))
+        };
+        let refused = d.create_stack(ep, &create).await;
+        assert_eq!(refused.field_codes()[0], "reserved", "{key}");
+        let validate = ValidateCompose {
+            variables,
+            ..check(ep, &svc(""))
+        };
+        let refused = d.validate_compose(&validate).await;
+        assert_eq!(refused.refused(), ErrorCode::ValidationFailed, "{key}");
     }
     // Variables still interpolate (through the generated env file), quotes intact.
     let interp = unique("interp").replace('-', "");
-    let (st, stack) = app
-        .call(&dev, Method::POST, &base, Some(json!({"name": interp, "compose_content": "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n",
-            "variables": [{"key": "V", "value": "it's a \"value\"", "is_secret": false}]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let (st, check) = app
-        .call(&dev, Method::POST, "/stacks/validate", Some(json!({"endpoint_id": s.endpoint, "stack_id": id(&stack),
-            "compose_content": "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n", "variables": [{"key": "TAG", "value": "1"}]})))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{check}");
+    let labelled = "services:\n  app:\n    image: local/busybox:1\n    command: [\"sleep\", \"60\"]\n    labels:\n      wf.v: \"${V}\"\n";
+    let create = CreateStack {
+        variables: vec![var("V", "it's a \"value\"", false)],
+        ..stack(&interp, labelled)
+    };
+    let sid = d.create_stack(ep, &create).await.unwrap().id;
+    let tagged = ValidateCompose {
+        stack_id: Some(sid),
+        variables: vec![var("TAG", "1", false)],
+        ..check(
+            ep,
+            "services:\n  app:\n    image: \"local/busybox:${TAG}\"\n",
+        )
+    };
+    d.validate_compose(&tagged).await.unwrap();
     // With a stack: `stacks:update` on it (a viewer: 403), and on its own endpoint only (404).
     let viewer = app.user(&root, "viewer2").await;
     app.add_member(&root, s.org, &viewer, "viewer").await;
-    let body =
-        json!({"endpoint_id": s.endpoint, "stack_id": id(&stack), "compose_content": svc("")});
-    let (st, _) = app
-        .call(&viewer, Method::POST, "/stacks/validate", Some(body))
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
-    let (_, other_ep) = app
-        .call(&root, Method::POST, &format!("/environments/{}/endpoints", s.env_a), Some(json!({"name": "other", "connection_type": "direct", "host": "10.9.8.7", "port": 2375})))
-        .await;
-    let body =
-        json!({"endpoint_id": id(&other_ep), "stack_id": id(&stack), "compose_content": svc("")});
-    let (st, _) = app
-        .call(&dev, Method::POST, "/stacks/validate", Some(body))
-        .await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    let ev = act(&app, &dev, &format!("/stacks/{}/deploy", id(&stack))).await;
+    let edit = ValidateCompose {
+        stack_id: Some(sid),
+        ..check(ep, &svc(""))
+    };
+    let refused = app.typed(&viewer).validate_compose(&edit).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let other = direct("other", "10.9.8.7", 2375);
+    let other = c.create_endpoint(s.env_a, &other).await.unwrap().id;
+    let elsewhere = ValidateCompose {
+        endpoint_id: other,
+        ..edit
+    };
+    let refused = d.validate_compose(&elsewhere).await;
+    assert_eq!(refused.refused(), ErrorCode::NotFound);
+    let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
     let o = std::process::Command::new("docker")
         .args([
@@ -553,7 +616,7 @@ async fn compose_process_is_not_steerable() {
         String::from_utf8_lossy(&o.stdout).trim(),
         "it's a \"value\""
     );
-    let _ = act(&app, &dev, &format!("/stacks/{}/down", id(&stack))).await;
+    let _ = act(&app, &dev, &format!("/stacks/{sid}/down")).await;
 }
 
 #[tokio::test]
@@ -563,53 +626,37 @@ async fn local_engine_targets_need_a_superadmin_or_the_platform_setting() {
     let root = app.superadmin().await;
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
-    let path = format!("/environments/{}/endpoints", s.env_a);
+    let d = app.typed(&dev);
     for body in [
-        json!({"name": "sock", "connection_type": "socket", "socket_path": "/var/run/docker.sock"}),
-        json!({"name": "loop", "connection_type": "direct", "host": "127.0.0.1", "port": 2375}),
-        json!({"name": "loop6", "connection_type": "direct", "host": "::1", "port": 2375}),
-        json!({"name": "lhost", "connection_type": "direct", "host": "localhost", "port": 2375}),
-        json!({"name": "meta", "connection_type": "direct", "host": "169.254.169.254", "port": 80}),
-        json!({"name": "zero", "connection_type": "direct", "host": "0.0.0.0", "port": 2375}),
+        socket_endpoint("sock", "/var/run/docker.sock"),
+        direct("loop", "127.0.0.1", 2375),
+        direct("loop6", "::1", 2375),
+        direct("lhost", "localhost", 2375),
+        direct("meta", "169.254.169.254", 80),
+        direct("zero", "0.0.0.0", 2375),
     ] {
-        let (st, e) = app
-            .call(&dev, Method::POST, &path, Some(body.clone()))
-            .await;
-        assert_eq!(st, StatusCode::FORBIDDEN, "{body}: {e}");
+        let refused = d.create_endpoint(s.env_a, &body).await;
+        assert_eq!(refused.refused(), ErrorCode::Forbidden, "{body:?}");
     }
     // Moving an existing endpoint to a local target is refused the same way.
-    let (st, e) = app
-        .call(&dev, Method::POST, &path, Some(json!({"name": "lan", "connection_type": "direct", "host": "10.20.30.40", "port": 2375})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "a remote engine on the LAN: {e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/endpoints/{}", id(&e)),
-            Some(json!({"host": "127.0.0.1"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    let lan = direct("lan", "10.20.30.40", 2375);
+    let lan = d.create_endpoint(s.env_a, &lan).await;
+    let lan = lan.expect("a remote engine on the LAN").id;
+    let local = UpdateEndpoint {
+        host: Some("127.0.0.1".into()),
+        ..UpdateEndpoint::default()
+    };
+    let refused = d.update_endpoint(lan, &local).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
     // A superadmin may; with the platform setting on, so may the developer.
-    let (st, e) = app
-        .call(
-            &root,
-            Method::PUT,
-            "/settings/platform",
-            Some(json!({"allow_local_git_urls": false, "allow_local_endpoints": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{e}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::POST,
-            &path,
-            Some(json!({"name": "sock2", "connection_type": "socket", "socket_path": sock})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{e}");
+    let allow = PlatformSettings {
+        allow_local_git_urls: false,
+        allow_local_endpoints: true,
+    };
+    let c = app.typed(&root);
+    c.set_platform_settings(&allow).await.unwrap();
+    let sock2 = socket_endpoint("sock2", &sock);
+    d.create_endpoint(s.env_a, &sock2).await.unwrap();
 }
 
 #[tokio::test]
@@ -699,41 +746,26 @@ async fn username_and_email_share_one_lockout_bucket() {
 
 use super::git::{Remote, allow_local, finished, project_of_endpoint, sign};
 
-/// Adds `perms` for `user` at project `project` of `s.org` through a new custom role.
-async fn grant_project(
-    app: &TestApp,
-    root: &Session,
-    s: &Setup,
-    user: &Session,
-    project: uuid::Uuid,
-    name: &str,
-    perms: &[&str],
-) {
-    let (st, role) = app
-        .call(
-            root,
-            Method::POST,
-            &format!("/organizations/{}/roles", s.org),
-            Some(json!({"name": name, "permissions": perms})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{role}");
-    let (st, b) = app
-        .call(root, Method::POST, &format!("/organizations/{}/role-bindings", s.org), Some(json!({"role_id": id(&role), "subject_type": "user", "subject_id": user.user_id, "scope_type": "project", "scope_id": project})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
+/// A repository body with the server's defaults (provider `other`, branch `main`,
+/// `docker-compose.yml`, no credential, no schedule).
+fn repository(name: &str, url: &str) -> GitRepositoryInput {
+    GitRepositoryInput {
+        name: name.into(),
+        provider: GitProvider::Other,
+        url: url.into(),
+        branch: "main".into(),
+        compose_path: "docker-compose.yml".into(),
+        credential_id: None,
+        sync_cron: None,
+    }
 }
 
-async fn deployments_of(app: &TestApp, root: &Session, sid: &str) -> usize {
-    let (_, d) = app
-        .call(
-            root,
-            Method::GET,
-            &format!("/stacks/{sid}/deployments"),
-            None,
-        )
+async fn deployments_of(app: &TestApp, root: &Session, sid: Uuid) -> usize {
+    let d = app
+        .typed(root)
+        .list_deployments(sid, &Default::default())
         .await;
-    d["items"].as_array().unwrap().len()
+    d.unwrap().items.len()
 }
 
 #[tokio::test]
@@ -745,28 +777,12 @@ async fn git_redeploys_run_with_the_right_permissions() {
     let project = project_of_endpoint(&app, &root, s.endpoint).await;
     allow_local(&app, &root).await;
     let dev = dev(&app, &root, &s).await;
-    grant_project(
-        &app,
-        &root,
-        &s,
-        &dev,
-        project,
-        "git-dev",
-        &["git:read", "git:sync"],
-    )
-    .await;
+    let (git, at) = (["git:read", "git:sync"], (ScopeType::Project, project));
+    grant(&app, &root, &s, &dev, ("git-dev", &git), at).await;
     let syncer = app.user(&root, "syncer").await;
     app.add_member(&root, s.org, &syncer, "viewer").await;
-    grant_project(
-        &app,
-        &root,
-        &s,
-        &syncer,
-        project,
-        "git-syncer",
-        &["git:read", "git:sync"],
-    )
-    .await;
+    grant(&app, &root, &s, &syncer, ("git-syncer", &git), at).await;
+    let c = app.typed(&root);
     // A privileged compose file (a bind outside the allow-list), deployed by the superadmin.
     let priv_compose = |rev: &str| {
         format!(
@@ -775,24 +791,22 @@ async fn git_redeploys_run_with_the_right_permissions() {
     };
     let remote = Remote::new();
     remote.commit(&[("docker-compose.yml", &priv_compose("1"))], "one");
-    let (st, created) = app
-        .call(&root, Method::POST, &format!("/projects/{project}/git-repositories"), Some(json!({"name": "app", "url": format!("file://{}", remote.bare().display()), "provider": "github"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{created}");
-    let rid = id(&created["repository"]);
-    let secret = created["webhook"]["webhook_secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let hook = app.url(created["webhook"]["webhook_path"].as_str().unwrap());
-    let (st, stack) = app
-        .call(&root, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": unique("gitpriv").replace('-', ""), "source": "git", "repository_id": rid})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = stack["id"].as_str().unwrap().to_owned();
+    let repo = GitRepositoryInput {
+        provider: GitProvider::Github,
+        ..repository("app", &format!("file://{}", remote.bare().display()))
+    };
+    let created = c.create_git_repository(project, &repo).await.unwrap();
+    let (rid, secret) = (created.repository.id, created.webhook.webhook_secret);
+    let hook = app.url(&created.webhook.webhook_path);
+    let from_git = CreateStack {
+        source: StackSource::Git,
+        repository_id: Some(rid),
+        ..stack(&unique("gitpriv").replace('-', ""), "")
+    };
+    let sid = c.create_stack(s.endpoint, &from_git).await.unwrap().id;
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
-    assert_eq!(deployments_of(&app, &root, &sid).await, 1);
+    assert_eq!(deployments_of(&app, &root, sid).await, 1);
 
     // A manual sync that redeploys uses the syncing user's permissions (H3).
     remote.commit(&[("docker-compose.yml", &priv_compose("2"))], "two");
@@ -800,24 +814,20 @@ async fn git_redeploys_run_with_the_right_permissions() {
         (&syncer, "stacks:deploy is missing"),
         (&dev, "containers:create_privileged"),
     ] {
-        let (st, ex) = app
-            .call(
-                who,
-                Method::POST,
-                &format!("/git-repositories/{rid}/sync?redeploy=true"),
-                None,
-            )
-            .await;
-        assert_eq!(st, StatusCode::OK, "{ex}");
-        let ex = finished(&app, who, ex["id"].as_str().unwrap()).await;
+        let redeploy = SyncQuery {
+            redeploy: Some(true),
+        };
+        let ex = app.typed(who).sync_git_repository(rid, &redeploy).await;
+        let ex = finished(&app, who, &ex.unwrap().id.to_string()).await;
         assert!(
             ex["logs"].as_str().unwrap_or_default().contains(needle),
             "{needle}: {ex}"
         );
-        assert_eq!(deployments_of(&app, &root, &sid).await, 1, "not redeployed");
+        assert_eq!(deployments_of(&app, &root, sid).await, 1, "not redeployed");
     }
     // Automatic redeploys use the creator's permissions without privileged options unless
     // the stack allows them; only a holder of containers:create_privileged may allow them.
+    // Raw: deliveries answer 202 or 200, which the typed answer does not tell.
     let push = |delivery: &str| {
         let body = serde_json::to_vec(&json!({"ref": "refs/heads/main"})).unwrap();
         app.client
@@ -837,31 +847,20 @@ async fn git_redeploys_run_with_the_right_permissions() {
         ex["logs"].as_str().unwrap().contains("redeploy refused"),
         "{ex}"
     );
-    assert_eq!(deployments_of(&app, &root, &sid).await, 1);
+    assert_eq!(deployments_of(&app, &root, sid).await, 1);
     // The same delivery again is ignored (replay).
     let r = push("d-1").await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again["status"], "ignored", "{again}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::PATCH,
-            &format!("/stacks/{sid}"),
-            Some(json!({"privileged_auto_deploy": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    let (st, e) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/stacks/{sid}"),
-            Some(json!({"privileged_auto_deploy": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{e}");
-    assert_eq!(e["privileged_auto_deploy"], true);
+    let allow = UpdateStack {
+        privileged_auto_deploy: Some(true),
+        ..UpdateStack::default()
+    };
+    let refused = app.typed(&dev).update_stack(sid, &allow).await;
+    assert_eq!(refused.refused(), ErrorCode::Forbidden);
+    let allowed = c.update_stack(sid, &allow).await.unwrap();
+    assert!(allowed.privileged_auto_deploy, "{allowed:?}");
     remote.commit(&[("docker-compose.yml", &priv_compose("3"))], "three");
     let r = push("d-2").await.unwrap();
     assert_eq!(r.status(), StatusCode::ACCEPTED);
@@ -872,16 +871,9 @@ async fn git_redeploys_run_with_the_right_permissions() {
         "{ex}"
     );
     for _ in 0..300 {
-        let (_, d) = app
-            .call(
-                &root,
-                Method::GET,
-                &format!("/stacks/{sid}/deployments"),
-                None,
-            )
-            .await;
-        if d["items"][0]["status"] != "running" {
-            assert_eq!(d["items"][0]["trigger"], "webhook", "{d}");
+        let d = c.list_deployments(sid, &Default::default()).await.unwrap();
+        if d.items[0].run.status != RunStatus::Running {
+            assert_eq!(d.items[0].run.trigger, Trigger::Webhook, "{d:?}");
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -898,79 +890,51 @@ async fn credentials_only_go_to_their_own_host() {
     let project = project_of_endpoint(&app, &root, s.endpoint).await;
     allow_local(&app, &root).await;
     // Git: a credential is bound to the host of the first repository that uses it (M3).
-    let (st, cred) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{project}/git-credentials"),
-            Some(json!({"name": "tok", "kind": "https", "username": "u", "token": "s3cr3t-token"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{cred}");
-    let cid = cred["id"].as_str().unwrap().to_owned();
-    let repos = format!("/projects/{project}/git-repositories");
-    let (st, a) = app
-        .call(
-            &root,
-            Method::POST,
-            &repos,
-            Some(json!({"name": "a", "url": "http://127.0.0.1:9/a.git", "credential_id": cid})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{a}");
-    let (_, list) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/projects/{project}/git-credentials"),
-            None,
-        )
-        .await;
-    assert_eq!(list["items"][0]["bound_host"], "127.0.0.1", "{list}");
-    let (st, e) = app
-        .call(&root, Method::POST, &repos, Some(json!({"name": "b", "url": "http://attacker.localhost:9/b.git", "credential_id": cid})))
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert_eq!(e["errors"][0]["code"], "bound_to_other_host", "{e}");
-    let rid = id(&a["repository"]);
-    let (st, e) = app
-        .call(
-            &root,
-            Method::PUT,
-            &format!("/git-repositories/{rid}"),
-            Some(json!({"name": "a", "url": "http://localhost:9/a.git", "credential_id": cid})),
-        )
-        .await;
+    let c = app.typed(&root);
+    let tok = CreateGitCredential {
+        name: "tok".into(),
+        kind: GitCredentialKind::Https,
+        username: Some("u".into()),
+        token: Some("s3cr3t-token".into()),
+        private_key: None,
+        passphrase: None,
+    };
+    let cid = c.create_git_credential(project, &tok).await.unwrap().id;
+    let with_cred = |name: &str, url: &str| GitRepositoryInput {
+        credential_id: Some(cid),
+        ..repository(name, url)
+    };
+    let a = with_cred("a", "http://127.0.0.1:9/a.git");
+    let a = c.create_git_repository(project, &a).await.unwrap();
+    let rid = a.repository.id;
+    let list = c.list_git_credentials(project, &Default::default()).await;
+    let list = list.unwrap().items;
+    assert_eq!(list[0].bound_host.as_deref(), Some("127.0.0.1"), "{list:?}");
+    let b = with_cred("b", "http://attacker.localhost:9/b.git");
+    let refused = c.create_git_repository(project, &b).await;
+    assert_eq!(refused.field_codes()[0], "bound_to_other_host");
+    let moved = with_cred("a", "http://localhost:9/a.git");
+    let refused = c.update_git_repository(rid, &moved).await;
     assert_eq!(
-        st,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "changing the host keeps no credential: {e}"
+        refused.refused(),
+        ErrorCode::ValidationFailed,
+        "changing the host keeps no credential"
     );
     // Giving the secret again releases the binding.
-    let (st, _) = app
-        .call(
-            &root,
-            Method::PATCH,
-            &format!("/git-credentials/{cid}"),
-            Some(json!({"token": "n3w-s3cr3t"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &repos,
-            Some(json!({"name": "b", "url": "http://localhost:9/b.git", "credential_id": cid})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{e}");
+    let again = UpdateGitCredential {
+        token: Some("n3w-s3cr3t".into()),
+        ..UpdateGitCredential::default()
+    };
+    c.update_git_credential(cid, &again).await.unwrap();
+    let b = with_cred("b", "http://localhost:9/b.git");
+    c.create_git_repository(project, &b).await.unwrap();
     // Credentials in URLs are refused.
+    // Raw: the whole answer is searched for the token.
     let (st, e) = app
         .call(
             &root,
             Method::POST,
-            &repos,
+            &format!("/projects/{project}/git-repositories"),
             Some(json!({"name": "c", "url": "https://u:token@example.org/c.git"})),
         )
         .await;
@@ -978,20 +942,20 @@ async fn credentials_only_go_to_their_own_host() {
     assert!(!e.to_string().contains("token@"), "{e}");
 
     // Registries: a credential is only sent to its own registry host.
-    let (st, reg) = app
-        .call(&root, Method::POST, &format!("/organizations/{}/registries", s.org), Some(json!({"name": "local", "server": "127.0.0.1:5000", "username": "u", "password": "registry-pass"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{reg}");
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/images/pull", s.endpoint),
-            Some(json!({"image": "attacker.example/x", "tag": "1", "registry_id": reg["id"]})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert_eq!(e["errors"][0]["code"], "registry_mismatch", "{e}");
+    let reg = CreateRegistryCredential {
+        name: "local".into(),
+        server: "127.0.0.1:5000".into(),
+        username: "u".into(),
+        password: "registry-pass".into(),
+    };
+    let reg = c.create_registry(s.org, &reg).await.unwrap().id;
+    let pull = PullImage {
+        image: "attacker.example/x".into(),
+        tag: Some("1".into()),
+        registry_id: Some(reg),
+    };
+    let refused = c.pull_image(s.endpoint, &pull).await;
+    assert_eq!(refused.field_codes()[0], "registry_mismatch");
 }
 
 #[tokio::test]
@@ -1048,90 +1012,49 @@ async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
     // Another endpoint (another environment) on the same engine.
-    let (st, ep2) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/environments/{}/endpoints", s.env_b),
-            Some(json!({"name": "same-engine", "connection_type": "socket", "socket_path": sock})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{ep2}");
+    let (c, d, ep) = (app.typed(&root), app.typed(&dev), s.endpoint);
+    let same = socket_endpoint("same-engine", &sock);
+    let ep2 = c.create_endpoint(s.env_b, &same).await.unwrap().id;
     let proj = unique("secproj").replace('-', "");
-    let (st, first) = app
-        .call(
-            &dev,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", s.endpoint),
-            Some(json!({"name": proj, "compose_content": svc("    init: true\n")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{first}");
-    let (st, e) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", id(&ep2)),
-            Some(json!({"name": proj, "compose_content": svc("")})),
-        )
-        .await;
+    let first = stack(&proj, &svc("    init: true\n"));
+    let sid = d.create_stack(ep, &first).await.unwrap().id;
+    let refused = c.create_stack(ep2, &stack(&proj, &svc(""))).await;
     assert_eq!(
-        st,
-        StatusCode::CONFLICT,
-        "same name on the same engine: {e}"
+        refused.refused(),
+        ErrorCode::Conflict,
+        "same name on the same engine"
     );
     // A compose project that already runs on the engine (not a stack) cannot be taken over.
     let foreign = unique("secforeign").replace('-', "");
-    let (st, c) = app
-        .call(&root, Method::POST, &format!("/endpoints/{}/containers", s.endpoint), Some(json!({"name": unique("wf-foreign"), "image": "local/busybox:1", "labels": {"com.docker.compose.project": foreign}})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{c}");
-    let (st, e) = app
-        .call(
-            &dev,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", s.endpoint),
-            Some(json!({"name": foreign, "compose_content": svc("")})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CONFLICT, "{e}");
-    assert!(e["detail"].as_str().unwrap().contains("adopt"), "{e}");
-    app.call(
-        &root,
-        Method::DELETE,
-        &format!(
-            "/endpoints/{}/containers/{}?force=true",
-            s.endpoint,
-            c["id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+    let spec = ContainerSpec {
+        labels: [("com.docker.compose.project".into(), foreign.clone())].into(),
+        ..container(&unique("wf-foreign"), "local/busybox:1", &[])
+    };
+    let cid = c.create_container(ep, &spec).await.unwrap().id;
+    let taken = stack(&foreign, &svc(""));
+    let p = d.create_stack(ep, &taken).await.problem();
+    assert_eq!(p.code, ErrorCode::Conflict, "{p:?}");
+    assert!(p.detail.as_deref().unwrap().contains("adopt"), "{p:?}");
+    let _ = c.remove_container(ep, &cid, &force()).await;
 
     // Delete with down: the project goes with the stack, and the answer says so.
-    let sid = first["id"].as_str().unwrap().to_owned();
     let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
-    let (st, e) = app
-        .call(&dev, Method::DELETE, &format!("/stacks/{sid}"), None)
-        .await;
+    let refused = d.delete_stack(sid, &DeleteStackQuery::default()).await;
     assert_eq!(
-        st,
-        StatusCode::CONFLICT,
-        "containers and neither down nor force: {e}"
+        refused.refused(),
+        ErrorCode::Conflict,
+        "containers and neither down nor force"
     );
-    let (st, gone) = app
-        .call(
-            &dev,
-            Method::DELETE,
-            &format!("/stacks/{sid}?down=true&remove_volumes=true"),
-            None,
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{gone}");
+    let down = DeleteStackQuery {
+        down: Some(true),
+        remove_volumes: Some(true),
+        force: None,
+    };
+    let gone = d.delete_stack(sid, &down).await.unwrap();
     assert_eq!(
-        (gone["project"].as_str(), gone["volumes_removed"].as_bool()),
-        (Some("removed"), Some(true))
+        (gone.project, gone.volumes_removed),
+        (ProjectOutcome::Removed, true)
     );
     let left = std::process::Command::new("docker")
         .args([
@@ -1150,29 +1073,15 @@ async fn project_names_are_unique_per_engine_and_delete_says_what_it_did() {
     );
     // Forgetting leaves it running, and says so.
     let keep = unique("seckeep").replace('-', "");
-    let (_, kept) = app
-        .call(
-            &dev,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", s.endpoint),
-            Some(json!({"name": keep, "compose_content": svc("    init: true\n")})),
-        )
-        .await;
-    let kid = kept["id"].as_str().unwrap().to_owned();
+    let kept = stack(&keep, &svc("    init: true\n"));
+    let kid = d.create_stack(ep, &kept).await.unwrap().id;
     act(&app, &dev, &format!("/stacks/{kid}/deploy")).await;
-    let (st, gone) = app
-        .call(
-            &dev,
-            Method::DELETE,
-            &format!("/stacks/{kid}?force=true"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (st, gone["project"].as_str()),
-        (StatusCode::OK, Some("left_running")),
-        "{gone}"
-    );
+    let forget = DeleteStackQuery {
+        force: Some(true),
+        ..DeleteStackQuery::default()
+    };
+    let gone = d.delete_stack(kid, &forget).await.unwrap();
+    assert_eq!(gone.project, ProjectOutcome::LeftRunning, "{gone:?}");
     let _ = std::process::Command::new("docker-compose")
         .env("DOCKER_HOST", format!("unix://{sock}"))
         .args(["-p", &keep, "down"])
@@ -1207,27 +1116,23 @@ async fn secret_variables_are_masked_for_container_readers() {
     let secret = "hunter2-very-secret";
     let mask_name = unique("secmask").replace('-', "");
     let compose = "services:\n  app:\n    image: local/busybox:1\n    init: true\n    command: [\"sh\", \"-c\", \"echo token=$$TOKEN; sleep 300\"]\n    environment:\n      TOKEN: \"${TOKEN}\"\n";
-    let (st, stack) = app
-        .call(&root, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": mask_name, "compose_content": compose, "variables": [{"key": "TOKEN", "value": secret, "is_secret": true}]})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = stack["id"].as_str().unwrap().to_owned();
+    let (c, ep) = (app.typed(&root), s.endpoint);
+    let body = CreateStack {
+        variables: vec![var("TOKEN", secret, true)],
+        ..stack(&mask_name, compose)
+    };
+    let sid = c.create_stack(ep, &body).await.unwrap().id;
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded", "{ev:?}");
-    let (_, list) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!(
-                "/endpoints/{}/containers?all=true&label=com.docker.compose.project={mask_name}",
-                s.endpoint
-            ),
-            None,
-        )
-        .await;
-    let cid = list[0]["id"].as_str().unwrap().to_owned();
+    let project = ContainerQuery {
+        all: Some(true),
+        label: Some(format!("com.docker.compose.project={mask_name}")),
+        ..ContainerQuery::default()
+    };
+    let cid = c.list_containers(ep, &project).await.unwrap()[0].id.clone();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let base = format!("/endpoints/{}/containers/{cid}", s.endpoint);
+    // Raw: the reader's answers are searched whole for the secret.
+    let base = format!("/endpoints/{ep}/containers/{cid}");
     let (st, r) = app.call(&reader, Method::GET, &base, None).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert!(
@@ -1248,8 +1153,8 @@ async fn secret_variables_are_masked_for_container_readers() {
     );
     assert!(logs.to_string().contains("token=****"), "{logs}");
     // Holders of stacks:update on the stack see the values.
-    let (_, r) = app.call(&root, Method::GET, &base, None).await;
-    assert!(r.to_string().contains(secret));
+    let r = c.inspect_container(ep, &cid).await.unwrap();
+    assert!(serde_json::to_string(&r).unwrap().contains(secret));
     act(&app, &root, &format!("/stacks/{sid}/down")).await;
 }
 
@@ -1376,8 +1281,7 @@ async fn live_streams_end_when_the_session_is_revoked() {
     assert_eq!(res.status(), StatusCode::OK);
     let mut body = res.bytes_stream();
     // Revoke the session from elsewhere (the user logs out).
-    let (st, _) = app.call(&dev, Method::POST, "/auth/logout", None).await;
-    assert_eq!(st, StatusCode::NO_CONTENT);
+    app.typed(&dev).logout().await.unwrap();
     let ended = tokio::time::timeout(std::time::Duration::from_secs(20), async {
         while let Some(chunk) = body.next().await {
             if chunk.is_err() {
@@ -1400,11 +1304,12 @@ async fn a_failed_deploy_is_audited_as_an_error_when_it_ends() {
     let s = setup(&app, &root, &sock).await;
     let dev = dev(&app, &root, &s).await;
     let name = unique("secfail").replace('-', "");
-    let (st, stack) = app
-        .call(&dev, Method::POST, &format!("/endpoints/{}/stacks", s.endpoint), Some(json!({"name": name, "compose_content": "services:\n  app:\n    image: 127.0.0.1:5000/wf/does-not-exist:1\n"})))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{stack}");
-    let sid = stack["id"].as_str().unwrap().to_owned();
+    let missing = stack(
+        &name,
+        "services:\n  app:\n    image: 127.0.0.1:5000/wf/does-not-exist:1\n",
+    );
+    let sid = app.typed(&dev).create_stack(s.endpoint, &missing).await;
+    let sid = sid.unwrap().id;
     let ev = act(&app, &dev, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "failed", "{ev:?}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -1425,41 +1330,23 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
     let project = project_of_endpoint(&app, &root, s.endpoint).await;
     allow_local(&app, &root).await;
     let name = unique("secdead").replace('-', "");
-    let (_, stack) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/endpoints/{}/stacks", s.endpoint),
-            Some(json!({"name": name, "compose_content": svc("    init: true\n")})),
-        )
-        .await;
-    let sid = stack["id"].as_str().unwrap().to_owned();
+    let c = app.typed(&root);
+    let body = stack(&name, &svc("    init: true\n"));
+    let sid = c.create_stack(s.endpoint, &body).await.unwrap().id;
     let ev = act(&app, &root, &format!("/stacks/{sid}/deploy")).await;
     assert_eq!(ev.last().unwrap()["status"], "succeeded");
-    let did = ev.last().unwrap()["deployment_id"]
+    let did: Uuid = ev.last().unwrap()["deployment_id"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .parse()
+        .unwrap();
     let remote = Remote::new();
     remote.commit(&[("docker-compose.yml", &svc(""))], "one");
-    let (_, created) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/projects/{project}/git-repositories"),
-            Some(json!({"name": "r", "url": format!("file://{}", remote.bare().display())})),
-        )
-        .await;
-    let rid = id(&created["repository"]);
-    let (_, ex) = app
-        .call(
-            &root,
-            Method::POST,
-            &format!("/git-repositories/{rid}/sync"),
-            None,
-        )
-        .await;
-    let exid = ex["id"].as_str().unwrap().to_owned();
+    let repo = repository("r", &format!("file://{}", remote.bare().display()));
+    let rid = c.create_git_repository(project, &repo).await.unwrap();
+    let rid = rid.repository.id;
+    let ex = c.sync_git_repository(rid, &SyncQuery::default()).await;
+    let exid = ex.unwrap().id;
     // A crash in the middle: rows `running` since ten minutes, no lease renewed.
     let old = "2020-01-01 00:00:00+00:00";
     for sql in [
@@ -1477,34 +1364,23 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
     }
     // A server starts (a replica on the same database): the sweep runs.
     let (_replica, _) = windflow_tests::spawn_replica(&app).await;
-    let (_, d) = app
-        .call(&root, Method::GET, &format!("/deployments/{did}"), None)
-        .await;
-    assert_eq!(d["deployment"]["status"], "interrupted", "{d}");
+    let d = c.deployment(did).await.unwrap().deployment.run;
+    assert_eq!(d.status, RunStatus::Interrupted, "{d:?}");
     // The shared run shape: the sweep closes the row with its end and its duration.
-    assert!(d["deployment"]["finished_at"].is_string(), "{d}");
-    assert!(d["deployment"]["duration_ms"].as_i64() > Some(0), "{d}");
-    let (_, st) = app
-        .call(&root, Method::GET, &format!("/stacks/{sid}"), None)
-        .await;
-    assert_eq!(st["status"], "error", "{st}");
+    assert!(d.finished_at.is_some(), "{d:?}");
+    assert!(d.duration_ms > Some(0), "{d:?}");
+    let st = c.stack(sid).await.unwrap();
+    assert_eq!(st.status, StackStatus::Error, "{st:?}");
     assert!(
-        st["last_error"]
-            .as_str()
+        st.last_error
+            .as_deref()
             .unwrap_or_default()
             .contains("interrupted"),
-        "{st}"
+        "{st:?}"
     );
-    let (_, e) = app
-        .call(
-            &root,
-            Method::GET,
-            &format!("/schedule-executions/{exid}"),
-            None,
-        )
-        .await;
-    assert_eq!(e["status"], "interrupted", "{e}");
-    assert!(e["duration_ms"].as_i64() > Some(0), "{e}");
+    let e = c.schedule_execution(exid).await.unwrap().run;
+    assert_eq!(e.status, RunStatus::Interrupted, "{e:?}");
+    assert!(e.duration_ms > Some(0), "{e:?}");
     // Work whose lease is alive is not touched.
     for sql in [
         format!(
@@ -1519,10 +1395,8 @@ async fn work_left_running_by_a_dead_server_is_closed_as_interrupted() {
             .unwrap();
     }
     let (_replica2, _) = windflow_tests::spawn_replica(&app).await;
-    let (_, d) = app
-        .call(&root, Method::GET, &format!("/deployments/{did}"), None)
-        .await;
-    assert_eq!(d["deployment"]["status"], "running", "{d}");
+    let d = c.deployment(did).await.unwrap().deployment.run;
+    assert_eq!(d.status, RunStatus::Running, "{d:?}");
     sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM leases")
         .await
         .unwrap();
