@@ -22,6 +22,7 @@ const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'c
          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 let passes = 0, failures = 0;
+let stackUrl; // the deployed stack's page (a deep link, reloaded later)
 const errors = [];
 const page = ctx.pages()[0] ?? await ctx.newPage();
 page.setDefaultTimeout(15000);
@@ -41,7 +42,7 @@ const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text }
 // axe-core (npm), evaluated through the DevTools protocol (the app's CSP allows no injected
 // script tag): WCAG 2 A and AA rules; returns "impact rule: help (n nodes: first target)".
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-const AXE_PAGES = [['/organizations', 'Organizations'], ['/projects', 'Projects'], ['/environments', 'Environments'],
+const AXE_PAGES = [['/', 'Home'], ['/organizations', 'Organizations'], ['/projects', 'Projects'], ['/environments', 'Environments'],
   ['/endpoints', 'Endpoints'], ['/containers', 'Containers'], ['/registries', 'Registries'], ['/members', 'Members'],
   ['/groups', 'Groups'], ['/roles', 'Roles'], ['/users', 'Users'], ['/sessions', 'My sessions'], ['/account', 'My account'],
   ['/audit', 'Audit log'], ['/settings', 'Settings'], ['/nowhere', 'Page not found']];
@@ -384,6 +385,7 @@ try {
     await page.click('#act-down');
     await page.locator('#stack-output-status', { hasText: 'succeeded' }).waitFor({ timeout: 60000 });
     await page.locator('#stack-containers').waitFor({ state: 'detached', timeout: 20000 });
+    stackUrl = page.url();
     await page.locator('#stack-summary a').click();
     await row('#stacks-table', 'e2eweb').locator('.badge', { hasText: 'not deployed' }).waitFor();
     await shot('26-stacks-list');
@@ -462,6 +464,83 @@ try {
     await shot('29-git-stack');
     await page.click('#act-down');
     await page.locator('#stack-containers').waitFor({ state: 'detached', timeout: 60000 });
+  });
+
+  await check('a deep link survives a reload and shows its breadcrumbs: organization › project › environment › trail', async () => {
+    await page.goto(stackUrl);
+    await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
+    const crumbs = page.locator('#breadcrumbs li');
+    await page.locator('#breadcrumbs li[aria-current="page"]', { hasText: 'e2eweb' }).waitFor();
+    const texts = await crumbs.allTextContents();
+    assert.deepEqual(texts.slice(0, 2), ['Acme', 'shop'], texts.join(' › '));
+    assert.ok(texts.includes('Stacks'), texts.join(' › '));
+    await page.locator('#breadcrumbs a', { hasText: 'Stacks' }).click();
+    await row('#stacks-table', 'e2eweb').waitFor();
+    await shot('30-breadcrumbs');
+  });
+
+  await check('a deploy reports when it ends even after leaving its page: a toast and the notifications list', async () => {
+    await page.goto(stackUrl);
+    await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
+    await page.click('#act-deploy');
+    await nav('Organizations');
+    await page.locator('.toast', { hasText: 'Stack e2eweb: deploy succeeded' }).waitFor({ timeout: 60000 });
+    await page.locator('#notices-unread').waitFor();
+    await page.click('#notices-open');
+    await page.locator('#notices-unread').waitFor({ state: 'detached' });
+    const entry = page.locator('#notices-list li.ok a', { hasText: 'Stack e2eweb: deploy succeeded' });
+    await entry.waitFor();
+    await shot('31-notifications');
+    await entry.click();
+    await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
+    // Down again, as the checks after this one expect.
+    await page.click('#act-down');
+    await page.locator('#stack-output-status', { hasText: 'succeeded' }).waitFor({ timeout: 60000 });
+  });
+
+  await check('home dashboard: the figures are the API overview, each a link; deployments and recent activity listed', async () => {
+    await nav('Home');
+    await page.locator('#home-deployments tbody tr', { hasText: 'e2eweb' }).first().waitFor();
+    const org = await page.evaluate(() => localStorage.getItem('wf.org'));
+    const o = await (await page.request.get(`${base}/api/v1/organizations/${org}/overview`)).json();
+    const n = async id => Number(await page.locator(`#${id} .n`).textContent());
+    assert.equal(await n('home-endpoints-up'), o.endpoints.up);
+    assert.ok(o.endpoints.up >= 1, 'the local endpoint is up');
+    assert.equal(await n('home-containers-running'), o.containers.running);
+    assert.equal(await n('home-containers-stopped'), o.containers.stopped);
+    assert.equal(await n('home-stacks-deployed'), o.stacks.deployed);
+    assert.ok(await page.locator('#home-audit tbody tr').count() > 0, 'recent activity is listed');
+    await shot('32-home');
+    await page.click('#home-endpoints-up');
+    await page.locator('h1', { hasText: 'Endpoints' }).waitFor();
+  });
+
+  await check('Ctrl+K searches by name across kinds and opens a hit with the keyboard', async () => {
+    try {
+      await page.keyboard.press('Control+k');
+      await page.locator('#search-dialog[open]').waitFor();
+      await page.keyboard.type('LOC');
+      await page.locator('#search-results li[data-kind="endpoint"]', { hasText: 'local' }).waitFor();
+      await page.fill('#search-input', 'e2eweb');
+      await page.locator('#search-results li[data-kind="stack"]', { hasText: 'e2eweb' }).waitFor();
+      await page.locator('#search-results li[data-kind="endpoint"]').waitFor({ state: 'detached' });
+      const kinds = await page.locator('#search-results li').evaluateAll(ls => ls.map(l => l.dataset.kind));
+      for (let i = 0; i < kinds.indexOf('stack'); i++) await page.keyboard.press('ArrowDown');
+      assert.equal(await page.locator('#search-results li[aria-selected="true"]').getAttribute('data-kind'), 'stack');
+      assert.deepEqual(await axe(), [], 'the open search dialog passes axe');
+      await shot('33-search');
+      await page.keyboard.press('Enter');
+      await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
+      assert.equal(await page.locator('#search-dialog[open]').count(), 0, 'the dialog closed');
+      // Escape closes it without going anywhere.
+      await page.click('#search-open');
+      await page.locator('#search-dialog[open]').waitFor();
+      await page.keyboard.press('Escape');
+      await page.locator('#search-dialog[open]').waitFor({ state: 'detached' });
+    } finally {
+      // Never leave the modal open over the checks that follow.
+      await page.evaluate(() => document.querySelector('#search-dialog')?.close());
+    }
   });
 
   await check('the audit log shows all of it', async () => {
@@ -658,8 +737,8 @@ try {
     await cold.fill('#login', 'admin');
     await cold.fill('#password', PW);
     await cold.click('#login-submit');
-    await cold.locator('h1', { hasText: 'Organizations' }).waitFor();
-    assert.ok(Object.keys(encodings).some(p => /\/split_access[-_]/.test(p)), 'the access module (organizations) was fetched');
+    await cold.locator('h1', { hasText: 'Home' }).waitFor();
+    assert.ok(Object.keys(encodings).some(p => /\/split_home[-_]/.test(p)), 'the home module was fetched');
     assert.ok(!Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module is not fetched before it is needed');
     // A page module that cannot be fetched (offline, or a newer build replaced it) offers a
     // reload instead of stopping the app; the reload lands on the same deep link.

@@ -28,7 +28,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::Login />
                 <Route path=path!("/setup") view=pages::login::Setup />
                 <ParentRoute path=path!("") view=shell::Shell>
-                    <Route path=path!("") view={Lazy::<OrganizationsPage>::new()} />
+                    <Route path=path!("") view={Lazy::<HomePage>::new()} />
                     <Route path=path!("/organizations") view={Lazy::<OrganizationsPage>::new()} />
                     <Route path=path!("/projects") view={Lazy::<ProjectsPage>::new()} />
                     <Route path=path!("/environments") view={Lazy::<EnvironmentsPage>::new()} />

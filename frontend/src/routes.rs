@@ -1,4 +1,4 @@
-//! Pages loaded on navigation (issue 13, code splitting). Each page group (access, Docker,
+//! Pages loaded on navigation (issue 13, code splitting). Each page group (home, access, Docker,
 //! stacks, Git, audit) is one wasm module, split off the main module at build time by
 //! `wasm-split-cli` (frontend/tools) and fetched the first time one of its routes matches; the
 //! login and setup pages and the shell stay in the main module, which is all a first visit
@@ -58,6 +58,11 @@ macro_rules! page_groups {
             async fn view(_this: Self) -> AnyView {
                 // Each page names itself in the tab and the history (review D29).
                 document().set_title(concat!($title, " · WindFlow"));
+                // The breadcrumbs end with the page's title until the page sets its own trail.
+                if let Some(c) = use_context::<crate::state::AppCtx>() {
+                    c.page_title.set($title);
+                    c.trail.set(vec![]);
+                }
                 $split().await.unwrap_or_else(|_| load_failed())
             }
         }
@@ -65,6 +70,9 @@ macro_rules! page_groups {
 }
 
 page_groups! {
+    home {
+        HomePage / home_view / "Home" => view! { <pages::home::Home /> };
+    }
     access {
         OrganizationsPage / organizations_view / "Organizations" => view! { <pages::orgs::Organizations /> };
         ProjectsPage / projects_view / "Projects" => view! { <pages::projects::Projects /> };

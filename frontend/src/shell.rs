@@ -8,6 +8,7 @@ use windflow_api::ErrorCode;
 use windflow_api::users::{Theme, UpdateUser};
 
 use crate::api;
+use crate::components::SearchDialog;
 use crate::state::ctx;
 
 #[component]
@@ -15,6 +16,7 @@ pub fn Shell() -> impl IntoView {
     let c = ctx();
     let navigate = use_navigate();
     let ready = RwSignal::new(false);
+    let searching = RwSignal::new(false);
     // Gate: setup first, then a session.
     leptos::task::spawn_local(async move {
         let client = api::client();
@@ -40,6 +42,7 @@ pub fn Shell() -> impl IntoView {
             <div class="layout">
                 <nav class="sidebar">
                     <div class="brand">"WindFlow"</div>
+                    <A href="/" exact=true>"Home"</A>
                     <div class="section">"Tenancy"</div>
                     <A href="/organizations">"Organizations"</A>
                     <A href="/projects" exact=true>"Projects"</A>
@@ -66,12 +69,13 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                 </nav>
                 <div class="main">
-                    <Topbar />
+                    <Topbar searching=searching />
                     <div class="content">
                         <Outlet />
                     </div>
                 </div>
             </div>
+            <SearchDialog open=searching />
         </Show>
     }
 }
@@ -81,7 +85,7 @@ fn parse_opt(v: String) -> Option<Uuid> {
 }
 
 #[component]
-fn Topbar() -> impl IntoView {
+fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
     let c = ctx();
     let navigate = use_navigate();
     let orgs = api::resource(move || {
@@ -174,11 +178,131 @@ fn Topbar() -> impl IntoView {
                 </select>
             </label>
             <span class="spacer"></span>
+            <button class="secondary small" id="search-open" aria-keyshortcuts="Control+K" on:click=move |_| searching.set(true)>
+                "Search " <kbd>"Ctrl K"</kbd>
+            </button>
+            <Notices />
             <button class="secondary small" id="theme-toggle" on:click=toggle_theme>
                 {move || if c.theme.get() == "dark" { "Light theme" } else { "Dark theme" }}
             </button>
             <span class="muted" id="whoami">{move || c.session.get().map(|s| s.user.username).unwrap_or_default()}</span>
             <button class="secondary small" id="logout" on:click=logout>"Log out"</button>
         </header>
+        <Breadcrumbs orgs=orgs projects=projects envs=envs />
+    }
+}
+
+/// Where the page is: organization › project › environment (from the scope switchers, each a
+/// link to its list) › the page's own trail or its title. `aria-current` marks the page.
+#[component]
+fn Breadcrumbs(
+    orgs: LocalResource<api::Raw>,
+    projects: LocalResource<api::Raw>,
+    envs: LocalResource<api::Raw>,
+) -> impl IntoView {
+    use windflow_api::tenancy::{Environment, Organization, Project};
+    let c = ctx();
+    let scope = move || {
+        let mut crumbs: Vec<(String, Option<String>)> = vec![];
+        if let Some(o) = c.org.get() {
+            let name = api::items::<Organization>(orgs)
+                .into_iter()
+                .find(|x| x.id == o)
+                .map(|x| x.name);
+            crumbs.extend(name.map(|n| (n, Some("/".to_owned()))));
+        }
+        if let Some(p) = c.project.get() {
+            let name = api::items::<Project>(projects)
+                .into_iter()
+                .find(|x| x.id == p)
+                .map(|x| x.name);
+            crumbs.extend(name.map(|n| (n, Some("/projects".to_owned()))));
+        }
+        if let Some(e) = c.env.get() {
+            let name = api::items::<Environment>(envs)
+                .into_iter()
+                .find(|x| x.id == e)
+                .map(|x| x.name);
+            crumbs.extend(name.map(|n| (n, Some("/environments".to_owned()))));
+        }
+        let trail = c.trail.get();
+        if trail.is_empty() {
+            let title = c.page_title.get();
+            if !title.is_empty() {
+                crumbs.push((title.to_owned(), None));
+            }
+        } else {
+            crumbs.extend(trail);
+        }
+        crumbs
+    };
+    view! {
+        <nav class="crumbs" id="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+                {move || {
+                    let all = scope();
+                    let last = all.len().saturating_sub(1);
+                    all.into_iter().enumerate().map(|(i, (label, link))| match link {
+                        Some(href) if i < last => view! { <li><a href=href>{label}</a></li> }.into_any(),
+                        _ => view! { <li aria-current="page">{label}</li> }.into_any(),
+                    }).collect_view()
+                }}
+            </ol>
+        </nav>
+    }
+}
+
+/// The bell: how many long actions finished unseen, and the list of recent ones (newest
+/// first, each a link to where it happened). Opening the list marks them seen.
+#[component]
+fn Notices() -> impl IntoView {
+    let c = ctx();
+    let open = RwSignal::new(false);
+    let unread = move || c.notices.with(|n| n.iter().filter(|x| x.unread).count());
+    let toggle = move |_| {
+        let now = !open.get_untracked();
+        open.set(now);
+        if now {
+            c.notices
+                .update(|n| n.iter_mut().for_each(|x| x.unread = false));
+        }
+    };
+    view! {
+        <div class="notices">
+            <button
+                class="secondary small"
+                id="notices-open"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="notices-list"
+                on:click=toggle
+            >
+                "Notifications"
+                <Show when=move || { unread() > 0 }>
+                    " " <span class="count" id="notices-unread">{unread}</span>
+                </Show>
+            </button>
+            <div class="notices-panel card" id="notices-list" hidden=move || !open.get()>
+                <Show
+                    when=move || c.notices.with(|n| !n.is_empty())
+                    fallback=|| view! { <p class="muted">"Deploys, pulls and syncs you start are reported here when they finish."</p> }
+                >
+                    <ul>
+                        {move || c.notices.get().into_iter().map(|n| {
+                            let text = n.text.clone();
+                            let body = match n.link.clone() {
+                                Some(href) => view! { <a href=href on:click=move |_| open.set(false)>{text}</a> }.into_any(),
+                                None => view! { <span>{text}</span> }.into_any(),
+                            };
+                            view! {
+                                <li class=if n.ok { "ok" } else { "error" }>
+                                    {body}
+                                    <span class="muted small">" " {n.at.clone()}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </Show>
+            </div>
+        </div>
     }
 }

@@ -16,6 +16,28 @@ pub struct Toast {
     pub error: bool,
 }
 
+/// The outcome of a long action (deploy, pull, sync), kept in the topbar's list of recent
+/// notifications after its toast has gone; raised even when the user has navigated away from
+/// the page that started it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// Unique within the tab.
+    pub id: u64,
+    /// What finished and how, e.g. "Stack web: deploy succeeded".
+    pub text: String,
+    /// It ended well.
+    pub ok: bool,
+    /// Where to look at it (an app path), if anywhere.
+    pub link: Option<String>,
+    /// When it finished (`YYYY-MM-DD HH:MM:SS`, UTC).
+    pub at: String,
+    /// Not yet seen in the list.
+    pub unread: bool,
+}
+
+/// Notices kept in the list (newest first).
+const NOTICES_KEPT: usize = 20;
+
 /// Shared signals (all `Copy`).
 #[derive(Clone, Copy)]
 pub struct AppCtx {
@@ -31,6 +53,14 @@ pub struct AppCtx {
     pub asking: RwSignal<Option<Confirm>>,
     /// What runs when the user confirms (`components::ConfirmDialog` takes it).
     pub on_confirm: StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage>,
+    /// Outcomes of long actions, newest first (at most 20).
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The current page's own trail after the scope in the breadcrumbs (label, link), e.g.
+    /// `[("Endpoints", Some("/endpoints")), ("local", None)]`; pages without one leave it empty
+    /// and the page title is shown.
+    pub trail: RwSignal<Vec<(String, Option<String>)>>,
+    /// The current page's title (set by the router with the tab title).
+    pub page_title: RwSignal<&'static str>,
 }
 
 /// A destructive action to confirm: the dialog names the object and says what goes with it.
@@ -62,6 +92,9 @@ pub fn provide() {
         version: RwSignal::new(0),
         asking: RwSignal::new(None),
         on_confirm: StoredValue::new_local(None),
+        notices: RwSignal::new(vec![]),
+        trail: RwSignal::new(vec![]),
+        page_title: RwSignal::new(""),
     };
     Effect::new(move |_| {
         let t = ctx.theme.get();
@@ -147,6 +180,28 @@ impl AppCtx {
             move || toasts.update(|t| t.retain(|x| x.id != id)),
             std::time::Duration::from_secs(5),
         );
+    }
+
+    /// Reports the end of a long action: a toast now, and an entry in the notification list.
+    pub fn notify(&self, text: impl Into<String>, ok: bool, link: Option<String>) {
+        let text = text.into();
+        self.toast(text.clone(), !ok);
+        let iso = String::from(js_sys::Date::new_0().to_iso_string());
+        let at = iso.get(..19).unwrap_or_default().replace('T', " ");
+        self.notices.update(|n| {
+            n.insert(
+                0,
+                Notice {
+                    id: js_sys_now(),
+                    text,
+                    ok,
+                    link,
+                    at,
+                    unread: true,
+                },
+            );
+            n.truncate(NOTICES_KEPT);
+        });
     }
 
     /// Shows an API error.

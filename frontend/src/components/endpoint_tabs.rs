@@ -16,6 +16,16 @@ pub(crate) fn endpoint_id() -> impl Fn() -> Option<Uuid> + Copy {
 #[component]
 pub(crate) fn EndpointTabs(id: Uuid) -> impl IntoView {
     let ep = api::resource(move || Some(format!("/endpoints/{id}")));
+    // Breadcrumbs: … › Endpoints › <endpoint>.
+    let c = crate::state::ctx();
+    Effect::new(move |_| {
+        if let Some(Ok(e)) = api::read::<Endpoint>(ep) {
+            c.trail.set(vec![
+                ("Endpoints".into(), Some("/endpoints".into())),
+                (e.name, None),
+            ]);
+        }
+    });
     let tab = move |path: &'static str, label: &'static str| {
         view! { <a href=format!("/endpoints/{id}{path}")>{label}</a> }
     };

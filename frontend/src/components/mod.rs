@@ -3,11 +3,13 @@
 pub mod compose_editor;
 pub mod confirm;
 pub mod endpoint_tabs;
+pub mod search;
 pub mod variables;
 
 pub(crate) use compose_editor::{ComposeEditor, source_label, state_label};
 pub(crate) use confirm::ConfirmDialog;
 pub(crate) use endpoint_tabs::{EndpointTabs, endpoint_id};
+pub(crate) use search::SearchDialog;
 
 use leptos::prelude::*;
 

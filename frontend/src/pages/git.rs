@@ -273,13 +273,15 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                 )
                 .await
             {
-                Ok(x) => c.toast(
+                // Reported even when the user has left the page meanwhile (issue 13).
+                Ok(x) => c.notify(
                     format!(
-                        "Sync {}{}",
+                        "Git sync {}{}",
                         x.run.status,
                         x.error.map(|e| format!(": {e}")).unwrap_or_default()
                     ),
-                    x.run.status == windflow_api::runs::RunStatus::Failed,
+                    x.run.status == windflow_api::runs::RunStatus::Succeeded,
+                    Some(format!("/projects/{project}/git")),
                 ),
                 Err(e) => c.error(&e),
             }

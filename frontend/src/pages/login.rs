@@ -42,7 +42,7 @@ pub fn Login() -> impl IntoView {
             match api::client().login(&req).await {
                 Ok(_) => {
                     let _ = c.reload_session().await;
-                    navigate("/organizations", Default::default());
+                    navigate("/", Default::default());
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }

@@ -3,6 +3,7 @@ pub mod account;
 pub mod audit;
 pub mod docker;
 pub mod git;
+pub mod home;
 pub mod login;
 pub mod members;
 pub mod orgs;

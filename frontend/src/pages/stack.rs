@@ -24,6 +24,8 @@ struct Output {
     lines: RwSignal<Vec<String>>,
     status: RwSignal<String>,
     busy: RwSignal<bool>,
+    /// The stack's id and name, for the notification at the end.
+    stack: RwSignal<Option<(Uuid, String)>>,
 }
 
 impl Output {
@@ -32,27 +34,46 @@ impl Output {
         self.lines.set(vec![]);
         self.status.set("running…".into());
         self.busy.set(true);
+        // Read now, while the page is there: the end is reported even when the user has left
+        // the page meanwhile (issue 13), when its signals are gone.
+        let (id, name) = self.stack.get_untracked().unwrap_or_default();
+        let action = path
+            .rsplit('/')
+            .next()
+            .and_then(|a| a.split('?').next())
+            .unwrap_or_default()
+            .to_owned();
         leptos::task::spawn_local(async move {
+            let mut last = String::new();
             let r = api::stream_post(&path, None, |data| {
                 if let Ok(o) = serde_json::from_str::<StackOutput>(data) {
                     match (o.kind, o.text) {
                         (StackOutputKind::Line, Some(t)) => self.lines.update(|l| l.push(t)),
-                        _ => self.status.set(format!(
-                            "{}{}",
-                            o.status.map(|s| s.as_str()).unwrap_or_default(),
-                            o.exit_code
-                                .map(|c| format!(" (exit code {c})"))
-                                .unwrap_or_default()
-                        )),
+                        _ => {
+                            last = format!(
+                                "{}{}",
+                                o.status.map(|s| s.as_str()).unwrap_or_default(),
+                                o.exit_code
+                                    .map(|c| format!(" (exit code {c})"))
+                                    .unwrap_or_default()
+                            );
+                            self.status.set(last.clone());
+                        }
                     }
                 }
                 Ok(())
             })
             .await;
-            if let Err(e) = r {
-                self.status.set(format!("failed: {e}"));
-                self.c.toast(e, true);
+            if let Err(e) = &r {
+                last = format!("failed: {e}");
+                self.status.set(last.clone());
             }
+            let ok = r.is_ok() && last.starts_with("succeeded");
+            self.c.notify(
+                format!("Stack {name}: {action} {last}"),
+                ok,
+                Some(format!("/stacks/{id}")),
+            );
             self.busy.set(false);
             self.c.version.update(|v| *v += 1);
         });
@@ -75,6 +96,7 @@ pub fn StackPage() -> impl IntoView {
         lines: RwSignal::new(vec![]),
         status: RwSignal::new(String::new()),
         busy: RwSignal::new(false),
+        stack: RwSignal::new(None),
     };
     let remove_volumes = RwSignal::new(false);
     // The editor and the variables are loaded once per stack, not on every refresh.
@@ -87,6 +109,16 @@ pub fn StackPage() -> impl IntoView {
         let Some(Ok(s)) = api::read::<Stack>(stack) else {
             return;
         };
+        out.stack.set(Some((s.id, s.name.clone())));
+        // Breadcrumbs: … › Endpoints › the endpoint's stacks › <stack>.
+        c.trail.set(vec![
+            ("Endpoints".into(), Some("/endpoints".into())),
+            (
+                "Stacks".into(),
+                Some(format!("/endpoints/{}/stacks", s.endpoint_id)),
+            ),
+            (s.name.clone(), None),
+        ]);
         let text = s.compose_content.unwrap_or_default();
         let (was, old) = loaded.get_value();
         if was == Some(s.id) {

@@ -79,17 +79,21 @@ pub fn Images() -> impl IntoView {
         layers.set(vec![]);
         status.set("Pulling…".into());
         busy.set(true);
+        let what = format!("{}:{}", req.image, req.tag.as_deref().unwrap_or("latest"));
         leptos::task::spawn_local(async move {
+            // Reported even when the user has left the page meanwhile (issue 13).
+            let link = Some(format!("/endpoints/{ep}/images"));
             match pull(ep, req, layers, status).await {
                 Ok(()) => {
-                    if status.get_untracked() == "Pulling…" {
+                    if status.try_get_untracked().as_deref() == Some("Pulling…") {
                         status.set("Done".into());
                     }
+                    c.notify(format!("Pulled {what}"), true, link);
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => {
                     status.set(format!("Failed: {e}"));
-                    c.toast(e, true);
+                    c.notify(format!("Pull of {what} failed: {e}"), false, link);
                 }
             }
             busy.set(false);
