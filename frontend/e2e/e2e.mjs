@@ -247,6 +247,36 @@ try {
     await img.waitFor({ state: 'detached' });
   });
 
+  // The test image as the API lists it, and its row's cells.
+  const busyboxRow = async () => {
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const list = await (await page.request.get(`${base}/api/v1/endpoints/${ep}/images`)).json();
+    const image = list.find(i => i.repo_tags.includes('local/busybox:1'));
+    assert.ok(image, 'the test image is listed');
+    const cells = row('#images-table', 'local/busybox:1').locator('td');
+    await cells.first().waitFor();
+    return [image, cells];
+  };
+
+  await check('images table: Containers says — when the engine did not count, never 0 (review D6)', async () => {
+    const [image, cells] = await busyboxRow();
+    const count = (await cells.nth(3).textContent()).trim();
+    if (image.containers < 0) {
+      assert.equal(count, '—', 'an uncounted image does not claim 0 containers');
+      assert.match(await cells.nth(3).locator('[title]').getAttribute('title'), /not count/);
+    } else {
+      assert.equal(count, String(image.containers));
+    }
+  });
+
+  await check('images table: sizes are rounded to one decimal, not floored (review D26)', async () => {
+    const [image, cells] = await busyboxRow();
+    const MIB = 1024 * 1024, b = image.size;
+    const one = (unit, name) => `${(Math.round(b * 10 / unit) / 10).toFixed(1)} ${name}`;
+    const want = b >= 1024 * MIB ? one(1024 * MIB, 'GiB') : b >= MIB ? one(MIB, 'MiB') : one(1024, 'KiB');
+    assert.equal((await cells.nth(2).textContent()).trim(), want, `size of ${b} B`);
+  });
+
   await check('volumes and networks: create and remove', async () => {
     await page.locator('nav.tabs a', { hasText: 'Volumes' }).click();
     await page.fill('#volume-name', 'wf-e2e-vol');

@@ -161,7 +161,12 @@ pub fn Images() -> impl IntoView {
                                         <td>{i.repo_tags.join(", ")}</td>
                                         <td><code>{i.id.trim_start_matches("sha256:").chars().take(12).collect::<String>()}</code></td>
                                         <td>{fmt_bytes(i.size)}</td>
-                                        <td>{i.containers.max(0)}</td>
+                                        // -1: the engine did not count (review D6); never "0".
+                                        <td>{if i.containers < 0 {
+                                            view! { <span class="muted" title="not counted by the engine">"—"</span> }.into_any()
+                                        } else {
+                                            i.containers.to_string().into_any()
+                                        }}</td>
                                         <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let n = name.clone(); c.confirm("Remove image", &name, "the image is removed from the engine (an image in use by a container is refused).", "Remove", move || remove(n)) }>"Remove"</button> })}</td>
                                     </tr>
                                 }
