@@ -57,6 +57,37 @@ async function confirmed(object) {
   await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
 }
 
+// Docker helpers through the browser's own session (CSRF double-submit).
+const csrfToken = async () => (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+async function endpointOfEnv() {
+  const envId = await page.evaluate(() => localStorage.getItem('wf.env'));
+  return (await (await page.request.get(`${base}/api/v1/environments/${envId}/endpoints`)).json()).items[0].id;
+}
+// Creates and starts a container of the test image; answers its id.
+async function runContainer(ep, name, command, extra = {}) {
+  const headers = { 'X-CSRF-Token': await csrfToken() };
+  const made = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, { headers, data: { name, image: 'local/busybox:1', command, ...extra } });
+  assert.equal(made.status(), 201, await made.text());
+  const id = (await made.json()).id;
+  assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/containers/${id}/start`, { headers })).status(), 204);
+  return id;
+}
+async function removeContainer(ep, id) {
+  await page.request.delete(`${base}/api/v1/endpoints/${ep}/containers/${id}?force=true`, { headers: { 'X-CSRF-Token': await csrfToken() } });
+}
+// The Containers page, reloaded (it may be open already), with the named row.
+async function containersListed(name) {
+  await nav('Containers');
+  await page.locator('button', { hasText: 'Refresh' }).click();
+  await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor();
+}
+// Opens a container's page from the Containers list.
+async function openContainer(name) {
+  await containersListed(name);
+  await page.locator(`#containers-table tr[data-name="${name}"] a`).click();
+  await page.locator('#container-summary', { hasText: name }).waitFor();
+}
+
 try {
   await check('first run opens the setup page and creates the first admin', async () => {
     assert.ok(token, 'SETUP_TOKEN is set');
@@ -275,6 +306,41 @@ try {
     const one = (unit, name) => `${(Math.round(b * 10 / unit) / 10).toFixed(1)} ${name}`;
     const want = b >= 1024 * MIB ? one(1024 * MIB, 'GiB') : b >= MIB ? one(MIB, 'MiB') : one(1024, 'KiB');
     assert.equal((await cells.nth(2).textContent()).trim(), want, `size of ${b} B`);
+  });
+
+  await check('images: Remove on a row with two tags names both in the confirmation, then says what happened (review D5)', async () => {
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    const one = '127.0.0.1:5000/wf/payload:1', two = '127.0.0.1:5000/wf/payload:second';
+    try {
+      const pulled = await page.request.post(`${base}/api/v1/endpoints/${ep}/images/pull`, { headers, data: { image: '127.0.0.1:5000/wf/payload', tag: '1' } });
+      assert.equal(pulled.status(), 200);
+      await pulled.body();
+      assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(one)}/tag`, { headers, data: { repo: '127.0.0.1:5000/wf/payload', tag: 'second' } })).status(), 204);
+      await page.locator('nav.tabs a', { hasText: 'Dashboard' }).click();
+      await page.locator('nav.tabs a', { hasText: 'Images' }).click();
+      const img = row('#images-table', two);
+      await img.waitFor();
+      await img.locator('button', { hasText: 'Remove' }).click();
+      const object = page.locator('#confirm-dialog[open] #confirm-object');
+      await object.waitFor();
+      const named = await object.textContent();
+      assert.ok(named.includes(one) && named.includes(two), `the confirmation names both tags: ${named}`);
+      await page.locator('#confirm-detail', { hasText: /both tags|all (its|2) tags|2 tags/ }).waitFor();
+      await shot('19b-image-remove-tags');
+      await page.click('#confirm-ok');
+      // (The removal in the check before has its own toast, maybe still shown.)
+      const toast = page.locator('.toast', { hasText: 'payload:second' });
+      await toast.waitFor();
+      const said = await toast.textContent();
+      assert.ok(said.includes(one) && said.includes(two), `the toast says what was untagged: ${said}`);
+      await img.waitFor({ state: 'detached' });
+      assert.equal(await row('#images-table', one).count(), 0, 'neither tag is left');
+    } finally {
+      if (await page.locator('#confirm-dialog[open]').count()) await page.click('#confirm-cancel');
+      // The engine is shared between runs: leave no tag behind.
+      for (const t of [two, one]) await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(t)}?force=true`, { headers });
+    }
   });
 
   await check('volumes and networks: create and remove', async () => {
