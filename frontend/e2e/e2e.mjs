@@ -240,6 +240,35 @@ try {
     assert.equal(del.status(), 204);
   });
 
+  await check('containers table: a long image reference is cut with an ellipsis (full text in its title) and the actions stay on screen (review D13)', async () => {
+    const ep = await endpointOfEnv();
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    // No hyphen or slash in the tag: like a digest, it offers the browser no place to wrap.
+    const repo = '127.0.0.1:5000/wf/layout_test_image';
+    const tag = 'build_' + '0123456789abcdef'.repeat(6);
+    const ref = `${repo}:${tag}`;
+    assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent('local/busybox:1')}/tag`, { headers, data: { repo, tag } })).status(), 204);
+    const name = 'wf-long-' + Date.now();
+    const made = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, { headers, data: { name, image: ref, command: ['sleep', '600'] } });
+    assert.equal(made.status(), 201, await made.text());
+    const id = (await made.json()).id;
+    try {
+      await containersListed(name);
+      const r = page.locator(`#containers-table tr[data-name="${name}"]`);
+      await shot('16b-containers-long-image');
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      const box = await r.locator('button', { hasText: 'Remove' }).boundingBox();
+      assert.ok(box && box.x + box.width <= width, `the Remove button is on screen: ${JSON.stringify(box)} in ${width}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrollbar');
+      assert.equal(await r.locator(`[title="${ref}"]`).count(), 1, 'the full reference is in a title');
+      const cut = await r.locator(`[title="${ref}"]`).evaluate(e => [getComputedStyle(e).textOverflow, e.scrollWidth > e.clientWidth]);
+      assert.deepEqual(cut, ['ellipsis', true]);
+    } finally {
+      await removeContainer(ep, id);
+      await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(ref)}`, { headers });
+    }
+  });
+
   await check('endpoint dashboard: engine facts, CPU/memory chart, live events feed', async () => {
     await nav('Endpoints');
     await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();

@@ -121,7 +121,7 @@ pub fn Containers() -> impl IntoView {
                                         } /></td>
                                         <td><a href=format!("/containers/{ep}/{id}")>{x.container.name.clone()}</a></td>
                                         <td class="muted">{x.endpoint_name.clone()}</td>
-                                        <td><code>{x.container.image.clone()}</code></td>
+                                        <td><code class="cut" title=x.container.image.clone()>{x.container.image.clone()}</code></td>
                                         <td><span class=cls>{x.container.state.clone()}</span></td>
                                         <td class="muted">{x.container.status.clone()}</td>
                                         <td>{actions}</td>
