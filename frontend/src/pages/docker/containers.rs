@@ -115,7 +115,7 @@ pub fn Containers() -> impl IntoView {
                                 let key2 = key.clone();
                                 view! {
                                     <tr data-name=x.container.name.clone()>
-                                        <td><input type="checkbox" class="select" prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
+                                        <td><input type="checkbox" class="select" aria-label=format!("Select {cname}") prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { s.retain(|k| *k != key2); if on { s.push(key2.clone()); } });
                                         } /></td>
