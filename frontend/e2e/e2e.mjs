@@ -424,6 +424,32 @@ try {
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
   });
 
+  await check('console: after the shell exits a new one opens; Disconnect ends a session (review D15)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-console-' + Date.now();
+    const id = await runContainer(ep, name, ['sleep', '600'], { init: true });
+    try {
+      await openContainer(name);
+      await page.click('#console-open');
+      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console .xterm-helper-textarea').focus();
+      await page.keyboard.type('exit 0\n');
+      await page.locator('#console-status', { hasText: 'Exited with code 0' }).waitFor();
+      assert.equal(await page.locator('#console-disconnect').count(), 0, 'nothing to disconnect after the exit');
+      await page.click('#console-open');
+      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console .xterm-helper-textarea').focus();
+      await page.keyboard.type('echo again-$((6*7))\n');
+      await page.locator('#console .xterm-rows', { hasText: 'again-42' }).waitFor();
+      await page.click('#console-disconnect');
+      await page.locator('#console-status', { hasText: 'Disconnected' }).waitFor();
+      await page.locator('#console-open').waitFor();
+      await shot('22b-console-disconnected');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
   // Compose stacks on the same endpoint: editor, validation, secret variable, deploy with live
   // output, a changed redeploy, then a rollback to the first deployment from the timeline.
   const compose = (cmd, mode) => `services:\n  app:\n    image: 127.0.0.1:5000/wf/busybox:1\n    command: ["sh", "-c", "echo started $$MODE; exec sleep ${cmd}"]\n    init: true\n    environment:\n      MODE: ${mode}\n`;

@@ -2,6 +2,7 @@
 //! networks). Everything is read live through the API; nothing here decides permissions beyond
 //! hiding buttons. The pages share the helpers below; widgets other areas use are in
 //! `crate::components`.
+pub mod console;
 pub mod container;
 pub mod containers;
 pub mod endpoint;
