@@ -240,6 +240,74 @@ try {
     assert.equal(del.status(), 204);
   });
 
+  // A log writer: stdout lines every 50 ms; every 40th line a coloured one and one on stderr.
+  const LOGGER = ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "line $i"; if [ $((i % 40)) = 1 ]; then printf "\\033[31mERROR\\033[0m n=$i \\033[1mbold\\033[0m\\n"; echo "err $i" >&2; fi; sleep 0.05; done'];
+  const atBottom = () => { const l = document.querySelector('#logs'); return l.scrollHeight > l.clientHeight + 40 && l.scrollHeight - l.scrollTop - l.clientHeight < 4; };
+  const logLines = () => document.querySelectorAll('#logs > div').length;
+
+  await check('container logs follow the newest line; Pause stops the scrolling but keeps collecting; stdout and stderr differ (review D7)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-logs-' + Date.now();
+    const id = await runContainer(ep, name, LOGGER, { init: true });
+    try {
+      await openContainer(name);
+      // Following: the box scrolls itself to each new line.
+      await page.waitForFunction(() => document.querySelectorAll('#logs > div').length > 60, null, { timeout: 20000 });
+      await page.waitForFunction(atBottom);
+      const n = await page.evaluate(logLines);
+      await page.waitForFunction(n => document.querySelectorAll('#logs > div').length > n + 20 && (() => { const l = document.querySelector('#logs'); return l.scrollHeight - l.scrollTop - l.clientHeight < 4; })(), n);
+      // Paused: the view stays where it is while lines keep arriving.
+      await page.locator('#logs-follow[aria-pressed="true"]').click();
+      await page.locator('#logs-follow[aria-pressed="false"]').waitFor();
+      const top = await page.evaluate(() => document.querySelector('#logs').scrollTop);
+      const m = await page.evaluate(logLines);
+      await page.waitForFunction(m => document.querySelectorAll('#logs > div').length > m + 30, m);
+      assert.equal(await page.evaluate(() => document.querySelector('#logs').scrollTop), top, 'no scrolling while paused');
+      assert.equal(await page.evaluate(atBottom), false, 'new lines are below the view');
+      await shot('17b-logs-paused');
+      // Follow again: back to the newest line.
+      await page.click('#logs-follow');
+      await page.locator('#logs-follow[aria-pressed="true"]').waitFor();
+      await page.waitForFunction(atBottom);
+      // Scrolling up by hand pauses following.
+      await page.evaluate(() => { document.querySelector('#logs').scrollTop = 0; });
+      await page.locator('#logs-follow[aria-pressed="false"]').waitFor();
+      await page.click('#logs-follow');
+      // One class per stream.
+      await page.locator('#logs > div.stderr', { hasText: /^err \d+$/ }).first().waitFor();
+      await page.locator('#logs > div.stdout', { hasText: /^line \d+$/ }).first().waitFor();
+      assert.equal(await page.locator('#logs > div.stderr', { hasText: /^line / }).count(), 0, 'stdout lines are not marked stderr');
+      await shot('17c-logs-streams');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
+  await check('container logs render ANSI colour codes as coloured spans, never raw escapes (review D8)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-ansi-' + Date.now();
+    const id = await runContainer(ep, name, LOGGER, { init: true });
+    try {
+      await openContainer(name);
+      const err = page.locator('#logs > div', { hasText: 'ERROR' }).first();
+      await err.waitFor({ timeout: 20000 });
+      assert.equal(await page.evaluate(() => /\u001b|\[(\d+;)*\d*m/.test(document.querySelector('#logs').textContent)), false, 'no raw escape sequence in the logs');
+      const red = await err.locator('span', { hasText: 'ERROR' }).evaluate(e => getComputedStyle(e).color);
+      const [r, g, b] = red.match(/\d+/g).map(Number);
+      assert.ok(r > 120 && r > g + 60 && r > b + 60, `ERROR is red: ${red}`);
+      const plain = await err.evaluate(e => getComputedStyle(e).color);
+      assert.notEqual(plain, red, 'the rest of the line keeps the normal colour');
+      const weight = await err.locator('span', { hasText: 'bold' }).evaluate(e => Number(getComputedStyle(e).fontWeight));
+      assert.ok(weight >= 600, `bold is bold: ${weight}`);
+      // Reset: the text after ERROR is not red.
+      const after = await err.evaluate(e => [...e.querySelectorAll('span')].find(s => s.textContent.includes('n='))?.className ?? '');
+      assert.ok(!/fg-1\b/.test(after), `reset ends the colour: "${after}"`);
+      await shot('17d-logs-ansi');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
   await check('containers table: a long image reference is cut with an ellipsis (full text in its title) and the actions stay on screen (review D13)', async () => {
     const ep = await endpointOfEnv();
     const headers = { 'X-CSRF-Token': await csrfToken() };

@@ -8,6 +8,7 @@ pub mod containers;
 pub mod endpoint;
 pub mod endpoints;
 pub mod images;
+pub mod logs;
 pub mod networks;
 pub mod registries;
 pub mod volumes;
