@@ -308,6 +308,49 @@ try {
     }
   });
 
+  await check('container page: stats refresh with CPU %, and lifecycle actions pause, unpause, restart, stop, start, kill, rename, remove (review D9)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-life-' + Date.now();
+    // Some CPU work in bursts, under tini so that stop is quick.
+    const id = await runContainer(ep, name, ['sh', '-c', 'while true; do i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; sleep 0.2; done'], { init: true });
+    try {
+      await openContainer(name);
+      const stats = page.locator('#container-stats');
+      await stats.filter({ hasText: /CPU \d+\.\d %/ }).waitFor({ timeout: 20000 });
+      const before = await stats.textContent();
+      await page.waitForFunction(t => document.querySelector('#container-stats')?.textContent !== t, before, { timeout: 10000 });
+      assert.match(await stats.textContent(), /CPU \d+\.\d %/);
+      await shot('17e-container-stats');
+      const state = async s => page.locator('#container-summary .badge', { hasText: new RegExp(`^${s}$`) }).waitFor({ timeout: 20000 });
+      await page.click('#ctr-pause');
+      await state('paused');
+      await page.click('#ctr-unpause');
+      await state('running');
+      await page.click('#ctr-restart');
+      await page.locator('.toast', { hasText: 'restart' }).waitFor();
+      await state('running');
+      await page.click('#ctr-stop');
+      await state('exited');
+      assert.equal(await page.locator('#ctr-stop').count(), 0, 'no Stop on a stopped container');
+      await page.click('#ctr-start');
+      await state('running');
+      await page.click('#ctr-kill');
+      await state('exited');
+      await shot('17f-container-actions');
+      await page.click('#ctr-rename');
+      await page.fill('#ctr-new-name', name + '-renamed');
+      await page.click('#ctr-rename-save');
+      await page.locator('#container-summary strong', { hasText: name + '-renamed' }).waitFor();
+      await page.click('#ctr-remove');
+      await confirmed(name + '-renamed');
+      await page.locator('h1', { hasText: 'Containers' }).waitFor();
+      await page.locator('#containers-table').waitFor();
+      assert.equal(await page.locator(`#containers-table tr[data-name^="${name}"]`).count(), 0, 'the container is gone');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
   await check('containers table: a long image reference is cut with an ellipsis (full text in its title) and the actions stay on screen (review D13)', async () => {
     const ep = await endpointOfEnv();
     const headers = { 'X-CSRF-Token': await csrfToken() };
