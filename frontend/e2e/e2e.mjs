@@ -332,6 +332,7 @@ try {
       await page.click('#ctr-stop');
       await state('exited');
       assert.equal(await page.locator('#ctr-stop').count(), 0, 'no Stop on a stopped container');
+      await page.locator('#container-stats', { hasText: 'Not running' }).waitFor();
       await page.click('#ctr-start');
       await state('running');
       await page.click('#ctr-kill');

@@ -195,19 +195,28 @@ pub fn ContainerPage() -> impl IntoView {
             </div>
         }
     };
+    // A stopped container has no usage to show; until the first sample comes, say so.
     let stats_line = move || {
-        api::read::<StatsSnapshot>(stats).and_then(Result::ok).map(|s| {
-            let cpu = cpu
-                .get()
-                .map(|t| format!("CPU {}.{} %", t / 10, t % 10))
-                .unwrap_or_else(|| "CPU …".into());
-            view! {
-                <p id="container-stats">
-                    {format!("{cpu} ({} CPUs) · memory {} of {} · {} processes · net rx {} / tx {}", s.online_cpus, fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, fmt_bytes(s.network_rx_bytes as i64), fmt_bytes(s.network_tx_bytes as i64))}
-                    " "<span class="muted">{move || format!("updated {}", sampled.get())}</span>
-                </p>
+        let running = api::read::<ContainerDetails>(details)
+            .and_then(Result::ok)
+            .map(|d| d.running);
+        match (running, api::read::<StatsSnapshot>(stats)) {
+            (Some(false), _) => view! { <p class="muted" id="container-stats">"Not running: no CPU or memory use."</p> }.into_any(),
+            (_, Some(Err(e))) => view! { <p class="error" id="container-stats">{format!("Stats: {e}")}</p> }.into_any(),
+            (_, None) => view! { <p class="muted" id="container-stats">"Sampling the stats…"</p> }.into_any(),
+            (_, Some(Ok(s))) => {
+                let cpu = cpu
+                    .get()
+                    .map(|t| format!("CPU {}.{} %", t / 10, t % 10))
+                    .unwrap_or_else(|| "CPU … (needs a second sample)".into());
+                view! {
+                    <p id="container-stats">
+                        {format!("{cpu} of one CPU ({} online) · memory {} of {} · {} processes · net rx {} / tx {}", s.online_cpus, fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, fmt_bytes(s.network_rx_bytes as i64), fmt_bytes(s.network_tx_bytes as i64))}
+                        " "<span class="muted">{move || format!("updated {}", sampled.get())}</span>
+                    </p>
+                }.into_any()
             }
-        })
+        }
     };
     view! {
         <h1>"Container"</h1>
