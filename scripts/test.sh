@@ -46,6 +46,9 @@ step "web app: clippy (wasm32) and release build"
 (cd frontend && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/frontend" cargo clippy --locked --target wasm32-unknown-unknown -- -D warnings)
 bash scripts/build-frontend.sh
 
+step "web app: unit tests of its pure helpers (run on the host)"
+(cd frontend && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/frontend" cargo test --locked)
+
 step "PostgreSQL, a Docker engine and OpenSSH's server (for Git over SSH)"
 PG_URL=$(bash tests/infra/postgres-up.sh)
 trap 'bash tests/infra/postgres-down.sh; bash tests/infra/docker-down.sh' EXIT

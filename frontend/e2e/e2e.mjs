@@ -58,6 +58,37 @@ async function confirmed(object) {
   await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
 }
 
+// Docker helpers through the browser's own session (CSRF double-submit).
+const csrfToken = async () => (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
+async function endpointOfEnv() {
+  const envId = await page.evaluate(() => localStorage.getItem('wf.env'));
+  return (await (await page.request.get(`${base}/api/v1/environments/${envId}/endpoints`)).json()).items[0].id;
+}
+// Creates and starts a container of the test image; answers its id.
+async function runContainer(ep, name, command, extra = {}) {
+  const headers = { 'X-CSRF-Token': await csrfToken() };
+  const made = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, { headers, data: { name, image: 'local/busybox:1', command, ...extra } });
+  assert.equal(made.status(), 201, await made.text());
+  const id = (await made.json()).id;
+  assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/containers/${id}/start`, { headers })).status(), 204);
+  return id;
+}
+async function removeContainer(ep, id) {
+  await page.request.delete(`${base}/api/v1/endpoints/${ep}/containers/${id}?force=true`, { headers: { 'X-CSRF-Token': await csrfToken() } });
+}
+// The Containers page, reloaded (it may be open already), with the named row.
+async function containersListed(name) {
+  await nav('Containers');
+  await page.locator('button', { hasText: 'Refresh' }).click();
+  await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor();
+}
+// Opens a container's page from the Containers list.
+async function openContainer(name) {
+  await containersListed(name);
+  await page.locator(`#containers-table tr[data-name="${name}"] a`).click();
+  await page.locator('#container-summary', { hasText: name }).waitFor();
+}
+
 try {
   await check('first run opens the setup page and creates the first admin', async () => {
     assert.ok(token, 'SETUP_TOKEN is set');
@@ -210,6 +241,147 @@ try {
     assert.equal(del.status(), 204);
   });
 
+  // A log writer: stdout lines every 50 ms; every 40th line a coloured one and one on stderr.
+  const LOGGER = ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "line $i"; if [ $((i % 40)) = 1 ]; then printf "\\033[31mERROR\\033[0m n=$i \\033[1mbold\\033[0m\\n"; echo "err $i" >&2; fi; sleep 0.05; done'];
+  const atBottom = () => { const l = document.querySelector('#logs'); return l.scrollHeight > l.clientHeight + 40 && l.scrollHeight - l.scrollTop - l.clientHeight < 4; };
+  const logLines = () => document.querySelectorAll('#logs > div').length;
+
+  await check('container logs follow the newest line; Pause stops the scrolling but keeps collecting; stdout and stderr differ (review D7)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-logs-' + Date.now();
+    const id = await runContainer(ep, name, LOGGER, { init: true });
+    try {
+      await openContainer(name);
+      // Following: the box scrolls itself to each new line.
+      await page.waitForFunction(() => document.querySelectorAll('#logs > div').length > 60, null, { timeout: 20000 });
+      await page.waitForFunction(atBottom);
+      const n = await page.evaluate(logLines);
+      await page.waitForFunction(n => document.querySelectorAll('#logs > div').length > n + 20 && (() => { const l = document.querySelector('#logs'); return l.scrollHeight - l.scrollTop - l.clientHeight < 4; })(), n);
+      // Paused: the view stays where it is while lines keep arriving.
+      await page.locator('#logs-follow[aria-pressed="true"]').click();
+      await page.locator('#logs-follow[aria-pressed="false"]').waitFor();
+      const top = await page.evaluate(() => document.querySelector('#logs').scrollTop);
+      const m = await page.evaluate(logLines);
+      await page.waitForFunction(m => document.querySelectorAll('#logs > div').length > m + 30, m);
+      assert.equal(await page.evaluate(() => document.querySelector('#logs').scrollTop), top, 'no scrolling while paused');
+      assert.equal(await page.evaluate(atBottom), false, 'new lines are below the view');
+      await shot('17b-logs-paused');
+      // Follow again: back to the newest line.
+      await page.click('#logs-follow');
+      await page.locator('#logs-follow[aria-pressed="true"]').waitFor();
+      await page.waitForFunction(atBottom);
+      // Scrolling up by hand pauses following.
+      await page.evaluate(() => { document.querySelector('#logs').scrollTop = 0; });
+      await page.locator('#logs-follow[aria-pressed="false"]').waitFor();
+      await page.click('#logs-follow');
+      // One class per stream.
+      await page.locator('#logs > div.stderr', { hasText: /^err \d+$/ }).first().waitFor();
+      await page.locator('#logs > div.stdout', { hasText: /^line \d+$/ }).first().waitFor();
+      assert.equal(await page.locator('#logs > div.stderr', { hasText: /^line / }).count(), 0, 'stdout lines are not marked stderr');
+      await shot('17c-logs-streams');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
+  await check('container logs render ANSI colour codes as coloured spans, never raw escapes (review D8)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-ansi-' + Date.now();
+    const id = await runContainer(ep, name, LOGGER, { init: true });
+    try {
+      await openContainer(name);
+      const err = page.locator('#logs > div', { hasText: 'ERROR' }).first();
+      await err.waitFor({ timeout: 20000 });
+      assert.equal(await page.evaluate(() => /\u001b|\[(\d+;)*\d*m/.test(document.querySelector('#logs').textContent)), false, 'no raw escape sequence in the logs');
+      const red = await err.locator('span', { hasText: 'ERROR' }).evaluate(e => getComputedStyle(e).color);
+      const [r, g, b] = red.match(/\d+/g).map(Number);
+      assert.ok(r > 120 && r > g + 60 && r > b + 60, `ERROR is red: ${red}`);
+      const plain = await err.evaluate(e => getComputedStyle(e).color);
+      assert.notEqual(plain, red, 'the rest of the line keeps the normal colour');
+      const weight = await err.locator('span', { hasText: 'bold' }).evaluate(e => Number(getComputedStyle(e).fontWeight));
+      assert.ok(weight >= 600, `bold is bold: ${weight}`);
+      // Reset: the text after ERROR is not red.
+      const after = await err.evaluate(e => [...e.querySelectorAll('span')].find(s => s.textContent.includes('n='))?.className ?? '');
+      assert.ok(!/fg-1\b/.test(after), `reset ends the colour: "${after}"`);
+      await shot('17d-logs-ansi');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
+  await check('container page: stats refresh with CPU %, and lifecycle actions pause, unpause, restart, stop, start, kill, rename, remove (review D9)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-life-' + Date.now();
+    // Some CPU work in bursts, under tini so that stop is quick.
+    const id = await runContainer(ep, name, ['sh', '-c', 'while true; do i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; sleep 0.2; done'], { init: true });
+    try {
+      await openContainer(name);
+      const stats = page.locator('#container-stats');
+      await stats.filter({ hasText: /CPU \d+\.\d %/ }).waitFor({ timeout: 20000 });
+      const before = await stats.textContent();
+      await page.waitForFunction(t => document.querySelector('#container-stats')?.textContent !== t, before, { timeout: 10000 });
+      assert.match(await stats.textContent(), /CPU \d+\.\d %/);
+      await shot('17e-container-stats');
+      const state = async s => page.locator('#container-summary .badge', { hasText: new RegExp(`^${s}$`) }).waitFor({ timeout: 20000 });
+      await page.click('#ctr-pause');
+      await state('paused');
+      await page.click('#ctr-unpause');
+      await state('running');
+      await page.click('#ctr-restart');
+      await page.locator('.toast', { hasText: 'restart' }).waitFor();
+      await state('running');
+      await page.click('#ctr-stop');
+      await state('exited');
+      assert.equal(await page.locator('#ctr-stop').count(), 0, 'no Stop on a stopped container');
+      await page.locator('#container-stats', { hasText: 'Not running' }).waitFor();
+      await page.click('#ctr-start');
+      await state('running');
+      await page.click('#ctr-kill');
+      await state('exited');
+      await shot('17f-container-actions');
+      await page.click('#ctr-rename');
+      await page.fill('#ctr-new-name', name + '-renamed');
+      await page.click('#ctr-rename-save');
+      await page.locator('#container-summary strong', { hasText: name + '-renamed' }).waitFor();
+      await page.click('#ctr-remove');
+      await confirmed(name + '-renamed');
+      await page.locator('h1', { hasText: 'Containers' }).waitFor();
+      await page.locator('#containers-table').waitFor();
+      assert.equal(await page.locator(`#containers-table tr[data-name^="${name}"]`).count(), 0, 'the container is gone');
+    } finally {
+      await removeContainer(ep, id);
+    }
+  });
+
+  await check('containers table: a long image reference is cut with an ellipsis (full text in its title) and the actions stay on screen (review D13)', async () => {
+    const ep = await endpointOfEnv();
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    // No hyphen or slash in the tag: like a digest, it offers the browser no place to wrap.
+    const repo = '127.0.0.1:5000/wf/layout_test_image';
+    const tag = 'build_' + '0123456789abcdef'.repeat(6);
+    const ref = `${repo}:${tag}`;
+    assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent('local/busybox:1')}/tag`, { headers, data: { repo, tag } })).status(), 204);
+    const name = 'wf-long-' + Date.now();
+    const made = await page.request.post(`${base}/api/v1/endpoints/${ep}/containers`, { headers, data: { name, image: ref, command: ['sleep', '600'] } });
+    assert.equal(made.status(), 201, await made.text());
+    const id = (await made.json()).id;
+    try {
+      await containersListed(name);
+      const r = page.locator(`#containers-table tr[data-name="${name}"]`);
+      await shot('16b-containers-long-image');
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      const box = await r.locator('button', { hasText: 'Remove' }).boundingBox();
+      assert.ok(box && box.x + box.width <= width, `the Remove button is on screen: ${JSON.stringify(box)} in ${width}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrollbar');
+      assert.equal(await r.locator(`[title="${ref}"]`).count(), 1, 'the full reference is in a title');
+      const cut = await r.locator(`[title="${ref}"]`).evaluate(e => [getComputedStyle(e).textOverflow, e.scrollWidth > e.clientWidth]);
+      assert.deepEqual(cut, ['ellipsis', true]);
+    } finally {
+      await removeContainer(ep, id);
+      await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(ref)}`, { headers });
+    }
+  });
+
   await check('endpoint dashboard: engine facts, CPU/memory chart, live events feed', async () => {
     await nav('Endpoints');
     await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
@@ -246,6 +418,71 @@ try {
     await img.locator('button', { hasText: 'Remove' }).click();
     await confirmed('127.0.0.1:5000/wf/payload:1');
     await img.waitFor({ state: 'detached' });
+  });
+
+  // The test image as the API lists it, and its row's cells.
+  const busyboxRow = async () => {
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const list = await (await page.request.get(`${base}/api/v1/endpoints/${ep}/images`)).json();
+    const image = list.find(i => i.repo_tags.includes('local/busybox:1'));
+    assert.ok(image, 'the test image is listed');
+    const cells = row('#images-table', 'local/busybox:1').locator('td');
+    await cells.first().waitFor();
+    return [image, cells];
+  };
+
+  await check('images table: Containers says — when the engine did not count, never 0 (review D6)', async () => {
+    const [image, cells] = await busyboxRow();
+    const count = (await cells.nth(3).textContent()).trim();
+    if (image.containers < 0) {
+      assert.equal(count, '—', 'an uncounted image does not claim 0 containers');
+      assert.match(await cells.nth(3).locator('[title]').getAttribute('title'), /not count/);
+    } else {
+      assert.equal(count, String(image.containers));
+    }
+  });
+
+  await check('images table: sizes are rounded to one decimal, not floored (review D26)', async () => {
+    const [image, cells] = await busyboxRow();
+    const MIB = 1024 * 1024, b = image.size;
+    const one = (unit, name) => `${(Math.round(b * 10 / unit) / 10).toFixed(1)} ${name}`;
+    const want = b >= 1024 * MIB ? one(1024 * MIB, 'GiB') : b >= MIB ? one(MIB, 'MiB') : one(1024, 'KiB');
+    assert.equal((await cells.nth(2).textContent()).trim(), want, `size of ${b} B`);
+  });
+
+  await check('images: Remove on a row with two tags names both in the confirmation, then says what happened (review D5)', async () => {
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    const one = '127.0.0.1:5000/wf/payload:1', two = '127.0.0.1:5000/wf/payload:second';
+    try {
+      const pulled = await page.request.post(`${base}/api/v1/endpoints/${ep}/images/pull`, { headers, data: { image: '127.0.0.1:5000/wf/payload', tag: '1' } });
+      assert.equal(pulled.status(), 200);
+      await pulled.body();
+      assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(one)}/tag`, { headers, data: { repo: '127.0.0.1:5000/wf/payload', tag: 'second' } })).status(), 204);
+      await page.locator('nav.tabs a', { hasText: 'Dashboard' }).click();
+      await page.locator('nav.tabs a', { hasText: 'Images' }).click();
+      const img = row('#images-table', two);
+      await img.waitFor();
+      await img.locator('button', { hasText: 'Remove' }).click();
+      const object = page.locator('#confirm-dialog[open] #confirm-object');
+      await object.waitFor();
+      const named = await object.textContent();
+      assert.ok(named.includes(one) && named.includes(two), `the confirmation names both tags: ${named}`);
+      await page.locator('#confirm-detail', { hasText: /both tags|all (its|2) tags|2 tags/ }).waitFor();
+      await shot('19b-image-remove-tags');
+      await page.click('#confirm-ok');
+      // (The removal in the check before has its own toast, maybe still shown.)
+      const toast = page.locator('.toast', { hasText: 'payload:second' });
+      await toast.waitFor();
+      const said = await toast.textContent();
+      assert.ok(said.includes(one) && said.includes(two), `the toast says what was untagged: ${said}`);
+      await img.waitFor({ state: 'detached' });
+      assert.equal(await row('#images-table', one).count(), 0, 'neither tag is left');
+    } finally {
+      if (await page.locator('#confirm-dialog[open]').count()) await page.click('#confirm-cancel');
+      // The engine is shared between runs: leave no tag behind.
+      for (const t of [two, one]) await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(t)}?force=true`, { headers });
+    }
   });
 
   await check('volumes and networks: create and remove', async () => {
@@ -298,6 +535,32 @@ try {
     await page.click('#bulk-remove');
     await confirmed('2 selected containers');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
+  });
+
+  await check('console: after the shell exits a new one opens; Disconnect ends a session (review D15)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-console-' + Date.now();
+    const id = await runContainer(ep, name, ['sleep', '600'], { init: true });
+    try {
+      await openContainer(name);
+      await page.click('#console-open');
+      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console .xterm-helper-textarea').focus();
+      await page.keyboard.type('exit 0\n');
+      await page.locator('#console-status', { hasText: 'Exited with code 0' }).waitFor();
+      assert.equal(await page.locator('#console-disconnect').count(), 0, 'nothing to disconnect after the exit');
+      await page.click('#console-open');
+      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console .xterm-helper-textarea').focus();
+      await page.keyboard.type('echo again-$((6*7))\n');
+      await page.locator('#console .xterm-rows', { hasText: 'again-42' }).waitFor();
+      await page.click('#console-disconnect');
+      await page.locator('#console-status', { hasText: 'Disconnected' }).waitFor();
+      await page.locator('#console-open').waitFor();
+      await shot('22b-console-disconnected');
+    } finally {
+      await removeContainer(ep, id);
+    }
   });
 
   // Compose stacks on the same endpoint: editor, validation, secret variable, deploy with live

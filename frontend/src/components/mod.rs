@@ -1,5 +1,6 @@
 //! Shared widgets and helpers: what more than one page uses. Pages import these and never each
 //! other.
+pub mod ansi;
 pub mod compose_editor;
 pub mod confirm;
 pub mod endpoint_tabs;

@@ -60,6 +60,9 @@ pub fn Audit() -> impl IntoView {
             .location()
             .set_href(&format!("/api/v1/audit/export{q}"));
     };
+    // Each reset starts a new generation: an answer to an older query (a page still loading
+    // when Filter was pressed) is dropped instead of blocking or mixing into the new rows.
+    let generation = StoredValue::new(0u32);
     let load_more = move || {
         if loading.get_untracked() || done.get_untracked() {
             return;
@@ -69,8 +72,13 @@ pub fn Audit() -> impl IntoView {
         if let Some(cur) = cursor.get_untracked() {
             q.push_str(&format!("&cursor={cur}"));
         }
+        let asked = generation.get_value();
         leptos::task::spawn_local(async move {
-            match api::client().audit(&q).await {
+            let answer = api::client().audit(&q).await;
+            if generation.try_get_value() != Some(asked) {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     rows.update(|r| r.extend(page.items));
                     done.set(page.next_cursor.is_none());
@@ -85,9 +93,11 @@ pub fn Audit() -> impl IntoView {
         });
     };
     let reset = move || {
+        generation.update_value(|g| *g += 1);
         rows.set(vec![]);
         cursor.set(None);
         done.set(false);
+        loading.set(false);
         load_more();
     };
     Effect::new(move |_| {

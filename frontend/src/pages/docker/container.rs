@@ -1,26 +1,21 @@
-//! `/containers/:endpoint/:cid`: one container, with live logs (server-sent events), stats, its
-//! inspect document and the console.
-//!
-//! Console: xterm.js (npm `@xterm/xterm`, served from `/xterm/` and loaded only when a console
-//! opens, so it is not part of the initial download) over the exec WebSocket
-//! `GET /api/v1/endpoints/{id}/containers/{cid}/exec` (same-origin cookie session).
-//!
-//! Protocol (see `ExecQuery`): keystrokes go out as binary frames; a text frame
-//! `{"type":"resize",...}` sizes the TTY; output arrives as binary frames and the exit code as a
-//! text frame `{"type":"exit","code":N}`.
-use js_sys::{Array, Function, Reflect, Uint8Array};
+//! `/containers/:endpoint/:cid`: one container, with its lifecycle actions (review D9), stats
+//! refreshed every few seconds with CPU %, live logs ([`super::logs`]), its inspect document and
+//! the console ([`super::console`]).
 use leptos::ev::SubmitEvent;
-use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use windflow_api::docker::{ContainerDetails, LogLine, StatsSnapshot};
+use wasm_bindgen::JsValue;
+use windflow_api::docker::{ContainerDetails, RemoveQuery, RenameContainer, StatsSnapshot};
 
+use super::console::ConsolePanel;
 use super::fmt_bytes;
+use super::logs::LiveLogs;
 use crate::api;
 use crate::state::ctx;
+
+/// Seconds between two stats samples.
+const STATS_EVERY: u64 = 3;
 
 /// Indented JSON through the browser's `JSON.stringify` (serde_json's serializer would add its
 /// float formatting to the wasm).
@@ -33,6 +28,14 @@ fn pretty(v: &serde_json::Value) -> String {
         })
         .and_then(|s| s.as_string())
         .unwrap_or(text)
+}
+
+/// CPU use between two samples, in tenths of a percent of one CPU (as `docker stats`: 200 % is
+/// two busy CPUs): CPU nanoseconds used over wall-clock nanoseconds elapsed.
+pub fn cpu_tenths(prev: (u64, f64), now: (u64, f64)) -> Option<u64> {
+    let used_ns = now.0.checked_sub(prev.0)?;
+    let wall_ms = (now.1 - prev.1) as u64;
+    (wall_ms > 0).then(|| (used_ns + wall_ms * 500) / (wall_ms * 1000))
 }
 
 #[component]
@@ -50,68 +53,168 @@ pub fn ContainerPage() -> impl IntoView {
         c.version.get();
         endpoint().map(|ep| format!("/endpoints/{ep}/containers/{}", cid()))
     });
+    // Stats: one sample every few seconds; CPU % needs two of them.
+    let tick = RwSignal::new(0u32);
+    if let Ok(h) = set_interval_with_handle(
+        move || tick.update(|t| *t += 1),
+        std::time::Duration::from_secs(STATS_EVERY),
+    ) {
+        on_cleanup(move || h.clear());
+    }
     let stats = api::resource(move || {
         c.version.get();
+        tick.get();
         endpoint().map(|ep| format!("/endpoints/{ep}/containers/{}/stats", cid()))
     });
-    let lines = RwSignal::new(Vec::<LogLine>::new());
-    let console = RwSignal::new(false);
-    let search = RwSignal::new(String::new());
-    // Live logs: an EventSource on the SSE route (same-origin cookies authenticate it).
-    let source = StoredValue::new_local(None::<web_sys::EventSource>);
+    // (CPU ns, time in ms) of the previous sample, and the CPU % since it.
+    let prev = StoredValue::new(None::<(u64, f64)>);
+    let cpu = RwSignal::new(None::<u64>);
+    let sampled = RwSignal::new(String::new());
     Effect::new(move |_| {
-        let (Some(ep), id) = (endpoint(), cid()) else {
+        let Some(Ok(s)) = api::read::<StatsSnapshot>(stats) else {
             return;
         };
-        lines.set(vec![]);
-        if let Some(old) = source.get_value() {
-            old.close();
-        }
-        let Ok(es) = web_sys::EventSource::new(&format!(
-            "/api/v1/endpoints/{ep}/containers/{id}/logs/stream?tail=200"
-        )) else {
-            return;
-        };
-        let on_message =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
-                if let Some(line) = m
-                    .data()
-                    .as_string()
-                    .and_then(|d| serde_json::from_str::<LogLine>(&d).ok())
-                {
-                    lines.update(|l| {
-                        l.push(line);
-                        let extra = l.len().saturating_sub(2000);
-                        l.drain(..extra);
-                    });
-                }
-            });
-        es.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        source.set_value(Some(es));
-    });
-    on_cleanup(move || {
-        if let Some(es) = source.get_value() {
-            es.close();
-        }
-    });
-    let download = move |_| {
-        let text: String = lines
-            .get_untracked()
-            .iter()
-            .map(|l| format!("{}\n", l.text))
-            .collect();
-        let href = format!(
-            "data:text/plain;charset=utf-8,{}",
-            String::from(js_sys::encode_uri_component(&text))
+        let now = (s.cpu_total_usage_ns, js_sys::Date::now());
+        cpu.set(prev.get_value().and_then(|p| cpu_tenths(p, now)));
+        prev.set_value(Some(now));
+        sampled.set(
+            js_sys::Date::new_0()
+                .to_locale_time_string("en-GB")
+                .as_string()
+                .unwrap_or_default(),
         );
-        if let Some(doc) = web_sys::window().and_then(|w| w.document())
-            && let Ok(a) = doc.create_element("a")
-        {
-            let _ = a.set_attribute("href", &href);
-            let _ = a.set_attribute("download", &format!("{}.log", cid()));
-            if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
-                a.click();
+    });
+
+    // Lifecycle actions: each one reloads the page's data and says what happened.
+    let act = move |action: &'static str| {
+        let Some(ep) = endpoint() else { return };
+        let id = cid();
+        leptos::task::spawn_local(async move {
+            match api::client().container_action(ep, &id, action).await {
+                Ok(()) => {
+                    c.toast(format!("Container: {action} done"), false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let navigate = use_navigate();
+    let remove = move |name: String| {
+        let Some(ep) = endpoint() else { return };
+        let id = cid();
+        let navigate = navigate.clone();
+        let object = name.clone();
+        c.confirm(
+            "Remove container",
+            &object,
+            "the container is stopped and deleted.",
+            "Remove",
+            move || {
+                leptos::task::spawn_local(async move {
+                    let opts = RemoveQuery {
+                        force: Some(true),
+                        volumes: None,
+                    };
+                    match api::client().remove_container(ep, &id, &opts).await {
+                        Ok(()) => {
+                            c.toast(format!("Container {name} removed"), false);
+                            navigate("/containers", Default::default());
+                        }
+                        Err(e) => c.error(&e),
+                    }
+                });
+            },
+        );
+    };
+    let renaming = RwSignal::new(false);
+    let new_name = RwSignal::new(String::new());
+    let rename = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(ep) = endpoint() else { return };
+        let id = cid();
+        let req = RenameContainer {
+            name: new_name.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::client().rename_container(ep, &id, &req).await {
+                Ok(()) => {
+                    renaming.set(false);
+                    c.toast(format!("Container renamed to {}", req.name), false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    // The buttons that fit the container's state (and the user's permissions).
+    let actions = move |d: &ContainerDetails| {
+        let (paused, running) = (d.state == "paused", d.running && d.state != "paused");
+        let button = move |id: &'static str,
+                           label: &'static str,
+                           class: &'static str,
+                           action: &'static str| {
+            view! { <button id=id class=class on:click=move |_| act(action)>{label}</button> }
+        };
+        let mut v = vec![];
+        if !d.running && c.can("containers:start") {
+            v.push(button("ctr-start", "Start", "small", "start"));
+        }
+        if running && c.can("containers:stop") {
+            v.push(button("ctr-stop", "Stop", "secondary small", "stop"));
+        }
+        if running && c.can("containers:restart") {
+            v.push(button(
+                "ctr-restart",
+                "Restart",
+                "secondary small",
+                "restart",
+            ));
+        }
+        if running && c.can("containers:stop") {
+            v.push(button("ctr-pause", "Pause", "secondary small", "pause"));
+        }
+        if paused && c.can("containers:start") {
+            v.push(button("ctr-unpause", "Unpause", "small", "unpause"));
+        }
+        if d.running && c.can("containers:kill") {
+            v.push(button("ctr-kill", "Kill", "secondary small", "kill"));
+        }
+        let name = d.name.clone();
+        view! {
+            <div class="actions" id="container-actions">
+                {v}
+                {c.can("containers:update").then(|| view! {
+                    <button id="ctr-rename" class="secondary small" on:click=move |_| { new_name.set(name.clone()); renaming.set(true); }>"Rename"</button>
+                })}
+                {c.can("containers:delete").then(|| {
+                    let name = d.name.clone();
+                    let remove = remove.clone();
+                    view! { <button id="ctr-remove" class="danger small" on:click=move |_| remove(name.clone())>"Remove"</button> }
+                })}
+            </div>
+        }
+    };
+    // A stopped container has no usage to show; until the first sample comes, say so.
+    let stats_line = move || {
+        let running = api::read::<ContainerDetails>(details)
+            .and_then(Result::ok)
+            .map(|d| d.running);
+        match (running, api::read::<StatsSnapshot>(stats)) {
+            (Some(false), _) => view! { <p class="muted" id="container-stats">"Not running: no CPU or memory use."</p> }.into_any(),
+            (_, Some(Err(e))) => view! { <p class="error" id="container-stats">{format!("Stats: {e}")}</p> }.into_any(),
+            (_, None) => view! { <p class="muted" id="container-stats">"Sampling the stats…"</p> }.into_any(),
+            (_, Some(Ok(s))) => {
+                let cpu = cpu
+                    .get()
+                    .map(|t| format!("CPU {}.{} %", t / 10, t % 10))
+                    .unwrap_or_else(|| "CPU … (needs a second sample)".into());
+                view! {
+                    <p id="container-stats">
+                        {format!("{cpu} of one CPU ({} online) · memory {} of {} · {} processes · net rx {} / tx {}", s.online_cpus, fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, fmt_bytes(s.network_rx_bytes as i64), fmt_bytes(s.network_tx_bytes as i64))}
+                        " "<span class="muted">{move || format!("updated {}", sampled.get())}</span>
+                    </p>
+                }.into_any()
             }
         }
     };
@@ -122,14 +225,21 @@ pub fn ContainerPage() -> impl IntoView {
             Ok(d) => view! {
                 <div class="card" id="container-summary">
                     <strong>{d.name.clone()}</strong>" "
-                    <span class=if d.running { "badge ok" } else { "badge" }>{d.state.clone()}</span>
-                    <p class="muted"><code>{d.image.clone()}</code>" · created "{d.created.clone()}</p>
-                    {move || api::read::<StatsSnapshot>(stats).and_then(Result::ok).map(|s| view! {
-                        <p id="container-stats">{format!("memory {} of {} · {} processes · net rx {} B / tx {} B", fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, s.network_rx_bytes, s.network_tx_bytes)}</p>
-                    })}
+                    <span class=if d.running && d.state != "paused" { "badge ok" } else { "badge" }>{d.state.clone()}</span>
+                    <p class="muted"><code class="cut" title=d.image.clone()>{d.image.clone()}</code>" · created "{d.created.clone()}</p>
+                    {actions(&d)}
                 </div>
             }.into_any(),
         })}
+        <Show when=move || renaming.get()>
+            <form class="card inline" id="ctr-rename-form" on:submit=rename>
+                <label for="ctr-new-name">"New name"</label>
+                <input id="ctr-new-name" bind:value=new_name required />
+                <button id="ctr-rename-save" type="submit">"Rename"</button>
+                <button class="secondary" type="button" on:click=move |_| renaming.set(false)>"Cancel"</button>
+            </form>
+        </Show>
+        <div class="card">{stats_line}</div>
         <details class="card" id="container-inspect">
             <summary>"Inspect"</summary>
             {move || api::read::<ContainerDetails>(details).and_then(Result::ok).map(|d| view! {
@@ -139,168 +249,34 @@ pub fn ContainerPage() -> impl IntoView {
         <Show when=move || c.can("containers:exec")>
             <h2>"Console"</h2>
             <div class="card">
-                <Show
-                    when=move || console.get()
-                    fallback=move || view! { <button id="console-open" class="secondary" on:click=move |_| console.set(true)>"Open a shell (sh)"</button> }
-                >
-                    {move || endpoint().map(|ep| view! { <Console endpoint=ep container=cid() /> })}
-                </Show>
+                {move || endpoint().map(|ep| view! { <ConsolePanel endpoint=ep container=cid() /> })}
             </div>
         </Show>
         <h2>"Logs"</h2>
         <div class="card">
-            <form class="inline" on:submit=|ev: SubmitEvent| ev.prevent_default()>
-                <input id="log-search" placeholder="Search the logs" bind:value=search />
-                <button class="secondary" type="button" on:click=download>"Download"</button>
-            </form>
-            <pre id="logs" class="logs">
-                {move || {
-                    let q = search.get().to_lowercase();
-                    lines.get().into_iter().filter(|l| q.is_empty() || l.text.to_lowercase().contains(&q)).map(|l| {
-                        let cls = if l.stream == "stderr" { "error" } else { "" };
-                        view! { <div class=cls>{l.text}</div> }
-                    }).collect_view()
-                }}
-            </pre>
+            {move || endpoint().map(|ep| view! { <LiveLogs endpoint=ep container=cid() /> })}
         </div>
     }
 }
 
-const COLS: u32 = 120;
-const ROWS: u32 = 24;
+#[cfg(test)]
+mod tests {
+    use super::cpu_tenths;
 
-fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
-    let f = Reflect::get(obj, &method.into())
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()?;
-    f.apply(obj, &args.iter().collect::<Array>()).ok()
-}
-
-/// Loads `/xterm/xterm.js` and its CSS once, then calls `then`.
-fn with_xterm(then: impl FnOnce() + 'static) {
-    let Some(win) = web_sys::window() else { return };
-    if Reflect::get(&win, &"Terminal".into()).is_ok_and(|t| t.is_function()) {
-        then();
-        return;
-    }
-    let Some(doc) = win.document() else { return };
-    if let Ok(link) = doc.create_element("link") {
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", "/xterm/xterm.css");
-        if let Some(h) = doc.head() {
-            let _ = h.append_child(&link);
-        }
-    }
-    let Ok(script) = doc.create_element("script") else {
-        return;
-    };
-    let _ = script.set_attribute("src", "/xterm/xterm.js");
-    let onload = Closure::once_into_js(then);
-    let _ = Reflect::set(&script, &"onload".into(), &onload);
-    if let Some(h) = doc.head() {
-        let _ = h.append_child(&script);
-    }
-}
-
-/// An interactive shell in a running container.
-#[component]
-pub fn Console(endpoint: Uuid, container: String) -> impl IntoView {
-    let host = NodeRef::<html::Div>::new();
-    let status = RwSignal::new("Connecting…".to_owned());
-    let socket = StoredValue::new_local(None::<web_sys::WebSocket>);
-    Effect::new(move |_| {
-        let Some(el) = host.get() else { return };
-        let container = container.clone();
-        with_xterm(move || {
-            let Some(win) = web_sys::window() else { return };
-            let Ok(ctor) = Reflect::get(&win, &"Terminal".into()) else {
-                return;
-            };
-            let opts = js_sys::Object::new();
-            let _ = Reflect::set(&opts, &"cols".into(), &COLS.into());
-            let _ = Reflect::set(&opts, &"rows".into(), &ROWS.into());
-            let _ = Reflect::set(&opts, &"convertEol".into(), &false.into());
-            let Ok(term) = Reflect::construct(ctor.unchecked_ref::<Function>(), &Array::of1(&opts))
-            else {
-                return;
-            };
-            call(&term, "open", &[el.into()]);
-            let loc = win.location();
-            let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
-                "wss"
-            } else {
-                "ws"
-            };
-            let url = format!(
-                "{scheme}://{}/api/v1/endpoints/{endpoint}/containers/{container}/exec?cmd=sh",
-                loc.host().unwrap_or_default()
-            );
-            let Ok(ws) = web_sys::WebSocket::new(&url) else {
-                status.set("Cannot open the console".into());
-                return;
-            };
-            ws.set_binary_type(web_sys::BinaryType::Arraybuffer);
-            let ws2 = ws.clone();
-            let on_open = Closure::<dyn FnMut()>::new(move || {
-                status.set("Connected".into());
-                let _ = ws2.send_with_str(&format!(
-                    r#"{{"type":"resize","cols":{COLS},"rows":{ROWS}}}"#
-                ));
-            });
-            ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-            on_open.forget();
-            let t2 = term.clone();
-            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                move |m: web_sys::MessageEvent| {
-                    let data = m.data();
-                    if let Some(text) = data.as_string() {
-                        // Parsed by the browser: keeps serde_json's Value out of this path.
-                        if let Ok(v) = js_sys::JSON::parse(&text)
-                            && Reflect::get(&v, &"type".into())
-                                .ok()
-                                .and_then(|t| t.as_string())
-                                .as_deref()
-                                == Some("exit")
-                        {
-                            let code = Reflect::get(&v, &"code".into())
-                                .ok()
-                                .and_then(|c| c.as_f64())
-                                .unwrap_or(-1.0) as i64;
-                            status.set(format!("Exited with code {code}"));
-                        }
-                    } else {
-                        call(&t2, "write", &[Uint8Array::new(&data).into()]);
-                    }
-                },
-            );
-            ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            on_message.forget();
-            let on_close = Closure::<dyn FnMut()>::new(move || {
-                status.update(|s| {
-                    if !s.starts_with("Exited") {
-                        *s = "Disconnected".into();
-                    }
-                })
-            });
-            ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-            on_close.forget();
-            let ws3 = ws.clone();
-            let on_data = Closure::<dyn FnMut(String)>::new(move |d: String| {
-                let _ = ws3.send_with_u8_array(d.as_bytes());
-            });
-            call(&term, "onData", &[on_data.into_js_value()]);
-            call(&term, "focus", &[]);
-            socket.set_value(Some(ws));
-        });
-    });
-    on_cleanup(move || {
-        if let Some(ws) = socket.get_value() {
-            let _ = ws.close();
-        }
-    });
-    view! {
-        <p class="muted" id="console-status">{move || status.get()}</p>
-        <div class="term" id="console" node_ref=host></div>
+    #[test]
+    fn cpu_percent_of_one_cpu_in_tenths() {
+        // 1.5 s of CPU in 3 s: 50.0 %.
+        assert_eq!(cpu_tenths((0, 0.0), (1_500_000_000, 3000.0)), Some(500));
+        // Two busy CPUs: 200.0 %.
+        assert_eq!(
+            cpu_tenths((10, 1000.0), (6_000_000_010, 4000.0)),
+            Some(2000)
+        );
+        // Rounded to the nearest tenth: 0.04 % -> 0.0, 0.06 % -> 0.1.
+        assert_eq!(cpu_tenths((0, 0.0), (1_200_000, 3000.0)), Some(0));
+        assert_eq!(cpu_tenths((0, 0.0), (1_800_000, 3000.0)), Some(1));
+        // A restarted container (the counter went back) or no time elapsed: unknown.
+        assert_eq!(cpu_tenths((5_000, 0.0), (10, 3000.0)), None);
+        assert_eq!(cpu_tenths((0, 10.0), (10, 10.0)), None);
     }
 }

@@ -115,13 +115,13 @@ pub fn Containers() -> impl IntoView {
                                 let key2 = key.clone();
                                 view! {
                                     <tr data-name=x.container.name.clone()>
-                                        <td><input type="checkbox" class="select" aria-label=format!("Select {}", x.container.name) prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
+                                        <td><input type="checkbox" class="select" aria-label=format!("Select {cname}") prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { s.retain(|k| *k != key2); if on { s.push(key2.clone()); } });
                                         } /></td>
                                         <td><a href=format!("/containers/{ep}/{id}")>{x.container.name.clone()}</a></td>
                                         <td class="muted">{x.endpoint_name.clone()}</td>
-                                        <td><code>{x.container.image.clone()}</code></td>
+                                        <td><code class="cut" title=x.container.image.clone()>{x.container.image.clone()}</code></td>
                                         <td><span class=cls>{x.container.state.clone()}</span></td>
                                         <td class="muted">{x.container.status.clone()}</td>
                                         <td>{actions}</td>

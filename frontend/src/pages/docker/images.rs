@@ -2,11 +2,12 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
-use windflow_api::docker::{ImageSummary, PullImage, PullProgress};
+use windflow_api::docker::{ForceQuery, ImageSummary, PullImage, PullProgress};
 
 use super::{fmt_bytes, live_list};
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::state::AppCtx;
 use crate::state::ctx;
 
 /// Per-layer state of a running pull: (layer, status, current, total).
@@ -99,15 +100,19 @@ pub fn Images() -> impl IntoView {
             busy.set(false);
         });
     };
-    let remove = move |name: String| {
+    // Removes `target` (a tag, or the image id for a row with several tags) and says what the
+    // engine did (review D5).
+    let remove = move |target: String| {
         let Some(ep) = id() else { return };
-        mutate(async move {
-            api::client()
-                .delete(&format!(
-                    "/endpoints/{ep}/images/{}?force=true",
-                    js_sys::encode_uri_component(&name)
-                ))
-                .await
+        leptos::task::spawn_local(async move {
+            let opts = ForceQuery { force: Some(true) };
+            match api::client().remove_image(ep, &target, &opts).await {
+                Ok(report) => {
+                    c.toast(removal_summary(&report), false);
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
         });
     };
     let prune = move |_| {
@@ -159,14 +164,21 @@ pub fn Images() -> impl IntoView {
                         <thead><tr><th>"Tags"</th><th>"Id"</th><th>"Size"</th><th>"Containers"</th><th></th></tr></thead>
                         <tbody>
                             {items.into_iter().map(|i| {
-                                let name = i.repo_tags.first().cloned().unwrap_or_else(|| i.id.clone());
+                                let short_id: String = i.id.trim_start_matches("sha256:").chars().take(12).collect();
+                                let tags = i.repo_tags.join(", ");
+                                let ask = move |_| ask_removal(c, &i.repo_tags, &i.id, remove);
                                 view! {
                                     <tr>
-                                        <td>{i.repo_tags.join(", ")}</td>
-                                        <td><code>{i.id.trim_start_matches("sha256:").chars().take(12).collect::<String>()}</code></td>
+                                        <td>{tags}</td>
+                                        <td><code>{short_id}</code></td>
                                         <td>{fmt_bytes(i.size)}</td>
-                                        <td>{i.containers.max(0)}</td>
-                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let n = name.clone(); c.confirm("Remove image", &name, "the image is removed from the engine (an image in use by a container is refused).", "Remove", move || remove(n)) }>"Remove"</button> })}</td>
+                                        // -1: the engine did not count (review D6); never "0".
+                                        <td>{if i.containers < 0 {
+                                            view! { <span class="muted" title="not counted by the engine">"—"</span> }.into_any()
+                                        } else {
+                                            i.containers.to_string().into_any()
+                                        }}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=ask>"Remove"</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -175,5 +187,86 @@ pub fn Images() -> impl IntoView {
                 }.into_any()
             }
         })}
+    }
+}
+
+/// Asks before removing an image row, naming every tag that goes (review D5): a single tag is
+/// removed by name (the engine deletes the image when no other tag is left); a row with several
+/// tags removes the image by id, with all of them.
+fn ask_removal(c: AppCtx, tags: &[String], id: &str, then: impl Fn(String) + Copy + 'static) {
+    let (object, detail, target) = match tags {
+        [] => (
+            id.to_owned(),
+            "the untagged image is removed from the engine (an image in use by a running container is refused).".to_owned(),
+            id.to_owned(),
+        ),
+        [one] => (
+            one.clone(),
+            "the tag is removed, and the image with it unless another reference keeps it (an image in use by a running container is refused).".to_owned(),
+            one.clone(),
+        ),
+        many => (
+            many.join(", "),
+            format!("the image is removed with all {} tags (an image in use by a running container is refused).", many.len()),
+            id.to_owned(),
+        ),
+    };
+    c.confirm("Remove image", &object, &detail, "Remove", move || {
+        then(target)
+    });
+}
+
+/// What an image removal did, from the engine's report (`[{"Untagged": ref}, {"Deleted": id}]`):
+/// the tags removed (digest references left out) and whether the image itself went.
+fn removal_summary(report: &serde_json::Value) -> String {
+    let items = report.as_array().map(Vec::as_slice).unwrap_or_default();
+    let field = |item: &serde_json::Value, key: &str| {
+        item.get(key)
+            .or_else(|| item.get(key.to_lowercase()))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let untagged: Vec<String> = items
+        .iter()
+        .filter_map(|i| field(i, "Untagged"))
+        .filter(|r| !r.contains('@'))
+        .collect();
+    let deleted = items
+        .iter()
+        .filter(|i| field(i, "Deleted").is_some())
+        .count();
+    match (untagged.is_empty(), deleted > 0) {
+        (true, _) => "Image removed".to_owned(),
+        (false, true) => format!("Untagged {}; image deleted", untagged.join(", ")),
+        (false, false) => format!(
+            "Untagged {}; the image stays (another reference keeps it)",
+            untagged.join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::removal_summary;
+
+    #[test]
+    fn the_toast_says_what_the_engine_did() {
+        let report = serde_json::json!([
+            {"Untagged": "r/app:1"},
+            {"Untagged": "r/app:2"},
+            {"Untagged": "r/app@sha256:abc"},
+            {"Deleted": "sha256:1"},
+            {"Deleted": "sha256:2"}
+        ]);
+        assert_eq!(
+            removal_summary(&report),
+            "Untagged r/app:1, r/app:2; image deleted"
+        );
+        let kept = serde_json::json!([{"Untagged": "r/app:1"}]);
+        assert_eq!(
+            removal_summary(&kept),
+            "Untagged r/app:1; the image stays (another reference keeps it)"
+        );
+        assert_eq!(removal_summary(&serde_json::json!([])), "Image removed");
     }
 }

@@ -2,11 +2,13 @@
 //! networks). Everything is read live through the API; nothing here decides permissions beyond
 //! hiding buttons. The pages share the helpers below; widgets other areas use are in
 //! `crate::components`.
+pub mod console;
 pub mod container;
 pub mod containers;
 pub mod endpoint;
 pub mod endpoints;
 pub mod images;
+pub mod logs;
 pub mod networks;
 pub mod registries;
 pub mod volumes;
@@ -17,17 +19,19 @@ use uuid::Uuid;
 use crate::api;
 use crate::state::ctx;
 
-/// Bytes as MiB or GiB with one decimal, in integer arithmetic (float formatting would add
-/// tens of KB to the wasm).
+/// Bytes as KiB, MiB or GiB with one decimal, rounded to the nearest tenth (review D26: 1.98 MB
+/// is "1.9 MiB", never "1 MiB"), in integer arithmetic (float formatting would add tens of KB
+/// to the wasm). Under 1 KiB: bytes.
 pub fn fmt_bytes(b: i64) -> String {
-    const MIB: i64 = 1024 * 1024;
-    const GIB: i64 = 1024 * MIB;
-    if b >= GIB {
-        let tenths = b * 10 / GIB;
-        format!("{}.{} GiB", tenths / 10, tenths % 10)
-    } else {
-        format!("{} MiB", b / MIB)
-    }
+    const KIB: i64 = 1024;
+    let (unit, name) = match b {
+        b if b >= KIB * KIB * KIB => (KIB * KIB * KIB, "GiB"),
+        b if b >= KIB * KIB => (KIB * KIB, "MiB"),
+        b if b >= KIB => (KIB, "KiB"),
+        b => return format!("{b} B"),
+    };
+    let tenths = (b.saturating_mul(10) + unit / 2) / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
 }
 
 /// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes (read
@@ -41,4 +45,19 @@ pub(crate) fn live_list(
         c.version.get();
         id().map(|ep| format!("/endpoints/{ep}{suffix}"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_bytes;
+
+    #[test]
+    fn sizes_are_rounded_to_a_tenth() {
+        assert_eq!(fmt_bytes(1_980_000), "1.9 MiB");
+        assert_eq!(fmt_bytes(1_048_576), "1.0 MiB");
+        assert_eq!(fmt_bytes(1_048_575), "1024.0 KiB");
+        assert_eq!(fmt_bytes(23_068_672), "22.0 MiB");
+        assert_eq!(fmt_bytes(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+        assert_eq!(fmt_bytes(512), "512 B");
+    }
 }
