@@ -172,6 +172,11 @@ try {
     await page.selectOption('#env-type', 'production');
     await page.click('#env-create');
     await row('#envs-table', 'prod').locator('.badge', { hasText: 'production' }).waitFor();
+    // A new environment is selected at once, like a new organization or project (review D21).
+    await page.waitForFunction(() => document.querySelector('#env-switch').selectedOptions[0]?.textContent === 'prod');
+    // A badge after text keeps a gap (review D25).
+    const gap = await row('#envs-table', 'prod').locator('.badge').evaluate(b => getComputedStyle(b).marginLeft);
+    assert.notEqual(gap, '0px', 'the badge has a gap before it');
     await shot('06-environments');
   });
 
@@ -397,6 +402,32 @@ try {
     await page.locator('#events-feed tr', { hasText: vol }).waitFor({ timeout: 20000 });
     await shot('18-endpoint-dashboard');
     await page.request.delete(`${base}/api/v1/endpoints/${ep}/volumes/${vol}`, { headers: { 'X-CSRF-Token': csrf } });
+  });
+
+  await check('the endpoint dashboard shows the recorded event history at once, with a chart legend and units (review D33)', async () => {
+    await page.reload();
+    // The volume event of the check above, from the recorded history: the live feed starts
+    // anew with each page load.
+    await page.locator('#events-feed tbody tr', { hasText: 'wf-e2e-feed-' }).first().waitFor();
+    await page.locator('#metrics-legend', { hasText: 'CPU (% of one core)' }).waitFor();
+  });
+
+  await check('an endpoint whose engine does not answer says why, in the list and when tested (review D12)', async () => {
+    await nav('Endpoints');
+    await page.fill('#endpoint-name', 'gone');
+    await page.fill('#endpoint-socket', '/tmp/wf-e2e-no-such.sock');
+    await page.click('#endpoint-create');
+    await page.locator('.toast', { hasText: 'gone added, but its engine did not answer' }).waitFor();
+    const r = row('#endpoints-table', 'gone');
+    await r.locator('.endpoint-error', { hasText: /\S/ }).waitFor();
+    await r.locator('button', { hasText: 'Test' }).click();
+    await page.locator('.toast', { hasText: 'gone: down — ' }).waitFor();
+    await shot('17-endpoint-down');
+    await r.locator('button', { hasText: 'Delete' }).click();
+    await confirmed('gone');
+    await r.waitFor({ state: 'detached' });
+    await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
+    await page.locator('#endpoint-info').waitFor();
   });
 
   await check('images: pull from the local registry with per-layer progress bars, then remove', async () => {
@@ -929,6 +960,11 @@ try {
     assert.equal(res.status(), 401);
   });
 
+  await check('the sign-in inputs are as wide as the button (review D24)', async () => {
+    const w = async sel => (await page.locator(sel).boundingBox()).width;
+    assert.ok(Math.abs(await w('#login') - await w('#login-submit')) <= 2, 'input and button widths match');
+  });
+
   await check('a wrong password shows the API error', async () => {
     await page.fill('#login', 'admin');
     await page.fill('#password', 'not the password');
@@ -1001,6 +1037,9 @@ try {
     await cold.fill('#password', PW);
     await cold.click('#login-submit');
     await cold.locator('h1', { hasText: 'Home' }).waitFor();
+    // A fresh browser with one project and one environment lands with both selected (D21).
+    await cold.waitForFunction(() => document.querySelector('#project-switch').selectedOptions[0]?.textContent === 'shop');
+    await cold.waitForFunction(() => document.querySelector('#env-switch').selectedOptions[0]?.textContent === 'prod');
     assert.ok(Object.keys(encodings).some(p => /\/split_home[-_]/.test(p)), 'the home module was fetched');
     assert.ok(!Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module is not fetched before it is needed');
     // A page module that cannot be fetched (offline, or a newer build replaced it) offers a

@@ -105,6 +105,50 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
             .get()
             .map(|p| format!("/projects/{p}/environments?limit=200&sort=name"))
     });
+    // The switchers hold a selection that exists (review D21): a selected project or
+    // environment that is gone (deleted, or of another organization) is dropped, and where the
+    // level above offers exactly one, that one is selected (a fresh login with one project and
+    // one environment lands ready to work). Lists of another parent (a refetch in flight) are
+    // ignored.
+    Effect::new(move |_| {
+        let Some(org) = c.org.get() else { return };
+        let Some(Ok(page)) =
+            api::read::<windflow_api::Page<windflow_api::tenancy::Project>>(projects)
+        else {
+            return;
+        };
+        if page.items.iter().any(|p| p.organization_id != org) {
+            return;
+        }
+        let chosen = c.project.get_untracked();
+        if chosen.is_some_and(|p| !page.items.iter().any(|x| x.id == p)) || chosen.is_none() {
+            let only = (page.items.len() == 1).then(|| page.items[0].id);
+            if only != chosen {
+                c.project.set(only);
+                c.env.set(None);
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let Some(project) = c.project.get() else {
+            return;
+        };
+        let Some(Ok(page)) =
+            api::read::<windflow_api::Page<windflow_api::tenancy::Environment>>(envs)
+        else {
+            return;
+        };
+        if page.items.iter().any(|e| e.project_id != project) {
+            return;
+        }
+        let chosen = c.env.get_untracked();
+        if chosen.is_some_and(|e| !page.items.iter().any(|x| x.id == e)) || chosen.is_none() {
+            let only = (page.items.len() == 1).then(|| page.items[0].id);
+            if only != chosen {
+                c.env.set(only);
+            }
+        }
+    });
     let logout = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {

@@ -143,7 +143,10 @@ impl ApiError {
                 S::TooManyAttempts(secs) => (
                     StatusCode::TOO_MANY_REQUESTS,
                     ErrorCode::TooManyAttempts,
-                    Some(format!("too many failed attempts; retry in {secs} s")),
+                    Some(format!(
+                        "too many failed attempts; retry in {}",
+                        human_wait(*secs)
+                    )),
                     None,
                     Some(*secs),
                 ),
@@ -232,3 +235,27 @@ impl ResponseError for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A wait for people to read (review D34: "retry in 897 s" reads better as "15 min"): whole
+/// minutes, rounded up, from a minute on; seconds below. The exact figure is in
+/// `Retry-After`.
+fn human_wait(secs: u64) -> String {
+    if secs >= 60 {
+        format!("{} min", secs.div_ceil(60))
+    } else {
+        format!("{secs} s")
+    }
+}
+
+#[cfg(test)]
+mod wait_tests {
+    use super::human_wait;
+
+    #[test]
+    fn waits_read_in_minutes_from_a_minute_on() {
+        assert_eq!(human_wait(897), "15 min");
+        assert_eq!(human_wait(60), "1 min");
+        assert_eq!(human_wait(61), "2 min");
+        assert_eq!(human_wait(59), "59 s");
+    }
+}

@@ -141,6 +141,8 @@ pub fn Environments() -> impl IntoView {
             {
                 Ok(e) => {
                     c.toast(format!("Environment {} created", e.name), false);
+                    // Selected at once, as a new organization or project is (review D21).
+                    c.env.set(Some(e.id));
                     name.set(String::new());
                     c.version.update(|v| *v += 1);
                 }

@@ -1,9 +1,11 @@
 //! One endpoint (`/endpoints/:id/:tab?`): the dashboard (engine facts, CPU/memory chart from the
-//! collected host metrics, live events feed) and the tabs that pick the other pages.
+//! collected host metrics, the engine's event history followed live) and the tabs that pick the
+//! other pages.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use windflow_api::Page;
 use windflow_api::docker::{ContainerEvent, Endpoint, HostMetric};
 
 use super::fmt_bytes;
@@ -63,8 +65,45 @@ pub fn EndpointDashboard() -> impl IntoView {
         tick.get();
         id().map(|ep| format!("/endpoints/{ep}/metrics"))
     });
-    // Live events: the collector's SSE feed, newest first, the last 100.
+    // Events: the recorded history (`GET /events`, newest first, 50 a page, "Older events" for
+    // more), then the collector's SSE feed on top of it (issue 13 "endpoint event history",
+    // review D33: the feed no longer starts empty).
     let events = RwSignal::new(Vec::<ContainerEvent>::new());
+    let older = RwSignal::new(None::<String>);
+    let merge = move |batch: Vec<ContainerEvent>| {
+        events.update(|l| {
+            for e in batch {
+                if !l.iter().any(|x| x.id == e.id) {
+                    l.push(e);
+                }
+            }
+            // UUIDv7 ids sort by time.
+            l.sort_by_key(|e| std::cmp::Reverse(e.id));
+        });
+    };
+    let load_history = move |cursor: Option<String>| {
+        let Some(ep) = id() else { return };
+        leptos::task::spawn_local(async move {
+            let mut path = format!("/api/v1/endpoints/{ep}/events?limit=50");
+            if let Some(c) = cursor {
+                path.push_str(&format!("&cursor={}", js_sys::encode_uri_component(&c)));
+            }
+            let Ok(res) = gloo_net::http::Request::get(&path).send().await else {
+                return;
+            };
+            let text = res.text().await.unwrap_or_default();
+            if let Ok(page) = serde_json::from_str::<Page<ContainerEvent>>(&text) {
+                older.set(page.next_cursor);
+                merge(page.items);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if id().is_some() {
+            events.set(vec![]);
+            load_history(None);
+        }
+    });
     let source = StoredValue::new_local(None::<web_sys::EventSource>);
     Effect::new(move |_| {
         let Some(ep) = id() else { return };
@@ -82,10 +121,7 @@ pub fn EndpointDashboard() -> impl IntoView {
                     .as_string()
                     .and_then(|d| serde_json::from_str::<ContainerEvent>(&d).ok())
                 {
-                    events.update(|l| {
-                        l.insert(0, e);
-                        l.truncate(100);
-                    });
+                    merge(vec![e]);
                 }
             });
         es.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -126,24 +162,33 @@ pub fn EndpointDashboard() -> impl IntoView {
                     let mem: Vec<i64> = m.iter().map(|s| s.memory_used_bytes * 100 / s.memory_total_bytes.max(1)).collect();
                     let last = m.last().cloned();
                     view! {
-                        <svg id="metrics-chart" class="chart" viewBox="0 0 1000 100" preserveAspectRatio="none">
-                            <polyline class="cpu" points=points(&cpu) />
-                            <polyline class="mem" points=points(&mem) />
-                        </svg>
+                        // Legend, axis and units (review D33): CPU is a percentage of one core (a
+                        // 4-core host can reach 400 %), memory a percentage of the host's total.
+                        <p class="legend" id="metrics-legend">
+                            <span class="key cpu"></span>" CPU (% of one core) "
+                            <span class="key mem"></span>" memory used (% of total)"
+                        </p>
+                        <div class="chart-wrap">
+                            <div class="axis" aria-hidden="true"><span>{format!("{top} %")}</span><span>{format!("{} %", top / 2)}</span><span>"0 %"</span></div>
+                            <svg id="metrics-chart" class="chart" viewBox="0 0 1000 100" preserveAspectRatio="none" role="img" aria-label="CPU and memory over the last hour">
+                                <polyline class="cpu" points=points(&cpu) />
+                                <polyline class="mem" points=points(&mem) />
+                            </svg>
+                        </div>
                         {last.map(|s| view! {
-                            <p class="muted">{format!(
-                                "{} samples · now: CPU {}% (scale {}%) · memory {} of {} · {} running",
-                                m.len(), s.cpu_percent as i64, top, fmt_bytes(s.memory_used_bytes), fmt_bytes(s.memory_total_bytes), s.containers_running,
+                            <p class="muted" id="metrics-now">{format!(
+                                "{} samples over the last hour, oldest left · now: CPU {} % · memory {} of {} · {} containers running",
+                                m.len(), s.cpu_percent as i64, fmt_bytes(s.memory_used_bytes), fmt_bytes(s.memory_total_bytes), s.containers_running,
                             )}</p>
                         })}
                     }.into_any()
                 }
             })}
         </div>
-        <h2>"Live events"</h2>
+        <h2>"Engine events"</h2>
         <div class="card feed" id="events-feed">
             {move || if events.with(Vec::is_empty) {
-                view! { <p class="muted">"Waiting for engine events (the activity collector must be on)."</p> }.into_any()
+                view! { <p class="muted">"No engine event recorded yet. WindFlow records this engine's events (containers started, stopped, images pulled…) while \"collect activity\" is on for the endpoint; new ones appear here as they happen."</p> }.into_any()
             } else {
                 view! {
                     <table>
@@ -160,6 +205,9 @@ pub fn EndpointDashboard() -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+            <Show when=move || older.with(Option::is_some)>
+                <button class="secondary small" id="events-older" on:click=move |_| load_history(older.get_untracked())>"Older events"</button>
+            </Show>
         </div>
     }
 }

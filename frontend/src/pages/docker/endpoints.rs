@@ -108,10 +108,22 @@ pub fn Endpoints() -> impl IntoView {
                 bind_allowlist: vec![],
             };
             match api::client().create_endpoint(env, &req).await {
-                Ok(e) => {
-                    let _ = api::client().test_endpoint(e.id).await;
-                    done(e, "added");
-                }
+                Ok(e) => match api::client().test_endpoint(e.id).await {
+                    // Saved either way; an engine that does not answer is said at once with
+                    // its reason (review D12).
+                    Ok(t) if t.status != EndpointStatus::Up => {
+                        c.toast(
+                            format!(
+                                "Endpoint {} added, but its engine did not answer: {}",
+                                t.name,
+                                t.last_error.clone().unwrap_or_default()
+                            ),
+                            true,
+                        );
+                        done(t, "added");
+                    }
+                    _ => done(e, "added"),
+                },
                 Err(e) => c.error(&e),
             }
         });
@@ -138,18 +150,13 @@ pub fn Endpoints() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::client().test_endpoint(id).await {
                 Ok(e) => {
-                    c.toast(
-                        format!(
-                            "{}: {}",
-                            e.name,
-                            if e.status == EndpointStatus::Up {
-                                "up"
-                            } else {
-                                "down"
-                            }
-                        ),
-                        e.status != EndpointStatus::Up,
-                    );
+                    // The reason is said, not only hinted in a tooltip (review D12).
+                    let text = match (e.status, e.last_error) {
+                        (EndpointStatus::Up, _) => format!("{}: up", e.name),
+                        (_, Some(why)) => format!("{}: down — {why}", e.name),
+                        (_, None) => format!("{}: down", e.name),
+                    };
+                    c.toast(text, e.status != EndpointStatus::Up);
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -215,7 +222,10 @@ pub fn Endpoints() -> impl IntoView {
                                     <tr>
                                         <td><a href=format!("/endpoints/{id}")>{e.name.clone()}</a></td>
                                         <td class="muted">{e.socket_path.clone().unwrap_or_else(|| format!("{}://{}:{}", e.protocol.clone().unwrap_or_default(), e.host.clone().unwrap_or_default(), e.port.unwrap_or_default()))}</td>
-                                        <td><span class=cls title=e.last_error.clone().unwrap_or_default()>{label}</span></td>
+                                        <td>
+                                            <span class=cls>{label}</span>
+                                            {(e.status == EndpointStatus::Down).then(|| e.last_error.clone()).flatten().map(|m| view! { <div class="error small endpoint-error">{m}</div> })}
+                                        </td>
                                         <td class="muted">{engine.as_ref().map(|i| format!("Docker {} · API {} · {} CPU · {}", i.engine_version, i.api_version, i.cpus, fmt_bytes(i.memory_bytes))).unwrap_or_default()}</td>
                                         <td>{engine.as_ref().map(|i| format!("{} running, {} stopped", i.containers_running, i.containers_stopped)).unwrap_or_default()}</td>
                                         <td>
