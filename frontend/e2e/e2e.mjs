@@ -45,7 +45,7 @@ const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.me
 const AXE_PAGES = [['/', 'Home'], ['/organizations', 'Organizations'], ['/projects', 'Projects'], ['/environments', 'Environments'],
   ['/endpoints', 'Endpoints'], ['/containers', 'Containers'], ['/registries', 'Registries'], ['/members', 'Members'],
   ['/groups', 'Groups'], ['/roles', 'Roles'], ['/users', 'Users'], ['/sessions', 'My sessions'], ['/account', 'My account'],
-  ['/audit', 'Audit log'], ['/settings', 'Settings'], ['/nowhere', 'Page not found']];
+  ['/audit', 'Audit log'], ['/settings', 'Settings'], ['/containers/new', 'New container'], ['/nowhere', 'Page not found']];
 async function axe(p = page) {
   if (!(await p.evaluate(() => typeof window.axe === 'object'))) await p.evaluate(AXE);
   const r = await p.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
@@ -591,6 +591,70 @@ try {
       await shot('22b-console-disconnected');
     } finally {
       await removeContainer(ep, id);
+    }
+  });
+
+  await check('new container form: env var, label and port from the form, started; its page shows it running, the inspect has them (issue 13)', async () => {
+    const ep = await endpointOfEnv();
+    const name = 'wf-form-' + Date.now();
+    let id;
+    try {
+      await nav('Containers');
+      await page.click('#container-new');
+      await page.locator('h1', { hasText: 'New container' }).waitFor();
+      await page.selectOption('#cn-endpoint', ep);
+      await page.fill('#cn-name', name);
+      await page.fill('#cn-image', 'local/busybox:1');
+      await page.fill('#cn-command', 'sleep\n600');
+      await page.fill('#cn-env', 'WF_FORM=hello world');
+      await page.fill('#cn-labels', 'wf.e2e=form');
+      await page.fill('#cn-ports', '127.0.0.1::8080');
+      await page.locator('#cn-start').check();
+      // The superadmin holds containers:create_privileged: the privileged options are offered.
+      await page.locator('#cn-privileged-options').waitFor();
+      assert.deepEqual((await axe()).filter(v => /^(serious|critical) /.test(v)), [], 'axe on the filled form');
+      await shot('22c-container-new');
+      await page.click('#cn-submit');
+      await page.waitForURL(new RegExp(`/containers/${ep}/[0-9a-f]{12,}$`));
+      id = page.url().split('/').pop();
+      await page.locator('#container-summary', { hasText: name }).waitFor();
+      await page.locator('#container-summary .badge', { hasText: 'running' }).waitFor();
+      const d = await (await page.request.get(`${base}/api/v1/endpoints/${ep}/containers/${id}`)).json();
+      assert.ok(d.raw.Config.Env.includes('WF_FORM=hello world'), JSON.stringify(d.raw.Config.Env));
+      assert.equal(d.labels['wf.e2e'], 'form');
+      assert.equal(d.raw.HostConfig.PortBindings['8080/tcp'][0].HostIp, '127.0.0.1');
+    } finally {
+      if (id) await removeContainer(ep, id);
+    }
+  });
+
+  await check('new container form: the endpoint\'s bind allow-list is shown; an invalid name is refused next to the name field and nothing is created (issue 13)', async () => {
+    const ep = await endpointOfEnv();
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    const before = (await (await page.request.get(`${base}/api/v1/endpoints/${ep}`)).json()).bind_allowlist;
+    const set = await page.request.patch(`${base}/api/v1/endpoints/${ep}`, { headers, data: { bind_allowlist: ['/srv/wf-e2e-data'] } });
+    assert.equal(set.status(), 200, await set.text());
+    try {
+      await page.goto(base + '/containers/new');
+      await page.locator('h1', { hasText: 'New container' }).waitFor();
+      await page.selectOption('#cn-endpoint', ep);
+      await page.locator('#cn-allowlist', { hasText: '/srv/wf-e2e-data' }).waitFor();
+      const count = async () => (await (await page.request.get(`${base}/api/v1/endpoints/${ep}/containers?all=true`)).json()).length;
+      const n = await count();
+      await page.fill('#cn-name', '-bad');
+      await page.fill('#cn-image', 'local/busybox:1');
+      await page.click('#cn-submit');
+      await page.locator('#name-error:not([hidden])').waitFor();
+      assert.notEqual((await page.locator('#name-error').textContent()).trim(), '');
+      assert.equal(await page.locator('#cn-name').getAttribute('aria-describedby'), 'name-error');
+      assert.ok(await page.locator('.form-error').isHidden(), 'the refusal is at the field, not the foot');
+      await shot('22d-container-new-refused');
+      assert.equal(await count(), n, 'nothing created');
+      assert.match(page.url(), /\/containers\/new$/);
+    } finally {
+      await page.request.patch(`${base}/api/v1/endpoints/${ep}`, { headers, data: { bind_allowlist: before } });
+      await page.goto(base + '/containers'); // back inside the shell whatever happened
+      await page.locator('h1', { hasText: 'Containers' }).waitFor();
     }
   });
 

@@ -43,6 +43,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/registries") view={Lazy::<RegistriesPage>::new()} />
                     <Route path=path!("/endpoints") view={Lazy::<EndpointsPage>::new()} />
                     <Route path=path!("/containers") view={Lazy::<ContainersPage>::new()} />
+                    <Route path=path!("/containers/new") view={Lazy::<ContainerNewPage>::new()} />
                     <Route path=path!("/containers/:endpoint/:cid") view={Lazy::<ContainerPage>::new()} />
                     <Route path=path!("/endpoints/:id/:tab?") view={Lazy::<EndpointPage>::new()} />
                     <Route path=path!("/stacks/:id") view={Lazy::<StackPage>::new()} />

@@ -93,6 +93,7 @@ page_groups! {
     docker {
         EndpointsPage / endpoints_view / "Endpoints" => view! { <pages::docker::endpoints::Endpoints /> };
         ContainersPage / containers_view / "Containers" => view! { <pages::docker::containers::Containers /> };
+        ContainerNewPage / container_new_view / "New container" => view! { <pages::docker::container_new::ContainerNew /> };
         ContainerPage / container_view / "Container" => view! { <pages::docker::container::ContainerPage /> };
         RegistriesPage / registries_view / "Registries" => view! { <pages::docker::registries::Registries /> };
         EndpointPage / endpoint_view / "Endpoint" => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };

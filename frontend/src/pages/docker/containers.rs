@@ -58,6 +58,9 @@ pub fn Containers() -> impl IntoView {
                 <input id="container-filter" placeholder="Filter by name or image" bind:value=filter />
                 <label><input type="checkbox" bind:checked=show_all />" include stopped"</label>
                 <button class="secondary" type="button" on:click=move |_| c.version.update(|v| *v += 1)>"Refresh"</button>
+                <Show when=move || c.can("containers:create")>
+                    <a class="button small" id="container-new" href="/containers/new">"New container"</a>
+                </Show>
                 <span class="muted" id="bulk-count">{move || format!("{} selected", selected.get().len())}</span>
                 <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>"Start"</button>
                 <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>"Stop"</button>

@@ -4,6 +4,7 @@
 //! `crate::components`.
 pub mod console;
 pub mod container;
+pub mod container_new;
 pub mod containers;
 pub mod endpoint;
 pub mod endpoints;
