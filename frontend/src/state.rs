@@ -164,7 +164,13 @@ impl AppCtx {
 
     /// Shows a toast for a few seconds.
     pub fn toast(&self, text: impl Into<String>, error: bool) {
-        let id = js_sys_now();
+        // Unique even for toasts raised in the same instant (the browser coarsens its clock):
+        // the toast list is keyed by id, and a repeated key stops it rendering.
+        let id = self
+            .toasts
+            .with_untracked(|t| t.iter().map(|x| x.id + 1).max())
+            .unwrap_or_default()
+            .max(js_sys_now());
         self.toasts.update(|t| {
             t.push(Toast {
                 id,

@@ -70,6 +70,10 @@ pub fn LiveLogs(endpoint: Uuid, container: String) -> impl IntoView {
         }
         // The frame may come after the page is gone: nothing here may panic then.
         request_animation_frame(move || {
+            // Paused between this frame's request and the frame: stay where the user is.
+            if follow.try_get_untracked() != Some(true) {
+                return;
+            }
             if let Some(el) = logs.try_get_untracked().flatten() {
                 el.set_scroll_top(el.scroll_height());
                 ours.try_set_value(el.scroll_top());
