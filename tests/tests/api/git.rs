@@ -178,7 +178,7 @@ pub(super) async fn project_of_endpoint(app: &TestApp, root: &Session, endpoint:
 
 /// A repository body with the server's defaults (provider `other`, branch `main`,
 /// `docker-compose.yml`, no credential, no schedule).
-fn repository(name: &str, url: &str) -> GitRepositoryInput {
+pub(super) fn repository(name: &str, url: &str) -> GitRepositoryInput {
     GitRepositoryInput {
         name: name.into(),
         provider: GitProvider::Other,

@@ -6,10 +6,10 @@ use uuid::Uuid;
 use windflow_api::ErrorCode;
 use windflow_api::docker::{ContainerQuery, ContainerSummary, RemoveQuery};
 use windflow_api::overview::{AttentionKind, ContainerCounts, SearchKind, SearchQuery};
-use windflow_api::stacks::{CreateStack, StackSource};
 use windflow_tests::{Refused, container, socket_endpoint, spawn_app};
 
 use super::docker::{socket, unique};
+use super::stacks::stack;
 
 const FORCE: RemoveQuery = RemoveQuery {
     force: Some(true),
@@ -112,15 +112,7 @@ async fn overview_counts_follow_the_engine_and_hide_what_the_caller_may_not_read
     // A stack is counted in its state.
     c.create_stack(
         ep.id,
-        &CreateStack {
-            name: "web".into(),
-            source: StackSource::Internal,
-            compose_content: "services:\n  app:\n    image: local/busybox:1\n".into(),
-            repository_id: None,
-            compose_path: None,
-            env_path: None,
-            variables: vec![],
-        },
+        &stack("web", "services:\n  app:\n    image: local/busybox:1\n"),
     )
     .await
     .unwrap();

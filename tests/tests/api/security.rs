@@ -23,8 +23,7 @@ use windflow_api::git::{
 };
 use windflow_api::runs::{RunStatus, Trigger};
 use windflow_api::stacks::{
-    CreateStack, ProjectOutcome, StackSource, StackStatus, StackVariableInput, UpdateStack,
-    ValidateCompose,
+    CreateStack, ProjectOutcome, StackSource, StackStatus, UpdateStack, ValidateCompose,
 };
 use windflow_client::stacks::DeleteStackQuery;
 use windflow_tests::{Refused, Session, TestApp, container, socket_endpoint, spawn_app};
@@ -96,27 +95,7 @@ async fn dev(app: &TestApp, root: &Session, s: &Setup) -> Session {
     dev
 }
 
-/// The body of an internal stack without variables.
-fn stack(name: &str, compose: &str) -> CreateStack {
-    CreateStack {
-        name: name.into(),
-        source: StackSource::Internal,
-        compose_content: compose.into(),
-        repository_id: None,
-        compose_path: None,
-        env_path: None,
-        variables: vec![],
-    }
-}
-
-/// A variable input.
-fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
-    StackVariableInput {
-        key: key.into(),
-        value: Some(value.into()),
-        is_secret,
-    }
-}
+use super::stacks::{stack, var};
 
 /// A validation request for `endpoint` without a stack or variables.
 fn check(endpoint: Uuid, compose: &str) -> ValidateCompose {
@@ -744,21 +723,7 @@ async fn username_and_email_share_one_lockout_bucket() {
 
 // ----- Git, registries, pulls, project names, delete, masking, headers, streams -------------
 
-use super::git::{Remote, allow_local, finished, project_of_endpoint, sign};
-
-/// A repository body with the server's defaults (provider `other`, branch `main`,
-/// `docker-compose.yml`, no credential, no schedule).
-fn repository(name: &str, url: &str) -> GitRepositoryInput {
-    GitRepositoryInput {
-        name: name.into(),
-        provider: GitProvider::Other,
-        url: url.into(),
-        branch: "main".into(),
-        compose_path: "docker-compose.yml".into(),
-        credential_id: None,
-        sync_cron: None,
-    }
-}
+use super::git::{Remote, allow_local, finished, project_of_endpoint, repository, sign};
 
 async fn deployments_of(app: &TestApp, root: &Session, sid: Uuid) -> usize {
     let d = app

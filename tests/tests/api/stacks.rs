@@ -76,7 +76,7 @@ async fn stack_state(app: &TestApp, s: &Session, id: Uuid) -> Stack {
 }
 
 /// The body of an internal stack without variables.
-fn stack(name: &str, compose: &str) -> CreateStack {
+pub(super) fn stack(name: &str, compose: &str) -> CreateStack {
     CreateStack {
         name: name.into(),
         source: StackSource::Internal,
@@ -89,7 +89,7 @@ fn stack(name: &str, compose: &str) -> CreateStack {
 }
 
 /// A variable input.
-fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
+pub(super) fn var(key: &str, value: &str, is_secret: bool) -> StackVariableInput {
     StackVariableInput {
         key: key.into(),
         value: Some(value.into()),

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use uuid::Uuid;
 use windflow_api::access::Permission;
 use windflow_api::audit::AuditQuery;
-use windflow_api::docker::EndpointStatus;
+use windflow_api::docker::{ContainerSummary, EndpointStatus};
 use windflow_api::git::GitSyncStatus;
 use windflow_api::overview::{
     AttentionItem, AttentionKind, ContainerCounts, EndpointCounts, EndpointRef, Overview,
@@ -248,44 +248,48 @@ async fn any_scope(
     Ok(false)
 }
 
-/// Asks each engine for its containers (all states), at most [`ENGINE_WAIT`] each, all at once.
-async fn count_containers(core: &Core, eps: &[endpoints::Model]) -> ContainerCounts {
-    let none = HashMap::new();
-    let answers = futures_util::future::join_all(eps.iter().map(|m| {
-        let none = &none;
-        async move {
-            let r = tokio::time::timeout(ENGINE_WAIT, async {
-                runtime::engine(core, m)
-                    .await?
-                    .list_containers(true, none)
-                    .await
-                    .map_err(ServiceError::from)
-            })
-            .await;
-            (m, r)
-        }
+/// Asks each engine for its containers (all states, `filters` applied), at most
+/// [`ENGINE_WAIT`] each, all at once; `None` for an engine that failed or did not answer.
+async fn ask_engines<'m>(
+    core: &Core,
+    eps: &'m [endpoints::Model],
+    filters: &HashMap<String, Vec<String>>,
+) -> Vec<(&'m endpoints::Model, Option<Vec<ContainerSummary>>)> {
+    futures_util::future::join_all(eps.iter().map(|m| async move {
+        let r = tokio::time::timeout(ENGINE_WAIT, async {
+            runtime::engine(core, m)
+                .await?
+                .list_containers(true, filters)
+                .await
+                .map_err(ServiceError::from)
+        })
+        .await;
+        (m, r.ok().and_then(Result::ok))
     }))
-    .await;
+    .await
+}
+
+/// Containers by state over `eps`; engines that did not answer are named.
+async fn count_containers(core: &Core, eps: &[endpoints::Model]) -> ContainerCounts {
     let mut n = ContainerCounts::default();
-    for (m, r) in answers {
-        match r {
-            Ok(Ok(list)) => {
-                for c in list {
-                    n.total += 1;
-                    if c.state == "running" {
-                        n.running += 1;
-                        if c.status.contains("(unhealthy)") {
-                            n.unhealthy += 1;
-                        }
-                    } else {
-                        n.stopped += 1;
-                    }
-                }
-            }
-            _ => n.unreachable.push(EndpointRef {
+    for (m, list) in ask_engines(core, eps, &HashMap::new()).await {
+        let Some(list) = list else {
+            n.unreachable.push(EndpointRef {
                 id: m.id,
                 name: m.name.clone(),
-            }),
+            });
+            continue;
+        };
+        for c in list {
+            n.total += 1;
+            if c.state == "running" {
+                n.running += 1;
+                if c.status.contains("(unhealthy)") {
+                    n.unhealthy += 1;
+                }
+            } else {
+                n.stopped += 1;
+            }
         }
     }
     n
@@ -475,27 +479,10 @@ pub async fn search(core: &Core, ctx: Ctx<'_>, q: &SearchQuery) -> ServiceResult
         .filter::<endpoints::Entity>(up, Permission::ContainersRead)
         .await?;
     let filter = HashMap::from([("name".to_owned(), vec![regex_literal(q.q.trim())])]);
-    let answers = futures_util::future::join_all(with_containers.iter().map(|m| {
-        let filter = &filter;
-        async move {
-            let r = tokio::time::timeout(ENGINE_WAIT, async {
-                runtime::engine(core, m)
-                    .await?
-                    .list_containers(true, filter)
-                    .await
-                    .map_err(ServiceError::from)
-            })
-            .await;
-            (m, r)
-        }
-    }))
-    .await;
     let mut found = vec![];
-    for (m, r) in answers {
-        if let Ok(Ok(list)) = r {
-            for c in list.into_iter().filter(|c| hit(&c.name)) {
-                found.push((m, c));
-            }
+    for (m, list) in ask_engines(core, &with_containers, &filter).await {
+        for c in list.into_iter().flatten().filter(|c| hit(&c.name)) {
+            found.push((m, c));
         }
     }
     found.sort_by(|a, b| a.1.name.cmp(&b.1.name));
