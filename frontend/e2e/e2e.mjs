@@ -1,10 +1,12 @@
 // Browser tests of the WindFlow console against a real `windflow serve` with the built app.
-// Env: APP_URL (server origin), SETUP_TOKEN (from the server log), SHOTS (screenshot folder).
+// Env: APP_URL (server origin), SETUP_TOKEN (from the server log), SHOTS (screenshot folder),
+// E2E_LANG (`en` or `fr`: the browser's language, so the app starts in it; scripts/e2e.sh runs
+// the whole file once per language).
 // Drives Debian's Chromium through playwright-core; prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,11 +16,40 @@ const shots = process.env.SHOTS ?? 'screenshots';
 mkdirSync(shots, { recursive: true });
 const PW = 'correct horse battery staple';
 
+// The app's string catalogue (frontend/locales/<lang>/<namespace>.json). `L('English words')`
+// gives the UI's words for that catalogue entry in the language under test; `T('ns.key', vars)`
+// gives an entry with its `{{ placeholders }}` filled (markup dropped). A string that is not in
+// the catalogue is an error in both runs, so every check means the same thing in each language.
+const LANG = process.env.E2E_LANG ?? 'en';
+function catalogue(lang) {
+  const out = {};
+  const walk = (o, prefix) => {
+    for (const [k, v] of Object.entries(o)) typeof v === 'string' ? (out[`${prefix}.${k}`] = v) : walk(v, `${prefix}.${k}`);
+  };
+  const dir = new URL(`../locales/${lang}/`, import.meta.url);
+  for (const f of readdirSync(dir)) walk(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f.replace(/\.json$/, ''));
+  return out;
+}
+const EN = catalogue('en'), UI = catalogue(LANG);
+const KEY_OF = new Map();
+for (const [k, v] of Object.entries(EN)) if (!KEY_OF.has(v)) KEY_OF.set(v, k);
+const L = en => {
+  const k = KEY_OF.get(en);
+  if (!k) throw new Error(`not in the catalogue: "${en}"`);
+  return UI[k];
+};
+const T = (key, vars = {}) => {
+  if (UI[key] === undefined) throw new Error(`no catalogue key ${key}`);
+  return UI[key].replace(/\{\{\s*(\w+)\s*\}\}/g, (_, n) => String(vars[n])).replace(/<\/?\w+[^>]*>/g, '');
+};
+const LOCALE = { en: 'en-US', fr: 'fr-FR' }[LANG];
+
 const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  locale: LOCALE,
+  args: [`--lang=${LOCALE}`, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 let passes = 0, failures = 0;
@@ -34,9 +65,10 @@ async function check(name, fn) {
   catch (e) { failures++; console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`); await shot(`FAILED-${name.replace(/\W+/g, '-')}`); }
 }
 async function shot(name) { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }).catch(() => {}); }
+// Opens a page from the sidebar by its English label (translated through the catalogue).
 async function nav(label, heading) {
-  await page.locator('nav.sidebar a', { hasText: label }).first().click();
-  await page.locator('h1', { hasText: heading ?? label }).waitFor();
+  await page.locator('nav.sidebar a', { hasText: L(label) }).first().click();
+  await page.locator('h1', { hasText: L(heading ?? label) }).waitFor();
 }
 const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text });
 // axe-core (npm), evaluated through the DevTools protocol (the app's CSP allows no injected
@@ -44,7 +76,7 @@ const row = (table, text) => page.locator(`${table} tbody tr`, { hasText: text }
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const AXE_PAGES = [['/', 'Home'], ['/organizations', 'Organizations'], ['/projects', 'Projects'], ['/environments', 'Environments'],
   ['/endpoints', 'Endpoints'], ['/containers', 'Containers'], ['/registries', 'Registries'], ['/members', 'Members'],
-  ['/groups', 'Groups'], ['/roles', 'Roles'], ['/users', 'Users'], ['/sessions', 'My sessions'], ['/account', 'My account'],
+  ['/groups', 'Groups'], ['/roles', 'Roles & bindings'], ['/users', 'Users'], ['/sessions', 'My sessions'], ['/account', 'My account'],
   ['/audit', 'Audit log'], ['/settings', 'Settings'], ['/containers/new', 'New container'], ['/nowhere', 'Page not found']];
 async function axe(p = page) {
   if (!(await p.evaluate(() => typeof window.axe === 'object'))) await p.evaluate(AXE);
@@ -1002,7 +1034,7 @@ try {
       await page.evaluate(t => { localStorage.setItem('wf.theme', t); }, theme);
       for (const [path, heading] of AXE_PAGES) {
         await page.goto(base + path);
-        await page.locator('h1', { hasText: heading }).first().waitFor();
+        await page.locator('h1', { hasText: L(heading) }).first().waitFor();
         await page.waitForTimeout(400);
         for (const v of await axe()) found.push(`${theme} ${path}: ${v}`);
       }
@@ -1129,6 +1161,34 @@ try {
     assert.ok(Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module was fetched');
     console.log(`  page modules fetched so far: ${Object.keys(encodings).filter(split).length}`);
     await cold.close();
+  });
+
+  await check('language: the app starts in the browser language; the menu switches it, dates follow, the choice survives a reload', async () => {
+    const other = LANG === 'en' ? 'fr' : 'en';
+    const OTHER = catalogue(other);
+    await page.goto(base + '/organizations');
+    await page.locator('h1', { hasText: UI['common.titles.organizations'] }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), LANG);
+    assert.equal(await page.title(), `${UI['common.titles.organizations']} · WindFlow`);
+    await page.selectOption('#locale-select', other);
+    await page.locator('h1', { hasText: OTHER['common.titles.organizations'] }).waitFor();
+    await page.locator('nav.sidebar a', { hasText: OTHER['common.nav.my_account'] }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), other);
+    await page.waitForFunction(t => document.title === t, `${OTHER['common.titles.organizations']} · WindFlow`);
+    await page.reload();
+    await page.locator('h1', { hasText: OTHER['common.titles.organizations'] }).waitFor();
+    await shot(`16-language-${other}`);
+    // Dates in the locale's own order (Intl): en-US month/day with a comma, fr-FR day/month.
+    const DATE = { en: /\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2}/, fr: /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}/ };
+    await page.goto(base + '/sessions');
+    await page.locator('#sessions-table tbody tr td', { hasText: DATE[other] }).first().waitFor();
+    await page.selectOption('#locale-select', LANG);
+    await page.locator('#sessions-table tbody tr td', { hasText: DATE[LANG] }).first().waitFor();
+    await page.goto(base + '/organizations');
+    await page.selectOption('#locale-select', LANG);
+    await page.locator('h1', { hasText: UI['common.titles.organizations'] }).waitFor();
+    await page.reload();
+    await page.locator('h1', { hasText: UI['common.titles.organizations'] }).waitFor();
   });
 
   await check('no page errors', async () => assert.deepEqual(errors, [], errors.join(' | ')));

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::LazyRoute;
 
+use crate::i18n::*;
 use crate::pages;
 
 /// A page group's module could not be fetched.
@@ -25,23 +26,24 @@ impl From<SplitLoaderError> for PageLoadError {
 }
 
 fn load_failed() -> AnyView {
+    let i18n = use_i18n();
     let reload = |_| {
         let _ = window().location().reload();
     };
     view! {
         <div class="content" role="alert">
-            <h1>"This page could not load"</h1>
-            <p class="muted">"The connection may have dropped, or WindFlow was updated since this tab opened."</p>
-            <button id="page-reload" on:click=reload>"Reload"</button>
+            <h1>{t!(i18n, common.load_failed.title)}</h1>
+            <p class="muted">{t!(i18n, common.load_failed.text)}</p>
+            <button id="page-reload" on:click=reload>{t!(i18n, common.load_failed.reload)}</button>
         </div>
     }
     .into_any()
 }
 
-/// `group { Route / split_fn / "Tab title" => view; … }`: a `LazyRoute` per page, its view in the group's
-/// module.
+/// `group { Route / split_fn / title_key => view; … }`: a `LazyRoute` per page, its view in the
+/// group's module; `title_key` names the page's title in the catalogue (`common.titles`).
 macro_rules! page_groups {
-    ($($group:ident { $($route:ident / $split:ident / $title:literal => $view:expr;)* })*) => {$($(
+    ($($group:ident { $($route:ident / $split:ident / $title:ident => $view:expr;)* })*) => {$($(
         #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $split() -> Result<AnyView, PageLoadError> {
             Ok($view.into_any())
@@ -56,11 +58,14 @@ macro_rules! page_groups {
             }
 
             async fn view(_this: Self) -> AnyView {
-                // Each page names itself in the tab and the history (review D29).
-                document().set_title(concat!($title, " · WindFlow"));
-                // The breadcrumbs end with the page's title until the page sets its own trail.
+                fn title(l: Locale) -> &'static str {
+                    td_string!(l, common.titles.$title)
+                }
+                // Each page names itself in the tab and the history (review D29; `state`
+                // keeps `document.title` in the chosen language); the breadcrumbs end with the
+                // page's title until the page sets its own trail.
                 if let Some(c) = use_context::<crate::state::AppCtx>() {
-                    c.page_title.set($title);
+                    c.page_title.set(Some(title));
                     c.trail.set(vec![]);
                 }
                 $split().await.unwrap_or_else(|_| load_failed())
@@ -71,37 +76,37 @@ macro_rules! page_groups {
 
 page_groups! {
     home {
-        HomePage / home_view / "Home" => view! { <pages::home::Home /> };
+        HomePage / home_view / home => view! { <pages::home::Home /> };
     }
     access {
-        OrganizationsPage / organizations_view / "Organizations" => view! { <pages::orgs::Organizations /> };
-        ProjectsPage / projects_view / "Projects" => view! { <pages::projects::Projects /> };
-        EnvironmentsPage / environments_view / "Environments" => view! { <pages::projects::Environments /> };
-        MembersPage / members_view / "Members" => view! { <pages::members::Members /> };
-        GroupsPage / groups_view / "Groups" => view! { <pages::members::Groups /> };
-        RolesPage / roles_view / "Roles & bindings" => view! { <pages::roles::Roles /> };
-        UsersPage / users_view / "Users" => view! { <pages::users::Users /> };
-        SessionsPage / sessions_view / "My sessions" => view! { <pages::users::Sessions /> };
-        AccountPage / account_view / "My account" => view! { <pages::account::Account /> };
+        OrganizationsPage / organizations_view / organizations => view! { <pages::orgs::Organizations /> };
+        ProjectsPage / projects_view / projects => view! { <pages::projects::Projects /> };
+        EnvironmentsPage / environments_view / environments => view! { <pages::projects::Environments /> };
+        MembersPage / members_view / members => view! { <pages::members::Members /> };
+        GroupsPage / groups_view / groups => view! { <pages::members::Groups /> };
+        RolesPage / roles_view / roles => view! { <pages::roles::Roles /> };
+        UsersPage / users_view / users => view! { <pages::users::Users /> };
+        SessionsPage / sessions_view / sessions => view! { <pages::users::Sessions /> };
+        AccountPage / account_view / account => view! { <pages::account::Account /> };
     }
     audit {
-        AuditPage / audit_view / "Audit log" => view! { <pages::audit::Audit /> };
+        AuditPage / audit_view / audit => view! { <pages::audit::Audit /> };
     }
     settings {
-        SettingsPage / settings_view / "Settings" => view! { <pages::settings::Settings /> };
+        SettingsPage / settings_view / settings => view! { <pages::settings::Settings /> };
     }
     docker {
-        EndpointsPage / endpoints_view / "Endpoints" => view! { <pages::docker::endpoints::Endpoints /> };
-        ContainersPage / containers_view / "Containers" => view! { <pages::docker::containers::Containers /> };
-        ContainerNewPage / container_new_view / "New container" => view! { <pages::docker::container_new::ContainerNew /> };
-        ContainerPage / container_view / "Container" => view! { <pages::docker::container::ContainerPage /> };
-        RegistriesPage / registries_view / "Registries" => view! { <pages::docker::registries::Registries /> };
-        EndpointPage / endpoint_view / "Endpoint" => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };
+        EndpointsPage / endpoints_view / endpoints => view! { <pages::docker::endpoints::Endpoints /> };
+        ContainersPage / containers_view / containers => view! { <pages::docker::containers::Containers /> };
+        ContainerNewPage / container_new_view / container_new => view! { <pages::docker::container_new::ContainerNew /> };
+        ContainerPage / container_view / container => view! { <pages::docker::container::ContainerPage /> };
+        RegistriesPage / registries_view / registries => view! { <pages::docker::registries::Registries /> };
+        EndpointPage / endpoint_view / endpoint => view! { <pages::docker::endpoint::EndpointPage stacks=pages::stacks::Stacks /> };
     }
     stacks {
-        StackPage / stack_view / "Stack" => view! { <pages::stack::StackPage /> };
+        StackPage / stack_view / stack => view! { <pages::stack::StackPage /> };
     }
     git {
-        GitPage / git_view / "Git" => view! { <pages::git::GitPage /> };
+        GitPage / git_view / git => view! { <pages::git::GitPage /> };
     }
 }

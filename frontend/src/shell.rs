@@ -8,12 +8,14 @@ use windflow_api::ErrorCode;
 use windflow_api::users::{Theme, UpdateUser};
 
 use crate::api;
-use crate::components::SearchDialog;
+use crate::components::{LanguageSelect, SearchDialog};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Shell() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let ready = RwSignal::new(false);
     let searching = RwSignal::new(false);
@@ -38,34 +40,34 @@ pub fn Shell() -> impl IntoView {
         }
     });
     view! {
-        <Show when=move || ready.get() fallback=|| view! { <div class="auth muted">"Loading…"</div> }>
+        <Show when=move || ready.get() fallback=move || view! { <div class="auth muted">{t!(i18n, common.loading)}</div> }>
             <div class="layout">
-                <nav class="sidebar">
+                <nav class="sidebar" aria-label=move || t_string!(i18n, common.nav.main)>
                     <div class="brand">"WindFlow"</div>
-                    <A href="/" exact=true>"Home"</A>
-                    <div class="section">"Tenancy"</div>
-                    <A href="/organizations">"Organizations"</A>
-                    <A href="/projects" exact=true>"Projects"</A>
-                    <A href="/environments">"Environments"</A>
-                    <div class="section">"Docker"</div>
-                    <A href="/endpoints">"Endpoints"</A>
-                    <A href="/containers">"Containers"</A>
-                    <A href="/registries">"Registries"</A>
-                    {move || c.project.get().map(|p| view! { <A href=format!("/projects/{p}/git")>"Git"</A> })}
-                    <div class="section">"Access"</div>
-                    <A href="/members">"Members"</A>
-                    <A href="/groups">"Groups"</A>
-                    <A href="/roles">"Roles & bindings"</A>
+                    <A href="/" exact=true>{t!(i18n, common.nav.home)}</A>
+                    <div class="section">{t!(i18n, common.nav.tenancy)}</div>
+                    <A href="/organizations">{t!(i18n, common.nav.organizations)}</A>
+                    <A href="/projects" exact=true>{t!(i18n, common.nav.projects)}</A>
+                    <A href="/environments">{t!(i18n, common.nav.environments)}</A>
+                    <div class="section">{t!(i18n, common.nav.docker)}</div>
+                    <A href="/endpoints">{t!(i18n, common.nav.endpoints)}</A>
+                    <A href="/containers">{t!(i18n, common.nav.containers)}</A>
+                    <A href="/registries">{t!(i18n, common.nav.registries)}</A>
+                    {move || c.project.get().map(|p| view! { <A href=format!("/projects/{p}/git")>{t!(i18n, common.nav.git)}</A> })}
+                    <div class="section">{t!(i18n, common.nav.access)}</div>
+                    <A href="/members">{t!(i18n, common.nav.members)}</A>
+                    <A href="/groups">{t!(i18n, common.nav.groups)}</A>
+                    <A href="/roles">{t!(i18n, common.nav.roles)}</A>
                     <Show when=move || c.is_superadmin()>
-                        <A href="/users">"Users"</A>
+                        <A href="/users">{t!(i18n, common.nav.users)}</A>
                     </Show>
-                    <div class="section">"Account"</div>
-                    <A href="/account">"My account"</A>
-                    <A href="/sessions">"My sessions"</A>
-                    <A href="/audit">"Audit log"</A>
+                    <div class="section">{t!(i18n, common.nav.account)}</div>
+                    <A href="/account">{t!(i18n, common.nav.my_account)}</A>
+                    <A href="/sessions">{t!(i18n, common.nav.my_sessions)}</A>
+                    <A href="/audit">{t!(i18n, common.nav.audit)}</A>
                     <Show when=move || c.is_superadmin()>
-                        <div class="section">"Administration"</div>
-                        <A href="/settings">"Settings"</A>
+                        <div class="section">{t!(i18n, common.nav.administration)}</div>
+                        <A href="/settings">{t!(i18n, common.nav.settings)}</A>
                     </Show>
                 </nav>
                 <div class="main">
@@ -87,6 +89,7 @@ fn parse_opt(v: String) -> Option<Uuid> {
 #[component]
 fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let orgs = api::resource(move || {
         c.version.get();
@@ -185,7 +188,7 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
     view! {
         <header class="topbar">
             <label>
-                "Organization"
+                {t!(i18n, common.topbar.organization)}
                 <select id="org-switch" on:change=move |ev| {
                     c.org.set(parse_opt(event_target_value(&ev)));
                     c.project.set(None);
@@ -199,7 +202,7 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
                 </select>
             </label>
             <label>
-                "Project"
+                {t!(i18n, common.topbar.project)}
                 <select id="project-switch" on:change=move |ev| {
                     c.project.set(parse_opt(event_target_value(&ev)));
                     c.env.set(None);
@@ -212,7 +215,7 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
                 </select>
             </label>
             <label>
-                "Environment"
+                {t!(i18n, common.topbar.environment)}
                 <select id="env-switch" on:change=move |ev| c.env.set(parse_opt(event_target_value(&ev)))>
                     <option value="">"—"</option>
                     {move || api::items::<windflow_api::tenancy::Environment>(envs).into_iter().map(|e| {
@@ -223,14 +226,15 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
             </label>
             <span class="spacer"></span>
             <button class="secondary small" id="search-open" aria-keyshortcuts="Control+K" on:click=move |_| searching.set(true)>
-                "Search " <kbd>"Ctrl K"</kbd>
+                {t!(i18n, common.topbar.search)} " " <kbd>"Ctrl K"</kbd>
             </button>
             <Notices />
+            <LanguageSelect />
             <button class="secondary small" id="theme-toggle" on:click=toggle_theme>
-                {move || if c.theme.get() == "dark" { "Light theme" } else { "Dark theme" }}
+                {move || if c.theme.get() == "dark" { t_string!(i18n, common.topbar.light_theme) } else { t_string!(i18n, common.topbar.dark_theme) }}
             </button>
             <span class="muted" id="whoami">{move || c.session.get().map(|s| s.user.username).unwrap_or_default()}</span>
-            <button class="secondary small" id="logout" on:click=logout>"Log out"</button>
+            <button class="secondary small" id="logout" on:click=logout>{t!(i18n, common.topbar.logout)}</button>
         </header>
         <Breadcrumbs orgs=orgs projects=projects envs=envs />
     }
@@ -246,6 +250,7 @@ fn Breadcrumbs(
 ) -> impl IntoView {
     use windflow_api::tenancy::{Environment, Organization, Project};
     let c = ctx();
+    let i18n = use_i18n();
     let scope = move || {
         let mut crumbs: Vec<(String, Option<String>)> = vec![];
         if let Some(o) = c.org.get() {
@@ -271,9 +276,8 @@ fn Breadcrumbs(
         }
         let trail = c.trail.get();
         if trail.is_empty() {
-            let title = c.page_title.get();
-            if !title.is_empty() {
-                crumbs.push((title.to_owned(), None));
+            if let Some(title) = c.page_title.get() {
+                crumbs.push((title(i18n.get_locale()).to_owned(), None));
             }
         } else {
             crumbs.extend(trail);
@@ -281,7 +285,7 @@ fn Breadcrumbs(
         crumbs
     };
     view! {
-        <nav class="crumbs" id="breadcrumbs" aria-label="Breadcrumb">
+        <nav class="crumbs" id="breadcrumbs" aria-label=move || t_string!(i18n, common.topbar.breadcrumb)>
             <ol>
                 {move || {
                     let all = scope();
@@ -301,6 +305,7 @@ fn Breadcrumbs(
 #[component]
 fn Notices() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     let unread = move || c.notices.with(|n| n.iter().filter(|x| x.unread).count());
     let toggle = move |_| {
@@ -320,7 +325,7 @@ fn Notices() -> impl IntoView {
                 aria-controls="notices-list"
                 on:click=toggle
             >
-                "Notifications"
+                {t!(i18n, common.notices.title)}
                 <Show when=move || { unread() > 0 }>
                     " " <span class="count" id="notices-unread">{unread}</span>
                 </Show>
@@ -328,7 +333,7 @@ fn Notices() -> impl IntoView {
             <div class="notices-panel card" id="notices-list" hidden=move || !open.get()>
                 <Show
                     when=move || c.notices.with(|n| !n.is_empty())
-                    fallback=|| view! { <p class="muted">"Deploys, pulls and syncs you start are reported here when they finish."</p> }
+                    fallback=move || view! { <p class="muted">{t!(i18n, common.notices.empty)}</p> }
                 >
                     <ul>
                         {move || c.notices.get().into_iter().map(|n| {

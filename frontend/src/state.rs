@@ -7,6 +7,7 @@ use windflow_api::auth::CurrentSession;
 use windflow_client::ClientError;
 
 use crate::api;
+use crate::i18n::*;
 
 /// A toast message.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,8 +60,9 @@ pub struct AppCtx {
     /// `[("Endpoints", Some("/endpoints")), ("local", None)]`; pages without one leave it empty
     /// and the page title is shown.
     pub trail: RwSignal<Vec<(String, Option<String>)>>,
-    /// The current page's title (set by the router with the tab title).
-    pub page_title: RwSignal<&'static str>,
+    /// The current page's title in a given language (set by the router; `None` before the
+    /// first page). `document.title` follows it and the chosen language.
+    pub page_title: RwSignal<Option<fn(Locale) -> &'static str>>,
 }
 
 /// A destructive action to confirm: the dialog names the object and says what goes with it.
@@ -94,8 +96,14 @@ pub fn provide() {
         on_confirm: StoredValue::new_local(None),
         notices: RwSignal::new(vec![]),
         trail: RwSignal::new(vec![]),
-        page_title: RwSignal::new(""),
+        page_title: RwSignal::new(None),
     };
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        if let Some(title) = ctx.page_title.get() {
+            document().set_title(&format!("{} · WindFlow", title(i18n.get_locale())));
+        }
+    });
     Effect::new(move |_| {
         let t = ctx.theme.get();
         if let Some(root) = web_sys::window()
@@ -212,7 +220,7 @@ impl AppCtx {
 
     /// Shows an API error.
     pub fn error(&self, e: &ClientError) {
-        self.toast(e.to_string(), true);
+        self.toast(crate::components::format::problem(e), true);
     }
 
     /// Reloads the session (after login or membership changes).

@@ -5,12 +5,14 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// Mounted once, beside the toasts.
 #[component]
 pub fn ConfirmDialog() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let dialog = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
         let open = c.asking.with(Option::is_some);
@@ -48,7 +50,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                 {field(|a| a.detail.clone())}
             </p>
             <div class="confirm-actions">
-                <button id="confirm-cancel" class="secondary" autofocus on:click=move |_| answer(false)>"Cancel"</button>
+                <button id="confirm-cancel" class="secondary" autofocus on:click=move |_| answer(false)>{t!(i18n, common.cancel)}</button>
                 <button id="confirm-ok" class="danger" on:click=move |_| answer(true)>{field(|a| a.action.to_owned())}</button>
             </div>
         </dialog>

@@ -4,6 +4,7 @@ pub mod ansi;
 pub mod compose_editor;
 pub mod confirm;
 pub mod endpoint_tabs;
+pub mod format;
 pub mod search;
 pub mod variables;
 
@@ -14,6 +15,7 @@ pub(crate) use search::SearchDialog;
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// Runs a mutation, then refreshes the page (or shows the API's error).
@@ -35,12 +37,13 @@ pub fn mutate<
 #[component]
 pub fn Toasts() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     view! {
         <div class="toasts" role="status">
             <For each=move || c.toasts.get() key=|t| t.id let:t>
                 <div
                     class=if t.error { "toast error" } else { "toast" }
-                    title="Dismiss"
+                    title=move || t_string!(i18n, common.dismiss)
                     on:click=move |_| c.toasts.update(|all| all.retain(|x| x.id != t.id))
                 >
                     {t.text.clone()}
@@ -50,10 +53,35 @@ pub fn Toasts() -> impl IntoView {
     }
 }
 
+/// The language menu (topbar, login and setup pages): each language named in itself; the
+/// choice is kept in the `wf_locale` cookie and wins over the browser's languages.
+#[component]
+pub fn LanguageSelect() -> impl IntoView {
+    use leptos_i18n::Locale as _;
+    let i18n = use_i18n();
+    let names = [(Locale::en, "English"), (Locale::fr, "Français")];
+    view! {
+        <label class="language">
+            <span class="sr-only">{t!(i18n, common.topbar.language)}</span>
+            <select id="locale-select" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some((l, _)) = names.iter().find(|(l, _)| l.as_str() == v) {
+                    i18n.set_locale(*l);
+                }
+            }>
+                {names.into_iter().map(|(l, name)| view! {
+                    <option value=l.as_str() lang=l.as_str() selected=move || i18n.get_locale() == l>{name}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// A message shown where a page needs an organization to be selected.
 #[component]
 pub fn NeedOrg() -> impl IntoView {
-    view! { <div class="card muted">"Select or create an organization first."</div> }
+    let i18n = use_i18n();
+    view! { <div class="card muted">{t!(i18n, common.need_org)}</div> }
 }
 
 /// Short form of a UUID for tables.
@@ -61,19 +89,10 @@ pub fn short(id: &uuid::Uuid) -> String {
     id.to_string()[..8].to_owned()
 }
 
-/// Formats a timestamp for tables as `YYYY-MM-DD HH:MM:SS` (UTC), without chrono's strftime
-/// machinery (keeps the wasm small).
+/// Formats a timestamp for tables: date and time to the second in the browser's time zone, in
+/// the chosen locale's order ([`format::datetime`]; review D32, no raw ISO strings).
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format::datetime(t)
 }
 
 /// Copies text to the clipboard (`navigator.clipboard.writeText`, through reflection: no extra
@@ -128,10 +147,10 @@ pub fn problem_lines(e: &windflow_client::ClientError) -> Vec<String> {
             p.errors
                 .iter()
                 .flatten()
-                .map(|f| format!("{}: {}", f.field, f.message))
+                .map(|f| format!("{}: {}", f.field, format::field_message(f)))
                 .collect()
         }
-        e => vec![e.to_string()],
+        e => vec![format::problem(e)],
     }
 }
 
@@ -148,7 +167,7 @@ fn messages_for(e: &windflow_client::ClientError, field: &str) -> Vec<String> {
             .iter()
             .flatten()
             .filter(|f| f.field == field)
-            .map(|f| f.message.clone())
+            .map(format::field_message)
             .collect(),
         _ => vec![],
     }
@@ -176,7 +195,7 @@ pub fn FormError(refusal: Refusal, fields: &'static [&'static str]) -> impl Into
         refusal.with(|r| match r {
             None => String::new(),
             Some(e) if fields.iter().any(|f| !messages_for(e, f).is_empty()) => String::new(),
-            Some(e) => e.to_string(),
+            Some(e) => format::problem(e),
         })
     };
     view! { <p class="error form-error" role="alert" hidden=move || text().is_empty()>{text}</p> }

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 use windflow_api::overview::{SearchHit, SearchKind, SearchQuery};
 
 use crate::api;
+use crate::i18n::*;
 use crate::state::{AppCtx, ctx};
 
 /// Where a hit opens, and the scope it selects.
@@ -45,15 +46,15 @@ fn open_hit(c: AppCtx, h: &SearchHit) -> String {
     }
 }
 
-fn kind_label(k: SearchKind) -> &'static str {
+fn kind_label(l: Locale, k: SearchKind) -> &'static str {
     match k {
-        SearchKind::Organization => "Organization",
-        SearchKind::Project => "Project",
-        SearchKind::Environment => "Environment",
-        SearchKind::Endpoint => "Endpoint",
-        SearchKind::Stack => "Stack",
-        SearchKind::Container => "Container",
-        SearchKind::User => "User",
+        SearchKind::Organization => td_string!(l, common.search.organization),
+        SearchKind::Project => td_string!(l, common.search.project),
+        SearchKind::Environment => td_string!(l, common.search.environment),
+        SearchKind::Endpoint => td_string!(l, common.search.endpoint),
+        SearchKind::Stack => td_string!(l, common.search.stack),
+        SearchKind::Container => td_string!(l, common.search.container),
+        SearchKind::User => td_string!(l, common.search.user),
     }
 }
 
@@ -61,6 +62,7 @@ fn kind_label(k: SearchKind) -> &'static str {
 #[component]
 pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let dialog = NodeRef::<Dialog>::new();
     let input = NodeRef::<Input>::new();
@@ -109,7 +111,7 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
                 if generation.get_value() != g {
                     return;
                 }
-                status.set("Searching…".into());
+                status.set(t_string!(i18n, common.search.searching).into());
                 leptos::task::spawn_local(async move {
                     let r = api::client()
                         .search(&SearchQuery { q, per_kind: None })
@@ -120,14 +122,19 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
                     match r {
                         Ok(r) => {
                             status.set(if r.items.is_empty() {
-                                "Nothing found.".into()
+                                t_string!(i18n, common.search.nothing).into()
                             } else {
-                                format!("{} found", r.items.len())
+                                td_string!(
+                                    i18n.get_locale_untracked(),
+                                    common.search.found,
+                                    count = r.items.len()
+                                )
+                                .to_string()
                             });
                             hits.set(r.items);
                             selected.set(0);
                         }
-                        Err(e) => status.set(e.to_string()),
+                        Err(e) => status.set(crate::components::format::problem(&e)),
                     }
                 });
             },
@@ -175,7 +182,7 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
             node_ref=dialog
             id="search-dialog"
             class="confirm search"
-            aria-label="Search"
+            aria-label=move || t_string!(i18n, common.search.dialog)
             on:cancel=move |_: web_sys::Event| open.set(false)
             on:close=move |_: web_sys::Event| open.set(false)
         >
@@ -184,18 +191,18 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
                 id="search-input"
                 type="search"
                 role="combobox"
-                aria-label="Search organizations, projects, environments, endpoints, stacks, containers and users"
+                aria-label=move || t_string!(i18n, common.search.input)
                 aria-controls="search-results"
                 aria-expanded=move || (!hits.with(Vec::is_empty)).to_string()
                 aria-activedescendant=move || format!("search-hit-{}", selected.get())
-                placeholder="Search by name…"
+                placeholder=move || t_string!(i18n, common.search.placeholder)
                 autocomplete="off"
                 prop:value=move || text.get()
                 on:input=move |ev| search(event_target_value(&ev))
                 on:keydown=keydown
             />
             <p class="muted small" role="status" id="search-status">{move || status.get()}</p>
-            <ul id="search-results" role="listbox" aria-label="Results">
+            <ul id="search-results" role="listbox" aria-label=move || t_string!(i18n, common.search.results)>
                 {move || hits.get().into_iter().enumerate().map(|(i, h)| {
                     let current = move || selected.get() == i;
                     view! {
@@ -208,7 +215,7 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
                             on:click=move |_| go.with_value(|g| g(i))
                             on:mousemove=move |_| selected.set(i)
                         >
-                            <span class="badge">{kind_label(h.kind)}</span>
+                            <span class="badge">{move || kind_label(i18n.get_locale(), h.kind)}</span>
                             " "
                             <strong>{h.name.clone()}</strong>
                             " "
@@ -217,7 +224,7 @@ pub fn SearchDialog(open: RwSignal<bool>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <p class="muted small">"↑ ↓ to move, Enter to open, Esc to close"</p>
+            <p class="muted small">{t!(i18n, common.search.keys)}</p>
         </dialog>
     }
 }

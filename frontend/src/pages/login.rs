@@ -5,11 +5,19 @@ use leptos_router::hooks::use_navigate;
 use windflow_api::auth::{LoginRequest, SetupRequest};
 
 use crate::api;
+use crate::components::LanguageSelect;
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Login() -> impl IntoView {
-    document().set_title("Log in · WindFlow");
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        document().set_title(&format!(
+            "{} · WindFlow",
+            t_string!(i18n, common.titles.login)
+        ));
+    });
     let c = ctx();
     let navigate = use_navigate();
     let login = RwSignal::new(String::new());
@@ -44,7 +52,7 @@ pub fn Login() -> impl IntoView {
                     let _ = c.reload_session().await;
                     navigate("/", Default::default());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(crate::components::format::problem(&e))),
             }
             busy.set(false);
         });
@@ -53,10 +61,11 @@ pub fn Login() -> impl IntoView {
         <div class="auth">
             <div class="card">
                 <h1>"WindFlow"</h1>
+                <LanguageSelect />
                 <form class="stack" on:submit=submit>
-                    <label>"Username or email"<br /><input id="login" autocomplete="username" bind:value=login required /></label>
-                    <label>"Password"<br /><input id="password" type="password" autocomplete="current-password" bind:value=password required /></label>
-                    <button id="login-submit" type="submit" disabled=move || busy.get()>"Log in"</button>
+                    <label>{t!(i18n, common.login.login)}<br /><input id="login" autocomplete="username" bind:value=login required /></label>
+                    <label>{t!(i18n, common.login.password)}<br /><input id="password" type="password" autocomplete="current-password" bind:value=password required /></label>
+                    <button id="login-submit" type="submit" disabled=move || busy.get()>{t!(i18n, common.login.submit)}</button>
                     <Show when=move || error.get().is_some()>
                         <p class="error" id="login-error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>
@@ -68,7 +77,13 @@ pub fn Login() -> impl IntoView {
 
 #[component]
 pub fn Setup() -> impl IntoView {
-    document().set_title("Set up · WindFlow");
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        document().set_title(&format!(
+            "{} · WindFlow",
+            t_string!(i18n, common.titles.setup)
+        ));
+    });
     let c = ctx();
     let navigate = use_navigate();
     let token = RwSignal::new(String::new());
@@ -92,7 +107,7 @@ pub fn Setup() -> impl IntoView {
             match api::client().setup(&req).await {
                 Ok(_) => {
                     let _ = c.reload_session().await;
-                    c.toast("Administrator created", false);
+                    c.toast(t_string!(i18n, common.setup.created), false);
                     if local_engine.get_untracked() {
                         // Local engine targets are for superadmins: the first one may add this
                         // host's socket in the same step.
@@ -106,22 +121,23 @@ pub fn Setup() -> impl IntoView {
                     }
                     navigate("/organizations", Default::default());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(crate::components::format::problem(&e))),
             }
         });
     };
     view! {
         <div class="auth">
             <div class="card">
-                <h1>"Welcome to WindFlow"</h1>
-                <p class="muted">"Create the first administrator with the one-time setup token printed in the server log (" <code>"setup_token"</code> ")."</p>
+                <h1>{t!(i18n, common.setup.welcome)}</h1>
+                <LanguageSelect />
+                <p class="muted">{t!(i18n, common.setup.intro, <code> = |children: ChildrenFn| view! { <code>{children()}</code> })}</p>
                 <form class="stack" on:submit=submit>
-                    <label>"Setup token"<br /><input id="setup-token" bind:value=token required /></label>
-                    <label>"Username"<br /><input id="setup-username" bind:value=username required /></label>
-                    <label>"Email"<br /><input id="setup-email" type="email" bind:value=email required /></label>
-                    <label>"Password (12+ characters)"<br /><input id="setup-password" type="password" bind:value=password required /></label>
-                    <label><input id="setup-local-engine" type="checkbox" bind:checked=local_engine />" Also manage this host's Docker engine ("<code>"/var/run/docker.sock"</code>", in a "<code>"Default"</code>" organization)"</label>
-                    <button id="setup-submit" type="submit">"Create administrator"</button>
+                    <label>{t!(i18n, common.setup.token)}<br /><input id="setup-token" bind:value=token required /></label>
+                    <label>{t!(i18n, common.setup.username)}<br /><input id="setup-username" bind:value=username required /></label>
+                    <label>{t!(i18n, common.setup.email)}<br /><input id="setup-email" type="email" bind:value=email required /></label>
+                    <label>{t!(i18n, common.setup.password)}<br /><input id="setup-password" type="password" bind:value=password required /></label>
+                    <label><input id="setup-local-engine" type="checkbox" bind:checked=local_engine />" " {t!(i18n, common.setup.local_engine, <code> = |children: ChildrenFn| view! { <code>{children()}</code> })}</label>
+                    <button id="setup-submit" type="submit">{t!(i18n, common.setup.submit)}</button>
                     <Show when=move || error.get().is_some()>
                         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>
