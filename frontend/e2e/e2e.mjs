@@ -1191,6 +1191,25 @@ try {
     await page.locator('h1', { hasText: UI['common.titles.organizations'] }).waitFor();
   });
 
+  await check('a phone-sized screen: the sidebar folds behind Menu, the content takes the width (review D31)', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(base + '/organizations');
+      await page.locator('h1', { hasText: L('Organizations') }).waitFor();
+      assert.ok(!(await page.locator('#sidebar').isVisible()), 'the sidebar is folded');
+      const content = await page.locator('.content').boundingBox();
+      assert.ok(content.x < 5 && content.width > 370, `content spans the screen: ${JSON.stringify(content)}`);
+      await page.click('#nav-toggle');
+      assert.equal(await page.getAttribute('#nav-toggle', 'aria-expanded'), 'true');
+      await page.locator('#sidebar a', { hasText: L('Projects') }).first().click();
+      await page.locator('h1', { hasText: L('Projects') }).waitFor();
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('#sidebar')).display === 'none');
+      await shot('17-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   await check('no page errors', async () => assert.deepEqual(errors, [], errors.join(' | ')));
 } finally {
   await ctx.close();

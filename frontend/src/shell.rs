@@ -19,6 +19,9 @@ pub fn Shell() -> impl IntoView {
     let navigate = use_navigate();
     let ready = RwSignal::new(false);
     let searching = RwSignal::new(false);
+    // Narrow screens (review D31): the sidebar folds away behind the topbar's Menu button and
+    // closes again when a link is followed.
+    let nav_open = RwSignal::new(false);
     // Gate: setup first, then a session.
     leptos::task::spawn_local(async move {
         let client = api::client();
@@ -41,8 +44,17 @@ pub fn Shell() -> impl IntoView {
     });
     view! {
         <Show when=move || ready.get() fallback=move || view! { <div class="auth muted">{t!(i18n, common.loading)}</div> }>
-            <div class="layout">
-                <nav class="sidebar" aria-label=move || t_string!(i18n, common.nav.main)>
+            <div class="layout" class:nav-open=move || nav_open.get()>
+                <nav class="sidebar" id="sidebar" aria-label=move || t_string!(i18n, common.nav.main) on:click=move |ev| {
+                    use wasm_bindgen::JsCast;
+                    let on_link = ev.target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|e| e.closest("a").ok().flatten())
+                        .is_some();
+                    if on_link {
+                        nav_open.set(false);
+                    }
+                }>
                     <div class="brand">"WindFlow"</div>
                     <A href="/" exact=true>{t!(i18n, common.nav.home)}</A>
                     <div class="section">{t!(i18n, common.nav.tenancy)}</div>
@@ -71,7 +83,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                 </nav>
                 <div class="main">
-                    <Topbar searching=searching />
+                    <Topbar searching=searching nav_open=nav_open />
                     <div class="content">
                         <Outlet />
                     </div>
@@ -87,7 +99,7 @@ fn parse_opt(v: String) -> Option<Uuid> {
 }
 
 #[component]
-fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
+fn Topbar(searching: RwSignal<bool>, nav_open: RwSignal<bool>) -> impl IntoView {
     let c = ctx();
     let i18n = use_i18n();
     let navigate = use_navigate();
@@ -187,6 +199,15 @@ fn Topbar(searching: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <header class="topbar">
+            <button
+                class="secondary small"
+                id="nav-toggle"
+                aria-controls="sidebar"
+                aria-expanded=move || nav_open.get().to_string()
+                on:click=move |_| nav_open.update(|o| *o = !*o)
+            >
+                {t!(i18n, common.topbar.menu)}
+            </button>
             <label>
                 {t!(i18n, common.topbar.organization)}
                 <select id="org-switch" on:change=move |ev| {
