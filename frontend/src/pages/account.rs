@@ -39,7 +39,10 @@ pub fn Account() -> impl IntoView {
                     for s in [current, new, again] {
                         s.set(String::new());
                     }
-                    c.toast(td_string!(i18n.get_locale_untracked(), access.account.changed), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), access.account.changed),
+                        false,
+                    );
                 }
                 Err(e) => refusal.set(Some(e)),
             }
@@ -60,7 +63,7 @@ pub fn Account() -> impl IntoView {
                     <input id="account-current" type="password" autocomplete="current-password" bind:value=current required aria-describedby="current_password-error" />
                     <FieldError refusal field="current_password" />
                 </label>
-                <label>{t!(i18n, access.account.new)}<br />
+                <label>{t!(i18n, access.account.new_password)}<br />
                     <input id="account-new" type="password" autocomplete="new-password" bind:value=new required aria-describedby="new_password-error" />
                     <FieldError refusal field="new_password" />
                 </label>

@@ -148,7 +148,12 @@ pub fn Groups() -> impl IntoView {
             {
                 Ok(g) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.groups.created, name = g.name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.groups.created,
+                            name = g.name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     name.set(String::new());
@@ -167,7 +172,12 @@ pub fn Groups() -> impl IntoView {
             {
                 Ok(m) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.groups.member_added, name = m.username.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.groups.member_added,
+                            name = m.username.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     c.version.update(|v| *v += 1);

@@ -30,7 +30,12 @@ pub fn Organizations() -> impl IntoView {
             {
                 Ok(o) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.orgs.created, name = o.name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.orgs.created,
+                            name = o.name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     name.set(String::new());
@@ -46,7 +51,10 @@ pub fn Organizations() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::client().delete(&format!("/organizations/{id}")).await {
                 Ok(()) => {
-                    c.toast(td_string!(i18n.get_locale_untracked(), access.orgs.deleted), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), access.orgs.deleted),
+                        false,
+                    );
                     if c.org.get_untracked() == Some(id) {
                         c.org.set(None);
                     }

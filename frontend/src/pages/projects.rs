@@ -36,7 +36,12 @@ pub fn Projects() -> impl IntoView {
             match api::client().create_project(org, &req).await {
                 Ok(p) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.projects.created, name = p.name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.projects.created,
+                            name = p.name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     name.set(String::new());
@@ -51,7 +56,10 @@ pub fn Projects() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::client().delete(&format!("/projects/{id}")).await {
                 Ok(()) => {
-                    c.toast(td_string!(i18n.get_locale_untracked(), access.projects.deleted), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), access.projects.deleted),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -147,7 +155,12 @@ pub fn Environments() -> impl IntoView {
             {
                 Ok(e) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.envs.created, name = e.name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.envs.created,
+                            name = e.name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     // Selected at once, as a new organization or project is (review D21).

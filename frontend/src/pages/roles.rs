@@ -55,7 +55,12 @@ pub fn Roles() -> impl IntoView {
             match api::client().create_role(org, &req).await {
                 Ok(r) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.roles.created, name = r.name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.roles.created,
+                            name = r.name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     role_name.set(String::new());
@@ -119,7 +124,12 @@ pub fn Roles() -> impl IntoView {
             {
                 Ok(b) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.roles.bound, name = b.role_name.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.roles.bound,
+                            name = b.role_name.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     c.version.update(|v| *v += 1);
@@ -154,7 +164,10 @@ pub fn Roles() -> impl IntoView {
             SubjectType::Group => api::items::<windflow_api::tenancy::Group>(groups)
                 .into_iter()
                 .find(|g| g.id == id)
-                .map(|g| td_string!(i18n.get_locale(), access.roles.group_subject, name = g.name).to_string())
+                .map(|g| {
+                    td_string!(i18n.get_locale(), access.roles.group_subject, name = g.name)
+                        .to_string()
+                })
                 .unwrap_or_else(|| short(&id)),
         }
     };

@@ -106,7 +106,10 @@ pub fn Settings() -> impl IntoView {
             match api::client().set_auth_settings(&req).await {
                 Ok(a) => {
                     auth.set(auth_values(&a).map(|v| v.to_string()));
-                    c.toast(td_string!(i18n.get_locale_untracked(), settings.auth_saved), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), settings.auth_saved),
+                        false,
+                    );
                 }
                 Err(e) => auth_refusal.set(Some(e)),
             }
@@ -121,7 +124,10 @@ pub fn Settings() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::client().set_platform_settings(&req).await {
-                Ok(_) => c.toast(td_string!(i18n.get_locale_untracked(), settings.platform_saved), false),
+                Ok(_) => c.toast(
+                    td_string!(i18n.get_locale_untracked(), settings.platform_saved),
+                    false,
+                ),
                 Err(e) => platform_refusal.set(Some(e)),
             }
         });

@@ -36,7 +36,12 @@ pub fn Users() -> impl IntoView {
             match api::client().create_user(&req).await {
                 Ok(u) => {
                     c.toast(
-                        td_string!(i18n.get_locale_untracked(), access.users.created, name = u.username.clone()).to_string(),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.users.created,
+                            name = u.username.clone()
+                        )
+                        .to_string(),
                         false,
                     );
                     for s in [username, email, password] {
