@@ -132,7 +132,7 @@ try {
     await page.fill('#setup-email', 'admin@example.org');
     await page.fill('#setup-password', PW);
     await page.click('#setup-submit');
-    await page.locator('h1', { hasText: 'Organizations' }).waitFor();
+    await page.locator('h1', { hasText: L('Organizations') }).waitFor();
     await page.locator('#whoami', { hasText: 'admin' }).waitFor();
   });
 
@@ -149,9 +149,9 @@ try {
     await page.click('#org-create');
     const doomed = row('#orgs-table', 'Doomed');
     await doomed.waitFor();
-    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await doomed.locator('button', { hasText: L('Delete') }).click();
     await page.locator('#confirm-dialog[open] #confirm-object', { hasText: 'Doomed' }).waitFor();
-    await page.locator('#confirm-title', { hasText: 'Delete organization' }).waitFor();
+    await page.locator('#confirm-title', { hasText: L('Delete organization') }).waitFor();
     // Focus starts on Cancel and stays inside the modal dialog (the page behind is inert).
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-cancel');
     await page.keyboard.press('Tab');
@@ -161,12 +161,12 @@ try {
     assert.deepEqual((await axe()).filter(v => /^(serious|critical) /.test(v)), [], 'axe on the open dialog');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
-    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await doomed.locator('button', { hasText: L('Delete') }).click();
     await page.click('#confirm-cancel');
     await page.waitForFunction(() => !document.querySelector('#confirm-dialog').open);
     await page.waitForTimeout(300);
     assert.equal(await doomed.count(), 1, 'Cancel and Escape delete nothing');
-    await doomed.locator('button', { hasText: 'Delete' }).click();
+    await doomed.locator('button', { hasText: L('Delete') }).click();
     await confirmed('Doomed');
     await doomed.waitFor({ state: 'detached' });
     // The selection goes back to Acme for the checks that follow.
@@ -182,8 +182,8 @@ try {
     await page.click('#user-create');
     await row('#users-table', 'vera').waitFor();
     // One's own row has no Deactivate (the API refuses it; review D23); others' rows do.
-    assert.equal(await row('#users-table', 'admin@example.org').locator('button', { hasText: 'Deactivate' }).count(), 0);
-    await row('#users-table', 'vera').locator('button', { hasText: 'Deactivate' }).waitFor();
+    assert.equal(await row('#users-table', 'admin@example.org').locator('button', { hasText: L('Deactivate') }).count(), 0);
+    await row('#users-table', 'vera').locator('button', { hasText: L('Deactivate') }).waitFor();
     await shot('03-users');
     await nav('Members');
     await page.fill('#member-username', 'vera');
@@ -909,7 +909,7 @@ try {
     assert.ok(await page.locator('#home-audit tbody tr').count() > 0, 'recent activity is listed');
     await shot('32-home');
     await page.click('#home-endpoints-up');
-    await page.locator('h1', { hasText: 'Endpoints' }).waitFor();
+    await page.locator('h1', { hasText: L('Endpoints') }).waitFor();
   });
 
   await check('Ctrl+K searches by name across kinds and opens a hit with the keyboard', async () => {
@@ -959,7 +959,7 @@ try {
 
   await check('my sessions lists this session', async () => {
     await nav('My sessions');
-    await row('#sessions-table', 'this session').waitFor();
+    await row('#sessions-table', L('this session')).waitFor();
     await shot('10-sessions');
   });
 
@@ -969,7 +969,7 @@ try {
     await page.fill('#account-new', PW + ' 2');
     await page.fill('#account-again', PW + ' 3');
     await page.click('#account-submit');
-    await page.locator('#account-again-error', { hasText: 'differ' }).waitFor();
+    await page.locator('#account-again-error', { hasText: L('The two new passwords differ.') }).waitFor();
     await page.fill('#account-again', PW + ' 2');
     await page.click('#account-submit');
     await page.locator('#current_password-error:not([hidden])', { hasText: 'wrong' }).waitFor();
@@ -980,7 +980,7 @@ try {
       await page.fill('#account-new', to);
       await page.fill('#account-again', to);
       await page.click('#account-submit');
-      await page.locator('.toast', { hasText: 'Password changed' }).last().waitFor();
+      await page.locator('.toast', { hasText: L('Password changed; your other sessions were signed out') }).last().waitFor();
       await page.waitForFunction(() => document.querySelector('#account-current').value === '');
     }
   });
@@ -993,13 +993,13 @@ try {
     await shot('10c-settings-refused');
     await page.fill('#setting-password_min_length', '14');
     await page.click('#auth-settings-save');
-    await page.locator('.toast', { hasText: 'Authentication settings saved' }).waitFor();
+    await page.locator('.toast', { hasText: L('Authentication settings saved') }).waitFor();
     await page.reload();
-    await page.locator('h1', { hasText: 'Settings' }).waitFor();
+    await page.locator('h1', { hasText: L('Settings') }).waitFor();
     assert.equal(await page.inputValue('#setting-password_min_length'), '14');
     await page.fill('#setting-password_min_length', '12');
     await page.click('#auth-settings-save');
-    await page.locator('.toast', { hasText: 'Authentication settings saved' }).last().waitFor();
+    await page.locator('.toast', { hasText: L('Authentication settings saved') }).last().waitFor();
   });
 
   await check('registries: add a credential (password never shown), then remove it', async () => {
@@ -1084,7 +1084,7 @@ try {
     await nav('Projects');
     await row('#projects-table', 'shop').waitFor();
     assert.equal(await page.locator('#project-create').count(), 0);
-    assert.equal(await page.locator('#projects-table button', { hasText: 'Delete' }).count(), 0);
+    assert.equal(await page.locator('#projects-table button', { hasText: L('Delete') }).count(), 0);
     await nav('Members');
     await row('#members-table', 'admin').waitFor();
     assert.equal(await page.locator('#member-add').count(), 0);
@@ -1097,9 +1097,9 @@ try {
     // The environments:create grant bound above does show that button.
     await nav('Projects');
     await page.locator('#projects-table a', { hasText: 'shop' }).click();
-    await page.locator('h1', { hasText: 'Environments' }).waitFor();
+    await page.locator('h1', { hasText: L('Environments') }).waitFor();
     await page.locator('#env-create').waitFor();
-    assert.equal(await page.locator('#envs-table button', { hasText: 'Delete' }).count(), 0);
+    assert.equal(await page.locator('#envs-table button', { hasText: L('Delete') }).count(), 0);
     await shot('14-viewer-environments');
   });
 

@@ -6,11 +6,13 @@ use windflow_api::auth::ChangePasswordRequest;
 
 use crate::api;
 use crate::components::{FieldError, FormError, Refusal};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Account() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let (current, new, again) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -38,7 +40,7 @@ pub fn Account() -> impl IntoView {
                         s.set(String::new());
                     }
                     c.toast(
-                        "Password changed; your other sessions were signed out",
+                        td_string!(i18n.get_locale_untracked(), access.account.changed),
                         false,
                     );
                 }
@@ -52,25 +54,25 @@ pub fn Account() -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <h1>"My account"</h1>
-        <p class="muted">"Signed in as "<strong id="account-username">{user}</strong></p>
+        <h1>{t!(i18n, common.titles.account)}</h1>
+        <p class="muted">{t!(i18n, access.account.signed_in_as, name = user, <strong> = |children: ChildrenFn| view! { <strong id="account-username">{children()}</strong> })}</p>
         <div class="card">
-            <h2>"Change password"</h2>
+            <h2>{t!(i18n, access.account.change)}</h2>
             <form class="stack-form" on:submit=submit>
-                <label>"Current password"<br />
+                <label>{t!(i18n, access.account.current)}<br />
                     <input id="account-current" type="password" autocomplete="current-password" bind:value=current required aria-describedby="current_password-error" />
                     <FieldError refusal field="current_password" />
                 </label>
-                <label>"New password"<br />
+                <label>{t!(i18n, access.account.new_password)}<br />
                     <input id="account-new" type="password" autocomplete="new-password" bind:value=new required aria-describedby="new_password-error" />
                     <FieldError refusal field="new_password" />
                 </label>
-                <label>"New password again"<br />
+                <label>{t!(i18n, access.account.again)}<br />
                     <input id="account-again" type="password" autocomplete="new-password" bind:value=again required aria-describedby="account-again-error" />
-                    <span class="field-error" id="account-again-error" role="alert" hidden=move || !mismatch.get()>"The two new passwords differ."</span>
+                    <span class="field-error" id="account-again-error" role="alert" hidden=move || !mismatch.get()>{t!(i18n, access.account.differ)}</span>
                 </label>
                 <FormError refusal fields=&["current_password", "new_password"] />
-                <button id="account-submit" type="submit">"Change password"</button>
+                <button id="account-submit" type="submit">{t!(i18n, access.account.change)}</button>
             </form>
         </div>
     }

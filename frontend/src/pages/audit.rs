@@ -4,6 +4,7 @@ use windflow_api::audit::AuditEntry;
 
 use crate::api;
 use crate::components::when;
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters kept).
@@ -22,6 +23,7 @@ fn enc(s: &str) -> String {
 #[component]
 pub fn Audit() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let action = RwSignal::new(String::new());
     let resource = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
@@ -122,20 +124,20 @@ pub fn Audit() -> impl IntoView {
     on_cleanup(move || handle.remove());
 
     view! {
-        <h1>"Audit log"</h1>
+        <h1>{t!(i18n, common.titles.audit)}</h1>
         <div class="card">
             <form class="inline" on:submit=move |ev| { ev.prevent_default(); reset(); }>
-                <input id="audit-action" placeholder="Action prefix, e.g. project." bind:value=action />
-                <input id="audit-resource" placeholder="Resource type" bind:value=resource />
-                <label class="muted">"From " <input type="datetime-local" bind:value=from /></label>
-                <label class="muted">"To " <input type="datetime-local" bind:value=to /></label>
-                <button id="audit-filter" type="submit">"Filter"</button>
-                <button id="audit-export-csv" class="secondary" type="button" title="Download the rows matching these filters" on:click=move |_| export("csv")>"Export CSV"</button>
-                <button id="audit-export-ndjson" class="secondary" type="button" title="Download the rows matching these filters" on:click=move |_| export("ndjson")>"Export NDJSON"</button>
+                <input id="audit-action" placeholder=move || t_string!(i18n, audit.action) bind:value=action />
+                <input id="audit-resource" placeholder=move || t_string!(i18n, audit.resource_type) bind:value=resource />
+                <label class="muted">{t!(i18n, audit.from)}" " <input type="datetime-local" bind:value=from /></label>
+                <label class="muted">{t!(i18n, audit.to)}" " <input type="datetime-local" bind:value=to /></label>
+                <button id="audit-filter" type="submit">{t!(i18n, audit.filter)}</button>
+                <button id="audit-export-csv" class="secondary" type="button" title=move || t_string!(i18n, audit.export_title) on:click=move |_| export("csv")>{t!(i18n, audit.export_csv)}</button>
+                <button id="audit-export-ndjson" class="secondary" type="button" title=move || t_string!(i18n, audit.export_title) on:click=move |_| export("ndjson")>{t!(i18n, audit.export_ndjson)}</button>
             </form>
         </div>
         <table id="audit-table">
-            <thead><tr><th>"Time (UTC)"</th><th>"Actor"</th><th>"Action"</th><th>"Resource"</th><th>"Outcome"</th><th>"IP"</th></tr></thead>
+            <thead><tr><th>{t!(i18n, audit.col.time)}</th><th>{t!(i18n, audit.col.actor)}</th><th>{t!(i18n, audit.col.action)}</th><th>{t!(i18n, audit.col.resource)}</th><th>{t!(i18n, audit.col.outcome)}</th><th>{t!(i18n, audit.col.ip)}</th></tr></thead>
             <tbody>
                 <For each=move || rows.get() key=|r| r.id let:r>
                     <tr>
@@ -154,8 +156,8 @@ pub fn Audit() -> impl IntoView {
             </tbody>
         </table>
         <p>
-            <Show when=move || !done.get() fallback=|| view! { <span class="muted">"End of the log."</span> }>
-                <button class="secondary" id="audit-more" on:click=move |_| load_more()>{move || if loading.get() { "Loading…" } else { "Load more" }}</button>
+            <Show when=move || !done.get() fallback=move || view! { <span class="muted">{t!(i18n, audit.end)}</span> }>
+                <button class="secondary" id="audit-more" on:click=move |_| load_more()>{move || if loading.get() { t_string!(i18n, common.loading) } else { t_string!(i18n, audit.more) }}</button>
             </Show>
         </p>
     }

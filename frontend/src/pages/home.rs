@@ -8,6 +8,7 @@ use windflow_api::overview::{AttentionItem, AttentionKind, Overview};
 
 use crate::api;
 use crate::components::{badge, run_cells, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// Seconds between refreshes of the dashboard.
@@ -24,12 +25,12 @@ fn attention_link(i: &AttentionItem) -> String {
     }
 }
 
-fn attention_label(k: AttentionKind) -> &'static str {
+fn attention_label(l: Locale, k: AttentionKind) -> &'static str {
     match k {
-        AttentionKind::EndpointDown => "Endpoint down",
-        AttentionKind::StackError => "Stack failed",
-        AttentionKind::DeploymentRunning => "Deployment running",
-        AttentionKind::GitSyncFailed => "Git sync failed",
+        AttentionKind::EndpointDown => td_string!(l, home.attention.endpoint_down),
+        AttentionKind::StackError => td_string!(l, home.attention.stack_error),
+        AttentionKind::DeploymentRunning => td_string!(l, home.attention.deployment_running),
+        AttentionKind::GitSyncFailed => td_string!(l, home.attention.git_sync_failed),
     }
 }
 
@@ -53,6 +54,7 @@ fn figure(
 #[component]
 pub fn Home() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let tick = RwSignal::new(0u64);
     if let Ok(h) = set_interval_with_handle(
         move || tick.update(|t| *t += 1),
@@ -66,19 +68,20 @@ pub fn Home() -> impl IntoView {
         c.org.get().map(|o| format!("/organizations/{o}/overview"))
     });
     let body = move || {
+        let l = i18n.get_locale();
         let o = match api::read::<Overview>(overview) {
-            None => return view! { <p class="muted">"Loading…"</p> }.into_any(),
+            None => return view! { <p class="muted">{t!(i18n, common.loading)}</p> }.into_any(),
             Some(Err(e)) => return view! { <p class="error">{e}</p> }.into_any(),
             Some(Ok(o)) => o,
         };
         let endpoints = o.endpoints.map(|e| {
             view! {
                 <div class="card stat" id="home-endpoints">
-                    <h2><a href="/endpoints">"Endpoints"</a></h2>
+                    <h2><a href="/endpoints">{t!(i18n, common.nav.endpoints)}</a></h2>
                     <div class="figures">
-                        {figure("home-endpoints-up", e.up, "up", "/endpoints", false)}
-                        {figure("home-endpoints-down", e.down, "down", "/endpoints", true)}
-                        {figure("home-endpoints-unknown", e.unknown, "not checked", "/endpoints", false)}
+                        {figure("home-endpoints-up", e.up, td_string!(l, home.endpoints.up), "/endpoints", false)}
+                        {figure("home-endpoints-down", e.down, td_string!(l, home.endpoints.down), "/endpoints", true)}
+                        {figure("home-endpoints-unknown", e.unknown, td_string!(l, home.endpoints.unknown), "/endpoints", false)}
                     </div>
                 </div>
             }
@@ -91,15 +94,15 @@ pub fn Home() -> impl IntoView {
                     .map(|e| e.name.clone())
                     .collect::<Vec<_>>()
                     .join(", ");
-                view! { <p class="muted small">"Not counted (engine did not answer): " {names}</p> }
+                view! { <p class="muted small">{td_string!(l, home.containers.unreachable, names = names).to_string()}</p> }
             });
             view! {
                 <div class="card stat" id="home-containers">
-                    <h2><a href="/containers">"Containers"</a></h2>
+                    <h2><a href="/containers">{t!(i18n, common.nav.containers)}</a></h2>
                     <div class="figures">
-                        {figure("home-containers-running", n.running, "running", "/containers", false)}
-                        {figure("home-containers-stopped", n.stopped, "stopped", "/containers", false)}
-                        {figure("home-containers-unhealthy", n.unhealthy, "unhealthy", "/containers", true)}
+                        {figure("home-containers-running", n.running, td_string!(l, home.containers.running), "/containers", false)}
+                        {figure("home-containers-stopped", n.stopped, td_string!(l, home.containers.stopped), "/containers", false)}
+                        {figure("home-containers-unhealthy", n.unhealthy, td_string!(l, home.containers.unhealthy), "/containers", true)}
                     </div>
                     {unreachable}
                 </div>
@@ -108,21 +111,21 @@ pub fn Home() -> impl IntoView {
         let stacks = o.stacks.map(|s| {
             view! {
                 <div class="card stat" id="home-stacks">
-                    <h2><a href="/endpoints">"Stacks"</a></h2>
+                    <h2><a href="/endpoints">{t!(i18n, home.stacks.title)}</a></h2>
                     <div class="figures">
-                        {figure("home-stacks-deployed", s.deployed, "deployed", "/endpoints", false)}
-                        {figure("home-stacks-error", s.error, "failed", "/endpoints", true)}
-                        {figure("home-stacks-draft", s.draft, "never deployed", "/endpoints", false)}
-                        {figure("home-stacks-down", s.down, "down", "/endpoints", false)}
+                        {figure("home-stacks-deployed", s.deployed, td_string!(l, home.stacks.deployed), "/endpoints", false)}
+                        {figure("home-stacks-error", s.error, td_string!(l, home.stacks.failed), "/endpoints", true)}
+                        {figure("home-stacks-draft", s.draft, td_string!(l, home.stacks.draft), "/endpoints", false)}
+                        {figure("home-stacks-down", s.down, td_string!(l, home.stacks.down), "/endpoints", false)}
                     </div>
                     <p class="muted small" id="home-failed-24h">
-                        {format!("{} failed deployment(s) in the last 24 hours", o.failed_deployments_24h)}
+                        {td_string!(l, home.stacks.failed_24h, count = o.failed_deployments_24h).to_string()}
                     </p>
                 </div>
             }
         });
         let attention = if o.attention.is_empty() {
-            view! { <p class="muted" id="home-attention-empty">"Nothing needs attention."</p> }
+            view! { <p class="muted" id="home-attention-empty">{t!(i18n, home.nothing)}</p> }
                 .into_any()
         } else {
             view! {
@@ -131,7 +134,7 @@ pub fn Home() -> impl IntoView {
                         let detail = i.detail.clone().map(|d| view! { <span class="muted">" — " {d}</span> });
                         view! {
                             <li data-kind=i.kind.as_str()>
-                                <span class=if i.kind == AttentionKind::DeploymentRunning { "badge" } else { "badge danger" }>{attention_label(i.kind)}</span>
+                                <span class=if i.kind == AttentionKind::DeploymentRunning { "badge" } else { "badge danger" }>{attention_label(l, i.kind)}</span>
                                 " "
                                 <a href=attention_link(i)>{i.name.clone()}</a>
                                 {detail}
@@ -143,11 +146,11 @@ pub fn Home() -> impl IntoView {
             .into_any()
         };
         let deployments = if o.recent_deployments.is_empty() {
-            view! { <p class="muted">"No deployment yet. Create a stack from an endpoint's Stacks tab and deploy it."</p> }.into_any()
+            view! { <p class="muted">{t!(i18n, home.no_deployment)}</p> }.into_any()
         } else {
             view! {
                 <table id="home-deployments">
-                    <thead><tr><th>"Stack"</th><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Duration"</th></tr></thead>
+                    <thead><tr><th>{t!(i18n, home.col.stack)}</th><th>{t!(i18n, home.col.started)}</th><th>{t!(i18n, home.col.trigger)}</th><th>{t!(i18n, home.col.status)}</th><th>{t!(i18n, home.col.duration)}</th></tr></thead>
                     <tbody>
                         {o.recent_deployments.iter().map(|d| view! {
                             <tr>
@@ -162,9 +165,9 @@ pub fn Home() -> impl IntoView {
         };
         let audit = o.recent_audit.map(|rows| {
             view! {
-                <h2><a href="/audit">"Recent activity"</a></h2>
+                <h2><a href="/audit">{t!(i18n, home.recent_activity)}</a></h2>
                 <table id="home-audit">
-                    <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Object"</th><th>"Outcome"</th></tr></thead>
+                    <thead><tr><th>{t!(i18n, home.col.when)}</th><th>{t!(i18n, home.col.who)}</th><th>{t!(i18n, home.col.action)}</th><th>{t!(i18n, home.col.object)}</th><th>{t!(i18n, home.col.outcome)}</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|e| view! {
                             <tr>
@@ -181,23 +184,21 @@ pub fn Home() -> impl IntoView {
         });
         view! {
             <div class="stats">{endpoints}{containers}{stacks}</div>
-            <h2>"Needs attention"</h2>
+            <h2>{t!(i18n, home.needs_attention)}</h2>
             {attention}
-            <h2>"Recent deployments"</h2>
+            <h2>{t!(i18n, home.recent_deployments)}</h2>
             {deployments}
             {audit}
         }
         .into_any()
     };
     view! {
-        <h1>"Home"</h1>
+        <h1>{t!(i18n, common.titles.home)}</h1>
         <Show
             when=move || c.org.get().is_some()
-            fallback=|| view! {
+            fallback=move || view! {
                 <div class="card" id="home-welcome">
-                    <p>"Welcome to WindFlow. Everything lives in an organization: "
-                        <a href="/organizations">"create or select one"</a>
-                        ", then add a project, an environment and a Docker endpoint."</p>
+                    <p>{t!(i18n, home.welcome, <a> = |children: ChildrenFn| view! { <a href="/organizations">{children()}</a> })}</p>
                 </div>
             }
         >

@@ -5,6 +5,7 @@ use windflow_api::tenancy::{AddGroupMember, AddMember, CreateGroup, MembershipRo
 
 use crate::api;
 use crate::components::{NeedOrg, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 fn role_of(s: &str) -> MembershipRole {
@@ -14,6 +15,7 @@ fn role_of(s: &str) -> MembershipRole {
 #[component]
 pub fn Members() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.org
@@ -36,7 +38,13 @@ pub fn Members() -> impl IntoView {
             match api::client().add_member(org, &req).await {
                 Ok(m) => {
                     c.toast(
-                        format!("{} added as {}", m.username, m.role.as_str()),
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.members.added,
+                            name = m.username.clone(),
+                            role = m.role.as_str()
+                        )
+                        .to_string(),
                         false,
                     );
                     username.set(String::new());
@@ -61,19 +69,19 @@ pub fn Members() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Members"</h1>
+        <h1>{t!(i18n, common.titles.members)}</h1>
         <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
             <Show when=move || c.can("members:create")>
                 <div class="card">
                     <form class="inline" on:submit=add>
-                        <input id="member-username" placeholder="Username" bind:value=username required />
-                        <select aria-label="Organization role" id="member-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                        <input id="member-username" placeholder=move || t_string!(i18n, access.members.username) bind:value=username required />
+                        <select aria-label=move || t_string!(i18n, access.members.org_role) id="member-role" on:change=move |ev| role.set(event_target_value(&ev))>
                             <option value="member" selected>"member"</option>
                             <option value="viewer">"viewer"</option>
                             <option value="admin">"admin"</option>
                             <option value="owner">"owner"</option>
                         </select>
-                        <button id="member-add" type="submit">"Add member"</button>
+                        <button id="member-add" type="submit">{t!(i18n, access.members.add)}</button>
                     </form>
                 </div>
             </Show>
@@ -81,7 +89,7 @@ pub fn Members() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="members-table">
-                        <thead><tr><th>"User"</th><th>"Email"</th><th>"Role"</th><th>"Since"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, access.col.user)}</th><th>{t!(i18n, access.col.email)}</th><th>{t!(i18n, access.col.role)}</th><th>{t!(i18n, access.col.since)}</th><th></th></tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|m| {
                                 let uid = m.user_id;
@@ -93,7 +101,7 @@ pub fn Members() -> impl IntoView {
                                         <td><span class="badge">{m.role.as_str()}</span></td>
                                         <td class="muted">{when(&m.created_at)}</td>
                                         <td><Show when=move || c.can("members:delete")>
-                                            <button class="danger small" on:click=move |_| c.confirm("Remove member", &uname.get_value(), "loses this organization's role and every role binding that came with membership.", "Remove", move || remove(uid))>"Remove"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.members.remove_title), &uname.get_value(), t_string!(i18n, access.members.remove_detail), t_string!(i18n, common.remove), move || remove(uid))>{t!(i18n, common.remove)}</button>
                                         </Show></td>
                                     </tr>
                                 }
@@ -109,6 +117,7 @@ pub fn Members() -> impl IntoView {
 #[component]
 pub fn Groups() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.org
@@ -138,7 +147,15 @@ pub fn Groups() -> impl IntoView {
                 .await
             {
                 Ok(g) => {
-                    c.toast(format!("Group {} created", g.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.groups.created,
+                            name = g.name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     name.set(String::new());
                     c.version.update(|v| *v += 1);
                 }
@@ -154,7 +171,15 @@ pub fn Groups() -> impl IntoView {
                 .await
             {
                 Ok(m) => {
-                    c.toast(format!("{} added to the group", m.username), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.groups.member_added,
+                            name = m.username.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -170,13 +195,13 @@ pub fn Groups() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Groups"</h1>
+        <h1>{t!(i18n, common.titles.groups)}</h1>
         <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
             <Show when=move || c.can("groups:create")>
                 <div class="card">
                     <form class="inline" on:submit=create>
-                        <input id="group-name" placeholder="New group name" bind:value=name required />
-                        <button id="group-create" type="submit">"New group"</button>
+                        <input id="group-name" placeholder=move || t_string!(i18n, access.groups.name) bind:value=name required />
+                        <button id="group-create" type="submit">{t!(i18n, access.groups.create)}</button>
                     </form>
                 </div>
             </Show>
@@ -184,7 +209,7 @@ pub fn Groups() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="groups-table">
-                        <thead><tr><th>"Name"</th><th>"Members"</th><th>"Add member"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, access.col.name)}</th><th>{t!(i18n, access.col.members)}</th><th>{t!(i18n, access.groups.add_member)}</th><th></th></tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|g| {
                                 let gid = g.id;
@@ -194,13 +219,13 @@ pub fn Groups() -> impl IntoView {
                                         <td>{g.name.clone()}</td>
                                         <td>{g.member_count}</td>
                                         <td><Show when=move || c.can("groups:update")>
-                                            <select aria-label="Add a member to this group" on:change=move |ev| add_member(gid, event_target_value(&ev))>
-                                                <option value="">"Add…"</option>
+                                            <select aria-label=move || t_string!(i18n, access.groups.add_member_label) on:change=move |ev| add_member(gid, event_target_value(&ev))>
+                                                <option value="">{t!(i18n, access.groups.add_option)}</option>
                                                 {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
                                             </select>
                                         </Show></td>
                                         <td><Show when=move || c.can("groups:delete")>
-                                            <button class="danger small" on:click=move |_| c.confirm("Delete group", &gname.get_value(), "its members lose every role bound to the group.", "Delete", move || remove(gid))>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.groups.delete_title), &gname.get_value(), t_string!(i18n, access.groups.delete_detail), t_string!(i18n, common.delete), move || remove(gid))>{t!(i18n, common.delete)}</button>
                                         </Show></td>
                                     </tr>
                                 }

@@ -5,11 +5,13 @@ use windflow_api::tenancy::{CreateEnvironment, CreateProject, EnvironmentType};
 
 use crate::api;
 use crate::components::{NeedOrg, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Projects() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.org
@@ -33,7 +35,15 @@ pub fn Projects() -> impl IntoView {
             };
             match api::client().create_project(org, &req).await {
                 Ok(p) => {
-                    c.toast(format!("Project {} created", p.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.projects.created,
+                            name = p.name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     name.set(String::new());
                     c.project.set(Some(p.id));
                     c.version.update(|v| *v += 1);
@@ -46,7 +56,10 @@ pub fn Projects() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::client().delete(&format!("/projects/{id}")).await {
                 Ok(()) => {
-                    c.toast("Project deleted", false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), access.projects.deleted),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -54,14 +67,14 @@ pub fn Projects() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Projects"</h1>
+        <h1>{t!(i18n, common.titles.projects)}</h1>
         <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
             <Show when=move || c.can("projects:create")>
                 <div class="card">
                     <form class="inline" on:submit=create>
-                        <input id="project-name" placeholder="New project name" bind:value=name required />
-                        <input type="color" bind:value=color title="Colour" />
-                        <button id="project-create" type="submit">"New project"</button>
+                        <input id="project-name" placeholder=move || t_string!(i18n, access.projects.name) bind:value=name required />
+                        <input type="color" bind:value=color title=move || t_string!(i18n, access.projects.colour) />
+                        <button id="project-create" type="submit">{t!(i18n, access.projects.create)}</button>
                     </form>
                 </div>
             </Show>
@@ -69,9 +82,9 @@ pub fn Projects() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="projects-table">
-                        <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, access.col.name)}</th><th>{t!(i18n, access.col.status)}</th><th>{t!(i18n, access.col.created)}</th><th></th></tr></thead>
                         <tbody>
-                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">"No project in this organization yet. Create one above to group its environments."</td></tr> })}
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">{t!(i18n, access.projects.empty)}</td></tr> })}
                             {page.items.into_iter().map(|p| {
                                 let id = p.id;
                                 let pname = StoredValue::new(p.name.clone());
@@ -82,9 +95,9 @@ pub fn Projects() -> impl IntoView {
                                             <a href="/environments" on:click=move |_| c.project.set(Some(id))>{p.name.clone()}</a></td>
                                         <td><span class="badge">{status}</span></td>
                                         <td class="muted">{when(&p.created_at)}</td>
-                                        <td><a class="small" href=format!("/projects/{id}/git") on:click=move |_| c.project.set(Some(id))>"Git"</a>" "
+                                        <td><a class="small" href=format!("/projects/{id}/git") on:click=move |_| c.project.set(Some(id))>{t!(i18n, common.nav.git)}</a>" "
                                             <Show when=move || c.can("projects:delete")>
-                                            <button class="danger small" on:click=move |_| c.confirm("Delete project", &pname.get_value(), "its environments and everything in them are deleted with it. This cannot be undone.", "Delete", move || remove(id))>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.projects.delete_title), &pname.get_value(), t_string!(i18n, access.projects.delete_detail), t_string!(i18n, common.delete), move || remove(id))>{t!(i18n, common.delete)}</button>
                                         </Show></td>
                                     </tr>
                                 }
@@ -109,6 +122,7 @@ const TYPES: [(&str, EnvironmentType); 6] = [
 #[component]
 pub fn Environments() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.project
@@ -140,7 +154,15 @@ pub fn Environments() -> impl IntoView {
                 .await
             {
                 Ok(e) => {
-                    c.toast(format!("Environment {} created", e.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.envs.created,
+                            name = e.name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     // Selected at once, as a new organization or project is (review D21).
                     c.env.set(Some(e.id));
                     name.set(String::new());
@@ -159,16 +181,16 @@ pub fn Environments() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Environments"</h1>
-        <Show when=move || c.project.get().is_some() fallback=|| view! { <div class="card muted">"Select a project first."</div> }>
+        <h1>{t!(i18n, common.titles.environments)}</h1>
+        <Show when=move || c.project.get().is_some() fallback=move || view! { <div class="card muted">{t!(i18n, access.envs.need_project)}</div> }>
             <Show when=move || c.can("environments:create")>
                 <div class="card">
                     <form class="inline" on:submit=create>
-                        <input id="env-name" placeholder="New environment name" bind:value=name required />
-                        <select aria-label="Environment type" id="env-type" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <input id="env-name" placeholder=move || t_string!(i18n, access.envs.name) bind:value=name required />
+                        <select aria-label=move || t_string!(i18n, access.envs.type_label) id="env-type" on:change=move |ev| kind.set(event_target_value(&ev))>
                             {TYPES.iter().map(|(k, _)| view! { <option value=*k>{k.replace('_', " ")}</option> }).collect_view()}
                         </select>
-                        <button id="env-create" type="submit">"New environment"</button>
+                        <button id="env-create" type="submit">{t!(i18n, access.envs.create)}</button>
                     </form>
                 </div>
             </Show>
@@ -176,9 +198,9 @@ pub fn Environments() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="envs-table">
-                        <thead><tr><th>"Name"</th><th>"Type"</th><th>"Created"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, access.col.name)}</th><th>{t!(i18n, access.col.env_type)}</th><th>{t!(i18n, access.col.created)}</th><th></th></tr></thead>
                         <tbody>
-                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">"No environment in this project yet. Create one above (production, staging, development…), then add its endpoints."</td></tr> })}
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="4">{t!(i18n, access.envs.empty)}</td></tr> })}
                             {page.items.into_iter().map(|e| {
                                 let id = e.id;
                                 let ename = StoredValue::new(e.name.clone());
@@ -189,7 +211,7 @@ pub fn Environments() -> impl IntoView {
                                         <td><span class="badge">{t}</span></td>
                                         <td class="muted">{when(&e.created_at)}</td>
                                         <td><Show when=move || c.can("environments:delete")>
-                                            <button class="danger small" on:click=move |_| c.confirm("Delete environment", &ename.get_value(), "its endpoints and stacks are deleted with it. This cannot be undone.", "Delete", move || remove(id))>"Delete"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.envs.delete_title), &ename.get_value(), t_string!(i18n, access.envs.delete_detail), t_string!(i18n, common.delete), move || remove(id))>{t!(i18n, common.delete)}</button>
                                         </Show></td>
                                     </tr>
                                 }

@@ -6,11 +6,13 @@ use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType
 
 use crate::api;
 use crate::components::{NeedOrg, short};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Roles() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let catalog = api::resource(|| Some("/permissions".into()));
     let roles = api::resource(move || {
         c.version.get();
@@ -52,7 +54,15 @@ pub fn Roles() -> impl IntoView {
             };
             match api::client().create_role(org, &req).await {
                 Ok(r) => {
-                    c.toast(format!("Role {} created", r.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.roles.created,
+                            name = r.name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     role_name.set(String::new());
                     picked.set(vec![]);
                     c.version.update(|v| *v += 1);
@@ -78,7 +88,7 @@ pub fn Roles() -> impl IntoView {
                 .split_once(':')
                 .map(|(k, v)| (k.to_owned(), v.to_owned())),
         ) else {
-            c.toast("Pick a role and a subject", true);
+            c.toast(t_string!(i18n, access.roles.pick), true);
             return;
         };
         let Ok(subject_id) = id.parse::<Uuid>() else {
@@ -95,10 +105,7 @@ pub fn Roles() -> impl IntoView {
             _ => (ScopeType::Organization, Some(org)),
         };
         let Some(scope_id) = scope_id else {
-            c.toast(
-                "Select that project or environment in the top bar first",
-                true,
-            );
+            c.toast(t_string!(i18n, access.roles.select_scope), true);
             return;
         };
         leptos::task::spawn_local(async move {
@@ -116,7 +123,15 @@ pub fn Roles() -> impl IntoView {
                 .await
             {
                 Ok(b) => {
-                    c.toast(format!("Role {} bound", b.role_name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.roles.bound,
+                            name = b.role_name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -149,17 +164,20 @@ pub fn Roles() -> impl IntoView {
             SubjectType::Group => api::items::<windflow_api::tenancy::Group>(groups)
                 .into_iter()
                 .find(|g| g.id == id)
-                .map(|g| format!("group {}", g.name))
+                .map(|g| {
+                    td_string!(i18n.get_locale(), access.roles.group_subject, name = g.name)
+                        .to_string()
+                })
                 .unwrap_or_else(|| short(&id)),
         }
     };
 
     view! {
-        <h1>"Roles & bindings"</h1>
+        <h1>{t!(i18n, common.titles.roles)}</h1>
         <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
-            <h2>"Roles"</h2>
+            <h2>{t!(i18n, access.roles.roles)}</h2>
             <table id="roles-table">
-                <thead><tr><th>"Name"</th><th>"Kind"</th><th>"Permissions"</th><th></th></tr></thead>
+                <thead><tr><th>{t!(i18n, access.col.name)}</th><th>{t!(i18n, access.col.kind)}</th><th>{t!(i18n, access.col.permissions)}</th><th></th></tr></thead>
                 <tbody>
                     {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| {
                         let id = r.id;
@@ -168,10 +186,10 @@ pub fn Roles() -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{r.name.clone()}</td>
-                                <td><span class="badge">{if system { "system" } else { "custom" }}</span></td>
+                                <td><span class="badge">{move || if system { t_string!(i18n, access.roles.system) } else { t_string!(i18n, access.roles.custom) }}</span></td>
                                 <td><code>{r.permissions.join(", ")}</code></td>
                                 <td><Show when=move || !system && c.can("roles:delete")>
-                                    <button class="danger small" on:click=move |_| c.confirm("Delete role", &rname.get_value(), "every binding of this role is removed with it.", "Delete", move || delete_role(id))>"Delete"</button>
+                                    <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.roles.delete_title), &rname.get_value(), t_string!(i18n, access.roles.delete_detail), t_string!(i18n, common.delete), move || delete_role(id))>{t!(i18n, common.delete)}</button>
                                 </Show></td>
                             </tr>
                         }
@@ -181,8 +199,8 @@ pub fn Roles() -> impl IntoView {
             <Show when=move || c.can("roles:create")>
                 <div class="card" style="margin-top:16px">
                     <form class="stack" on:submit=create_role>
-                        <strong>"New role"</strong>
-                        <input id="role-name" placeholder="Role name" bind:value=role_name required />
+                        <strong>{t!(i18n, access.roles.new_role)}</strong>
+                        <input id="role-name" placeholder=move || t_string!(i18n, access.roles.role_name) bind:value=role_name required />
                         <div class="perm-grid" id="perm-picker">
                             {move || api::read::<Vec<windflow_api::access::PermissionInfo>>(catalog).and_then(Result::ok).unwrap_or_default().into_iter().map(|p| {
                                 let name = p.name.clone();
@@ -200,30 +218,30 @@ pub fn Roles() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </div>
-                        <div><button id="role-create" type="submit">"Create role"</button></div>
+                        <div><button id="role-create" type="submit">{t!(i18n, access.roles.create)}</button></div>
                     </form>
                 </div>
             </Show>
 
-            <h2>"Bindings"</h2>
+            <h2>{t!(i18n, access.roles.bindings)}</h2>
             <Show when=move || c.can("role_bindings:create")>
                 <div class="card">
                     <form class="inline" on:submit=create_binding>
-                        <select aria-label="Role" id="binding-role" on:change=move |ev| b_role.set(event_target_value(&ev))>
-                            <option value="">"Role…"</option>
+                        <select aria-label=move || t_string!(i18n, access.col.role) id="binding-role" on:change=move |ev| b_role.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, access.roles.role_option)}</option>
                             {move || api::items::<windflow_api::access::Role>(roles).into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
                         </select>
-                        <select aria-label="Subject (user or group)" id="binding-subject" on:change=move |ev| b_subject.set(event_target_value(&ev))>
-                            <option value="">"Subject…"</option>
+                        <select aria-label=move || t_string!(i18n, access.roles.subject_label) id="binding-subject" on:change=move |ev| b_subject.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, access.roles.subject_option)}</option>
                             {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=format!("user:{}", m.user_id)>{m.username}</option> }).collect_view()}
-                            {move || api::items::<windflow_api::tenancy::Group>(groups).into_iter().map(|g| view! { <option value=format!("group:{}", g.id)>{format!("group {}", g.name)}</option> }).collect_view()}
+                            {move || api::items::<windflow_api::tenancy::Group>(groups).into_iter().map(|g| view! { <option value=format!("group:{}", g.id)>{td_string!(i18n.get_locale(), access.roles.group_subject, name = g.name).to_string()}</option> }).collect_view()}
                         </select>
-                        <select aria-label="Scope" id="binding-scope" on:change=move |ev| b_scope.set(event_target_value(&ev))>
-                            <option value="organization">"whole organization"</option>
-                            <option value="project">"selected project"</option>
-                            <option value="environment">"selected environment"</option>
+                        <select aria-label=move || t_string!(i18n, access.col.scope) id="binding-scope" on:change=move |ev| b_scope.set(event_target_value(&ev))>
+                            <option value="organization">{t!(i18n, access.roles.scope_org)}</option>
+                            <option value="project">{t!(i18n, access.roles.scope_project)}</option>
+                            <option value="environment">{t!(i18n, access.roles.scope_env)}</option>
                         </select>
-                        <button id="binding-create" type="submit">"Bind role"</button>
+                        <button id="binding-create" type="submit">{t!(i18n, access.roles.bind)}</button>
                     </form>
                 </div>
             </Show>
@@ -231,7 +249,7 @@ pub fn Roles() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="bindings-table">
-                        <thead><tr><th>"Role"</th><th>"Subject"</th><th>"Scope"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, access.col.role)}</th><th>{t!(i18n, access.col.subject)}</th><th>{t!(i18n, access.col.scope)}</th><th></th></tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|b| {
                                 let id = b.id;
@@ -243,7 +261,7 @@ pub fn Roles() -> impl IntoView {
                                         <td>{move || subject_name(b.subject_type, b.subject_id)}</td>
                                         <td class="muted">{scope}</td>
                                         <td><Show when=move || c.can("role_bindings:delete")>
-                                            <button class="danger small" on:click=move |_| c.confirm("Remove role binding", &bname.get_value(), "the subject loses this role at this scope.", "Remove", move || unbind(id))>"Remove"</button>
+                                            <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.roles.unbind_title), &bname.get_value(), t_string!(i18n, access.roles.unbind_detail), t_string!(i18n, common.remove), move || unbind(id))>{t!(i18n, common.remove)}</button>
                                         </Show></td>
                                     </tr>
                                 }

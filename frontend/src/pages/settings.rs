@@ -8,6 +8,7 @@ use windflow_api::git::PlatformSettings;
 
 use crate::api;
 use crate::components::{FieldError, FormError, Refusal};
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// The auth settings' numeric fields, by JSON name (what a 422 field error names), in the
@@ -21,15 +22,35 @@ const AUTH_NAMES: [&str; 6] = [
     "password_max_length",
 ];
 
-/// Each field's label and unit, in the order of [`AUTH_NAMES`].
-const AUTH_LABELS: [(&str, &str); 6] = [
-    ("Session lifetime", "minutes (5 to 525,600)"),
-    ("Failed logins per username before lockout", "1 to 100"),
-    ("Failed logins per IP address before lockout", "1 to 10,000"),
-    ("Lockout window", "seconds (10 to 86,400)"),
-    ("Minimum password length", "characters (12 to 128)"),
-    ("Maximum password length", "characters (up to 128)"),
-];
+/// Each field's label and unit in the chosen language, in the order of [`AUTH_NAMES`].
+fn auth_labels(l: Locale) -> [(&'static str, &'static str); 6] {
+    [
+        (
+            td_string!(l, settings.session_timeout),
+            td_string!(l, settings.session_timeout_unit),
+        ),
+        (
+            td_string!(l, settings.per_user),
+            td_string!(l, settings.per_user_unit),
+        ),
+        (
+            td_string!(l, settings.per_ip),
+            td_string!(l, settings.per_ip_unit),
+        ),
+        (
+            td_string!(l, settings.window),
+            td_string!(l, settings.window_unit),
+        ),
+        (
+            td_string!(l, settings.min_length),
+            td_string!(l, settings.min_length_unit),
+        ),
+        (
+            td_string!(l, settings.max_length),
+            td_string!(l, settings.max_length_unit),
+        ),
+    ]
+}
 
 fn auth_values(s: &AuthSettings) -> [i64; 6] {
     [
@@ -45,11 +66,12 @@ fn auth_values(s: &AuthSettings) -> [i64; 6] {
 #[component]
 pub fn Settings() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let auth = RwSignal::new(AUTH_NAMES.map(|_| String::new()));
     let (local_git, local_endpoints) = (RwSignal::new(false), RwSignal::new(false));
     let (auth_refusal, platform_refusal): (Refusal, Refusal) =
         (RwSignal::new(None), RwSignal::new(None));
-    let loaded = RwSignal::new(None::<Result<(), String>>);
+    let loaded = RwSignal::new(None::<Result<(), windflow_client::ClientError>>);
     leptos::task::spawn_local(async move {
         let client = api::client();
         match (
@@ -62,7 +84,7 @@ pub fn Settings() -> impl IntoView {
                 local_endpoints.set(p.allow_local_endpoints);
                 loaded.set(Some(Ok(())));
             }
-            (Err(e), _) | (_, Err(e)) => loaded.set(Some(Err(e.to_string()))),
+            (Err(e), _) | (_, Err(e)) => loaded.set(Some(Err(e))),
         }
     });
     let save_auth = move |ev: SubmitEvent| {
@@ -84,7 +106,10 @@ pub fn Settings() -> impl IntoView {
             match api::client().set_auth_settings(&req).await {
                 Ok(a) => {
                     auth.set(auth_values(&a).map(|v| v.to_string()));
-                    c.toast("Authentication settings saved", false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), settings.auth_saved),
+                        false,
+                    );
                 }
                 Err(e) => auth_refusal.set(Some(e)),
             }
@@ -99,21 +124,24 @@ pub fn Settings() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::client().set_platform_settings(&req).await {
-                Ok(_) => c.toast("Platform settings saved", false),
+                Ok(_) => c.toast(
+                    td_string!(i18n.get_locale_untracked(), settings.platform_saved),
+                    false,
+                ),
                 Err(e) => platform_refusal.set(Some(e)),
             }
         });
     };
     view! {
-        <h1>"Settings"</h1>
+        <h1>{t!(i18n, common.titles.settings)}</h1>
         {move || match loaded.get() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+            None => view! { <p class="muted">{t!(i18n, common.loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error">{crate::components::format::problem(&e)}</p> }.into_any(),
             Some(Ok(())) => view! {
                 <div class="card">
-                    <h2>"Authentication"</h2>
+                    <h2>{t!(i18n, settings.authentication)}</h2>
                     <form class="stack-form" id="auth-settings" on:submit=save_auth>
-                        {AUTH_NAMES.iter().zip(AUTH_LABELS).enumerate().map(|(i, (field, (label, unit)))| view! {
+                        {AUTH_NAMES.iter().zip(auth_labels(i18n.get_locale())).enumerate().map(|(i, (field, (label, unit)))| view! {
                             <label>{label}" ("{unit}")"<br />
                                 <input
                                     id=format!("setting-{field}")
@@ -126,18 +154,18 @@ pub fn Settings() -> impl IntoView {
                             </label>
                         }).collect_view()}
                         <FormError refusal=auth_refusal fields=&AUTH_NAMES />
-                        <button id="auth-settings-save" type="submit">"Save"</button>
+                        <button id="auth-settings-save" type="submit">{t!(i18n, common.save)}</button>
                     </form>
                 </div>
                 <div class="card">
-                    <h2>"Platform"</h2>
+                    <h2>{t!(i18n, settings.platform)}</h2>
                     <form class="stack-form" id="platform-settings" on:submit=save_platform>
                         <label><input id="setting-allow_local_git_urls" type="checkbox" bind:checked=local_git />
-                            " Allow Git URLs on this host (file://, loopback, link-local): off guards against server-side request forgery"</label>
+                            " "{t!(i18n, settings.local_git)}</label>
                         <label><input id="setting-allow_local_endpoints" type="checkbox" bind:checked=local_endpoints />
-                            " Let organization admins add endpoints on this host (unix sockets, loopback): off keeps tenants away from WindFlow's own engine"</label>
+                            " "{t!(i18n, settings.local_endpoints)}</label>
                         <FormError refusal=platform_refusal fields=&[] />
-                        <button id="platform-settings-save" type="submit">"Save"</button>
+                        <button id="platform-settings-save" type="submit">{t!(i18n, common.save)}</button>
                     </form>
                 </div>
             }.into_any(),

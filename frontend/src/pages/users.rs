@@ -5,11 +5,13 @@ use windflow_api::users::{CreateUser, UpdateUser};
 
 use crate::api;
 use crate::components::when;
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Users() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let q = RwSignal::new(String::new());
     let list = api::resource(move || {
         c.version.get();
@@ -33,7 +35,15 @@ pub fn Users() -> impl IntoView {
             };
             match api::client().create_user(&req).await {
                 Ok(u) => {
-                    c.toast(format!("User {} created", u.username), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.users.created,
+                            name = u.username.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     for s in [username, email, password] {
                         s.set(String::new());
                     }
@@ -61,21 +71,21 @@ pub fn Users() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Users"</h1>
+        <h1>{t!(i18n, common.titles.users)}</h1>
         <div class="card">
             <form class="inline" on:submit=create>
-                <input id="user-username" placeholder="Username" bind:value=username required />
-                <input id="user-email" type="email" placeholder="Email" bind:value=email required />
-                <input id="user-password" type="password" placeholder="Initial password (12+)" bind:value=password required />
-                <button id="user-create" type="submit">"Create user"</button>
+                <input id="user-username" placeholder=move || t_string!(i18n, access.col.username) bind:value=username required />
+                <input id="user-email" type="email" placeholder=move || t_string!(i18n, access.col.email) bind:value=email required />
+                <input id="user-password" type="password" placeholder=move || t_string!(i18n, access.users.password) bind:value=password required />
+                <button id="user-create" type="submit">{t!(i18n, access.users.create)}</button>
             </form>
         </div>
-        <p><input placeholder="Filter by username" bind:value=q /></p>
+        <p><input placeholder=move || t_string!(i18n, access.users.filter) bind:value=q /></p>
         {move || api::read::<windflow_api::Page<windflow_api::users::User>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => view! {
                 <table id="users-table">
-                    <thead><tr><th>"Username"</th><th>"Email"</th><th>"Kind"</th><th>"Status"</th><th>"Last login"</th><th></th></tr></thead>
+                    <thead><tr><th>{t!(i18n, access.col.username)}</th><th>{t!(i18n, access.col.email)}</th><th>{t!(i18n, access.col.kind)}</th><th>{t!(i18n, access.col.status)}</th><th>{t!(i18n, access.col.last_login)}</th><th></th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|u| {
                             let id = u.id;
@@ -86,10 +96,10 @@ pub fn Users() -> impl IntoView {
                                 <tr>
                                     <td>{u.username.clone()}</td>
                                     <td class="muted">{u.email.clone()}</td>
-                                    <td>{if u.is_superadmin { "superadmin" } else { "user" }}</td>
-                                    <td>{if active { view! { <span class="badge ok">"active"</span> } } else { view! { <span class="badge danger">"inactive"</span> } }}</td>
-                                    <td class="muted">{u.last_login_at.as_ref().map(when).unwrap_or_else(|| "never".into())}</td>
-                                    <td>{(!me).then(|| view! { <button class="secondary small" on:click=move |_| set_active(id, !active)>{if active { "Deactivate" } else { "Activate" }}</button> })}</td>
+                                    <td>{move || if u.is_superadmin { t_string!(i18n, access.users.superadmin) } else { t_string!(i18n, access.users.user) }}</td>
+                                    <td>{if active { view! { <span class="badge ok">{t!(i18n, access.active)}</span> }.into_any() } else { view! { <span class="badge danger">{t!(i18n, access.inactive)}</span> }.into_any() }}</td>
+                                    <td class="muted">{let last = u.last_login_at; move || last.as_ref().map(when).unwrap_or_else(|| t_string!(i18n, access.users.never).into())}</td>
+                                    <td>{(!me).then(|| view! { <button class="secondary small" on:click=move |_| set_active(id, !active)>{move || if active { t_string!(i18n, access.users.deactivate) } else { t_string!(i18n, access.users.activate) }}</button> })}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -103,6 +113,7 @@ pub fn Users() -> impl IntoView {
 #[component]
 pub fn Sessions() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         Some("/users/me/sessions".into())
@@ -116,23 +127,30 @@ pub fn Sessions() -> impl IntoView {
         });
     };
     view! {
-        <h1>"My sessions"</h1>
+        <h1>{t!(i18n, common.titles.sessions)}</h1>
         {move || api::read::<Vec<windflow_api::auth::SessionView>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => view! {
                 <table id="sessions-table">
-                    <thead><tr><th>"Started"</th><th>"Last seen"</th><th>"IP"</th><th>"Browser"</th><th></th></tr></thead>
+                    <thead><tr><th>{t!(i18n, access.col.started)}</th><th>{t!(i18n, access.col.last_seen)}</th><th>{t!(i18n, access.col.ip)}</th><th>{t!(i18n, access.col.browser)}</th><th></th></tr></thead>
                     <tbody>
                         {items.into_iter().map(|s| {
                             let id = s.id;
-                            let sname = StoredValue::new(format!("session started {}{}", when(&s.created_at), s.ip.as_deref().map(|ip| format!(" from {ip}")).unwrap_or_default()));
+                            let (started, ip) = (s.created_at, s.ip.clone());
+                            let sname = move || {
+                                let l = i18n.get_locale_untracked();
+                                match ip.as_deref() {
+                                    Some(ip) => td_string!(l, access.sessions.name_from, when = when(&started), ip = ip).to_string(),
+                                    None => td_string!(l, access.sessions.name, when = when(&started)).to_string(),
+                                }
+                            };
                             view! {
                                 <tr>
-                                    <td>{when(&s.created_at)}{s.current.then(|| view! { <span class="badge ok">" this session"</span> })}</td>
+                                    <td>{when(&s.created_at)}{s.current.then(|| view! { <span class="badge ok">" "{t!(i18n, access.sessions.this_session)}</span> })}</td>
                                     <td class="muted">{when(&s.last_seen_at)}</td>
                                     <td>{s.ip.clone().unwrap_or_default()}</td>
                                     <td class="muted">{s.user_agent.clone().unwrap_or_default().chars().take(60).collect::<String>()}</td>
-                                    <td>{(!s.current).then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Revoke session", &sname.get_value(), "that browser or client is signed out at once.", "Revoke", move || revoke(id))>"Revoke"</button> })}</td>
+                                    <td>{(!s.current).then(|| view! { <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.sessions.revoke_title), &sname(), t_string!(i18n, access.sessions.revoke_detail), t_string!(i18n, access.sessions.revoke), move || revoke(id))>{t!(i18n, access.sessions.revoke)}</button> })}</td>
                                 </tr>
                             }
                         }).collect_view()}
