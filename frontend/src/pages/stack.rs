@@ -179,7 +179,7 @@ pub fn StackPage() -> impl IntoView {
                 .await
             {
                 Ok(_) => {
-                    c.toast(t_string!(i18n, stacks.stack.compose_saved), false);
+                    c.toast(td_string!(i18n.get_locale_untracked(), stacks.stack.compose_saved), false);
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -195,7 +195,7 @@ pub fn StackPage() -> impl IntoView {
             {
                 Ok(v) => {
                     vars.set(v.into_iter().map(var).collect());
-                    c.toast(t_string!(i18n, stacks.stack.variables_saved), false);
+                    c.toast(td_string!(i18n.get_locale_untracked(), stacks.stack.variables_saved), false);
                 }
                 Err(e) => c.error(&e),
             }
