@@ -263,7 +263,10 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
             };
             match r {
                 Ok(()) => {
-                    c.toast(td_string!(i18n.get_locale_untracked(), git.repos.saved), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), git.repos.saved),
+                        false,
+                    );
                     reset();
                     c.version.update(|v| *v += 1);
                 }

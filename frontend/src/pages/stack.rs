@@ -16,8 +16,8 @@ use crate::components::variables::{Var, Variables, inputs, var};
 use crate::components::{ComposeEditor, source_label, state_label};
 use crate::components::{badge, run_cells, short, short_sha, when};
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 use crate::state::{AppCtx, ctx};
+use leptos_i18n::I18nContext;
 
 /// Live output of the running action and the action launcher (all `Copy`).
 #[derive(Clone, Copy)]
@@ -179,7 +179,10 @@ pub fn StackPage() -> impl IntoView {
                 .await
             {
                 Ok(_) => {
-                    c.toast(td_string!(i18n.get_locale_untracked(), stacks.stack.compose_saved), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), stacks.stack.compose_saved),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -195,7 +198,10 @@ pub fn StackPage() -> impl IntoView {
             {
                 Ok(v) => {
                     vars.set(v.into_iter().map(var).collect());
-                    c.toast(td_string!(i18n.get_locale_untracked(), stacks.stack.variables_saved), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), stacks.stack.variables_saved),
+                        false,
+                    );
                 }
                 Err(e) => c.error(&e),
             }
@@ -262,7 +268,7 @@ pub fn StackPage() -> impl IntoView {
                             source = source_label(i18n.get_locale(), s.source),
                             running = s.running,
                             total = s.containers,
-                            status = s.status.clone(),
+                            status = s.status,
                             when = s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| t_string!(i18n, stacks.stack.never).into())
                         ).to_string()}
                     </p>

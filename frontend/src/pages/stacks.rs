@@ -31,7 +31,7 @@ pub fn Stacks() -> impl IntoView {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
         {c.can("stacks:create").then(|| view! {
             <div class="inline">
-                <button id="stack-new" on:click=move |_| panel.set(1)>{t!(i18n, stacks.list.new)}</button>
+                <button id="stack-new" on:click=move |_| panel.set(1)>{t!(i18n, stacks.list.new_stack)}</button>
                 <button id="stack-adopt" class="secondary" on:click=move |_| panel.set(2)>{t!(i18n, stacks.list.adopt)}</button>
             </div>
         })}
@@ -193,24 +193,24 @@ fn NewStack(endpoint: Uuid) -> impl IntoView {
         <div class="card">
             <form class="stack" on:submit=create>
                 <div class="inline">
-                    <input id="stack-name" placeholder=move || t_string!(i18n, stacks.new.name) bind:value=name required size="30" />
-                    <select aria-label=move || t_string!(i18n, stacks.new.source) id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
-                        <option value="internal">{t!(i18n, stacks.new.editor)}</option>
-                        <option value="git">{t!(i18n, stacks.new.git)}</option>
+                    <input id="stack-name" placeholder=move || t_string!(i18n, stacks.form.name) bind:value=name required size="30" />
+                    <select aria-label=move || t_string!(i18n, stacks.form.source) id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
+                        <option value="internal">{t!(i18n, stacks.form.editor)}</option>
+                        <option value="git">{t!(i18n, stacks.form.git)}</option>
                     </select>
                 </div>
                 <div hidden=git><ComposeEditor endpoint=endpoint content=content /></div>
                     <div class="inline" hidden=move || !git.get()>
-                        <select aria-label=move || t_string!(i18n, stacks.new.git) id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
-                            <option value="">{t!(i18n, stacks.new.repository)}</option>
+                        <select aria-label=move || t_string!(i18n, stacks.form.git) id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, stacks.form.repository)}</option>
                             {move || api::read::<Page<GitRepository>>(repos).and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|r| view! {
                                 <option value=r.id.to_string()>{format!("{} ({})", r.name, r.branch)}</option>
                             }).collect_view()}
                         </select>
-                        <input id="stack-compose-path" placeholder=move || t_string!(i18n, stacks.new.compose_path) bind:value=path size="34" />
-                        <input id="stack-env-path" placeholder=move || t_string!(i18n, stacks.new.env_path) bind:value=env_path />
+                        <input id="stack-compose-path" placeholder=move || t_string!(i18n, stacks.form.compose_path) bind:value=path size="34" />
+                        <input id="stack-env-path" placeholder=move || t_string!(i18n, stacks.form.env_path) bind:value=env_path />
                     </div>
-                <div><button id="stack-create" type="submit">{t!(i18n, stacks.new.create)}</button></div>
+                <div><button id="stack-create" type="submit">{t!(i18n, stacks.form.create)}</button></div>
             </form>
         </div>
     }
