@@ -710,7 +710,7 @@ try {
   await check('stacks: create from the editor with validation messages, secret variable never shown', async () => {
     await nav('Endpoints');
     await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
-    await page.locator('nav.tabs a', { hasText: 'Stacks' }).click();
+    await page.locator('nav.tabs a', { hasText: L('Stacks') }).click();
     await page.click('#stack-new');
     await page.fill('#stack-name', 'e2eweb');
     await page.fill('#compose-editor', 'services:\n  app:\n    image: [x\n');
@@ -718,7 +718,7 @@ try {
     await page.locator('#compose-check .error', { hasText: 'line' }).waitFor();
     await page.fill('#compose-editor', compose('3600', 'one'));
     await page.click('#compose-validate');
-    await page.locator('#compose-check', { hasText: 'Valid. Services: app' }).waitFor();
+    await page.locator('#compose-check', { hasText: T('stacks.editor.valid', { services: 'app' }) }).waitFor();
     await shot('23-stack-new');
     await page.click('#stack-create');
     await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
@@ -731,7 +731,7 @@ try {
     await page.locator('#vars-table .var-key').last().fill('GREETING');
     await page.locator('#vars-table .var-value').last().fill('hello');
     await page.click('#vars-save');
-    await page.locator('.toast', { hasText: 'Variables saved' }).waitFor();
+    await page.locator('.toast', { hasText: L('Variables saved') }).waitFor();
     const shown = async () => (await page.content()).includes(SECRET)
       || (await page.locator('#vars-table input').evaluateAll((els, s) => els.some(e => e.value.includes(s)), SECRET));
     assert.equal(await shown(), false, 'the secret is not displayed after saving');
@@ -752,13 +752,13 @@ try {
     await shot('24-stack-deployed');
     await page.fill('#compose-editor', compose('3601', 'two'));
     await page.click('#compose-save');
-    await page.locator('.toast', { hasText: 'Compose file saved' }).waitFor();
+    await page.locator('.toast', { hasText: L('Compose file saved') }).waitFor();
     await page.click('#act-deploy');
     await outcome(2);
     const first = page.locator('#deployments-table tbody tr[data-id]').nth(1);
     assert.equal(await page.locator('#deployments-table tbody tr[data-id]').first().locator('button.rollback').count(), 0, 'no rollback on the newest');
     await first.locator('button.rollback').click();
-    await confirmed('the deployment of');
+    await confirmed(T('stacks.deployments.object', { when: '' }).trim());
     await outcome(3);
     const newest = page.locator('#deployments-table tbody tr[data-id]').first();
     await newest.locator('.badge', { hasText: 'rollback' }).waitFor();
@@ -769,7 +769,7 @@ try {
     const cs = await (await page.request.get(`${base}/api/v1/endpoints/${ep}/containers?label=com.docker.compose.project%3De2eweb`)).json();
     assert.equal(cs.length, 1);
     assert.match(cs[0].command, /3600/);
-    await newest.locator('button', { hasText: 'Details' }).click();
+    await newest.locator('button', { hasText: T('stacks.deployments.details') }).click();
     await page.locator('#deployments-table tr.details li', { hasText: 'completed' }).first().waitFor();
     await page.click('#logs-refresh');
     await page.locator('#stack-logs', { hasText: 'app | started one' }).waitFor();
@@ -807,7 +807,7 @@ try {
     const token = 'e2e-git-token-' + Date.now();
     await page.fill('#cred-token', token);
     await page.click('#cred-save');
-    await row('#creds-table', 'deploy-bot').locator('td', { hasText: 'token stored' }).waitFor();
+    await row('#creds-table', 'deploy-bot').locator('td', { hasText: L('token stored') }).waitFor();
     assert.equal((await page.content()).includes(token), false, 'the token is not displayed');
     assert.equal(await page.inputValue('#cred-token'), '');
     await page.locator('#repo-cred option', { hasText: 'deploy-bot' }).waitFor({ state: 'attached' });
@@ -816,23 +816,23 @@ try {
     await page.fill('#repo-url', 'file://' + dir);
     await page.fill('#repo-cron', '*/30 * * * *');
     await page.click('#repo-save');
-    await page.locator('#webhook-panel', { hasText: 'will not be shown again' }).waitFor();
+    await page.locator('#webhook-panel', { hasText: L('Webhook: copy the secret now, it will not be shown again.') }).waitFor();
     assert.match(await page.textContent('#webhook-url'), new RegExp('^' + base + '/api/v1/webhooks/git/\\S+$'));
     const secret = (await page.textContent('#webhook-secret')).trim();
     assert.ok(secret.length >= 16, 'a webhook secret is shown');
     const repo = page.locator('#repos-table tr[data-name="shop-app"]');
     await repo.locator('.badge', { hasText: 'never' }).waitFor();
-    await repo.locator('td', { hasText: 'next ' }).waitFor();
+    await repo.locator('td', { hasText: T('git.repos.next', { when: '' }) }).waitFor();
     await shot('27-git');
-    await page.locator('#webhook-panel button', { hasText: 'I have saved it' }).click();
+    await page.locator('#webhook-panel button', { hasText: L('I have saved it') }).click();
     await page.locator('#webhook-panel').waitFor({ state: 'detached' });
     await repo.locator('button.repo-sync').click();
-    await page.locator('.toast', { hasText: 'Sync succeeded' }).waitFor({ timeout: 30000 });
+    await page.locator('.toast', { hasText: T('git.repos.sync_done', { status: 'succeeded' }) }).waitFor({ timeout: 30000 });
     await repo.locator('.badge', { hasText: 'synced' }).waitFor();
     await repo.locator('code', { hasText: sha.slice(0, 10) }).waitFor();
     const exec = page.locator('#executions-table tbody tr', { hasText: 'manual' }).first();
     await exec.locator('.badge', { hasText: 'succeeded' }).waitFor();
-    await exec.locator('button', { hasText: 'Logs' }).click();
+    await exec.locator('button', { hasText: T('git.executions.logs') }).click();
     await page.locator('#execution-logs').waitFor();
     assert.notEqual((await page.textContent('#execution-logs')).trim(), '', 'the sync has logs');
     await shot('28-git-history');
@@ -844,7 +844,7 @@ try {
   await check('stacks: a Git stack shows its repository and commit and deploys from the checkout', async () => {
     await nav('Endpoints');
     await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
-    await page.locator('nav.tabs a', { hasText: 'Stacks' }).click();
+    await page.locator('nav.tabs a', { hasText: L('Stacks') }).click();
     await page.click('#stack-new');
     await page.fill('#stack-name', 'e2egit');
     await page.selectOption('#stack-source', 'git');
@@ -870,8 +870,8 @@ try {
     await page.locator('#breadcrumbs li[aria-current="page"]', { hasText: 'e2eweb' }).waitFor();
     const texts = await crumbs.allTextContents();
     assert.deepEqual(texts.slice(0, 2), ['Acme', 'shop'], texts.join(' › '));
-    assert.ok(texts.includes('Stacks'), texts.join(' › '));
-    await page.locator('#breadcrumbs a', { hasText: 'Stacks' }).click();
+    assert.ok(texts.includes(T('stacks.title')), texts.join(' › '));
+    await page.locator('#breadcrumbs a', { hasText: T('stacks.title') }).click();
     await row('#stacks-table', 'e2eweb').waitFor();
     await shot('30-breadcrumbs');
   });
@@ -881,11 +881,12 @@ try {
     await page.locator('h1', { hasText: 'e2eweb' }).waitFor();
     await page.click('#act-deploy');
     await nav('Organizations');
-    await page.locator('.toast', { hasText: 'Stack e2eweb: deploy succeeded' }).waitFor({ timeout: 60000 });
+    const notice = T('stacks.stack.notice', { name: 'e2eweb', action: 'deploy', outcome: 'succeeded' });
+    await page.locator('.toast', { hasText: notice }).waitFor({ timeout: 60000 });
     await page.locator('#notices-unread').waitFor();
     await page.click('#notices-open');
     await page.locator('#notices-unread').waitFor({ state: 'detached' });
-    const entry = page.locator('#notices-list li.ok a', { hasText: 'Stack e2eweb: deploy succeeded' });
+    const entry = page.locator('#notices-list li.ok a', { hasText: notice });
     await entry.waitFor();
     await shot('31-notifications');
     await entry.click();

@@ -7,6 +7,7 @@ use windflow_api::stacks::{ComposeCheck, StackSource, StackState, ValidateCompos
 use super::problem_lines;
 use super::variables::{Var, inputs};
 use crate::api;
+use crate::i18n::*;
 
 pub(crate) fn state_label(s: StackState) -> String {
     match s {
@@ -19,10 +20,11 @@ pub(crate) fn state_label(s: StackState) -> String {
     .into()
 }
 
-pub(crate) fn source_label(s: StackSource) -> &'static str {
+/// A stack's source in the chosen language (`internal` is shown as the editor it comes from).
+pub(crate) fn source_label(l: Locale, s: StackSource) -> &'static str {
     match s {
-        StackSource::Internal => "editor",
-        StackSource::Git => "git",
+        StackSource::Internal => td_string!(l, stacks.source.editor),
+        StackSource::Git => td_string!(l, stacks.source.git),
     }
 }
 
@@ -33,6 +35,7 @@ pub(crate) fn ComposeEditor(
     content: RwSignal<String>,
     #[prop(optional)] vars: Option<RwSignal<Vec<Var>>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     // Ok(summary) or the field errors of the last check.
     let check = RwSignal::new(None::<Result<String, Vec<String>>>);
     let validate = move || {
@@ -52,14 +55,22 @@ pub(crate) fn ComposeEditor(
             let r = api::client()
                 .post::<_, ComposeCheck>("/stacks/validate", &req)
                 .await;
+            let l = i18n.get_locale_untracked();
             check.set(Some(match r {
                 Ok(k) => Ok(format!(
-                    "Valid. Services: {}.{}",
-                    k.services.join(", "),
+                    "{}{}",
+                    td_string!(l, stacks.editor.valid, services = k.services.join(", ")),
                     if k.privileged_options.is_empty() {
                         String::new()
                     } else {
-                        format!(" Privileged options: {}.", k.privileged_options.join(", "))
+                        format!(
+                            " {}",
+                            td_string!(
+                                l,
+                                stacks.editor.privileged,
+                                options = k.privileged_options.join(", ")
+                            )
+                        )
                     }
                 )),
                 Err(e) => Err(problem_lines(&e)),
@@ -69,7 +80,7 @@ pub(crate) fn ComposeEditor(
     view! {
         <textarea id="compose-editor" class="code" rows="16" spellcheck="false" bind:value=content on:change=move |_| validate()></textarea>
         <div class="inline">
-            <button type="button" class="secondary" id="compose-validate" on:click=move |_| validate()>"Validate"</button>
+            <button type="button" class="secondary" id="compose-validate" on:click=move |_| validate()>{t!(i18n, stacks.editor.validate)}</button>
             <span id="compose-check">
                 {move || check.get().map(|r| match r {
                     Ok(m) => view! { <span class="ok">{m}</span> }.into_any(),

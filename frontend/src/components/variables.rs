@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use windflow_api::stacks::{StackVariable, StackVariableInput};
 
+use crate::i18n::*;
+
 /// One row of the variables table. A stored secret's value is never loaded: an empty input
 /// keeps it.
 #[derive(Clone, Copy)]
@@ -46,19 +48,20 @@ pub(crate) fn inputs(rows: &[Var]) -> Vec<StackVariableInput> {
 /// The variables table (key, value, secret). Stored secrets show `••••` and are write-only.
 #[component]
 pub(crate) fn Variables(vars: RwSignal<Vec<Var>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table id="vars-table">
-            <thead><tr><th>"Key"</th><th>"Value"</th><th>"Secret"</th><th></th></tr></thead>
+            <thead><tr><th>{t!(i18n, stacks.variables.key)}</th><th>{t!(i18n, stacks.variables.value)}</th><th>{t!(i18n, stacks.variables.secret)}</th><th></th></tr></thead>
             <tbody>
                 <For each=move || vars.get() key=|v| v.id let:v>
                     <tr>
-                        <td><input class="var-key" bind:value=v.key placeholder="KEY" /></td>
+                        <td><input class="var-key" bind:value=v.key placeholder=move || t_string!(i18n, stacks.variables.key_placeholder) /></td>
                         <td><input class="var-value" size="40" bind:value=v.value
                             type=move || if v.secret.get() { "password" } else { "text" }
                             autocomplete="off"
-                            placeholder=if v.stored_secret { "•••• (stored; type to replace)" } else { "" } /></td>
+                            placeholder=move || if v.stored_secret { t_string!(i18n, stacks.variables.stored) } else { "" } /></td>
                         <td><input type="checkbox" class="var-secret" bind:checked=v.secret /></td>
-                        <td><button class="danger small" on:click=move |_| vars.update(|all| all.retain(|x| x.id != v.id))>"Remove"</button></td>
+                        <td><button class="danger small" on:click=move |_| vars.update(|all| all.retain(|x| x.id != v.id))>{t!(i18n, common.remove)}</button></td>
                     </tr>
                 </For>
             </tbody>

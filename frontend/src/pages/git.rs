@@ -14,6 +14,7 @@ use windflow_api::git::{
 
 use crate::api;
 use crate::components::{badge, copy, mutate, run_cells, short_sha, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 type Creds = LocalResource<api::Raw>;
@@ -31,10 +32,11 @@ fn opt(s: RwSignal<String>) -> Option<String> {
 #[component]
 pub fn GitPage() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let params = use_params_map();
     let pid = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
     view! {
-        <h1>"Git"</h1>
+        <h1>{t!(i18n, common.titles.git)}</h1>
         {move || pid().map(|p| {
             let creds = api::resource(move || {
                 c.version.get();
@@ -50,6 +52,7 @@ pub fn GitPage() -> impl IntoView {
 #[component]
 fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let editing = RwSignal::new(None::<Uuid>);
     let [name, kind, username, token, key, passphrase] =
         ["", "https", "", "", "", ""].map(|v| RwSignal::new(v.to_owned()));
@@ -101,7 +104,15 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
             };
             match r {
                 Ok(x) => {
-                    c.toast(format!("Credential {} saved", x.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            git.credentials.saved,
+                            name = x.name
+                        )
+                        .to_string(),
+                        false,
+                    );
                     reset();
                     c.version.update(|v| *v += 1);
                 }
@@ -116,27 +127,27 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
         username.set(x.username.unwrap_or_default());
     };
     view! {
-        <h2>"Credentials"</h2>
+        <h2>{t!(i18n, git.credentials.title)}</h2>
         {(c.can("git:create") || c.can("git:update")).then(|| view! {
             <div class="card">
                 <form class="stack" on:submit=save>
                     <div class="inline">
-                        <input id="cred-name" placeholder="Credential name" bind:value=name required />
-                        <select aria-label="Credential kind" id="cred-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev)) prop:disabled=move || editing.get().is_some()>
-                            <option value="none">"none (anonymous)"</option>
-                            <option value="https">"HTTPS token"</option>
-                            <option value="ssh">"SSH key"</option>
+                        <input id="cred-name" placeholder=move || t_string!(i18n, git.credentials.name) bind:value=name required />
+                        <select aria-label=move || t_string!(i18n, git.credentials.kind) id="cred-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev)) prop:disabled=move || editing.get().is_some()>
+                            <option value="none">{t!(i18n, git.credentials.kind_none)}</option>
+                            <option value="https">{t!(i18n, git.credentials.kind_https)}</option>
+                            <option value="ssh">{t!(i18n, git.credentials.kind_ssh)}</option>
                         </select>
-                            <input id="cred-username" hidden=move || kind.get() == "none" placeholder=move || if kind.get() == "ssh" { "SSH user (default git)" } else { "Username" } bind:value=username />
-                            <input id="cred-token" hidden=move || kind.get() != "https" type="password" autocomplete="new-password" placeholder=move || if editing.get().is_some() { "Token (empty: keep)" } else { "Token or password" } bind:value=token />
-                        <button id="cred-save" type="submit">{move || if editing.get().is_some() { "Save credential" } else { "Add credential" }}</button>
-                            <button class="secondary" type="button" hidden=move || editing.get().is_none() on:click=move |_| reset()>"Cancel"</button>
+                            <input id="cred-username" hidden=move || kind.get() == "none" placeholder=move || if kind.get() == "ssh" { t_string!(i18n, git.credentials.ssh_user) } else { t_string!(i18n, git.credentials.username) } bind:value=username />
+                            <input id="cred-token" hidden=move || kind.get() != "https" type="password" autocomplete="new-password" placeholder=move || if editing.get().is_some() { t_string!(i18n, git.credentials.token_keep) } else { t_string!(i18n, git.credentials.token) } bind:value=token />
+                        <button id="cred-save" type="submit">{move || if editing.get().is_some() { t_string!(i18n, git.credentials.save) } else { t_string!(i18n, git.credentials.add) }}</button>
+                            <button class="secondary" type="button" hidden=move || editing.get().is_none() on:click=move |_| reset()>{t!(i18n, common.cancel)}</button>
                     </div>
                         <div class="inline tls" hidden=move || kind.get() != "ssh">
-                            <textarea id="cred-key" rows="3" placeholder=move || if editing.get().is_some() { "Private key (empty: keep)" } else { "Private key (OpenSSH or PEM)" } bind:value=key></textarea>
-                            <input id="cred-passphrase" type="password" autocomplete="new-password" placeholder="Key passphrase (optional)" bind:value=passphrase />
+                            <textarea id="cred-key" rows="3" placeholder=move || if editing.get().is_some() { t_string!(i18n, git.credentials.key_keep) } else { t_string!(i18n, git.credentials.key) } bind:value=key></textarea>
+                            <input id="cred-passphrase" type="password" autocomplete="new-password" placeholder=move || t_string!(i18n, git.credentials.passphrase) bind:value=passphrase />
                         </div>
-                    <p class="muted">"Tokens, keys and passphrases are stored encrypted and never shown again."</p>
+                    <p class="muted">{t!(i18n, git.credentials.note)}</p>
                 </form>
             </div>
         })}
@@ -146,15 +157,21 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                 let (can_edit, can_delete) = (c.can("git:update"), c.can("git:delete"));
                 view! {
                     <table id="creds-table">
-                        <thead><tr><th>"Name"</th><th>"Kind"</th><th>"Username"</th><th>"Secrets"</th><th></th></tr></thead>
+                        <thead><tr>
+                            <th>{t!(i18n, git.credentials.col_name)}</th>
+                            <th>{t!(i18n, git.credentials.col_kind)}</th>
+                            <th>{t!(i18n, git.credentials.col_username)}</th>
+                            <th>{t!(i18n, git.credentials.col_secrets)}</th>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|x| {
                                 let id = x.id;
                                 let secrets = match (x.has_secret, x.has_passphrase, x.kind) {
-                                    (false, _, _) => "—",
-                                    (true, true, _) => "key and passphrase stored",
-                                    (true, false, GitCredentialKind::Ssh) => "key stored",
-                                    (true, false, _) => "token stored",
+                                    (false, _, _) => t_string!(i18n, common.none),
+                                    (true, true, _) => t_string!(i18n, git.credentials.key_and_passphrase_stored),
+                                    (true, false, GitCredentialKind::Ssh) => t_string!(i18n, git.credentials.key_stored),
+                                    (true, false, _) => t_string!(i18n, git.credentials.token_stored),
                                 };
                                 let x2 = x.clone();
                                 let cname = StoredValue::new(x.name.clone());
@@ -163,10 +180,10 @@ fn Credentials(project: Uuid, creds: Creds) -> impl IntoView {
                                         <td>{x.name.clone()}</td>
                                         <td><span class="badge">{name_of(x.kind)}</span></td>
                                         <td>{x.username.clone().unwrap_or_default()}</td>
-                                        <td class="muted">{secrets}{x.bound_host.clone().map(|h| view! { <div class="cred-host">{format!("bound to {h}")}</div> })}</td>
+                                        <td class="muted">{secrets}{x.bound_host.clone().map(|h| view! { <div class="cred-host">{t_string!(i18n, git.credentials.bound_to, host = h).to_string()}</div> })}</td>
                                         <td>
-                                            {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(x2.clone())>"Edit"</button> })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete Git credential", &cname.get_value(), "repositories that use it can no longer sync until they get another one.", "Delete", move || mutate(async move { api::client().delete(&format!("/git-credentials/{id}")).await }))>"Delete"</button> })}
+                                            {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(x2.clone())>{t!(i18n, common.edit)}</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, git.credentials.delete_title), &cname.get_value(), t_string!(i18n, git.credentials.delete_detail), t_string!(i18n, common.delete), move || mutate(async move { api::client().delete(&format!("/git-credentials/{id}")).await }))>{t!(i18n, common.delete)}</button> })}
                                         </td>
                                     </tr>
                                 }
@@ -190,6 +207,7 @@ const PROVIDERS: [(&str, GitProvider); 4] = [
 #[component]
 fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         Some(format!("/projects/{project}/git-repositories"))
@@ -245,7 +263,10 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
             };
             match r {
                 Ok(()) => {
-                    c.toast("Repository saved", false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), git.repos.saved),
+                        false,
+                    );
                     reset();
                     c.version.update(|v| *v += 1);
                 }
@@ -275,11 +296,17 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
             {
                 // Reported even when the user has left the page meanwhile (issue 13).
                 Ok(x) => c.notify(
-                    format!(
-                        "Git sync {}{}",
-                        x.run.status,
-                        x.error.map(|e| format!(": {e}")).unwrap_or_default()
-                    ),
+                    {
+                        let l = i18n.get_locale_untracked();
+                        let status = x.run.status.to_string();
+                        match x.error {
+                            Some(error) => {
+                                td_string!(l, git.repos.sync_error, status = status, error = error)
+                                    .to_string()
+                            }
+                            None => td_string!(l, git.repos.sync_done, status = status).to_string(),
+                        }
+                    },
                     x.run.status == windflow_api::runs::RunStatus::Succeeded,
                     Some(format!("/projects/{project}/git")),
                 ),
@@ -301,26 +328,26 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
         });
     };
     view! {
-        <h2>"Repositories"</h2>
+        <h2>{t!(i18n, git.repos.title)}</h2>
         {(c.can("git:create") || c.can("git:update")).then(|| view! {
             <div class="card">
                 <form class="inline" on:submit=save>
-                    <input id="repo-name" placeholder="Name" bind:value=name required />
-                    <select aria-label="Git platform" id="repo-provider" prop:value=move || provider.get() on:change=move |ev| provider.set(event_target_value(&ev))>
+                    <input id="repo-name" placeholder=move || t_string!(i18n, git.repos.name) bind:value=name required />
+                    <select aria-label=move || t_string!(i18n, git.repos.provider) id="repo-provider" prop:value=move || provider.get() on:change=move |ev| provider.set(event_target_value(&ev))>
                         {PROVIDERS.iter().map(|(k, _)| view! { <option value=*k>{*k}</option> }).collect_view()}
                     </select>
-                    <input id="repo-url" placeholder="https://… or git@host:path" bind:value=url required size="40" />
-                    <input id="repo-branch" placeholder="Branch" bind:value=branch size="10" />
-                    <input id="repo-path" placeholder="Compose path" bind:value=path />
-                    <select aria-label="Git credential" id="repo-cred" prop:value=move || cred.get() on:change=move |ev| cred.set(event_target_value(&ev))>
-                        <option value="">"anonymous"</option>
+                    <input id="repo-url" placeholder=move || t_string!(i18n, git.repos.url) bind:value=url required size="40" />
+                    <input id="repo-branch" placeholder=move || t_string!(i18n, git.repos.branch) bind:value=branch size="10" />
+                    <input id="repo-path" placeholder=move || t_string!(i18n, git.repos.compose_path) bind:value=path />
+                    <select aria-label=move || t_string!(i18n, git.repos.credential) id="repo-cred" prop:value=move || cred.get() on:change=move |ev| cred.set(event_target_value(&ev))>
+                        <option value="">{t!(i18n, git.repos.anonymous)}</option>
                         {move || api::read::<Page<GitCredential>>(creds).and_then(Result::ok).map(|p| p.items.into_iter().map(|x| view! {
                             <option value=x.id.to_string()>{x.name}</option>
                         }).collect_view())}
                     </select>
-                    <input id="repo-cron" placeholder="Sync cron (UTC), e.g. */15 * * * *" bind:value=cron size="24" />
-                    <button id="repo-save" type="submit">{move || if editing.get().is_some() { "Save repository" } else { "Add repository" }}</button>
-                        <button class="secondary" type="button" hidden=move || editing.get().is_none() on:click=move |_| reset()>"Cancel"</button>
+                    <input id="repo-cron" placeholder=move || t_string!(i18n, git.repos.cron) bind:value=cron size="24" />
+                    <button id="repo-save" type="submit">{move || if editing.get().is_some() { t_string!(i18n, git.repos.save) } else { t_string!(i18n, git.repos.add) }}</button>
+                        <button class="secondary" type="button" hidden=move || editing.get().is_none() on:click=move |_| reset()>{t!(i18n, common.cancel)}</button>
                 </form>
             </div>
         })}
@@ -329,22 +356,29 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
             let (u2, s2) = (full.clone(), w.webhook_secret.clone());
             view! {
                 <div class="card notice" id="webhook-panel">
-                    <strong>"Webhook: copy the secret now, it will not be shown again."</strong>
-                    <p>"Payload URL: "<code id="webhook-url">{full}</code>" "<button class="secondary small" on:click=move |_| copy(&u2)>"Copy"</button></p>
-                    <p>"Secret: "<code id="webhook-secret">{w.webhook_secret}</code>" "<button class="secondary small" on:click=move |_| copy(&s2)>"Copy"</button></p>
-                    <p class="muted">"Add both to the repository's webhook settings (push events, content type application/json)."</p>
-                    <button class="small" on:click=move |_| secret.set(None)>"I have saved it"</button>
+                    <strong>{t!(i18n, git.webhook.title)}</strong>
+                    <p>{t!(i18n, git.webhook.payload_url)}" "<code id="webhook-url">{full}</code>" "<button class="secondary small" on:click=move |_| copy(&u2)>{t!(i18n, git.webhook.copy)}</button></p>
+                    <p>{t!(i18n, git.webhook.secret)}" "<code id="webhook-secret">{w.webhook_secret}</code>" "<button class="secondary small" on:click=move |_| copy(&s2)>{t!(i18n, git.webhook.copy)}</button></p>
+                    <p class="muted">{t!(i18n, git.webhook.note)}</p>
+                    <button class="small" on:click=move |_| secret.set(None)>{t!(i18n, git.webhook.done)}</button>
                 </div>
             }
         })}
-        <label><input type="checkbox" bind:checked=redeploy />" Sync now also redeploys the Git stacks whose commit changed"</label>
+        <label><input type="checkbox" bind:checked=redeploy />" "{t!(i18n, git.repos.redeploy)}</label>
         {move || api::read::<Page<GitRepository>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => {
                 let (can_sync, can_edit, can_delete) = (c.can("git:sync"), c.can("git:update"), c.can("git:delete"));
                 view! {
                     <table id="repos-table">
-                        <thead><tr><th>"Name"</th><th>"Remote"</th><th>"Sync"</th><th>"Commit"</th><th>"Last / next sync"</th><th></th></tr></thead>
+                        <thead><tr>
+                            <th>{t!(i18n, git.repos.col_name)}</th>
+                            <th>{t!(i18n, git.repos.col_remote)}</th>
+                            <th>{t!(i18n, git.repos.col_sync)}</th>
+                            <th>{t!(i18n, git.repos.col_commit)}</th>
+                            <th>{t!(i18n, git.repos.col_last_next)}</th>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|r| {
                                 let id = r.id;
@@ -360,21 +394,21 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
                                     <tr data-name=r.name.clone()>
                                         <td><strong>{r.name.clone()}</strong><div class="muted">{name_of(r.provider)}</div></td>
                                         <td><code>{r.url.clone()}</code><div class="muted">{format!("{} · {}", r.branch, r.compose_path)}</div>
-                                            {r.ssh_host_key.clone().map(|k| view! { <div class="muted repo-host-key" title="SSH host key pinned on the first sync">{format!("host key {k}")}</div> })}</td>
+                                            {r.ssh_host_key.clone().map(|k| view! { <div class="muted repo-host-key" title=move || t_string!(i18n, git.repos.host_key_title)>{t_string!(i18n, git.repos.host_key, key = k).to_string()}</div> })}</td>
                                         <td title=r.sync_error.clone().unwrap_or_default()>{badge(status.into())}</td>
                                         <td><code>{r.last_commit.as_deref().map(short_sha).unwrap_or_default()}</code></td>
                                         <td class="muted">
-                                            {r.last_synced_at.as_ref().map(when).unwrap_or_else(|| "—".into())}
-                                            <div>{r.next_sync_at.as_ref().map(|t| format!("next {}", when(t))).unwrap_or_else(|| r.sync_cron.clone().map_or("no schedule".into(), |c| format!("cron {c}")))}</div>
+                                            {r.last_synced_at.as_ref().map(when).unwrap_or_else(|| t_string!(i18n, common.none).into())}
+                                            <div>{r.next_sync_at.as_ref().map(|t| t_string!(i18n, git.repos.next, when = when(t)).to_string()).unwrap_or_else(|| r.sync_cron.clone().map_or(t_string!(i18n, git.repos.no_schedule).into(), |c| t_string!(i18n, git.repos.cron_of, cron = c).to_string()))}</div>
                                         </td>
                                         <td>
-                                            {can_sync.then(|| view! { <button class="small repo-sync" on:click=move |_| sync(id)>"Sync now"</button> })}
-                                            <button class="secondary small" on:click=move |_| history.set(Some(id))>"History"</button>
+                                            {can_sync.then(|| view! { <button class="small repo-sync" on:click=move |_| sync(id)>{t!(i18n, git.repos.sync_now)}</button> })}
+                                            <button class="secondary small" on:click=move |_| history.set(Some(id))>{t!(i18n, git.repos.history)}</button>
                                             {can_edit.then(|| view! {
-                                                <button class="secondary small" on:click=move |_| edit(r2.clone())>"Edit"</button>
-                                                <button class="secondary small" on:click=move |_| c.confirm("Rotate webhook secret", &rname.get_value(), "the current secret stops working at once; the Git host must be given the new one.", "Rotate", move || rotate(id))>"Rotate secret"</button>
+                                                <button class="secondary small" on:click=move |_| edit(r2.clone())>{t!(i18n, common.edit)}</button>
+                                                <button class="secondary small" on:click=move |_| c.confirm(t_string!(i18n, git.repos.rotate_title), &rname.get_value(), t_string!(i18n, git.repos.rotate_detail), t_string!(i18n, git.repos.rotate_action), move || rotate(id))>{t!(i18n, git.repos.rotate)}</button>
                                             })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete Git repository", &rname.get_value(), "its checkout, webhook and sync history are deleted; Git stacks that use it must be deleted first.", "Delete", move || mutate(async move { api::client().delete(&format!("/git-repositories/{id}")).await }))>"Delete"</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, git.repos.delete_title), &rname.get_value(), t_string!(i18n, git.repos.delete_detail), t_string!(i18n, common.delete), move || mutate(async move { api::client().delete(&format!("/git-repositories/{id}")).await }))>{t!(i18n, common.delete)}</button> })}
                                         </td>
                                     </tr>
                                 }
@@ -392,6 +426,7 @@ fn Repositories(project: Uuid, creds: Creds) -> impl IntoView {
 #[component]
 fn Executions(repo: Uuid) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         Some(format!("/git-repositories/{repo}/executions"))
@@ -399,12 +434,20 @@ fn Executions(repo: Uuid) -> impl IntoView {
     let open = RwSignal::new(None::<Uuid>);
     let detail = api::resource(move || open.get().map(|id| format!("/schedule-executions/{id}")));
     view! {
-        <h2>"Sync history"</h2>
+        <h2>{t!(i18n, git.executions.title)}</h2>
         {move || api::read::<Page<ScheduleExecution>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => view! {
                 <table id="executions-table">
-                    <thead><tr><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Duration"</th><th>"Commit"</th><th>"Error"</th><th></th></tr></thead>
+                    <thead><tr>
+                        <th>{t!(i18n, git.executions.started)}</th>
+                        <th>{t!(i18n, git.executions.trigger)}</th>
+                        <th>{t!(i18n, git.executions.status)}</th>
+                        <th>{t!(i18n, git.executions.duration)}</th>
+                        <th>{t!(i18n, git.executions.commit)}</th>
+                        <th>{t!(i18n, git.executions.error)}</th>
+                        <th></th>
+                    </tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|x| {
                             let id = x.id;
@@ -413,7 +456,7 @@ fn Executions(repo: Uuid) -> impl IntoView {
                                     {run_cells(&x.run)}
                                     <td><code>{x.commit.as_deref().map(short_sha).unwrap_or_default()}</code></td>
                                     <td class="error">{x.error.unwrap_or_default()}</td>
-                                    <td><button class="secondary small" on:click=move |_| open.set(Some(id))>"Logs"</button></td>
+                                    <td><button class="secondary small" on:click=move |_| open.set(Some(id))>{t!(i18n, git.executions.logs)}</button></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -432,6 +475,7 @@ fn Executions(repo: Uuid) -> impl IntoView {
 /// sent back as read.
 #[component]
 fn PlatformToggle() -> impl IntoView {
+    let i18n = use_i18n();
     let settings = api::resource(|| Some("/settings/platform".into()));
     let set = move |on: bool| {
         mutate(async move {
@@ -453,13 +497,13 @@ fn PlatformToggle() -> impl IntoView {
         });
     };
     view! {
-        <h2>"Platform setting"</h2>
+        <h2>{t!(i18n, git.platform.title)}</h2>
         <div class="card">
             {move || api::read::<PlatformSettings>(settings).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(s) => view! {
                     <label><input id="allow-local-git" type="checkbox" prop:checked=s.allow_local_git_urls on:change=move |ev| set(event_target_checked(&ev)) />
-                        " Allow local Git URLs (file://, loopback and link-local hosts). Off guards against server-side request forgery."</label>
+                        " "{t!(i18n, git.platform.allow_local)}</label>
                 }.into_any(),
             })}
         </div>

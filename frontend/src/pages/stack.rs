@@ -15,12 +15,15 @@ use crate::api;
 use crate::components::variables::{Var, Variables, inputs, var};
 use crate::components::{ComposeEditor, source_label, state_label};
 use crate::components::{badge, run_cells, short, short_sha, when};
+use crate::i18n::*;
 use crate::state::{AppCtx, ctx};
+use leptos_i18n::I18nContext;
 
 /// Live output of the running action and the action launcher (all `Copy`).
 #[derive(Clone, Copy)]
 struct Output {
     c: AppCtx,
+    i18n: I18nContext<Locale>,
     lines: RwSignal<Vec<String>>,
     status: RwSignal<String>,
     busy: RwSignal<bool>,
@@ -31,8 +34,9 @@ struct Output {
 impl Output {
     /// Runs a streaming action (`POST {path}`), shows its lines, then refreshes the page.
     fn run(self, path: String) {
+        let l = self.i18n.get_locale_untracked();
         self.lines.set(vec![]);
-        self.status.set("running…".into());
+        self.status.set(td_string!(l, stacks.stack.running).into());
         self.busy.set(true);
         // Read now, while the page is there: the end is reported even when the user has left
         // the page meanwhile (issue 13), when its signals are gone.
@@ -54,7 +58,10 @@ impl Output {
                                 "{}{}",
                                 o.status.map(|s| s.as_str()).unwrap_or_default(),
                                 o.exit_code
-                                    .map(|c| format!(" (exit code {c})"))
+                                    .map(|c| format!(
+                                        " {}",
+                                        td_string!(l, stacks.stack.exit_code, code = c)
+                                    ))
                                     .unwrap_or_default()
                             );
                             self.status.set(last.clone());
@@ -70,7 +77,14 @@ impl Output {
             }
             let ok = r.is_ok() && last.starts_with("succeeded");
             self.c.notify(
-                format!("Stack {name}: {action} {last}"),
+                td_string!(
+                    l,
+                    stacks.stack.notice,
+                    name = name,
+                    action = action,
+                    outcome = last
+                )
+                .to_string(),
                 ok,
                 Some(format!("/stacks/{id}")),
             );
@@ -84,6 +98,7 @@ impl Output {
 #[component]
 pub fn StackPage() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let params = use_params_map();
     let navigate = use_navigate();
     let sid = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
@@ -93,6 +108,7 @@ pub fn StackPage() -> impl IntoView {
     });
     let out = Output {
         c,
+        i18n,
         lines: RwSignal::new(vec![]),
         status: RwSignal::new(String::new()),
         busy: RwSignal::new(false),
@@ -112,9 +128,12 @@ pub fn StackPage() -> impl IntoView {
         out.stack.set(Some((s.id, s.name.clone())));
         // Breadcrumbs: … › Endpoints › the endpoint's stacks › <stack>.
         c.trail.set(vec![
-            ("Endpoints".into(), Some("/endpoints".into())),
             (
-                "Stacks".into(),
+                t_string!(i18n, common.nav.endpoints).into(),
+                Some("/endpoints".into()),
+            ),
+            (
+                t_string!(i18n, stacks.title).into(),
                 Some(format!("/endpoints/{}/stacks", s.endpoint_id)),
             ),
             (s.name.clone(), None),
@@ -160,7 +179,10 @@ pub fn StackPage() -> impl IntoView {
                 .await
             {
                 Ok(_) => {
-                    c.toast("Compose file saved", false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), stacks.stack.compose_saved),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -176,7 +198,10 @@ pub fn StackPage() -> impl IntoView {
             {
                 Ok(v) => {
                     vars.set(v.into_iter().map(var).collect());
-                    c.toast("Variables saved", false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), stacks.stack.variables_saved),
+                        false,
+                    );
                 }
                 Err(e) => c.error(&e),
             }
@@ -202,90 +227,99 @@ pub fn StackPage() -> impl IntoView {
             })
         };
         c.confirm(
-            "Delete stack",
+            t_string!(i18n, stacks.stack.delete_title),
             &name,
             if down {
-                "its compose project is taken down (containers and networks removed; named volumes stay) and WindFlow forgets the stack."
+                t_string!(i18n, stacks.stack.delete_down)
             } else {
-                "WindFlow forgets the stack; nothing runs on the engine."
+                t_string!(i18n, stacks.stack.delete_forget)
             },
-            "Delete",
+            t_string!(i18n, common.delete),
             go,
         );
     };
     view! {
         {move || api::read::<Stack>(stack).map(|r| match r {
-            Err(e) => view! { <h1>"Stack"</h1><p class="error">{e}</p> }.into_any(),
+            Err(e) => view! { <h1>{t!(i18n, common.titles.stack)}</h1><p class="error">{e}</p> }.into_any(),
             Ok(s) => {
                 let id = s.id;
                 let locked = s.locked;
                 let sname = StoredValue::new(s.name.clone());
                 let (can_deploy, can_update) = (c.can("stacks:deploy"), c.can("stacks:update"));
-                let act = move |label: &'static str, action: &'static str| view! {
+                let act = move |label: fn(Locale) -> &'static str, action: &'static str| view! {
                     <button class="secondary" id=format!("act-{action}") disabled=move || locked || out.busy.get() on:click=move |_| {
                         if action == "down" && remove_volumes.get_untracked() {
-                            c.confirm("Take the stack down", &sname.get_value(), "its containers and networks are removed and its named volumes deleted with their data.", "Take down", move || out.run(format!("/stacks/{id}/down?remove_volumes=true")));
+                            c.confirm(t_string!(i18n, stacks.stack.down_title), &sname.get_value(), t_string!(i18n, stacks.stack.down_detail), t_string!(i18n, stacks.stack.down_action), move || out.run(format!("/stacks/{id}/down?remove_volumes=true")));
                         } else {
                             out.run(format!("/stacks/{id}/{action}"));
                         }
-                    }>{label}</button>
+                    }>{move || label(i18n.get_locale())}</button>
                 };
                 let s2 = s.clone();
                 let delete = delete.clone();
                 view! {
-                    <h1>{s.name.clone()}" "{badge(state_label(s.state))}{locked.then(|| view! { " " <span class="badge" id="stack-locked">"🔒 locked"</span> })}</h1>
+                    <h1>{s.name.clone()}" "{badge(state_label(s.state))}{locked.then(|| view! { " " <span class="badge" id="stack-locked">{t!(i18n, stacks.stack.locked_badge)}</span> })}</h1>
                     <p class="muted" id="stack-summary">
-                        <a href=format!("/endpoints/{}/stacks", s.endpoint_id)>"← stacks of the endpoint"</a>
-                        {format!(" · {} · {}/{} running · status {} · last deployed {}", source_label(s.source), s.running, s.containers, s.status, s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| "never".into()))}
+                        <a href=format!("/endpoints/{}/stacks", s.endpoint_id)>{t!(i18n, stacks.stack.back)}</a>
+                        " · "
+                        {t_string!(
+                            i18n,
+                            stacks.stack.summary,
+                            source = source_label(i18n.get_locale(), s.source),
+                            running = s.running,
+                            total = s.containers,
+                            status = s.status,
+                            when = s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| t_string!(i18n, stacks.stack.never).into())
+                        ).to_string()}
                     </p>
                     {s.state_error.clone().or(s.last_error.clone()).map(|e| view! { <p class="error">{e}</p> })}
                     <div class="card">
                         <div class="inline" id="stack-actions">
                             {can_deploy.then(|| view! {
-                                {act("Deploy", "deploy")}
-                                {act("Pull & redeploy", "pull-redeploy")}
-                                {act("Start", "start")}
-                                {act("Stop", "stop")}
-                                {act("Restart", "restart")}
-                                {act("Down", "down")}
-                                <label><input type="checkbox" bind:checked=remove_volumes />" remove volumes"</label>
+                                {act(|l| td_string!(l, stacks.stack.deploy), "deploy")}
+                                {act(|l| td_string!(l, stacks.stack.pull_redeploy), "pull-redeploy")}
+                                {act(|l| td_string!(l, stacks.stack.start), "start")}
+                                {act(|l| td_string!(l, stacks.stack.stop), "stop")}
+                                {act(|l| td_string!(l, stacks.stack.restart), "restart")}
+                                {act(|l| td_string!(l, stacks.stack.down), "down")}
+                                <label><input type="checkbox" bind:checked=remove_volumes />" "{t!(i18n, stacks.stack.remove_volumes)}</label>
                             })}
                             <span class="spacer"></span>
                             {can_update.then(|| view! {
                                 <button class="secondary" id="stack-lock" on:click=move |_| simple(format!("/stacks/{id}/{}", if locked { "unlock" } else { "lock" }))>
-                                    {if locked { "Unlock" } else { "Lock" }}
+                                    {move || if locked { t_string!(i18n, stacks.stack.unlock) } else { t_string!(i18n, stacks.stack.lock) }}
                                 </button>
                             })}
-                            {c.can("stacks:delete").then(|| view! { <button class="danger" disabled=locked on:click=move |_| delete(s2.clone())>"Delete"</button> })}
+                            {c.can("stacks:delete").then(|| view! { <button class="danger" disabled=locked on:click=move |_| delete(s2.clone())>{t!(i18n, common.delete)}</button> })}
                         </div>
-                        {locked.then(|| view! { <p class="muted">"This stack is locked: unlock it to change, deploy or run actions."</p> })}
+                        {locked.then(|| view! { <p class="muted">{t!(i18n, stacks.stack.locked_note)}</p> })}
                     </div>
-                    <h2>"Compose file"</h2>
+                    <h2>{t!(i18n, stacks.stack.compose_file)}</h2>
                     <div class="card">
                         {match s.source {
                             StackSource::Internal => view! {
                                 <ComposeEditor endpoint=s.endpoint_id content=content vars=vars />
-                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>"Save compose file"</button></p> })}
+                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>{t!(i18n, stacks.stack.save_compose)}</button></p> })}
                             }.into_any(),
                             StackSource::Git => view! {
                                 <p id="stack-git">
-                                    "Repository "<a href=format!("/projects/{}/git", s.project_id)>{s.repository_id.as_ref().map(short).unwrap_or_default()}</a>
-                                    " · file "<code>{s.compose_path.clone().unwrap_or_default()}</code>
-                                    {s.env_path.clone().map(|p| view! { " · env file " <code>{p}</code> })}
-                                    " · deployed commit "<code>{s.deployed_commit.as_deref().map(short_sha).unwrap_or_else(|| "none".into())}</code>
+                                {t!(i18n, stacks.stack.git_repository)}" "<a href=format!("/projects/{}/git", s.project_id)>{s.repository_id.as_ref().map(short).unwrap_or_default()}</a>
+                                    " · "{t!(i18n, stacks.stack.git_file)}" "<code>{s.compose_path.clone().unwrap_or_default()}</code>
+                                    {s.env_path.clone().map(|p| view! { " · "{t!(i18n, stacks.stack.git_env_file)}" " <code>{p}</code> })}
+                                    " · "{t!(i18n, stacks.stack.git_commit)}" "<code>{s.deployed_commit.as_deref().map(short_sha).unwrap_or_else(|| t_string!(i18n, stacks.stack.git_none).into())}</code>
                                 </p>
-                                <pre class="logs">{s.compose_content.clone().unwrap_or_else(|| "Not synced yet.".into())}</pre>
+                                <pre class="logs">{s.compose_content.clone().unwrap_or_else(|| t_string!(i18n, stacks.stack.not_synced).into())}</pre>
                             }.into_any(),
                         }}
                     </div>
                     <StackContainers endpoint=s.endpoint_id name=s.name.clone() />
                     {can_update.then(|| view! {
-                        <h2>"Variables"</h2>
+                        <h2>{t!(i18n, stacks.stack.variables)}</h2>
                         <div class="card">
                             <Variables vars=vars />
                             <div class="inline">
-                                <button class="secondary" id="var-add" on:click=move |_| vars.update(|v| v.push(var(StackVariable { key: String::new(), value: None, is_secret: false })))>"Add variable"</button>
-                                <button id="vars-save" disabled=locked on:click=move |_| save_vars(id)>"Save variables"</button>
+                                <button class="secondary" id="var-add" on:click=move |_| vars.update(|v| v.push(var(StackVariable { key: String::new(), value: None, is_secret: false })))>{t!(i18n, stacks.stack.add_variable)}</button>
+                                <button id="vars-save" disabled=locked on:click=move |_| save_vars(id)>{t!(i18n, stacks.stack.save_variables)}</button>
                             </div>
                         </div>
                     })}
@@ -293,7 +327,7 @@ pub fn StackPage() -> impl IntoView {
             }
         })}
         <div hidden=move || out.status.get().is_empty()>
-            <h2>"Output"</h2>
+            <h2>{t!(i18n, stacks.stack.output)}</h2>
             <div class="card">
                 <strong id="stack-output-status">{move || out.status.get()}</strong>
                 <pre class="logs" id="stack-output">{move || out.lines.get().join("\n")}</pre>
@@ -313,14 +347,21 @@ fn StackContainers(endpoint: Uuid, name: String) -> impl IntoView {
         "/endpoints/{endpoint}/containers?all=true&label=com.docker.compose.project%3D{name}"
     );
     let list = api::resource(move || Some(path.clone()));
+    let i18n = use_i18n();
     view! {
-        <h2>"Containers"</h2>
+        <h2>{t!(i18n, stacks.containers.title)}</h2>
         {move || api::read::<Vec<ContainerSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
-            Ok(items) if items.is_empty() => view! { <p class="muted">"No container."</p> }.into_any(),
+            Ok(items) if items.is_empty() => view! { <p class="muted">{t!(i18n, stacks.containers.empty)}</p> }.into_any(),
             Ok(items) => view! {
                 <table id="stack-containers">
-                    <thead><tr><th>"Name"</th><th>"Service"</th><th>"Image"</th><th>"State"</th><th>"Status"</th></tr></thead>
+                    <thead><tr>
+                        <th>{t!(i18n, stacks.containers.name)}</th>
+                        <th>{t!(i18n, stacks.containers.service)}</th>
+                        <th>{t!(i18n, stacks.containers.image)}</th>
+                        <th>{t!(i18n, stacks.containers.state)}</th>
+                        <th>{t!(i18n, stacks.containers.status)}</th>
+                    </tr></thead>
                     <tbody>
                         {items.into_iter().map(|x| view! {
                             <tr data-name=x.name.clone()>
@@ -342,6 +383,7 @@ fn StackContainers(endpoint: Uuid, name: String) -> impl IntoView {
 #[component]
 fn StackLogs(id: Uuid) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let tick = RwSignal::new(0u32);
     let logs = api::resource(move || {
         tick.get();
@@ -349,9 +391,9 @@ fn StackLogs(id: Uuid) -> impl IntoView {
         Some(format!("/stacks/{id}/logs?tail=200"))
     });
     view! {
-        <h2>"Logs"</h2>
+        <h2>{t!(i18n, stacks.logs.title)}</h2>
         <div class="card">
-            <button class="secondary small" id="logs-refresh" on:click=move |_| tick.update(|t| *t += 1)>"Refresh"</button>
+            <button class="secondary small" id="logs-refresh" on:click=move |_| tick.update(|t| *t += 1)>{t!(i18n, common.refresh)}</button>
             <pre class="logs" id="stack-logs">
                 {move || api::read::<Vec<StackLogLine>>(logs).map(|r| match r {
                     Err(e) => view! { <div class="error">{e}</div> }.into_any(),
@@ -369,6 +411,7 @@ fn StackLogs(id: Uuid) -> impl IntoView {
 #[component]
 fn Deployments(id: Uuid, out: Output) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         Some(format!("/stacks/{id}/deployments"))
@@ -376,18 +419,26 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
     let open = RwSignal::new(None::<Uuid>);
     let details = api::resource(move || open.get().map(|d| format!("/deployments/{d}")));
     view! {
-        <h2>"Deployments"</h2>
+        <h2>{t!(i18n, stacks.deployments.title)}</h2>
         {move || api::read::<Page<Deployment>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => {
                 let can = c.can("stacks:deploy");
                 view! {
                     <table id="deployments-table">
-                        <thead><tr><th>"Started"</th><th>"Trigger"</th><th>"Status"</th><th>"Duration"</th><th>"Kind"</th><th>"Images"</th><th></th></tr></thead>
+                        <thead><tr>
+                            <th>{t!(i18n, stacks.deployments.started)}</th>
+                            <th>{t!(i18n, stacks.deployments.trigger)}</th>
+                            <th>{t!(i18n, stacks.deployments.status)}</th>
+                            <th>{t!(i18n, stacks.deployments.duration)}</th>
+                            <th>{t!(i18n, stacks.deployments.kind)}</th>
+                            <th>{t!(i18n, stacks.deployments.images)}</th>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
                             {page.items.into_iter().enumerate().map(|(i, d)| {
                                 let did = d.id;
-                                let dname = StoredValue::new(format!("the deployment of {}", when(&d.run.started_at)));
+                                let dname = StoredValue::new(t_string!(i18n, stacks.deployments.object, when = when(&d.run.started_at)).to_string());
                                 let rollback = can && i > 0 && d.run.status == windflow_api::runs::RunStatus::Succeeded && !d.image_digests.is_empty();
                                 view! {
                                     <tr data-id=did.to_string()>
@@ -395,8 +446,8 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                         <td><span class="badge">{d.kind.as_str()}</span>{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
                                         <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
                                         <td>
-                                            <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>"Details"</button>
-                                            {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| c.confirm("Roll back", &dname.get_value(), "its compose file is deployed again with every image pinned to the digest it ran; the running containers are replaced.", "Roll back", move || out.run(format!("/stacks/{id}/deployments/{did}/rollback")))>"Roll back to this"</button> })}
+                                            <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>{t!(i18n, stacks.deployments.details)}</button>
+                                            {rollback.then(|| view! { <button class="small rollback" disabled=move || out.busy.get() on:click=move |_| c.confirm(t_string!(i18n, stacks.deployments.rollback_title), &dname.get_value(), t_string!(i18n, stacks.deployments.rollback_detail), t_string!(i18n, stacks.deployments.rollback_action), move || out.run(format!("/stacks/{id}/deployments/{did}/rollback")))>{t!(i18n, stacks.deployments.rollback)}</button> })}
                                         </td>
                                     </tr>
                                     {move || (open.get() == Some(did)).then(|| view! {
@@ -406,7 +457,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                                                 Ok(x) => view! {
                                                     <ul>{x.events.into_iter().map(|e| view! { <li>{format!("{} {}: {}", when(&e.created_at), e.kind, e.message)}</li> }).collect_view()}</ul>
                                                     <pre class="logs">{x.logs}</pre>
-                                                    <details><summary>"Compose file deployed"</summary><pre class="logs">{x.compose_content}</pre></details>
+                                                    <details><summary>{t!(i18n, stacks.deployments.compose_deployed)}</summary><pre class="logs">{x.compose_content}</pre></details>
                                                 }.into_any(),
                                             })}
                                         </td></tr>

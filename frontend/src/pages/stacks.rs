@@ -12,12 +12,14 @@ use windflow_api::stacks::{AdoptStack, ComposeProject, CreateStack, Stack, Stack
 use crate::api;
 use crate::components::{ComposeEditor, EndpointTabs, endpoint_id, source_label, state_label};
 use crate::components::{badge, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// `/endpoints/:id/stacks`: the endpoint's stacks, "New stack" and "Adopt".
 #[component]
 pub fn Stacks() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let list = api::resource(move || {
         c.version.get();
@@ -29,8 +31,8 @@ pub fn Stacks() -> impl IntoView {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
         {c.can("stacks:create").then(|| view! {
             <div class="inline">
-                <button id="stack-new" on:click=move |_| panel.set(1)>"New stack"</button>
-                <button id="stack-adopt" class="secondary" on:click=move |_| panel.set(2)>"Adopt a compose project"</button>
+                <button id="stack-new" on:click=move |_| panel.set(1)>{t!(i18n, stacks.list.new_stack)}</button>
+                <button id="stack-adopt" class="secondary" on:click=move |_| panel.set(2)>{t!(i18n, stacks.list.adopt)}</button>
             </div>
         })}
         {move || match (panel.get(), id()) {
@@ -38,24 +40,30 @@ pub fn Stacks() -> impl IntoView {
             (2, Some(_)) => view! { <Adopt /> }.into_any(),
             _ => ().into_any(),
         }}
-        <h2>"Stacks"</h2>
+        <h2>{t!(i18n, stacks.title)}</h2>
         {move || api::read::<Page<Stack>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
-            Ok(page) if page.items.is_empty() => view! { <p class="muted">"No stack on this endpoint yet."</p> }.into_any(),
+            Ok(page) if page.items.is_empty() => view! { <p class="muted">{t!(i18n, stacks.list.empty)}</p> }.into_any(),
             Ok(page) => view! {
                 <table id="stacks-table">
-                    <thead><tr><th>"Name"</th><th>"Source"</th><th>"State"</th><th>"Containers"</th><th>"Last deployed"</th></tr></thead>
+                    <thead><tr>
+                        <th>{t!(i18n, stacks.list.name)}</th>
+                        <th>{t!(i18n, stacks.list.source)}</th>
+                        <th>{t!(i18n, stacks.list.state)}</th>
+                        <th>{t!(i18n, stacks.list.containers)}</th>
+                        <th>{t!(i18n, stacks.list.last_deployed)}</th>
+                    </tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|s| view! {
                             <tr data-name=s.name.clone()>
                                 <td>
                                     <a href=format!("/stacks/{}", s.id)>{s.name.clone()}</a>
-                                    {s.locked.then(|| view! { " " <span title="Locked" class="lock">"🔒"</span> })}
+                                    {s.locked.then(|| view! { " " <span title=move || t_string!(i18n, stacks.list.locked) class="lock">"🔒"</span> })}
                                 </td>
-                                <td>{source_label(s.source)}{s.adopted.then_some(" (adopted)")}</td>
+                                <td>{source_label(i18n.get_locale(), s.source)}{s.adopted.then(|| view! { " " {t!(i18n, stacks.list.adopted)} })}</td>
                                 <td title=s.state_error.clone().unwrap_or_default()>{badge(state_label(s.state))}</td>
-                                <td>{format!("{}/{} running", s.running, s.containers)}</td>
-                                <td class="muted">{s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| "never".into())}</td>
+                                <td>{t_string!(i18n, stacks.list.running, running = s.running, total = s.containers).to_string()}</td>
+                                <td class="muted">{s.last_deployed_at.as_ref().map(when).unwrap_or_else(|| t_string!(i18n, stacks.list.never).into())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -69,6 +77,7 @@ pub fn Stacks() -> impl IntoView {
 #[component]
 fn Adopt() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let navigate = use_navigate();
     let list = api::resource(move || id().map(|ep| format!("/endpoints/{ep}/compose-projects")));
@@ -90,13 +99,13 @@ fn Adopt() -> impl IntoView {
     };
     view! {
         <div class="card" id="adopt-dialog">
-            <strong>"Compose projects not managed by WindFlow"</strong>
+            <strong>{t!(i18n, stacks.adopt.title)}</strong>
             {move || api::read::<Vec<ComposeProject>>(list).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(all) => {
                     let rows: Vec<_> = all.into_iter().filter(|p| !p.managed).collect();
                     if rows.is_empty() {
-                        return view! { <p class="muted">"None found."</p> }.into_any();
+                        return view! { <p class="muted">{t!(i18n, stacks.adopt.none)}</p> }.into_any();
                     }
                     let adopt = adopt.clone();
                     view! {
@@ -109,9 +118,9 @@ fn Adopt() -> impl IntoView {
                                         <tr>
                                             <td><strong>{p.name.clone()}</strong></td>
                                             <td>{p.services.join(", ")}</td>
-                                            <td>{format!("{}/{} running", p.running, p.containers)}</td>
+                                            <td>{t_string!(i18n, stacks.list.running, running = p.running, total = p.containers).to_string()}</td>
                                             <td class="muted"><code>{p.working_dir.unwrap_or_default()}</code></td>
-                                            <td><button class="small" on:click=move |_| adopt(name.clone())>"Adopt"</button></td>
+                                            <td><button class="small" on:click=move |_| adopt(name.clone())>{t!(i18n, stacks.adopt.adopt)}</button></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -129,6 +138,7 @@ fn Adopt() -> impl IntoView {
 #[component]
 fn NewStack(endpoint: Uuid) -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
     let git = RwSignal::new(false);
@@ -183,24 +193,24 @@ fn NewStack(endpoint: Uuid) -> impl IntoView {
         <div class="card">
             <form class="stack" on:submit=create>
                 <div class="inline">
-                    <input id="stack-name" placeholder="Stack name (a-z, 0-9, - and _)" bind:value=name required size="30" />
-                    <select aria-label="Stack source" id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
-                        <option value="internal">"Compose file (editor)"</option>
-                        <option value="git">"Git repository"</option>
+                    <input id="stack-name" placeholder=move || t_string!(i18n, stacks.form.name) bind:value=name required size="30" />
+                    <select aria-label=move || t_string!(i18n, stacks.form.source) id="stack-source" on:change=move |ev| git.set(event_target_value(&ev) == "git")>
+                        <option value="internal">{t!(i18n, stacks.form.editor)}</option>
+                        <option value="git">{t!(i18n, stacks.form.git)}</option>
                     </select>
                 </div>
                 <div hidden=git><ComposeEditor endpoint=endpoint content=content /></div>
                     <div class="inline" hidden=move || !git.get()>
-                        <select aria-label="Git repository" id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
-                            <option value="">"Repository…"</option>
+                        <select aria-label=move || t_string!(i18n, stacks.form.git) id="stack-repo" on:change=move |ev| repo.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, stacks.form.repository)}</option>
                             {move || api::read::<Page<GitRepository>>(repos).and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter().map(|r| view! {
                                 <option value=r.id.to_string()>{format!("{} ({})", r.name, r.branch)}</option>
                             }).collect_view()}
                         </select>
-                        <input id="stack-compose-path" placeholder="Compose path (default: the repository's)" bind:value=path size="34" />
-                        <input id="stack-env-path" placeholder="Env file path (optional)" bind:value=env_path />
+                        <input id="stack-compose-path" placeholder=move || t_string!(i18n, stacks.form.compose_path) bind:value=path size="34" />
+                        <input id="stack-env-path" placeholder=move || t_string!(i18n, stacks.form.env_path) bind:value=env_path />
                     </div>
-                <div><button id="stack-create" type="submit">"Create stack"</button></div>
+                <div><button id="stack-create" type="submit">{t!(i18n, stacks.form.create)}</button></div>
             </form>
         </div>
     }
