@@ -62,8 +62,11 @@ pub struct AppCtx {
     pub trail: RwSignal<Vec<(String, Option<String>)>>,
     /// The current page's title in a given language (set by the router; `None` before the
     /// first page). `document.title` follows it and the chosen language.
-    pub page_title: RwSignal<Option<fn(Locale) -> &'static str>>,
+    pub page_title: RwSignal<Option<TitleFn>>,
 }
+
+/// A page's title in a given language (from the catalogue's `common.titles`).
+pub type TitleFn = fn(Locale) -> &'static str;
 
 /// A destructive action to confirm: the dialog names the object and says what goes with it.
 #[derive(Clone, Debug, PartialEq)]
