@@ -144,7 +144,8 @@ fn Console(
             ws.set_binary_type(web_sys::BinaryType::Arraybuffer);
             let ws2 = ws.clone();
             let on_open = Closure::<dyn FnMut()>::new(move || {
-                status.set(td_string!(i18n.get_locale_untracked(), docker.console.connected).into());
+                status
+                    .set(td_string!(i18n.get_locale_untracked(), docker.console.connected).into());
                 let _ = ws2.send_with_str(&format!(
                     r#"{{"type":"resize","cols":{COLS},"rows":{ROWS}}}"#
                 ));
@@ -192,8 +193,7 @@ fn Console(
             let on_close = Closure::<dyn FnMut()>::new(move || {
                 if !exited.get() {
                     status.try_set(
-                        td_string!(i18n.get_locale_untracked(), docker.console.disconnected)
-                            .into(),
+                        td_string!(i18n.get_locale_untracked(), docker.console.disconnected).into(),
                     );
                 }
                 live.try_set(false);

@@ -9,8 +9,8 @@ use wasm_bindgen::JsValue;
 use windflow_api::docker::{ContainerDetails, RemoveQuery, RenameContainer, StatsSnapshot};
 
 use super::console::ConsolePanel;
-use super::size;
 use super::logs::LiveLogs;
+use super::size;
 use crate::api;
 use crate::i18n::*;
 use crate::state::ctx;
@@ -181,10 +181,20 @@ pub fn ContainerPage() -> impl IntoView {
         };
         let mut v = vec![];
         if !d.running && c.can("containers:start") {
-            v.push(button("ctr-start", |l| td_string!(l, docker.actions.start), "small", "start"));
+            v.push(button(
+                "ctr-start",
+                |l| td_string!(l, docker.actions.start),
+                "small",
+                "start",
+            ));
         }
         if running && c.can("containers:stop") {
-            v.push(button("ctr-stop", |l| td_string!(l, docker.actions.stop), "secondary small", "stop"));
+            v.push(button(
+                "ctr-stop",
+                |l| td_string!(l, docker.actions.stop),
+                "secondary small",
+                "stop",
+            ));
         }
         if running && c.can("containers:restart") {
             v.push(button(
@@ -195,13 +205,28 @@ pub fn ContainerPage() -> impl IntoView {
             ));
         }
         if running && c.can("containers:stop") {
-            v.push(button("ctr-pause", |l| td_string!(l, docker.actions.pause), "secondary small", "pause"));
+            v.push(button(
+                "ctr-pause",
+                |l| td_string!(l, docker.actions.pause),
+                "secondary small",
+                "pause",
+            ));
         }
         if paused && c.can("containers:start") {
-            v.push(button("ctr-unpause", |l| td_string!(l, docker.actions.unpause), "small", "unpause"));
+            v.push(button(
+                "ctr-unpause",
+                |l| td_string!(l, docker.actions.unpause),
+                "small",
+                "unpause",
+            ));
         }
         if d.running && c.can("containers:kill") {
-            v.push(button("ctr-kill", |l| td_string!(l, docker.actions.kill), "secondary small", "kill"));
+            v.push(button(
+                "ctr-kill",
+                |l| td_string!(l, docker.actions.kill),
+                "secondary small",
+                "kill",
+            ));
         }
         let name = d.name.clone();
         view! {

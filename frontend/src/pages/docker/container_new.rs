@@ -44,7 +44,7 @@ fn pairs(loc: Locale, s: &str, what: &str) -> Result<HashMap<String, String>, St
     lines(s)
         .map(|l| match l.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
-            _ => Err(td_string!(loc, docker.new.bad_pair, field = what, line = l).to_string()),
+            _ => Err(td_string!(loc, docker.form.bad_pair, field = what, line = l).to_string()),
         })
         .collect()
 }
@@ -53,7 +53,7 @@ fn pairs(loc: Locale, s: &str, what: &str) -> Result<HashMap<String, String>, St
 fn ports(loc: Locale, s: &str) -> Result<Vec<PortMapping>, String> {
     lines(s)
         .map(|l| {
-            let bad = || td_string!(loc, docker.new.bad_port, line = l).to_string();
+            let bad = || td_string!(loc, docker.form.bad_port, line = l).to_string();
             let (addr, protocol) = l.split_once('/').unwrap_or((l, "tcp"));
             let port = |p: &str| p.parse::<u16>().map_err(|_| bad());
             let parts: Vec<&str> = addr.split(':').collect();
@@ -86,7 +86,7 @@ fn mounts(loc: Locale, s: &str) -> Result<Vec<MountSpec>, String> {
                 [s, t] => (*s, *t, false),
                 [s, t, "ro"] => (*s, *t, true),
                 [s, t, "rw"] => (*s, *t, false),
-                _ => return Err(td_string!(loc, docker.new.bad_mount, line = l).to_string()),
+                _ => return Err(td_string!(loc, docker.form.bad_mount, line = l).to_string()),
             };
             Ok(MountSpec {
                 kind: if source.starts_with('/') {
@@ -109,7 +109,7 @@ fn nano_cpus(loc: Locale, s: &str) -> Result<Option<i64>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let bad = || td_string!(loc, docker.new.bad_cpus, value = s).to_string();
+    let bad = || td_string!(loc, docker.form.bad_cpus, value = s).to_string();
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -131,7 +131,7 @@ fn memory(loc: Locale, s: &str) -> Result<Option<i64>, String> {
     }
     s.parse::<i64>()
         .map(|m| Some(m.saturating_mul(1024 * 1024)))
-        .map_err(|_| td_string!(loc, docker.new.bad_memory, value = s).to_string())
+        .map_err(|_| td_string!(loc, docker.form.bad_memory, value = s).to_string())
 }
 
 fn opt(s: String) -> Option<String> {
@@ -191,8 +191,8 @@ pub fn ContainerNew() -> impl IntoView {
                     .map(str::to_owned)
                     .collect()
             }),
-            env: pairs(l, &g(env), td_string!(l, docker.new.field_env))?,
-            labels: pairs(l, &g(labels), td_string!(l, docker.new.field_labels))?,
+            env: pairs(l, &g(env), td_string!(l, docker.form.field_env))?,
+            labels: pairs(l, &g(labels), td_string!(l, docker.form.field_labels))?,
             ports: ports(l, &g(port_lines))?,
             binds: vec![],
             mounts: mounts(l, &g(mount_lines))?,
@@ -208,7 +208,7 @@ pub fn ContainerNew() -> impl IntoView {
             devices: if may { list(&g(devices)) } else { vec![] },
             cap_add: if may { list(&g(cap_add)) } else { vec![] },
             sysctls: if may {
-                pairs(l, &g(sysctls), td_string!(l, docker.new.field_sysctls))?
+                pairs(l, &g(sysctls), td_string!(l, docker.form.field_sysctls))?
             } else {
                 HashMap::new()
             },
@@ -221,7 +221,7 @@ pub fn ContainerNew() -> impl IntoView {
         refusal.set(None);
         local.set(None);
         let Some(ep) = chosen().map(|e| e.id) else {
-            local.set(Some(t_string!(i18n, docker.new.choose_endpoint).into()));
+            local.set(Some(t_string!(i18n, docker.form.choose_endpoint).into()));
             return;
         };
         let spec = match spec() {
@@ -246,13 +246,13 @@ pub fn ContainerNew() -> impl IntoView {
                     if then_start {
                         match client.container_action(ep, &made.id, "start").await {
                             Ok(()) => c.toast(
-                                td_string!(l, docker.new.created_started, name = label)
+                                td_string!(l, docker.form.created_started, name = label)
                                     .to_string(),
                                 false,
                             ),
                             Err(e) => {
                                 c.toast(
-                                    td_string!(l, docker.new.created, name = label).to_string(),
+                                    td_string!(l, docker.form.created, name = label).to_string(),
                                     false,
                                 );
                                 c.error(&e);
@@ -260,7 +260,7 @@ pub fn ContainerNew() -> impl IntoView {
                         }
                     } else {
                         c.toast(
-                            td_string!(l, docker.new.created, name = label).to_string(),
+                            td_string!(l, docker.form.created, name = label).to_string(),
                             false,
                         );
                     }
@@ -279,7 +279,7 @@ pub fn ContainerNew() -> impl IntoView {
         <h1>{t!(i18n, common.titles.container_new)}</h1>
         <Show when=move || c.env.get().is_some() fallback=move || view! { <div class="card muted">{t!(i18n, docker.need_env)}</div> }>
             <form class="card stack-form" id="container-new-form" on:submit=submit.clone()>
-                <label>{t!(i18n, docker.new.endpoint)}<br />
+                <label>{t!(i18n, docker.form.endpoint)}<br />
                     <select id="cn-endpoint" on:change=move |ev| endpoint.set(event_target_value(&ev))>
                         {move || {
                             let sel = chosen().map(|e| e.id);
@@ -290,44 +290,44 @@ pub fn ContainerNew() -> impl IntoView {
                         }}
                     </select>
                 </label>
-                <label>{t!(i18n, docker.new.name)}<br /><input id="cn-name" bind:value=name aria-describedby="name-error" /><FieldError refusal field="name" /></label>
-                <label>{t!(i18n, docker.new.image)}<br /><input id="cn-image" placeholder="nginx:1.27" bind:value=image required aria-describedby="image-error" /><FieldError refusal field="image" /></label>
-                <label>{t!(i18n, docker.new.command)}<br /><textarea id="cn-command" rows="3" bind:value=command></textarea></label>
-                <label>{t!(i18n, docker.new.env)}<br /><textarea id="cn-env" rows="3" bind:value=env></textarea></label>
-                <label>{t!(i18n, docker.new.labels)}<br /><textarea id="cn-labels" rows="2" bind:value=labels></textarea></label>
-                <label>{t!(i18n, docker.new.ports)}<br /><textarea id="cn-ports" rows="2" placeholder="8080:80" bind:value=port_lines></textarea></label>
-                <label>{t!(i18n, docker.new.mounts)}<br /><textarea id="cn-mounts" rows="2" placeholder="data:/var/lib/data" bind:value=mount_lines></textarea></label>
+                <label>{t!(i18n, docker.form.name)}<br /><input id="cn-name" bind:value=name aria-describedby="name-error" /><FieldError refusal field="name" /></label>
+                <label>{t!(i18n, docker.form.image)}<br /><input id="cn-image" placeholder="nginx:1.27" bind:value=image required aria-describedby="image-error" /><FieldError refusal field="image" /></label>
+                <label>{t!(i18n, docker.form.command)}<br /><textarea id="cn-command" rows="3" bind:value=command></textarea></label>
+                <label>{t!(i18n, docker.form.env)}<br /><textarea id="cn-env" rows="3" bind:value=env></textarea></label>
+                <label>{t!(i18n, docker.form.labels)}<br /><textarea id="cn-labels" rows="2" bind:value=labels></textarea></label>
+                <label>{t!(i18n, docker.form.ports)}<br /><textarea id="cn-ports" rows="2" placeholder="8080:80" bind:value=port_lines></textarea></label>
+                <label>{t!(i18n, docker.form.mounts)}<br /><textarea id="cn-mounts" rows="2" placeholder="data:/var/lib/data" bind:value=mount_lines></textarea></label>
                 <p class="muted" id="cn-allowlist">{move || match chosen() {
                     None => String::new(),
-                    Some(e) if e.bind_allowlist.is_empty() => t_string!(i18n, docker.new.allow_none, name = e.name).to_string(),
-                    Some(e) => t_string!(i18n, docker.new.allow_some, name = e.name, paths = e.bind_allowlist.join(", ")).to_string(),
+                    Some(e) if e.bind_allowlist.is_empty() => t_string!(i18n, docker.form.allow_none, name = e.name).to_string(),
+                    Some(e) => t_string!(i18n, docker.form.allow_some, name = e.name, paths = e.bind_allowlist.join(", ")).to_string(),
                 }}</p>
-                <label>{t!(i18n, docker.new.restart)}<br />
+                <label>{t!(i18n, docker.form.restart)}<br />
                     <select id="cn-restart" bind:value=restart>
-                        <option value="">{t!(i18n, docker.new.restart_default)}</option>
+                        <option value="">{t!(i18n, docker.form.restart_default)}</option>
                         <option value="no">"no"</option>
                         <option value="always">"always"</option>
                         <option value="unless-stopped">"unless-stopped"</option>
                         <option value="on-failure">"on-failure"</option>
                     </select>
                 </label>
-                <label>{t!(i18n, docker.new.network)}<br /><input id="cn-network" bind:value=network /></label>
-                <label>{t!(i18n, docker.new.cpus)}<br /><input id="cn-cpus" inputmode="decimal" bind:value=cpus /></label>
-                <label>{t!(i18n, docker.new.memory)}<br /><input id="cn-memory" inputmode="numeric" bind:value=mem /></label>
-                <label><input type="checkbox" id="cn-init" bind:checked=init />" "{t!(i18n, docker.new.init)}</label>
-                <label><input type="checkbox" id="cn-start" bind:checked=start />" "{t!(i18n, docker.new.start)}</label>
+                <label>{t!(i18n, docker.form.network)}<br /><input id="cn-network" bind:value=network /></label>
+                <label>{t!(i18n, docker.form.cpus)}<br /><input id="cn-cpus" inputmode="decimal" bind:value=cpus /></label>
+                <label>{t!(i18n, docker.form.memory)}<br /><input id="cn-memory" inputmode="numeric" bind:value=mem /></label>
+                <label><input type="checkbox" id="cn-init" bind:checked=init />" "{t!(i18n, docker.form.init)}</label>
+                <label><input type="checkbox" id="cn-start" bind:checked=start />" "{t!(i18n, docker.form.start)}</label>
                 <Show when=move || c.can("containers:create_privileged")>
                     <fieldset id="cn-privileged-options">
-                        <legend>{t!(i18n, docker.new.privileged_options)}</legend>
-                        <p class="muted">{t!(i18n, docker.new.privileged_note)}</p>
-                        <label><input type="checkbox" id="cn-privileged" bind:checked=privileged />" "{t!(i18n, docker.new.privileged)}</label>
-                        <label>{t!(i18n, docker.new.pid)}<br /><input id="cn-pid" bind:value=pid_mode /></label>
-                        <label>{t!(i18n, docker.new.ipc)}<br /><input id="cn-ipc" bind:value=ipc_mode /></label>
-                        <label>{t!(i18n, docker.new.uts)}<br /><input id="cn-uts" bind:value=uts_mode /></label>
-                        <label>{t!(i18n, docker.new.devices)}<br /><textarea id="cn-devices" rows="2" bind:value=devices></textarea></label>
-                        <label>{t!(i18n, docker.new.caps)}<br /><textarea id="cn-caps" rows="2" bind:value=cap_add></textarea></label>
-                        <label>{t!(i18n, docker.new.sysctls)}<br /><textarea id="cn-sysctls" rows="2" bind:value=sysctls></textarea></label>
-                        <label>{t!(i18n, docker.new.security)}<br /><textarea id="cn-secopt" rows="2" bind:value=security_opt></textarea></label>
+                        <legend>{t!(i18n, docker.form.privileged_options)}</legend>
+                        <p class="muted">{t!(i18n, docker.form.privileged_note)}</p>
+                        <label><input type="checkbox" id="cn-privileged" bind:checked=privileged />" "{t!(i18n, docker.form.privileged)}</label>
+                        <label>{t!(i18n, docker.form.pid)}<br /><input id="cn-pid" bind:value=pid_mode /></label>
+                        <label>{t!(i18n, docker.form.ipc)}<br /><input id="cn-ipc" bind:value=ipc_mode /></label>
+                        <label>{t!(i18n, docker.form.uts)}<br /><input id="cn-uts" bind:value=uts_mode /></label>
+                        <label>{t!(i18n, docker.form.devices)}<br /><textarea id="cn-devices" rows="2" bind:value=devices></textarea></label>
+                        <label>{t!(i18n, docker.form.caps)}<br /><textarea id="cn-caps" rows="2" bind:value=cap_add></textarea></label>
+                        <label>{t!(i18n, docker.form.sysctls)}<br /><textarea id="cn-sysctls" rows="2" bind:value=sysctls></textarea></label>
+                        <label>{t!(i18n, docker.form.security)}<br /><textarea id="cn-secopt" rows="2" bind:value=security_opt></textarea></label>
                     </fieldset>
                 </Show>
                 <p class="error" id="cn-local-error" role="alert" hidden=move || local.get().is_none()>{move || local.get().unwrap_or_default()}</p>

@@ -8,9 +8,9 @@ use wasm_bindgen::closure::Closure;
 use windflow_api::Page;
 use windflow_api::docker::{ContainerEvent, Endpoint, HostMetric};
 
-use super::size;
 use super::images::Images;
 use super::networks::Networks;
+use super::size;
 use super::volumes::Volumes;
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, when};

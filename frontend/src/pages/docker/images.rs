@@ -263,9 +263,12 @@ fn removal_summary(l: Locale, report: &serde_json::Value) -> String {
         .count();
     match (untagged.is_empty(), deleted > 0) {
         (true, _) => td_string!(l, docker.images.removed).to_owned(),
-        (false, true) => {
-            td_string!(l, docker.images.untagged_deleted, tags = untagged.join(", ")).to_string()
-        }
+        (false, true) => td_string!(
+            l,
+            docker.images.untagged_deleted,
+            tags = untagged.join(", ")
+        )
+        .to_string(),
         (false, false) => {
             td_string!(l, docker.images.untagged_kept, tags = untagged.join(", ")).to_string()
         }
@@ -295,6 +298,9 @@ mod tests {
             removal_summary(Locale::en, &kept),
             "Untagged r/app:1; the image stays (another reference keeps it)"
         );
-        assert_eq!(removal_summary(Locale::en, &serde_json::json!([])), "Image removed");
+        assert_eq!(
+            removal_summary(Locale::en, &serde_json::json!([])),
+            "Image removed"
+        );
     }
 }

@@ -5,8 +5,8 @@ use windflow_api::docker::{CreateNetwork, NetworkSummary};
 
 use super::live_list;
 use crate::api;
-use crate::i18n::*;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
@@ -71,7 +71,7 @@ pub fn Networks() -> impl IntoView {
                                         <td>{n.name.clone()}</td>
                                         <td>{n.driver}</td>
                                         <td>{n.scope}</td>
-                                        <td>{n.internal.then(|| t!(i18n, common.yes))}</td>
+                                        <td>{n.internal.then_some(t!(i18n, common.yes))}</td>
                                         <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| { let k = key.clone(); c.confirm(t_string!(i18n, docker.networks.remove_title), &nname.get_value(), t_string!(i18n, docker.networks.remove_detail), t_string!(i18n, common.remove), move || remove(k)) }>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }

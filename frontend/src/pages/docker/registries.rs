@@ -7,8 +7,8 @@ use windflow_api::Page;
 use windflow_api::docker::{CreateRegistryCredential, RegistryCredential};
 
 use crate::api;
-use crate::i18n::*;
 use crate::components::{FieldError, FormError, NeedOrg, Refusal, mutate, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 const FIELDS: &[&str] = &["name", "server", "username", "password"];

@@ -5,8 +5,8 @@ use windflow_api::docker::{CreateVolume, VolumeSummary};
 
 use super::live_list;
 use crate::api;
-use crate::i18n::*;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
