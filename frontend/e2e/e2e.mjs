@@ -111,7 +111,7 @@ async function removeContainer(ep, id) {
 // The Containers page, reloaded (it may be open already), with the named row.
 async function containersListed(name) {
   await nav('Containers');
-  await page.locator('button', { hasText: 'Refresh' }).click();
+  await page.locator('button', { hasText: L('Refresh') }).click();
   await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor();
 }
 // Opens a container's page from the Containers list.
@@ -354,10 +354,10 @@ try {
     try {
       await openContainer(name);
       const stats = page.locator('#container-stats');
-      await stats.filter({ hasText: /CPU \d+\.\d %/ }).waitFor({ timeout: 20000 });
+      await stats.filter({ hasText: /CPU \d+[.,]\d %/ }).waitFor({ timeout: 20000 });
       const before = await stats.textContent();
       await page.waitForFunction(t => document.querySelector('#container-stats')?.textContent !== t, before, { timeout: 10000 });
-      assert.match(await stats.textContent(), /CPU \d+\.\d %/);
+      assert.match(await stats.textContent(), /CPU \d+[.,]\d %/);
       await shot('17e-container-stats');
       const state = async s => page.locator('#container-summary .badge', { hasText: new RegExp(`^${s}$`) }).waitFor({ timeout: 20000 });
       await page.click('#ctr-pause');
@@ -365,12 +365,12 @@ try {
       await page.click('#ctr-unpause');
       await state('running');
       await page.click('#ctr-restart');
-      await page.locator('.toast', { hasText: 'restart' }).waitFor();
+      await page.locator('.toast', { hasText: T('docker.container.done', { action: 'restart' }) }).waitFor();
       await state('running');
       await page.click('#ctr-stop');
       await state('exited');
       assert.equal(await page.locator('#ctr-stop').count(), 0, 'no Stop on a stopped container');
-      await page.locator('#container-stats', { hasText: 'Not running' }).waitFor();
+      await page.locator('#container-stats', { hasText: L('Not running: no CPU or memory use.') }).waitFor();
       await page.click('#ctr-start');
       await state('running');
       await page.click('#ctr-kill');
@@ -382,7 +382,7 @@ try {
       await page.locator('#container-summary strong', { hasText: name + '-renamed' }).waitFor();
       await page.click('#ctr-remove');
       await confirmed(name + '-renamed');
-      await page.locator('h1', { hasText: 'Containers' }).waitFor();
+      await page.locator('h1', { hasText: L('Containers') }).waitFor();
       await page.locator('#containers-table').waitFor();
       assert.equal(await page.locator(`#containers-table tr[data-name^="${name}"]`).count(), 0, 'the container is gone');
     } finally {
@@ -407,7 +407,7 @@ try {
       const r = page.locator(`#containers-table tr[data-name="${name}"]`);
       await shot('16b-containers-long-image');
       const width = await page.evaluate(() => document.documentElement.clientWidth);
-      const box = await r.locator('button', { hasText: 'Remove' }).boundingBox();
+      const box = await r.locator('button', { hasText: L('Remove') }).boundingBox();
       assert.ok(box && box.x + box.width <= width, `the Remove button is on screen: ${JSON.stringify(box)} in ${width}`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrollbar');
       assert.equal(await r.locator(`[title="${ref}"]`).count(), 1, 'the full reference is in a title');
@@ -441,7 +441,7 @@ try {
     // The volume event of the check above, from the recorded history: the live feed starts
     // anew with each page load.
     await page.locator('#events-feed tbody tr', { hasText: 'wf-e2e-feed-' }).first().waitFor();
-    await page.locator('#metrics-legend', { hasText: 'CPU (% of one core)' }).waitFor();
+    await page.locator('#metrics-legend', { hasText: L('CPU (% of one core)') }).waitFor();
   });
 
   await check('an endpoint whose engine does not answer says why, in the list and when tested (review D12)', async () => {
@@ -453,12 +453,12 @@ try {
       const r = row('#endpoints-table', 'gone');
       await r.locator('.endpoint-error', { hasText: 'Socket not found' }).waitFor();
       // Both toasts of the same instant are shown (their ids once collided and the list stopped).
-      await page.locator('.toast', { hasText: 'Endpoint gone added' }).nth(1).waitFor({ state: 'attached' });
-      await page.locator('.toast', { hasText: 'gone added, but its engine did not answer' }).waitFor({ state: 'attached' });
-      await r.locator('button', { hasText: 'Test' }).click();
-      await page.locator('.toast', { hasText: 'gone: down — Socket not found' }).waitFor({ state: 'attached' });
+      await page.locator('.toast', { hasText: T('docker.endpoints.added', { name: 'gone' }) }).nth(1).waitFor({ state: 'attached' });
+      await page.locator('.toast', { hasText: T('docker.endpoints.added_down', { name: 'gone', error: '' }).trim() }).waitFor({ state: 'attached' });
+      await r.locator('button', { hasText: L('Test') }).click();
+      await page.locator('.toast', { hasText: T('docker.endpoints.test_down_why', { name: 'gone', error: 'Socket not found' }) }).waitFor({ state: 'attached' });
       await shot('17-endpoint-down');
-      await r.locator('button', { hasText: 'Delete' }).click();
+      await r.locator('button', { hasText: L('Delete') }).click();
       await confirmed('gone');
       await r.waitFor({ state: 'detached' });
     } finally {
@@ -474,18 +474,18 @@ try {
     const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
     const ep = page.url().split('/endpoints/')[1].split('/')[0];
     await page.request.delete(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent('127.0.0.1:5000/wf/payload:1')}?force=true`, { headers: { 'X-CSRF-Token': csrf } });
-    await page.locator('nav.tabs a', { hasText: 'Images' }).click();
+    await page.locator('nav.tabs a', { hasText: L('Images') }).click();
     await page.locator('#images-table').waitFor();
     await page.fill('#pull-image', '127.0.0.1:5000/wf/payload');
     await page.fill('#pull-tag', '1');
     await page.click('#pull-start');
     await page.locator('#pull-layers [role=progressbar]').first().waitFor();
     await page.locator('#pull-layers [role=progressbar][aria-valuenow="100"]').first().waitFor({ timeout: 30000 });
-    await page.locator('#pull-status', { hasText: /Status: |Done/ }).waitFor({ timeout: 30000 });
+    await page.locator('#pull-status', { hasText: new RegExp(`Status: |${L('Done')}`) }).waitFor({ timeout: 30000 });
     const img = row('#images-table', '127.0.0.1:5000/wf/payload:1');
     await img.waitFor();
     await shot('19-images-pull');
-    await img.locator('button', { hasText: 'Remove' }).click();
+    await img.locator('button', { hasText: L('Remove') }).click();
     await confirmed('127.0.0.1:5000/wf/payload:1');
     await img.waitFor({ state: 'detached' });
   });
@@ -506,7 +506,7 @@ try {
     const count = (await cells.nth(3).textContent()).trim();
     if (image.containers < 0) {
       assert.equal(count, '—', 'an uncounted image does not claim 0 containers');
-      assert.match(await cells.nth(3).locator('[title]').getAttribute('title'), /not count/);
+      assert.match(await cells.nth(3).locator('[title]').getAttribute('title'), new RegExp(L('not counted by the engine')));
     } else {
       assert.equal(count, String(image.containers));
     }
@@ -515,7 +515,9 @@ try {
   await check('images table: sizes are rounded to one decimal, not floored (review D26)', async () => {
     const [image, cells] = await busyboxRow();
     const MIB = 1024 * 1024, b = image.size;
-    const one = (unit, name) => `${(Math.round(b * 10 / unit) / 10).toFixed(1)} ${name}`;
+    // The number is written the locale's way (fr: 1,5 MiB), the unit as it is.
+    const fmt = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const one = (unit, name) => `${fmt.format(Math.round(b * 10 / unit) / 10)} ${name}`;
     const want = b >= 1024 * MIB ? one(1024 * MIB, 'GiB') : b >= MIB ? one(MIB, 'MiB') : one(1024, 'KiB');
     assert.equal((await cells.nth(2).textContent()).trim(), want, `size of ${b} B`);
   });
@@ -529,16 +531,16 @@ try {
       assert.equal(pulled.status(), 200);
       await pulled.body();
       assert.equal((await page.request.post(`${base}/api/v1/endpoints/${ep}/images/${encodeURIComponent(one)}/tag`, { headers, data: { repo: '127.0.0.1:5000/wf/payload', tag: 'second' } })).status(), 204);
-      await page.locator('nav.tabs a', { hasText: 'Dashboard' }).click();
-      await page.locator('nav.tabs a', { hasText: 'Images' }).click();
+      await page.locator('nav.tabs a', { hasText: L('Dashboard') }).click();
+      await page.locator('nav.tabs a', { hasText: L('Images') }).click();
       const img = row('#images-table', two);
       await img.waitFor();
-      await img.locator('button', { hasText: 'Remove' }).click();
+      await img.locator('button', { hasText: L('Remove') }).click();
       const object = page.locator('#confirm-dialog[open] #confirm-object');
       await object.waitFor();
       const named = await object.textContent();
       assert.ok(named.includes(one) && named.includes(two), `the confirmation names both tags: ${named}`);
-      await page.locator('#confirm-detail', { hasText: /both tags|all (its|2) tags|2 tags/ }).waitFor();
+      await page.locator('#confirm-detail', { hasText: T('docker.images.remove_many', { count: 2 }) }).waitFor();
       await shot('19b-image-remove-tags');
       await page.click('#confirm-ok');
       // (The removal in the check before has its own toast, maybe still shown.)
@@ -556,22 +558,22 @@ try {
   });
 
   await check('volumes and networks: create and remove', async () => {
-    await page.locator('nav.tabs a', { hasText: 'Volumes' }).click();
+    await page.locator('nav.tabs a', { hasText: L('Volumes') }).click();
     await page.fill('#volume-name', 'wf-e2e-vol');
     await page.click('#volume-create');
     const v = page.locator('#volumes-table tr[data-name="wf-e2e-vol"]');
     await v.waitFor();
     await shot('20-volumes');
-    await v.locator('button', { hasText: 'Remove' }).click();
+    await v.locator('button', { hasText: L('Remove') }).click();
     await confirmed('wf-e2e-vol');
     await v.waitFor({ state: 'detached' });
-    await page.locator('nav.tabs a', { hasText: 'Networks' }).click();
+    await page.locator('nav.tabs a', { hasText: L('Networks') }).click();
     await page.fill('#network-name', 'wf-e2e-net');
     await page.click('#network-create');
     const n = page.locator('#networks-table tr[data-name="wf-e2e-net"]');
     await n.waitFor();
     await shot('21-networks');
-    await n.locator('button', { hasText: 'Remove' }).click();
+    await n.locator('button', { hasText: L('Remove') }).click();
     await confirmed('wf-e2e-net');
     await n.waitFor({ state: 'detached' });
   });
@@ -588,22 +590,22 @@ try {
     }
     await nav('Containers');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] input.select`).check();
-    await page.locator('#bulk-count', { hasText: '2 selected' }).waitFor();
+    await page.locator('#bulk-count', { hasText: T('docker.containers.selected', { count: 2 }) }).waitFor();
     await page.click('#bulk-start');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] .badge`, { hasText: 'running' }).waitFor();
     await page.locator(`#containers-table tr[data-name="${names[0]}"] a`).click();
     await page.click('#console-open');
-    await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+    await page.locator('#console-status', { hasText: L('Connected') }).waitFor();
     await page.locator('#console .xterm-helper-textarea').focus();
     await page.keyboard.type('echo wf-$((6*7))\n');
     await page.locator('#console .xterm-rows', { hasText: 'wf-42' }).waitFor();
     await shot('22-console');
     await page.keyboard.type('exit 3\n');
-    await page.locator('#console-status', { hasText: 'Exited with code 3' }).waitFor();
+    await page.locator('#console-status', { hasText: T('docker.console.exited', { code: 3 }) }).waitFor();
     await nav('Containers');
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"] input.select`).check();
     await page.click('#bulk-remove');
-    await confirmed('2 selected containers');
+    await confirmed(T('docker.containers.selected_many', { count: 2 }));
     for (const name of names) await page.locator(`#containers-table tr[data-name="${name}"]`).waitFor({ state: 'detached' });
   });
 
@@ -614,18 +616,18 @@ try {
     try {
       await openContainer(name);
       await page.click('#console-open');
-      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console-status', { hasText: L('Connected') }).waitFor();
       await page.locator('#console .xterm-helper-textarea').focus();
       await page.keyboard.type('exit 0\n');
-      await page.locator('#console-status', { hasText: 'Exited with code 0' }).waitFor();
+      await page.locator('#console-status', { hasText: T('docker.console.exited', { code: 0 }) }).waitFor();
       assert.equal(await page.locator('#console-disconnect').count(), 0, 'nothing to disconnect after the exit');
       await page.click('#console-open');
-      await page.locator('#console-status', { hasText: 'Connected' }).waitFor();
+      await page.locator('#console-status', { hasText: L('Connected') }).waitFor();
       await page.locator('#console .xterm-helper-textarea').focus();
       await page.keyboard.type('echo again-$((6*7))\n');
       await page.locator('#console .xterm-rows', { hasText: 'again-42' }).waitFor();
       await page.click('#console-disconnect');
-      await page.locator('#console-status', { hasText: 'Disconnected' }).waitFor();
+      await page.locator('#console-status', { hasText: L('Disconnected') }).waitFor();
       await page.locator('#console-open').waitFor();
       await shot('22b-console-disconnected');
     } finally {
@@ -640,7 +642,7 @@ try {
     try {
       await nav('Containers');
       await page.click('#container-new');
-      await page.locator('h1', { hasText: 'New container' }).waitFor();
+      await page.locator('h1', { hasText: L('New container') }).waitFor();
       await page.selectOption('#cn-endpoint', ep);
       await page.fill('#cn-name', name);
       await page.fill('#cn-image', 'local/busybox:1');
@@ -675,7 +677,7 @@ try {
     assert.equal(set.status(), 200, await set.text());
     try {
       await page.goto(base + '/containers/new');
-      await page.locator('h1', { hasText: 'New container' }).waitFor();
+      await page.locator('h1', { hasText: L('New container') }).waitFor();
       await page.selectOption('#cn-endpoint', ep);
       await page.locator('#cn-allowlist', { hasText: '/srv/wf-e2e-data' }).waitFor();
       const count = async () => (await (await page.request.get(`${base}/api/v1/endpoints/${ep}/containers?all=true`)).json()).length;
@@ -693,7 +695,7 @@ try {
     } finally {
       await page.request.patch(`${base}/api/v1/endpoints/${ep}`, { headers, data: { bind_allowlist: before } });
       await page.goto(base + '/containers'); // back inside the shell whatever happened
-      await page.locator('h1', { hasText: 'Containers' }).waitFor();
+      await page.locator('h1', { hasText: L('Containers') }).waitFor();
     }
   });
 
@@ -1014,7 +1016,7 @@ try {
     await r.waitFor();
     assert.ok(!(await page.content()).includes('registry-secret-value'), 'the password is not in the page');
     await shot('10d-registries');
-    await r.locator('button', { hasText: 'Remove' }).click();
+    await r.locator('button', { hasText: L('Remove') }).click();
     await confirmed('private');
     await page.locator('#registries-empty').waitFor();
   });

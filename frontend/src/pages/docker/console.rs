@@ -15,6 +15,8 @@ use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::i18n::*;
+
 const COLS: u32 = 120;
 const ROWS: u32 = 24;
 
@@ -56,6 +58,7 @@ fn with_xterm(then: impl FnOnce() + 'static) {
 /// Disconnect while a session is live, its status, and the terminal of the last session.
 #[component]
 pub fn ConsolePanel(endpoint: Uuid, container: String) -> impl IntoView {
+    let i18n = use_i18n();
     // 0 before the first shell; each Open makes a new session (a new terminal and socket).
     let session = RwSignal::new(0u32);
     let status = RwSignal::new(String::new());
@@ -63,7 +66,7 @@ pub fn ConsolePanel(endpoint: Uuid, container: String) -> impl IntoView {
     let socket = StoredValue::new_local(None::<web_sys::WebSocket>);
     let open = move |_| {
         live.set(true);
-        status.set("Connecting…".into());
+        status.set(t_string!(i18n, docker.console.connecting).into());
         session.update(|s| *s += 1);
     };
     let disconnect = move |_| {
@@ -77,11 +80,11 @@ pub fn ConsolePanel(endpoint: Uuid, container: String) -> impl IntoView {
                 when=move || live.get()
                 fallback=move || view! {
                     <button id="console-open" class="secondary" on:click=open>
-                        {move || if session.get() == 0 { "Open a shell (sh)" } else { "Open a new shell" }}
+                        {move || if session.get() == 0 { t_string!(i18n, docker.console.open) } else { t_string!(i18n, docker.console.open_new) }}
                     </button>
                 }
             >
-                <button id="console-disconnect" class="secondary" on:click=disconnect>"Disconnect"</button>
+                <button id="console-disconnect" class="secondary" on:click=disconnect>{t!(i18n, docker.console.disconnect)}</button>
             </Show>
             " "<span class="muted" id="console-status">{move || status.get()}</span>
         </div>
@@ -98,6 +101,7 @@ fn Console(
     live: RwSignal<bool>,
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let host = NodeRef::<html::Div>::new();
     let terminal = StoredValue::new_local(None::<JsValue>);
     Effect::new(move |_| {
@@ -131,20 +135,26 @@ fn Console(
                 loc.host().unwrap_or_default()
             );
             let Ok(ws) = web_sys::WebSocket::new(&url) else {
-                status.set("Cannot open the console".into());
+                status.set(
+                    td_string!(i18n.get_locale_untracked(), docker.console.cannot_open).into(),
+                );
                 live.set(false);
                 return;
             };
             ws.set_binary_type(web_sys::BinaryType::Arraybuffer);
             let ws2 = ws.clone();
             let on_open = Closure::<dyn FnMut()>::new(move || {
-                status.set("Connected".into());
+                status
+                    .set(td_string!(i18n.get_locale_untracked(), docker.console.connected).into());
                 let _ = ws2.send_with_str(&format!(
                     r#"{{"type":"resize","cols":{COLS},"rows":{ROWS}}}"#
                 ));
             });
             ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
             on_open.forget();
+            // Set once the shell has exited: the close that follows keeps the exit code shown.
+            let exited = std::rc::Rc::new(std::cell::Cell::new(false));
+            let exited2 = exited.clone();
             let t2 = term.clone();
             let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                 move |m: web_sys::MessageEvent| {
@@ -162,7 +172,15 @@ fn Console(
                                 .ok()
                                 .and_then(|c| c.as_f64())
                                 .unwrap_or(-1.0) as i64;
-                            status.set(format!("Exited with code {code}"));
+                            exited2.set(true);
+                            status.set(
+                                td_string!(
+                                    i18n.get_locale_untracked(),
+                                    docker.console.exited,
+                                    code
+                                )
+                                .to_string(),
+                            );
                             live.set(false);
                         }
                     } else {
@@ -173,11 +191,11 @@ fn Console(
             ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             on_message.forget();
             let on_close = Closure::<dyn FnMut()>::new(move || {
-                status.try_update(|s| {
-                    if !s.starts_with("Exited") {
-                        *s = "Disconnected".into();
-                    }
-                });
+                if !exited.get() {
+                    status.try_set(
+                        td_string!(i18n.get_locale_untracked(), docker.console.disconnected).into(),
+                    );
+                }
                 live.try_set(false);
             });
             ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));

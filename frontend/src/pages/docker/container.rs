@@ -9,9 +9,10 @@ use wasm_bindgen::JsValue;
 use windflow_api::docker::{ContainerDetails, RemoveQuery, RenameContainer, StatsSnapshot};
 
 use super::console::ConsolePanel;
-use super::fmt_bytes;
 use super::logs::LiveLogs;
+use super::size;
 use crate::api;
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// Seconds between two stats samples.
@@ -40,7 +41,9 @@ pub fn cpu_tenths(prev: (u64, f64), now: (u64, f64)) -> Option<u64> {
 
 #[component]
 pub fn ContainerPage() -> impl IntoView {
+    use leptos_i18n::Locale as _;
     let c = ctx();
+    let i18n = use_i18n();
     let params = use_params_map();
     let endpoint = move || {
         params
@@ -79,7 +82,7 @@ pub fn ContainerPage() -> impl IntoView {
         prev.set_value(Some(now));
         sampled.set(
             js_sys::Date::new_0()
-                .to_locale_time_string("en-GB")
+                .to_locale_time_string(i18n.get_locale_untracked().as_str())
                 .as_string()
                 .unwrap_or_default(),
         );
@@ -92,7 +95,11 @@ pub fn ContainerPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::client().container_action(ep, &id, action).await {
                 Ok(()) => {
-                    c.toast(format!("Container: {action} done"), false);
+                    c.toast(
+                        td_string!(i18n.get_locale_untracked(), docker.container.done, action)
+                            .to_string(),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -106,10 +113,10 @@ pub fn ContainerPage() -> impl IntoView {
         let navigate = navigate.clone();
         let object = name.clone();
         c.confirm(
-            "Remove container",
+            t_string!(i18n, docker.containers.remove_title),
             &object,
-            "the container is stopped and deleted.",
-            "Remove",
+            t_string!(i18n, docker.containers.remove_detail),
+            t_string!(i18n, common.remove),
             move || {
                 leptos::task::spawn_local(async move {
                     let opts = RemoveQuery {
@@ -118,7 +125,15 @@ pub fn ContainerPage() -> impl IntoView {
                     };
                     match api::client().remove_container(ep, &id, &opts).await {
                         Ok(()) => {
-                            c.toast(format!("Container {name} removed"), false);
+                            c.toast(
+                                td_string!(
+                                    i18n.get_locale_untracked(),
+                                    docker.container.removed,
+                                    name
+                                )
+                                .to_string(),
+                                false,
+                            );
                             navigate("/containers", Default::default());
                         }
                         Err(e) => c.error(&e),
@@ -140,7 +155,15 @@ pub fn ContainerPage() -> impl IntoView {
             match api::client().rename_container(ep, &id, &req).await {
                 Ok(()) => {
                     renaming.set(false);
-                    c.toast(format!("Container renamed to {}", req.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            docker.container.renamed,
+                            name = req.name.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -151,46 +174,71 @@ pub fn ContainerPage() -> impl IntoView {
     let actions = move |d: &ContainerDetails| {
         let (paused, running) = (d.state == "paused", d.running && d.state != "paused");
         let button = move |id: &'static str,
-                           label: &'static str,
+                           label: fn(Locale) -> &'static str,
                            class: &'static str,
                            action: &'static str| {
-            view! { <button id=id class=class on:click=move |_| act(action)>{label}</button> }
+            view! { <button id=id class=class on:click=move |_| act(action)>{move || label(i18n.get_locale())}</button> }
         };
         let mut v = vec![];
         if !d.running && c.can("containers:start") {
-            v.push(button("ctr-start", "Start", "small", "start"));
+            v.push(button(
+                "ctr-start",
+                |l| td_string!(l, docker.actions.start),
+                "small",
+                "start",
+            ));
         }
         if running && c.can("containers:stop") {
-            v.push(button("ctr-stop", "Stop", "secondary small", "stop"));
+            v.push(button(
+                "ctr-stop",
+                |l| td_string!(l, docker.actions.stop),
+                "secondary small",
+                "stop",
+            ));
         }
         if running && c.can("containers:restart") {
             v.push(button(
                 "ctr-restart",
-                "Restart",
+                |l| td_string!(l, docker.actions.restart),
                 "secondary small",
                 "restart",
             ));
         }
         if running && c.can("containers:stop") {
-            v.push(button("ctr-pause", "Pause", "secondary small", "pause"));
+            v.push(button(
+                "ctr-pause",
+                |l| td_string!(l, docker.actions.pause),
+                "secondary small",
+                "pause",
+            ));
         }
         if paused && c.can("containers:start") {
-            v.push(button("ctr-unpause", "Unpause", "small", "unpause"));
+            v.push(button(
+                "ctr-unpause",
+                |l| td_string!(l, docker.actions.unpause),
+                "small",
+                "unpause",
+            ));
         }
         if d.running && c.can("containers:kill") {
-            v.push(button("ctr-kill", "Kill", "secondary small", "kill"));
+            v.push(button(
+                "ctr-kill",
+                |l| td_string!(l, docker.actions.kill),
+                "secondary small",
+                "kill",
+            ));
         }
         let name = d.name.clone();
         view! {
             <div class="actions" id="container-actions">
                 {v}
                 {c.can("containers:update").then(|| view! {
-                    <button id="ctr-rename" class="secondary small" on:click=move |_| { new_name.set(name.clone()); renaming.set(true); }>"Rename"</button>
+                    <button id="ctr-rename" class="secondary small" on:click=move |_| { new_name.set(name.clone()); renaming.set(true); }>{t!(i18n, docker.actions.rename)}</button>
                 })}
                 {c.can("containers:delete").then(|| {
                     let name = d.name.clone();
                     let remove = remove.clone();
-                    view! { <button id="ctr-remove" class="danger small" on:click=move |_| remove(name.clone())>"Remove"</button> }
+                    view! { <button id="ctr-remove" class="danger small" on:click=move |_| remove(name.clone())>{t!(i18n, common.remove)}</button> }
                 })}
             </div>
         }
@@ -201,58 +249,65 @@ pub fn ContainerPage() -> impl IntoView {
             .and_then(Result::ok)
             .map(|d| d.running);
         match (running, api::read::<StatsSnapshot>(stats)) {
-            (Some(false), _) => view! { <p class="muted" id="container-stats">"Not running: no CPU or memory use."</p> }.into_any(),
-            (_, Some(Err(e))) => view! { <p class="error" id="container-stats">{format!("Stats: {e}")}</p> }.into_any(),
-            (_, None) => view! { <p class="muted" id="container-stats">"Sampling the stats…"</p> }.into_any(),
+            (Some(false), _) => view! { <p class="muted" id="container-stats">{t!(i18n, docker.container.not_running)}</p> }.into_any(),
+            (_, Some(Err(e))) => view! { <p class="error" id="container-stats">{t!(i18n, docker.container.stats_error, error = e.clone())}</p> }.into_any(),
+            (_, None) => view! { <p class="muted" id="container-stats">{t!(i18n, docker.container.sampling)}</p> }.into_any(),
             (_, Some(Ok(s))) => {
                 let cpu = cpu
                     .get()
-                    .map(|t| format!("CPU {}.{} %", t / 10, t % 10))
-                    .unwrap_or_else(|| "CPU … (needs a second sample)".into());
+                    .map(|t| {
+                        t_string!(
+                            i18n,
+                            docker.container.cpu,
+                            value = crate::components::format::number(t as f64 / 10.0, 1)
+                        )
+                        .to_string()
+                    })
+                    .unwrap_or_else(|| t_string!(i18n, docker.container.cpu_wait).into());
                 view! {
                     <p id="container-stats">
-                        {format!("{cpu} of one CPU ({} online) · memory {} of {} · {} processes · net rx {} / tx {}", s.online_cpus, fmt_bytes(s.memory_usage_bytes as i64), fmt_bytes(s.memory_limit_bytes as i64), s.pids, fmt_bytes(s.network_rx_bytes as i64), fmt_bytes(s.network_tx_bytes as i64))}
-                        " "<span class="muted">{move || format!("updated {}", sampled.get())}</span>
+                        {t_string!(i18n, docker.container.stats, cpu, online = s.online_cpus, used = size(s.memory_usage_bytes as i64), limit = size(s.memory_limit_bytes as i64), pids = s.pids, rx = size(s.network_rx_bytes as i64), tx = size(s.network_tx_bytes as i64)).to_string()}
+                        " "<span class="muted">{t!(i18n, docker.container.updated, time = move || sampled.get())}</span>
                     </p>
                 }.into_any()
             }
         }
     };
     view! {
-        <h1>"Container"</h1>
+        <h1>{t!(i18n, common.titles.container)}</h1>
         {move || api::read::<ContainerDetails>(details).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(d) => view! {
                 <div class="card" id="container-summary">
                     <strong>{d.name.clone()}</strong>" "
                     <span class=if d.running && d.state != "paused" { "badge ok" } else { "badge" }>{d.state.clone()}</span>
-                    <p class="muted"><code class="cut" title=d.image.clone()>{d.image.clone()}</code>" · created "{d.created.clone()}</p>
+                    <p class="muted"><code class="cut" title=d.image.clone()>{d.image.clone()}</code>" · "{t!(i18n, docker.container.created)}" "{d.created.clone()}</p>
                     {actions(&d)}
                 </div>
             }.into_any(),
         })}
         <Show when=move || renaming.get()>
             <form class="card inline" id="ctr-rename-form" on:submit=rename>
-                <label for="ctr-new-name">"New name"</label>
+                <label for="ctr-new-name">{t!(i18n, docker.container.new_name)}</label>
                 <input id="ctr-new-name" bind:value=new_name required />
-                <button id="ctr-rename-save" type="submit">"Rename"</button>
-                <button class="secondary" type="button" on:click=move |_| renaming.set(false)>"Cancel"</button>
+                <button id="ctr-rename-save" type="submit">{t!(i18n, docker.actions.rename)}</button>
+                <button class="secondary" type="button" on:click=move |_| renaming.set(false)>{t!(i18n, common.cancel)}</button>
             </form>
         </Show>
         <div class="card">{stats_line}</div>
         <details class="card" id="container-inspect">
-            <summary>"Inspect"</summary>
+            <summary>{t!(i18n, docker.container.inspect)}</summary>
             {move || api::read::<ContainerDetails>(details).and_then(Result::ok).map(|d| view! {
                 <pre class="logs">{pretty(&d.raw)}</pre>
             })}
         </details>
         <Show when=move || c.can("containers:exec")>
-            <h2>"Console"</h2>
+            <h2>{t!(i18n, docker.container.console)}</h2>
             <div class="card">
                 {move || endpoint().map(|ep| view! { <ConsolePanel endpoint=ep container=cid() /> })}
             </div>
         </Show>
-        <h2>"Logs"</h2>
+        <h2>{t!(i18n, docker.container.logs)}</h2>
         <div class="card">
             {move || endpoint().map(|ep| view! { <LiveLogs endpoint=ep container=cid() /> })}
         </div>

@@ -28,6 +28,7 @@ use windflow_api::docker::{ContainerSpec, Endpoint, MountKind, MountSpec, PortMa
 
 use crate::api;
 use crate::components::{FieldError, FormError, Refusal};
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// The fields the API's refusals may name that have an input here.
@@ -39,21 +40,20 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `KEY=value` lines as a map; `what` names the field in the error.
-fn pairs(s: &str, what: &str) -> Result<HashMap<String, String>, String> {
+fn pairs(loc: Locale, s: &str, what: &str) -> Result<HashMap<String, String>, String> {
     lines(s)
         .map(|l| match l.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
-            _ => Err(format!("{what}: \"{l}\" is not KEY=value")),
+            _ => Err(td_string!(loc, docker.form.bad_pair, field = what, line = l).to_string()),
         })
         .collect()
 }
 
 /// `[host-ip:][host-port:]container-port[/protocol]` lines.
-fn ports(s: &str) -> Result<Vec<PortMapping>, String> {
+fn ports(loc: Locale, s: &str) -> Result<Vec<PortMapping>, String> {
     lines(s)
         .map(|l| {
-            let bad =
-                || format!("Ports: \"{l}\" is not [host-ip:][host-port:]container-port[/tcp|udp]");
+            let bad = || td_string!(loc, docker.form.bad_port, line = l).to_string();
             let (addr, protocol) = l.split_once('/').unwrap_or((l, "tcp"));
             let port = |p: &str| p.parse::<u16>().map_err(|_| bad());
             let parts: Vec<&str> = addr.split(':').collect();
@@ -78,7 +78,7 @@ fn ports(s: &str) -> Result<Vec<PortMapping>, String> {
 }
 
 /// `source:target[:ro]` lines: a bind for an absolute source, a named volume otherwise.
-fn mounts(s: &str) -> Result<Vec<MountSpec>, String> {
+fn mounts(loc: Locale, s: &str) -> Result<Vec<MountSpec>, String> {
     lines(s)
         .map(|l| {
             let parts: Vec<&str> = l.split(':').collect();
@@ -86,7 +86,7 @@ fn mounts(s: &str) -> Result<Vec<MountSpec>, String> {
                 [s, t] => (*s, *t, false),
                 [s, t, "ro"] => (*s, *t, true),
                 [s, t, "rw"] => (*s, *t, false),
-                _ => return Err(format!("Mounts: \"{l}\" is not source:target[:ro]")),
+                _ => return Err(td_string!(loc, docker.form.bad_mount, line = l).to_string()),
             };
             Ok(MountSpec {
                 kind: if source.starts_with('/') {
@@ -104,12 +104,12 @@ fn mounts(s: &str) -> Result<Vec<MountSpec>, String> {
 
 /// A decimal number of CPUs (`0.5`, `2`) as nano-CPUs, in integer arithmetic (float parsing
 /// would add to the wasm).
-fn nano_cpus(s: &str) -> Result<Option<i64>, String> {
+fn nano_cpus(loc: Locale, s: &str) -> Result<Option<i64>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("CPUs: \"{s}\" is not a number such as 0.5 or 2");
+    let bad = || td_string!(loc, docker.form.bad_cpus, value = s).to_string();
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -124,14 +124,14 @@ fn nano_cpus(s: &str) -> Result<Option<i64>, String> {
 }
 
 /// Memory in MiB as bytes.
-fn memory(s: &str) -> Result<Option<i64>, String> {
+fn memory(loc: Locale, s: &str) -> Result<Option<i64>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     s.parse::<i64>()
         .map(|m| Some(m.saturating_mul(1024 * 1024)))
-        .map_err(|_| format!("Memory: \"{s}\" is not a whole number of MiB"))
+        .map_err(|_| td_string!(loc, docker.form.bad_memory, value = s).to_string())
 }
 
 fn opt(s: String) -> Option<String> {
@@ -146,6 +146,7 @@ fn list(s: &str) -> Vec<String> {
 #[component]
 pub fn ContainerNew() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let endpoints = api::resource(move || {
         c.env
@@ -180,6 +181,7 @@ pub fn ContainerNew() -> impl IntoView {
     let spec = move || -> Result<ContainerSpec, String> {
         let g = |s: RwSignal<String>| s.get_untracked();
         let may = c.can("containers:create_privileged");
+        let l = i18n.get_locale_untracked();
         Ok(ContainerSpec {
             name: opt(g(name)),
             image: g(image).trim().to_owned(),
@@ -189,14 +191,14 @@ pub fn ContainerNew() -> impl IntoView {
                     .map(str::to_owned)
                     .collect()
             }),
-            env: pairs(&g(env), "Environment")?,
-            labels: pairs(&g(labels), "Labels")?,
-            ports: ports(&g(port_lines))?,
+            env: pairs(l, &g(env), td_string!(l, docker.form.field_env))?,
+            labels: pairs(l, &g(labels), td_string!(l, docker.form.field_labels))?,
+            ports: ports(l, &g(port_lines))?,
             binds: vec![],
-            mounts: mounts(&g(mount_lines))?,
+            mounts: mounts(l, &g(mount_lines))?,
             restart_policy: opt(g(restart)),
-            memory_bytes: memory(&g(mem))?,
-            nano_cpus: nano_cpus(&g(cpus))?,
+            memory_bytes: memory(l, &g(mem))?,
+            nano_cpus: nano_cpus(l, &g(cpus))?,
             network_mode: opt(g(network)),
             init: init.get_untracked(),
             privileged: may && privileged.get_untracked(),
@@ -206,7 +208,7 @@ pub fn ContainerNew() -> impl IntoView {
             devices: if may { list(&g(devices)) } else { vec![] },
             cap_add: if may { list(&g(cap_add)) } else { vec![] },
             sysctls: if may {
-                pairs(&g(sysctls), "Sysctls")?
+                pairs(l, &g(sysctls), td_string!(l, docker.form.field_sysctls))?
             } else {
                 HashMap::new()
             },
@@ -219,7 +221,7 @@ pub fn ContainerNew() -> impl IntoView {
         refusal.set(None);
         local.set(None);
         let Some(ep) = chosen().map(|e| e.id) else {
-            local.set(Some("Choose an endpoint.".into()));
+            local.set(Some(t_string!(i18n, docker.form.choose_endpoint).into()));
             return;
         };
         let spec = match spec() {
@@ -234,6 +236,7 @@ pub fn ContainerNew() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let client = api::client();
+            let l = i18n.get_locale_untracked();
             match client.create_container(ep, &spec).await {
                 Ok(made) => {
                     let label = spec
@@ -242,16 +245,24 @@ pub fn ContainerNew() -> impl IntoView {
                         .unwrap_or_else(|| made.id.chars().take(12).collect());
                     if then_start {
                         match client.container_action(ep, &made.id, "start").await {
-                            Ok(()) => {
-                                c.toast(format!("Container {label} created and started"), false)
-                            }
+                            Ok(()) => c.toast(
+                                td_string!(l, docker.form.created_started, name = label)
+                                    .to_string(),
+                                false,
+                            ),
                             Err(e) => {
-                                c.toast(format!("Container {label} created"), false);
+                                c.toast(
+                                    td_string!(l, docker.form.created, name = label).to_string(),
+                                    false,
+                                );
                                 c.error(&e);
                             }
                         }
                     } else {
-                        c.toast(format!("Container {label} created"), false);
+                        c.toast(
+                            td_string!(l, docker.form.created, name = label).to_string(),
+                            false,
+                        );
                     }
                     busy.set(false);
                     navigate(&format!("/containers/{ep}/{}", made.id), Default::default());
@@ -265,10 +276,10 @@ pub fn ContainerNew() -> impl IntoView {
     };
 
     view! {
-        <h1>"New container"</h1>
-        <Show when=move || c.env.get().is_some() fallback=|| view! { <div class="card muted">"Select an environment in the top bar first."</div> }>
+        <h1>{t!(i18n, common.titles.container_new)}</h1>
+        <Show when=move || c.env.get().is_some() fallback=move || view! { <div class="card muted">{t!(i18n, docker.need_env)}</div> }>
             <form class="card stack-form" id="container-new-form" on:submit=submit.clone()>
-                <label>"Endpoint"<br />
+                <label>{t!(i18n, docker.form.endpoint)}<br />
                     <select id="cn-endpoint" on:change=move |ev| endpoint.set(event_target_value(&ev))>
                         {move || {
                             let sel = chosen().map(|e| e.id);
@@ -279,49 +290,49 @@ pub fn ContainerNew() -> impl IntoView {
                         }}
                     </select>
                 </label>
-                <label>"Name (optional; letters, digits, _ . -, starting with a letter or digit)"<br /><input id="cn-name" bind:value=name aria-describedby="name-error" /><FieldError refusal field="name" /></label>
-                <label>"Image"<br /><input id="cn-image" placeholder="nginx:1.27" bind:value=image required aria-describedby="image-error" /><FieldError refusal field="image" /></label>
-                <label>"Command (one argument per line, taken as written; empty: the image's default)"<br /><textarea id="cn-command" rows="3" bind:value=command></textarea></label>
-                <label>"Environment (KEY=value, one per line)"<br /><textarea id="cn-env" rows="3" bind:value=env></textarea></label>
-                <label>"Labels (key=value, one per line)"<br /><textarea id="cn-labels" rows="2" bind:value=labels></textarea></label>
-                <label>"Ports ([host-ip:][host-port:]container-port[/udp], one per line; no host port: a random one)"<br /><textarea id="cn-ports" rows="2" placeholder="8080:80" bind:value=port_lines></textarea></label>
-                <label>"Mounts (source:target[:ro], one per line; an absolute source is a bind mount, a name is a volume)"<br /><textarea id="cn-mounts" rows="2" placeholder="data:/var/lib/data" bind:value=mount_lines></textarea></label>
+                <label>{t!(i18n, docker.form.name)}<br /><input id="cn-name" bind:value=name aria-describedby="name-error" /><FieldError refusal field="name" /></label>
+                <label>{t!(i18n, docker.form.image)}<br /><input id="cn-image" placeholder="nginx:1.27" bind:value=image required aria-describedby="image-error" /><FieldError refusal field="image" /></label>
+                <label>{t!(i18n, docker.form.command)}<br /><textarea id="cn-command" rows="3" bind:value=command></textarea></label>
+                <label>{t!(i18n, docker.form.env)}<br /><textarea id="cn-env" rows="3" bind:value=env></textarea></label>
+                <label>{t!(i18n, docker.form.labels)}<br /><textarea id="cn-labels" rows="2" bind:value=labels></textarea></label>
+                <label>{t!(i18n, docker.form.ports)}<br /><textarea id="cn-ports" rows="2" placeholder="8080:80" bind:value=port_lines></textarea></label>
+                <label>{t!(i18n, docker.form.mounts)}<br /><textarea id="cn-mounts" rows="2" placeholder="data:/var/lib/data" bind:value=mount_lines></textarea></label>
                 <p class="muted" id="cn-allowlist">{move || match chosen() {
                     None => String::new(),
-                    Some(e) if e.bind_allowlist.is_empty() => format!("Bind mounts on {}: no host path is allowed without the privileged permission.", e.name),
-                    Some(e) => format!("Bind mounts on {} may use host paths under: {}. Others need the privileged permission.", e.name, e.bind_allowlist.join(", ")),
+                    Some(e) if e.bind_allowlist.is_empty() => t_string!(i18n, docker.form.allow_none, name = e.name).to_string(),
+                    Some(e) => t_string!(i18n, docker.form.allow_some, name = e.name, paths = e.bind_allowlist.join(", ")).to_string(),
                 }}</p>
-                <label>"Restart policy"<br />
+                <label>{t!(i18n, docker.form.restart)}<br />
                     <select id="cn-restart" bind:value=restart>
-                        <option value="">"engine default (no)"</option>
+                        <option value="">{t!(i18n, docker.form.restart_default)}</option>
                         <option value="no">"no"</option>
                         <option value="always">"always"</option>
                         <option value="unless-stopped">"unless-stopped"</option>
                         <option value="on-failure">"on-failure"</option>
                     </select>
                 </label>
-                <label>"Network (bridge, none or a network name; empty: bridge)"<br /><input id="cn-network" bind:value=network /></label>
-                <label>"CPUs (e.g. 0.5; empty: no limit)"<br /><input id="cn-cpus" inputmode="decimal" bind:value=cpus /></label>
-                <label>"Memory limit in MiB (empty: no limit)"<br /><input id="cn-memory" inputmode="numeric" bind:value=mem /></label>
-                <label><input type="checkbox" id="cn-init" bind:checked=init />" run an init process as PID 1 (forwards signals)"</label>
-                <label><input type="checkbox" id="cn-start" bind:checked=start />" start after create"</label>
+                <label>{t!(i18n, docker.form.network)}<br /><input id="cn-network" bind:value=network /></label>
+                <label>{t!(i18n, docker.form.cpus)}<br /><input id="cn-cpus" inputmode="decimal" bind:value=cpus /></label>
+                <label>{t!(i18n, docker.form.memory)}<br /><input id="cn-memory" inputmode="numeric" bind:value=mem /></label>
+                <label><input type="checkbox" id="cn-init" bind:checked=init />" "{t!(i18n, docker.form.init)}</label>
+                <label><input type="checkbox" id="cn-start" bind:checked=start />" "{t!(i18n, docker.form.start)}</label>
                 <Show when=move || c.can("containers:create_privileged")>
                     <fieldset id="cn-privileged-options">
-                        <legend>"Privileged options"</legend>
-                        <p class="muted">"These give the container power over the host (its devices, namespaces, kernel settings). They are offered because you hold containers:create_privileged; leave them empty unless the workload needs them."</p>
-                        <label><input type="checkbox" id="cn-privileged" bind:checked=privileged />" privileged mode"</label>
-                        <label>"PID namespace (empty: private; host)"<br /><input id="cn-pid" bind:value=pid_mode /></label>
-                        <label>"IPC namespace (empty, private, shareable, none, host)"<br /><input id="cn-ipc" bind:value=ipc_mode /></label>
-                        <label>"UTS namespace (empty: private; host)"<br /><input id="cn-uts" bind:value=uts_mode /></label>
-                        <label>"Devices (host[:container[:rwm]], one per line)"<br /><textarea id="cn-devices" rows="2" bind:value=devices></textarea></label>
-                        <label>"Added capabilities (e.g. NET_ADMIN, one per line)"<br /><textarea id="cn-caps" rows="2" bind:value=cap_add></textarea></label>
-                        <label>"Sysctls (KEY=value, one per line)"<br /><textarea id="cn-sysctls" rows="2" bind:value=sysctls></textarea></label>
-                        <label>"Security options (one per line)"<br /><textarea id="cn-secopt" rows="2" bind:value=security_opt></textarea></label>
+                        <legend>{t!(i18n, docker.form.privileged_options)}</legend>
+                        <p class="muted">{t!(i18n, docker.form.privileged_note)}</p>
+                        <label><input type="checkbox" id="cn-privileged" bind:checked=privileged />" "{t!(i18n, docker.form.privileged)}</label>
+                        <label>{t!(i18n, docker.form.pid)}<br /><input id="cn-pid" bind:value=pid_mode /></label>
+                        <label>{t!(i18n, docker.form.ipc)}<br /><input id="cn-ipc" bind:value=ipc_mode /></label>
+                        <label>{t!(i18n, docker.form.uts)}<br /><input id="cn-uts" bind:value=uts_mode /></label>
+                        <label>{t!(i18n, docker.form.devices)}<br /><textarea id="cn-devices" rows="2" bind:value=devices></textarea></label>
+                        <label>{t!(i18n, docker.form.caps)}<br /><textarea id="cn-caps" rows="2" bind:value=cap_add></textarea></label>
+                        <label>{t!(i18n, docker.form.sysctls)}<br /><textarea id="cn-sysctls" rows="2" bind:value=sysctls></textarea></label>
+                        <label>{t!(i18n, docker.form.security)}<br /><textarea id="cn-secopt" rows="2" bind:value=security_opt></textarea></label>
                     </fieldset>
                 </Show>
                 <p class="error" id="cn-local-error" role="alert" hidden=move || local.get().is_none()>{move || local.get().unwrap_or_default()}</p>
                 <FormError refusal fields=FIELDS />
-                <button id="cn-submit" type="submit" disabled=move || busy.get()>"Create"</button>
+                <button id="cn-submit" type="submit" disabled=move || busy.get()>{t!(i18n, common.create)}</button>
             </form>
         </Show>
     }

@@ -5,11 +5,13 @@ use uuid::Uuid;
 use windflow_api::docker::AllContainers;
 
 use crate::api;
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Containers() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let show_all = RwSignal::new(true);
     let filter = RwSignal::new(String::new());
     let list = api::resource(move || {
@@ -46,28 +48,39 @@ pub fn Containers() -> impl IntoView {
                     Err(e) => c.error(&e),
                 }
             }
-            c.toast(format!("{action}: {ok} container(s)"), false);
+            let l = i18n.get_locale_untracked();
+            let text = match action {
+                "start" => td_string!(l, docker.containers.bulk_started, count = ok),
+                "stop" => td_string!(l, docker.containers.bulk_stopped, count = ok),
+                _ => td_string!(l, docker.containers.bulk_removed, count = ok),
+            };
+            c.toast(text.to_string(), false);
             selected.set(vec![]);
             c.version.update(|v| *v += 1);
         });
     };
     view! {
-        <h1>"Containers"</h1>
+        <h1>{t!(i18n, common.titles.containers)}</h1>
         <div class="card">
             <form class="inline" on:submit=|ev: SubmitEvent| ev.prevent_default()>
-                <input id="container-filter" placeholder="Filter by name or image" bind:value=filter />
-                <label><input type="checkbox" bind:checked=show_all />" include stopped"</label>
-                <button class="secondary" type="button" on:click=move |_| c.version.update(|v| *v += 1)>"Refresh"</button>
+                <input id="container-filter" placeholder=move || t_string!(i18n, docker.containers.filter) bind:value=filter />
+                <label><input type="checkbox" bind:checked=show_all />" "{t!(i18n, docker.containers.include_stopped)}</label>
+                <button class="secondary" type="button" on:click=move |_| c.version.update(|v| *v += 1)>{t!(i18n, common.refresh)}</button>
                 <Show when=move || c.can("containers:create")>
-                    <a class="button small" id="container-new" href="/containers/new">"New container"</a>
+                    <a class="button small" id="container-new" href="/containers/new">{t!(i18n, common.titles.container_new)}</a>
                 </Show>
-                <span class="muted" id="bulk-count">{move || format!("{} selected", selected.get().len())}</span>
-                <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>"Start"</button>
-                <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>"Stop"</button>
+                <span class="muted" id="bulk-count">{t!(i18n, docker.containers.selected, count = move || selected.get().len())}</span>
+                <button class="small" id="bulk-start" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("start")>{t!(i18n, docker.actions.start)}</button>
+                <button class="secondary small" id="bulk-stop" type="button" disabled=move || selected.get().is_empty() on:click=move |_| bulk("stop")>{t!(i18n, docker.actions.stop)}</button>
                 <button class="danger small" id="bulk-remove" type="button" disabled=move || selected.get().is_empty() on:click=move |_| {
                     let n = selected.with_untracked(Vec::len);
-                    c.confirm("Remove containers", &format!("{n} selected container{}", if n == 1 { "" } else { "s" }), "each is stopped and deleted.", "Remove", move || bulk("remove"));
-                }>"Remove"</button>
+                    let object = if n == 1 {
+                        t_string!(i18n, docker.containers.selected_one, count = n).to_string()
+                    } else {
+                        t_string!(i18n, docker.containers.selected_many, count = n).to_string()
+                    };
+                    c.confirm(t_string!(i18n, docker.containers.remove_many_title), &object, t_string!(i18n, docker.containers.remove_many_detail), t_string!(i18n, common.remove), move || bulk("remove"));
+                }>{t!(i18n, common.remove)}</button>
             </form>
         </div>
         {move || api::read::<AllContainers>(list).map(|r| match r {
@@ -77,23 +90,23 @@ pub fn Containers() -> impl IntoView {
                 // Permissions once per render: plain branches keep the wasm small.
                 let (can_start, can_stop, can_restart, can_delete) =
                     (c.can("containers:start"), c.can("containers:stop"), c.can("containers:restart"), c.can("containers:delete"));
-                let button = move |class: &'static str, label: &'static str, ep: Uuid, id: String, action: &'static str, name: String| {
+                let button = move |class: &'static str, label: fn(Locale) -> &'static str, ep: Uuid, id: String, action: &'static str, name: String| {
                     view! { <button class=class on:click=move |_| {
                         let id = id.clone();
                         if action == "remove" {
-                            c.confirm("Remove container", &name, "the container is stopped and deleted.", "Remove", move || act(ep, id, action));
+                            c.confirm(t_string!(i18n, docker.containers.remove_title), &name, t_string!(i18n, docker.containers.remove_detail), t_string!(i18n, common.remove), move || act(ep, id, action));
                         } else {
                             act(ep, id, action);
                         }
-                    }>{label}</button> }
+                    }>{move || label(i18n.get_locale())}</button> }
                 };
                 view! {
                     {all.errors.into_iter().map(|e| view! { <p class="error">{format!("{}: {}", e.endpoint_name, e.error)}</p> }).collect_view()}
                     <table id="containers-table">
-                        <thead><tr><th></th><th>"Name"</th><th>"Endpoint"</th><th>"Image"</th><th>"State"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
+                        <thead><tr><th></th><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.endpoint)}</th><th>{t!(i18n, docker.cols.image)}</th><th>{t!(i18n, docker.cols.state)}</th><th>{t!(i18n, docker.cols.status)}</th><th>{t!(i18n, docker.cols.actions)}</th></tr></thead>
                         <tbody>
                             {(!all.items.iter().any(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f))).then(|| view! {
-                                <tr class="empty"><td colspan="7">{if f.is_empty() { "No container on the endpoints of this environment. Start one from an endpoint's Containers tab, or deploy a stack." } else { "No container matches this filter." }}</td></tr>
+                                <tr class="empty"><td colspan="7">{if f.is_empty() { t!(i18n, docker.containers.empty).into_any() } else { t!(i18n, docker.containers.no_match).into_any() }}</td></tr>
                             })}
                             {all.items.into_iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).map(|x| {
                                 let ep = x.endpoint_id;
@@ -103,22 +116,22 @@ pub fn Containers() -> impl IntoView {
                                 let cls = if running { "badge ok" } else { "badge" };
                                 let mut actions = vec![];
                                 if running && can_stop {
-                                    actions.push(button("secondary small action-stop", "Stop", ep, id.clone(), "stop", cname.clone()));
+                                    actions.push(button("secondary small action-stop", |l| td_string!(l, docker.actions.stop), ep, id.clone(), "stop", cname.clone()));
                                 }
                                 if running && can_restart {
-                                    actions.push(button("secondary small", "Restart", ep, id.clone(), "restart", cname.clone()));
+                                    actions.push(button("secondary small", |l| td_string!(l, docker.actions.restart), ep, id.clone(), "restart", cname.clone()));
                                 }
                                 if !running && can_start {
-                                    actions.push(button("small action-start", "Start", ep, id.clone(), "start", cname.clone()));
+                                    actions.push(button("small action-start", |l| td_string!(l, docker.actions.start), ep, id.clone(), "start", cname.clone()));
                                 }
                                 if can_delete {
-                                    actions.push(button("danger small", "Remove", ep, id.clone(), "remove", cname.clone()));
+                                    actions.push(button("danger small", |l| td_string!(l, common.remove), ep, id.clone(), "remove", cname.clone()));
                                 }
                                 let key = (ep, id.clone());
                                 let key2 = key.clone();
                                 view! {
                                     <tr data-name=x.container.name.clone()>
-                                        <td><input type="checkbox" class="select" aria-label=format!("Select {cname}") prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
+                                        <td><input type="checkbox" class="select" aria-label=move || t_string!(i18n, docker.containers.select, name = cname.clone()).to_string() prop:checked=move || selected.with(|s| s.contains(&key)) on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { s.retain(|k| *k != key2); if on { s.push(key2.clone()); } });
                                         } /></td>

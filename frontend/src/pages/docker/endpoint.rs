@@ -8,12 +8,13 @@ use wasm_bindgen::closure::Closure;
 use windflow_api::Page;
 use windflow_api::docker::{ContainerEvent, Endpoint, HostMetric};
 
-use super::fmt_bytes;
 use super::images::Images;
 use super::networks::Networks;
+use super::size;
 use super::volumes::Volumes;
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 /// `/endpoints/:id/:tab?`: one route for the endpoint's pages (each route adds router code to
@@ -48,6 +49,7 @@ fn points(values: &[i64]) -> String {
 #[component]
 pub fn EndpointDashboard() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let ep = api::resource(move || {
         c.version.get();
@@ -142,20 +144,27 @@ pub fn EndpointDashboard() -> impl IntoView {
                     <span class=if e.status == windflow_api::docker::EndpointStatus::Up { "badge ok" } else { "badge danger" }>
                         {format!("{:?}", e.status).to_lowercase()}
                     </span>" "
-                    {info.map(|i| format!(
-                        "Docker {} · API {} · {} {} · {} CPU · {} · {} running, {} stopped",
-                        i.engine_version, i.api_version, i.os, i.architecture, i.cpus,
-                        fmt_bytes(i.memory_bytes), i.containers_running, i.containers_stopped,
+                    {info.map(|i| t!(
+                        i18n,
+                        docker.dashboard.info,
+                        engine = i.engine_version.clone(),
+                        api = i.api_version.clone(),
+                        os = i.os.clone(),
+                        arch = i.architecture.clone(),
+                        cpus = i.cpus,
+                        memory = move || size(i.memory_bytes),
+                        running = i.containers_running,
+                        stopped = i.containers_stopped,
                     ))}
                     {e.last_error.map(|m| view! { <p class="error">{m}</p> })}
                 </div>
             }
         })}
-        <h2>"CPU and memory (last hour)"</h2>
+        <h2>{t!(i18n, docker.dashboard.chart_title)}</h2>
         <div class="card">
             {move || api::read::<Vec<HostMetric>>(metrics).map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
-                Ok(m) if m.is_empty() => view! { <p class="muted" id="metrics-empty">"No samples yet: the metrics collector samples this endpoint at its interval when collect_metrics is on."</p> }.into_any(),
+                Ok(m) if m.is_empty() => view! { <p class="muted" id="metrics-empty">{t!(i18n, docker.dashboard.no_samples)}</p> }.into_any(),
                 Ok(m) => {
                     let top = m.iter().map(|s| s.cpu_percent as i64).max().unwrap_or(0).max(100);
                     let cpu: Vec<i64> = m.iter().map(|s| s.cpu_percent as i64 * 100 / top).collect();
@@ -165,30 +174,35 @@ pub fn EndpointDashboard() -> impl IntoView {
                         // Legend, axis and units (review D33): CPU is a percentage of one core (a
                         // 4-core host can reach 400 %), memory a percentage of the host's total.
                         <p class="legend" id="metrics-legend">
-                            <span class="key cpu"></span>" CPU (% of one core) "
-                            <span class="key mem"></span>" memory used (% of total)"
+                            <span class="key cpu"></span>" "{t!(i18n, docker.dashboard.legend_cpu)}" "
+                            <span class="key mem"></span>" "{t!(i18n, docker.dashboard.legend_mem)}
                         </p>
                         <div class="chart-wrap">
                             <div class="axis" aria-hidden="true"><span>{format!("{top} %")}</span><span>{format!("{} %", top / 2)}</span><span>"0 %"</span></div>
-                            <svg id="metrics-chart" class="chart" viewBox="0 0 1000 100" preserveAspectRatio="none" role="img" aria-label="CPU and memory over the last hour">
+                            <svg id="metrics-chart" class="chart" viewBox="0 0 1000 100" preserveAspectRatio="none" role="img" aria-label=move || t_string!(i18n, docker.dashboard.chart_label)>
                                 <polyline class="cpu" points=points(&cpu) />
                                 <polyline class="mem" points=points(&mem) />
                             </svg>
                         </div>
                         {last.map(|s| view! {
-                            <p class="muted" id="metrics-now">{format!(
-                                "{} samples over the last hour, oldest left · now: CPU {} % · memory {} of {} · {} containers running",
-                                m.len(), s.cpu_percent as i64, fmt_bytes(s.memory_used_bytes), fmt_bytes(s.memory_total_bytes), s.containers_running,
+                            <p class="muted" id="metrics-now">{t!(
+                                i18n,
+                                docker.dashboard.now,
+                                count = m.len(),
+                                cpu = s.cpu_percent as i64,
+                                used = move || size(s.memory_used_bytes),
+                                total = move || size(s.memory_total_bytes),
+                                running = s.containers_running,
                             )}</p>
                         })}
                     }.into_any()
                 }
             })}
         </div>
-        <h2>"Engine events"</h2>
+        <h2>{t!(i18n, docker.dashboard.events)}</h2>
         <div class="card feed" id="events-feed">
             {move || if events.with(Vec::is_empty) {
-                view! { <p class="muted">"No engine event recorded yet. WindFlow records this engine's events (containers started, stopped, images pulled…) while \"collect activity\" is on for the endpoint; new ones appear here as they happen."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, docker.dashboard.no_events)}</p> }.into_any()
             } else {
                 view! {
                     <table>
@@ -206,7 +220,7 @@ pub fn EndpointDashboard() -> impl IntoView {
                 }.into_any()
             }}
             <Show when=move || older.with(Option::is_some)>
-                <button class="secondary small" id="events-older" on:click=move |_| load_history(older.get_untracked())>"Older events"</button>
+                <button class="secondary small" id="events-older" on:click=move |_| load_history(older.get_untracked())>{t!(i18n, docker.dashboard.older)}</button>
             </Show>
         </div>
     }

@@ -5,13 +5,15 @@ use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::docker::{ConnectionType, CreateEndpoint, EndpointStatus, UpdateEndpoint};
 
-use super::fmt_bytes;
+use super::size;
 use crate::api;
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Endpoints() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.env
@@ -54,8 +56,9 @@ pub fn Endpoints() -> impl IntoView {
         };
         let skip = tls && skip_verify.get_untracked();
         leptos::task::spawn_local(async move {
-            let done = |e: windflow_api::docker::Endpoint, verb: &str| {
-                c.toast(format!("Endpoint {} {verb}", e.name), false);
+            let l = i18n.get_locale_untracked();
+            let done = |text: String| {
+                c.toast(text, false);
                 name.set(String::new());
                 editing.set(None);
                 for s in [ca, cert, key] {
@@ -80,7 +83,7 @@ pub fn Endpoints() -> impl IntoView {
                     .patch::<_, windflow_api::docker::Endpoint>(&format!("/endpoints/{id}"), &req)
                     .await
                 {
-                    Ok(e) => done(e, "saved"),
+                    Ok(e) => done(td_string!(l, docker.endpoints.saved, name = e.name).to_string()),
                     Err(e) => c.error(&e),
                 }
                 return;
@@ -113,16 +116,18 @@ pub fn Endpoints() -> impl IntoView {
                     // its reason (review D12).
                     Ok(t) if t.status != EndpointStatus::Up => {
                         c.toast(
-                            format!(
-                                "Endpoint {} added, but its engine did not answer: {}",
-                                t.name,
-                                t.last_error.clone().unwrap_or_default()
-                            ),
+                            td_string!(
+                                l,
+                                docker.endpoints.added_down,
+                                name = t.name.clone(),
+                                error = t.last_error.clone().unwrap_or_default()
+                            )
+                            .to_string(),
                             true,
                         );
-                        done(t, "added");
+                        done(td_string!(l, docker.endpoints.added, name = t.name).to_string());
                     }
-                    _ => done(e, "added"),
+                    _ => done(td_string!(l, docker.endpoints.added, name = e.name).to_string()),
                 },
                 Err(e) => c.error(&e),
             }
@@ -151,10 +156,17 @@ pub fn Endpoints() -> impl IntoView {
             match api::client().test_endpoint(id).await {
                 Ok(e) => {
                     // The reason is said, not only hinted in a tooltip (review D12).
+                    let l = i18n.get_locale_untracked();
+                    let name = e.name.clone();
                     let text = match (e.status, e.last_error) {
-                        (EndpointStatus::Up, _) => format!("{}: up", e.name),
-                        (_, Some(why)) => format!("{}: down — {why}", e.name),
-                        (_, None) => format!("{}: down", e.name),
+                        (EndpointStatus::Up, _) => {
+                            td_string!(l, docker.endpoints.test_up, name).to_string()
+                        }
+                        (_, Some(why)) => {
+                            td_string!(l, docker.endpoints.test_down_why, name, error = why)
+                                .to_string()
+                        }
+                        (_, None) => td_string!(l, docker.endpoints.test_down, name).to_string(),
                     };
                     c.toast(text, e.status != EndpointStatus::Up);
                     c.version.update(|v| *v += 1);
@@ -164,38 +176,38 @@ pub fn Endpoints() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Endpoints"</h1>
-        <Show when=move || c.env.get().is_some() fallback=|| view! { <div class="card muted">"Select an environment in the top bar first."</div> }>
+        <h1>{t!(i18n, common.titles.endpoints)}</h1>
+        <Show when=move || c.env.get().is_some() fallback=move || view! { <div class="card muted">{t!(i18n, docker.need_env)}</div> }>
             <Show when=move || c.can("endpoints:create")>
                 <div class="card">
                     <form class="stack" on:submit=create>
                         <div class="inline">
-                            <input id="endpoint-name" placeholder="Endpoint name" bind:value=name required=move || editing.get().is_none() />
-                            <select aria-label="Connection type" id="endpoint-kind" prop:value=move || if direct.get() { "direct" } else { "socket" } on:change=move |ev| direct.set(event_target_value(&ev) == "direct") prop:disabled=move || editing.get().is_some()>
-                                <option value="socket">"Unix socket"</option>
-                                <option value="direct">"TCP (direct)"</option>
+                            <input id="endpoint-name" placeholder=move || t_string!(i18n, docker.endpoints.name) bind:value=name required=move || editing.get().is_none() />
+                            <select aria-label=move || t_string!(i18n, docker.endpoints.connection_type) id="endpoint-kind" prop:value=move || if direct.get() { "direct" } else { "socket" } on:change=move |ev| direct.set(event_target_value(&ev) == "direct") prop:disabled=move || editing.get().is_some()>
+                                <option value="socket">{t!(i18n, docker.endpoints.unix_socket)}</option>
+                                <option value="direct">{t!(i18n, docker.endpoints.tcp_direct)}</option>
                             </select>
                             <Show when=move || !direct.get()>
-                                <input id="endpoint-socket" placeholder="Socket path" bind:value=socket size="34" />
+                                <input id="endpoint-socket" placeholder=move || t_string!(i18n, docker.endpoints.socket_path) bind:value=socket size="34" />
                             </Show>
                             <Show when=move || direct.get()>
-                                <input id="endpoint-host" placeholder="Host or IP" bind:value=host />
-                                <input id="endpoint-port" placeholder="Port" bind:value=port size="6" />
-                                <label><input id="endpoint-https" type="checkbox" bind:checked=https />" TLS (https)"</label>
+                                <input id="endpoint-host" placeholder=move || t_string!(i18n, docker.endpoints.host) bind:value=host />
+                                <input id="endpoint-port" placeholder=move || t_string!(i18n, docker.endpoints.port) bind:value=port size="6" />
+                                <label><input id="endpoint-https" type="checkbox" bind:checked=https />" "{t!(i18n, docker.endpoints.tls)}</label>
                             </Show>
-                            <button id="endpoint-create" type="submit">{move || if editing.get().is_some() { "Save endpoint" } else { "Add endpoint" }}</button>
+                            <button id="endpoint-create" type="submit">{move || if editing.get().is_some() { t_string!(i18n, docker.endpoints.save) } else { t_string!(i18n, docker.endpoints.add) }}</button>
                             <Show when=move || editing.get().is_some()>
-                                <button class="secondary" type="button" on:click=move |_| { editing.set(None); name.set(String::new()); }>"Cancel"</button>
+                                <button class="secondary" type="button" on:click=move |_| { editing.set(None); name.set(String::new()); }>{t!(i18n, common.cancel)}</button>
                             </Show>
                         </div>
                         <Show when=move || direct.get() && https.get()>
                             <div class="inline tls">
-                                <textarea id="endpoint-ca" placeholder="CA certificate (PEM)" bind:value=ca rows="3"></textarea>
-                                <textarea id="endpoint-cert" placeholder="Client certificate (PEM)" bind:value=cert rows="3"></textarea>
-                                <textarea id="endpoint-key" placeholder="Client key (PEM, stored encrypted)" bind:value=key rows="3"></textarea>
-                                <label><input type="checkbox" bind:checked=skip_verify />" skip certificate verification"</label>
+                                <textarea id="endpoint-ca" placeholder=move || t_string!(i18n, docker.endpoints.ca) bind:value=ca rows="3"></textarea>
+                                <textarea id="endpoint-cert" placeholder=move || t_string!(i18n, docker.endpoints.cert) bind:value=cert rows="3"></textarea>
+                                <textarea id="endpoint-key" placeholder=move || t_string!(i18n, docker.endpoints.key) bind:value=key rows="3"></textarea>
+                                <label><input type="checkbox" bind:checked=skip_verify />" "{t!(i18n, docker.endpoints.skip_verify)}</label>
                             </div>
-                            <p class="muted">"Certificates and keys are write-only: leave them empty to keep the stored ones."</p>
+                            <p class="muted">{t!(i18n, docker.endpoints.write_only)}</p>
                         </Show>
                     </form>
                 </div>
@@ -204,9 +216,9 @@ pub fn Endpoints() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(page) => view! {
                     <table id="endpoints-table">
-                        <thead><tr><th>"Name"</th><th>"Connection"</th><th>"Status"</th><th>"Engine"</th><th>"Containers"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.connection)}</th><th>{t!(i18n, docker.cols.status)}</th><th>{t!(i18n, docker.cols.engine)}</th><th>{t!(i18n, docker.cols.containers)}</th><th></th></tr></thead>
                         <tbody>
-                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="6">"No endpoint in this environment yet. Add a Docker engine above: a unix socket, or TCP with TLS."</td></tr> })}
+                            {page.items.is_empty().then(|| view! { <tr class="empty"><td colspan="6">{t!(i18n, docker.endpoints.empty)}</td></tr> })}
                             {page.items.into_iter().map(|e| {
                                 let id = e.id;
                                 let (cls, label) = match e.status {
@@ -226,12 +238,12 @@ pub fn Endpoints() -> impl IntoView {
                                             <span class=cls>{label}</span>
                                             {(e.status == EndpointStatus::Down).then(|| e.last_error.clone()).flatten().map(|m| view! { <div class="error small endpoint-error">{m}</div> })}
                                         </td>
-                                        <td class="muted">{engine.as_ref().map(|i| format!("Docker {} · API {} · {} CPU · {}", i.engine_version, i.api_version, i.cpus, fmt_bytes(i.memory_bytes))).unwrap_or_default()}</td>
-                                        <td>{engine.as_ref().map(|i| format!("{} running, {} stopped", i.containers_running, i.containers_stopped)).unwrap_or_default()}</td>
+                                        <td class="muted">{engine.clone().map(|i| t!(i18n, docker.endpoints.engine, engine = i.engine_version.clone(), api = i.api_version.clone(), cpus = i.cpus, memory = move || size(i.memory_bytes)))}</td>
+                                        <td>{engine.as_ref().map(|i| t!(i18n, docker.endpoints.counts, running = i.containers_running, stopped = i.containers_stopped))}</td>
                                         <td>
-                                            <button class="secondary small" on:click=move |_| test(id)>"Test"</button>
-                                            {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(e2.clone())>"Edit"</button> })}
-                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm("Delete endpoint", &ename.get_value(), "WindFlow forgets this engine and its stacks; the containers on it keep running.", "Delete", move || remove(id))>"Delete"</button> })}
+                                            <button class="secondary small" on:click=move |_| test(id)>{t!(i18n, docker.endpoints.test)}</button>
+                                            {can_edit.then(|| view! { <button class="secondary small" on:click=move |_| edit(e2.clone())>{t!(i18n, common.edit)}</button> })}
+                                            {can_delete.then(|| view! { <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, docker.endpoints.delete_title), &ename.get_value(), t_string!(i18n, docker.endpoints.delete_detail), t_string!(i18n, common.delete), move || remove(id))>{t!(i18n, common.delete)}</button> })}
                                         </td>
                                     </tr>
                                 }

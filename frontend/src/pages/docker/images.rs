@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use windflow_api::docker::{ForceQuery, ImageSummary, PullImage, PullProgress};
 
-use super::{fmt_bytes, live_list};
+use super::{live_list, size};
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::i18n::*;
 use crate::state::AppCtx;
 use crate::state::ctx;
 
@@ -19,6 +20,7 @@ async fn pull(
     req: PullImage,
     layers: RwSignal<Vec<Layer>>,
     status: RwSignal<String>,
+    done: &'static str,
 ) -> Result<(), String> {
     let body = serde_json::to_string(&req).map_err(|e| e.to_string())?;
     api::stream_post(
@@ -50,7 +52,7 @@ async fn pull(
                     }
                 }),
                 // The stream's last event: `completed`, or `failed` (with `error`, above).
-                None if p.status == "completed" => status.set("Done".into()),
+                None if p.status == "completed" => status.set(done.into()),
                 None => status.set(p.status),
             }
             Ok(())
@@ -62,6 +64,7 @@ async fn pull(
 #[component]
 pub fn Images() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let list = live_list(id, "/images");
     let image = RwSignal::new(String::new());
@@ -77,24 +80,37 @@ pub fn Images() -> impl IntoView {
             tag: Some(tag.get_untracked()).filter(|t| !t.is_empty()),
             registry_id: None,
         };
+        let l = i18n.get_locale_untracked();
+        let (pulling, done) = (
+            td_string!(l, docker.images.pulling),
+            td_string!(l, docker.images.done),
+        );
         layers.set(vec![]);
-        status.set("Pulling…".into());
+        status.set(pulling.into());
         busy.set(true);
         let what = format!("{}:{}", req.image, req.tag.as_deref().unwrap_or("latest"));
         leptos::task::spawn_local(async move {
             // Reported even when the user has left the page meanwhile (issue 13).
             let link = Some(format!("/endpoints/{ep}/images"));
-            match pull(ep, req, layers, status).await {
+            match pull(ep, req, layers, status, done).await {
                 Ok(()) => {
-                    if status.try_get_untracked().as_deref() == Some("Pulling…") {
-                        status.set("Done".into());
+                    if status.try_get_untracked().as_deref() == Some(pulling) {
+                        status.set(done.into());
                     }
-                    c.notify(format!("Pulled {what}"), true, link);
+                    c.notify(
+                        td_string!(l, docker.images.pulled, what = what.clone()).to_string(),
+                        true,
+                        link,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => {
-                    status.set(format!("Failed: {e}"));
-                    c.notify(format!("Pull of {what} failed: {e}"), false, link);
+                    status.set(td_string!(l, docker.images.failed, error = e.clone()).to_string());
+                    c.notify(
+                        td_string!(l, docker.images.pull_failed, what, error = e).to_string(),
+                        false,
+                        link,
+                    );
                 }
             }
             busy.set(false);
@@ -108,7 +124,7 @@ pub fn Images() -> impl IntoView {
             let opts = ForceQuery { force: Some(true) };
             match api::client().remove_image(ep, &target, &opts).await {
                 Ok(report) => {
-                    c.toast(removal_summary(&report), false);
+                    c.toast(removal_summary(i18n.get_locale_untracked(), &report), false);
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => c.error(&e),
@@ -129,9 +145,9 @@ pub fn Images() -> impl IntoView {
         <Show when=move || c.can("images:pull")>
             <div class="card">
                 <form class="inline" on:submit=start_pull>
-                    <input id="pull-image" placeholder="Image, e.g. 127.0.0.1:5000/app" bind:value=image required size="36" />
-                    <input id="pull-tag" placeholder="Tag" bind:value=tag size="10" />
-                    <button id="pull-start" type="submit" disabled=move || busy.get()>"Pull"</button>
+                    <input id="pull-image" placeholder=move || t_string!(i18n, docker.images.image) bind:value=image required size="36" />
+                    <input id="pull-tag" placeholder=move || t_string!(i18n, docker.images.tag) bind:value=tag size="10" />
+                    <button id="pull-start" type="submit" disabled=move || busy.get()>{t!(i18n, docker.images.pull)}</button>
                     <span id="pull-status" class="muted">{move || status.get()}</span>
                 </form>
                 <Show when=move || !layers.with(Vec::is_empty)>
@@ -153,7 +169,7 @@ pub fn Images() -> impl IntoView {
             </div>
         </Show>
         <Show when=move || c.can("images:delete")>
-            <p><button class="secondary small" on:click=prune>"Prune dangling images"</button></p>
+            <p><button class="secondary small" on:click=prune>{t!(i18n, docker.images.prune)}</button></p>
         </Show>
         {move || api::read::<Vec<ImageSummary>>(list).map(|r| match r {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
@@ -161,24 +177,24 @@ pub fn Images() -> impl IntoView {
                 let can_delete = c.can("images:delete");
                 view! {
                     <table id="images-table">
-                        <thead><tr><th>"Tags"</th><th>"Id"</th><th>"Size"</th><th>"Containers"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, docker.cols.tags)}</th><th>{t!(i18n, docker.cols.id)}</th><th>{t!(i18n, docker.cols.size)}</th><th>{t!(i18n, docker.cols.containers)}</th><th></th></tr></thead>
                         <tbody>
                             {items.into_iter().map(|i| {
                                 let short_id: String = i.id.trim_start_matches("sha256:").chars().take(12).collect();
                                 let tags = i.repo_tags.join(", ");
-                                let ask = move |_| ask_removal(c, &i.repo_tags, &i.id, remove);
+                                let ask = move |_| ask_removal(c, i18n.get_locale_untracked(), &i.repo_tags, &i.id, remove);
                                 view! {
                                     <tr>
                                         <td>{tags}</td>
                                         <td><code>{short_id}</code></td>
-                                        <td>{fmt_bytes(i.size)}</td>
+                                        <td>{move || size(i.size)}</td>
                                         // -1: the engine did not count (review D6); never "0".
                                         <td>{if i.containers < 0 {
-                                            view! { <span class="muted" title="not counted by the engine">"—"</span> }.into_any()
+                                            view! { <span class="muted" title=move || t_string!(i18n, docker.images.not_counted)>"—"</span> }.into_any()
                                         } else {
                                             i.containers.to_string().into_any()
                                         }}</td>
-                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=ask>"Remove"</button> })}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=ask>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -193,32 +209,42 @@ pub fn Images() -> impl IntoView {
 /// Asks before removing an image row, naming every tag that goes (review D5): a single tag is
 /// removed by name (the engine deletes the image when no other tag is left); a row with several
 /// tags removes the image by id, with all of them.
-fn ask_removal(c: AppCtx, tags: &[String], id: &str, then: impl Fn(String) + Copy + 'static) {
+fn ask_removal(
+    c: AppCtx,
+    l: Locale,
+    tags: &[String],
+    id: &str,
+    then: impl Fn(String) + Copy + 'static,
+) {
     let (object, detail, target) = match tags {
         [] => (
             id.to_owned(),
-            "the untagged image is removed from the engine (an image in use by a running container is refused).".to_owned(),
+            td_string!(l, docker.images.remove_untagged).to_owned(),
             id.to_owned(),
         ),
         [one] => (
             one.clone(),
-            "the tag is removed, and the image with it unless another reference keeps it (an image in use by a running container is refused).".to_owned(),
+            td_string!(l, docker.images.remove_one).to_owned(),
             one.clone(),
         ),
         many => (
             many.join(", "),
-            format!("the image is removed with all {} tags (an image in use by a running container is refused).", many.len()),
+            td_string!(l, docker.images.remove_many, count = many.len()).to_string(),
             id.to_owned(),
         ),
     };
-    c.confirm("Remove image", &object, &detail, "Remove", move || {
-        then(target)
-    });
+    c.confirm(
+        td_string!(l, docker.images.remove_title),
+        &object,
+        &detail,
+        td_string!(l, common.remove),
+        move || then(target),
+    );
 }
 
 /// What an image removal did, from the engine's report (`[{"Untagged": ref}, {"Deleted": id}]`):
 /// the tags removed (digest references left out) and whether the image itself went.
-fn removal_summary(report: &serde_json::Value) -> String {
+fn removal_summary(l: Locale, report: &serde_json::Value) -> String {
     let items = report.as_array().map(Vec::as_slice).unwrap_or_default();
     let field = |item: &serde_json::Value, key: &str| {
         item.get(key)
@@ -236,18 +262,23 @@ fn removal_summary(report: &serde_json::Value) -> String {
         .filter(|i| field(i, "Deleted").is_some())
         .count();
     match (untagged.is_empty(), deleted > 0) {
-        (true, _) => "Image removed".to_owned(),
-        (false, true) => format!("Untagged {}; image deleted", untagged.join(", ")),
-        (false, false) => format!(
-            "Untagged {}; the image stays (another reference keeps it)",
-            untagged.join(", ")
-        ),
+        (true, _) => td_string!(l, docker.images.removed).to_owned(),
+        (false, true) => td_string!(
+            l,
+            docker.images.untagged_deleted,
+            tags = untagged.join(", ")
+        )
+        .to_string(),
+        (false, false) => {
+            td_string!(l, docker.images.untagged_kept, tags = untagged.join(", ")).to_string()
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::removal_summary;
+    use crate::i18n::Locale;
 
     #[test]
     fn the_toast_says_what_the_engine_did() {
@@ -259,14 +290,17 @@ mod tests {
             {"Deleted": "sha256:2"}
         ]);
         assert_eq!(
-            removal_summary(&report),
+            removal_summary(Locale::en, &report),
             "Untagged r/app:1, r/app:2; image deleted"
         );
         let kept = serde_json::json!([{"Untagged": "r/app:1"}]);
         assert_eq!(
-            removal_summary(&kept),
+            removal_summary(Locale::en, &kept),
             "Untagged r/app:1; the image stays (another reference keeps it)"
         );
-        assert_eq!(removal_summary(&serde_json::json!([])), "Image removed");
+        assert_eq!(
+            removal_summary(Locale::en, &serde_json::json!([])),
+            "Image removed"
+        );
     }
 }

@@ -14,12 +14,14 @@ use wasm_bindgen::closure::Closure;
 use windflow_api::docker::LogLine;
 
 use crate::components::ansi;
+use crate::i18n::*;
 
 /// Lines kept in the page.
 const KEEP: usize = 2000;
 
 #[component]
 pub fn LiveLogs(endpoint: Uuid, container: String) -> impl IntoView {
+    let i18n = use_i18n();
     // Each line with its sequence number (the key of its row).
     let lines = RwSignal::new(Vec::<(u64, LogLine)>::new());
     let search = RwSignal::new(String::new());
@@ -128,14 +130,14 @@ pub fn LiveLogs(endpoint: Uuid, container: String) -> impl IntoView {
     };
     view! {
         <form class="inline" on:submit=|ev: SubmitEvent| ev.prevent_default()>
-            <input id="log-search" placeholder="Search the logs" aria-label="Search the logs" bind:value=search />
-            <button id="logs-follow" class="secondary toggle" type="button" aria-pressed=move || follow.get().to_string() on:click=toggle>"Follow"</button>
-            <button class="secondary" type="button" on:click=download>"Download"</button>
+            <input id="log-search" placeholder=move || t_string!(i18n, docker.logs.search) aria-label=move || t_string!(i18n, docker.logs.search) bind:value=search />
+            <button id="logs-follow" class="secondary toggle" type="button" aria-pressed=move || follow.get().to_string() on:click=toggle>{t!(i18n, docker.logs.follow)}</button>
+            <button class="secondary" type="button" on:click=download>{t!(i18n, docker.logs.download)}</button>
             <span class="muted" id="logs-paused">
-                {move || (!follow.get()).then(|| format!("Paused · {} new lines below", last_seq().saturating_sub(paused_at.get())))}
+                {move || (!follow.get()).then(|| t!(i18n, docker.logs.paused, count = move || last_seq().saturating_sub(paused_at.get())))}
             </span>
         </form>
-        <pre id="logs" class="logs" tabindex="0" aria-label="Container logs" node_ref=logs on:scroll=on_scroll>
+        <pre id="logs" class="logs" tabindex="0" aria-label=move || t_string!(i18n, docker.logs.label) node_ref=logs on:scroll=on_scroll>
             <For each=shown key=|(seq, _)| *seq let:((_, line))>
                 <div class=if line.stream == "stderr" { "stderr" } else { "stdout" }>
                     {ansi::spans(&line.text).into_iter().map(|(class, text)| view! { <span class=(!class.is_empty()).then_some(class)>{text}</span> }).collect_view()}

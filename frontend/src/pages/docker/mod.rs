@@ -20,19 +20,39 @@ use uuid::Uuid;
 use crate::api;
 use crate::state::ctx;
 
-/// Bytes as KiB, MiB or GiB with one decimal, rounded to the nearest tenth (review D26: 1.98 MB
-/// is "1.9 MiB", never "1 MiB"), in integer arithmetic (float formatting would add tens of KB
-/// to the wasm). Under 1 KiB: bytes.
-pub fn fmt_bytes(b: i64) -> String {
+/// Bytes as (tenths of a unit, unit) in KiB, MiB or GiB, rounded to the nearest tenth (review
+/// D26: 1.98 MB is "1.9 MiB", never "1 MiB"), in integer arithmetic. Under 1 KiB: `None`.
+fn scaled(b: i64) -> Option<(i64, &'static str)> {
     const KIB: i64 = 1024;
     let (unit, name) = match b {
         b if b >= KIB * KIB * KIB => (KIB * KIB * KIB, "GiB"),
         b if b >= KIB * KIB => (KIB * KIB, "MiB"),
         b if b >= KIB => (KIB, "KiB"),
-        b => return format!("{b} B"),
+        _ => return None,
     };
-    let tenths = (b.saturating_mul(10) + unit / 2) / unit;
-    format!("{}.{} {name}", tenths / 10, tenths % 10)
+    Some(((b.saturating_mul(10) + unit / 2) / unit, name))
+}
+
+/// Bytes as KiB, MiB or GiB with one decimal ([`scaled`]), the number in plain digits (the
+/// tested rounding; pages show [`size`]). Under 1 KiB: bytes.
+#[cfg(test)]
+pub fn fmt_bytes(b: i64) -> String {
+    match scaled(b) {
+        Some((tenths, name)) => format!("{}.{} {name}", tenths / 10, tenths % 10),
+        None => format!("{b} B"),
+    }
+}
+
+/// Bytes for display: [`fmt_bytes`]'s rounding and units, the number written the chosen
+/// locale's way (`format::number`: fr `1,5 GiB`). Needs the browser.
+pub fn size(b: i64) -> String {
+    match scaled(b) {
+        Some((tenths, name)) => format!(
+            "{} {name}",
+            crate::components::format::number(tenths as f64 / 10.0, 1)
+        ),
+        None => format!("{b} B"),
+    }
 }
 
 /// A list read from `/endpoints/{id}{suffix}`, refetched when the app's version changes (read

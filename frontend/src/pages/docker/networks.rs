@@ -6,11 +6,13 @@ use windflow_api::docker::{CreateNetwork, NetworkSummary};
 use super::live_list;
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Networks() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let list = live_list(id, "/networks");
     let name = RwSignal::new(String::new());
@@ -45,9 +47,9 @@ pub fn Networks() -> impl IntoView {
         <Show when=move || c.can("networks:create")>
             <div class="card">
                 <form class="inline" on:submit=create>
-                    <input id="network-name" placeholder="Network name" bind:value=name required />
-                    <label><input type="checkbox" bind:checked=internal />" internal"</label>
-                    <button id="network-create" type="submit">"Create network"</button>
+                    <input id="network-name" placeholder=move || t_string!(i18n, docker.networks.name) bind:value=name required />
+                    <label><input type="checkbox" bind:checked=internal />" "{t!(i18n, docker.networks.internal)}</label>
+                    <button id="network-create" type="submit">{t!(i18n, docker.networks.create)}</button>
                 </form>
             </div>
         </Show>
@@ -57,7 +59,7 @@ pub fn Networks() -> impl IntoView {
                 let can_delete = c.can("networks:delete");
                 view! {
                     <table id="networks-table">
-                        <thead><tr><th>"Name"</th><th>"Driver"</th><th>"Scope"</th><th>"Internal"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.driver)}</th><th>{t!(i18n, docker.cols.scope)}</th><th>{t!(i18n, docker.cols.internal)}</th><th></th></tr></thead>
                         <tbody>
                             {items.into_iter().map(|n| {
                                 // The engine's own networks cannot be removed.
@@ -69,8 +71,8 @@ pub fn Networks() -> impl IntoView {
                                         <td>{n.name.clone()}</td>
                                         <td>{n.driver}</td>
                                         <td>{n.scope}</td>
-                                        <td>{if n.internal { "yes" } else { "" }}</td>
-                                        <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| { let k = key.clone(); c.confirm("Remove network", &nname.get_value(), "containers must be disconnected from it first.", "Remove", move || remove(k)) }>"Remove"</button> })}</td>
+                                        <td>{n.internal.then_some(t!(i18n, common.yes))}</td>
+                                        <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| { let k = key.clone(); c.confirm(t_string!(i18n, docker.networks.remove_title), &nname.get_value(), t_string!(i18n, docker.networks.remove_detail), t_string!(i18n, common.remove), move || remove(k)) }>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -8,6 +8,7 @@ use windflow_api::docker::{CreateRegistryCredential, RegistryCredential};
 
 use crate::api;
 use crate::components::{FieldError, FormError, NeedOrg, Refusal, mutate, when};
+use crate::i18n::*;
 use crate::state::ctx;
 
 const FIELDS: &[&str] = &["name", "server", "username", "password"];
@@ -15,6 +16,7 @@ const FIELDS: &[&str] = &["name", "server", "username", "password"];
 #[component]
 pub fn Registries() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let list = api::resource(move || {
         c.version.get();
         c.org
@@ -46,7 +48,15 @@ pub fn Registries() -> impl IntoView {
                     for s in [name, server, username, password] {
                         s.set(String::new());
                     }
-                    c.toast(format!("Registry credential {} added", r.name), false);
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            docker.registries.added,
+                            name = r.name
+                        )
+                        .to_string(),
+                        false,
+                    );
                     c.version.update(|v| *v += 1);
                 }
                 Err(e) => refusal.set(Some(e)),
@@ -56,32 +66,32 @@ pub fn Registries() -> impl IntoView {
     let remove =
         move |id: uuid::Uuid| mutate(async move { api::client().delete_registry(id).await });
     view! {
-        <h1>"Registries"</h1>
+        <h1>{t!(i18n, common.titles.registries)}</h1>
         <Show when=move || c.org.get().is_some() fallback=|| view! { <NeedOrg /> }>
             <Show when=move || c.can("registries:create")>
                 <div class="card">
-                    <h2>"Add a registry credential"</h2>
+                    <h2>{t!(i18n, docker.registries.add_title)}</h2>
                     <form class="stack-form" on:submit=create>
-                        <label>"Name"<br /><input id="registry-name" bind:value=name required aria-describedby="name-error" /><FieldError refusal field="name" /></label>
-                        <label>"Server"<br /><input id="registry-server" placeholder="registry.example.org:5000" bind:value=server required aria-describedby="server-error" /><FieldError refusal field="server" /></label>
-                        <label>"Username"<br /><input id="registry-username" autocomplete="off" bind:value=username required aria-describedby="username-error" /><FieldError refusal field="username" /></label>
-                        <label>"Password or token (stored encrypted, never shown again)"<br /><input id="registry-password" type="password" autocomplete="new-password" bind:value=password required aria-describedby="password-error" /><FieldError refusal field="password" /></label>
+                        <label>{t!(i18n, docker.cols.name)}<br /><input id="registry-name" bind:value=name required aria-describedby="name-error" /><FieldError refusal field="name" /></label>
+                        <label>{t!(i18n, docker.cols.server)}<br /><input id="registry-server" placeholder="registry.example.org:5000" bind:value=server required aria-describedby="server-error" /><FieldError refusal field="server" /></label>
+                        <label>{t!(i18n, docker.cols.username)}<br /><input id="registry-username" autocomplete="off" bind:value=username required aria-describedby="username-error" /><FieldError refusal field="username" /></label>
+                        <label>{t!(i18n, docker.registries.password)}<br /><input id="registry-password" type="password" autocomplete="new-password" bind:value=password required aria-describedby="password-error" /><FieldError refusal field="password" /></label>
                         <FormError refusal fields=FIELDS />
-                        <button id="registry-create" type="submit">"Add"</button>
+                        <button id="registry-create" type="submit">{t!(i18n, common.add)}</button>
                     </form>
                 </div>
             </Show>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || api::read::<Page<RegistryCredential>>(list).map(|r| match r {
                     Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                     Ok(page) if page.items.is_empty() => view! {
-                        <p class="card muted" id="registries-empty">"No registry credential yet. Add one to pull images from a private registry."</p>
+                        <p class="card muted" id="registries-empty">{t!(i18n, docker.registries.empty)}</p>
                     }.into_any(),
                     Ok(page) => {
                         let can_delete = c.can("registries:delete");
                         view! {
                             <table id="registries-table">
-                                <thead><tr><th>"Name"</th><th>"Server"</th><th>"Username"</th><th>"Updated"</th><th></th></tr></thead>
+                                <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.server)}</th><th>{t!(i18n, docker.cols.username)}</th><th>{t!(i18n, docker.cols.updated)}</th><th></th></tr></thead>
                                 <tbody>
                                     {page.items.into_iter().map(|r| {
                                         let id = r.id;
@@ -93,7 +103,7 @@ pub fn Registries() -> impl IntoView {
                                                 <td>{r.username.clone()}</td>
                                                 <td class="muted">{when(&r.updated_at)}</td>
                                                 <td>{can_delete.then(|| view! {
-                                                    <button class="danger small" on:click=move |_| c.confirm("Remove registry credential", &rname.get_value(), "pulls from this registry go unauthenticated.", "Remove", move || remove(id))>"Remove"</button>
+                                                    <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, docker.registries.remove_title), &rname.get_value(), t_string!(i18n, docker.registries.remove_detail), t_string!(i18n, common.remove), move || remove(id))>{t!(i18n, common.remove)}</button>
                                                 })}</td>
                                             </tr>
                                         }

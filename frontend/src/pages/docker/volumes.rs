@@ -6,11 +6,13 @@ use windflow_api::docker::{CreateVolume, VolumeSummary};
 use super::live_list;
 use crate::api;
 use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::i18n::*;
 use crate::state::ctx;
 
 #[component]
 pub fn Volumes() -> impl IntoView {
     let c = ctx();
+    let i18n = use_i18n();
     let id = endpoint_id();
     let list = live_list(id, "/volumes");
     let name = RwSignal::new(String::new());
@@ -43,8 +45,8 @@ pub fn Volumes() -> impl IntoView {
         <Show when=move || c.can("volumes:create")>
             <div class="card">
                 <form class="inline" on:submit=create>
-                    <input id="volume-name" placeholder="Volume name" bind:value=name required />
-                    <button id="volume-create" type="submit">"Create volume"</button>
+                    <input id="volume-name" placeholder=move || t_string!(i18n, docker.volumes.name) bind:value=name required />
+                    <button id="volume-create" type="submit">{t!(i18n, docker.volumes.create)}</button>
                 </form>
             </div>
         </Show>
@@ -54,7 +56,7 @@ pub fn Volumes() -> impl IntoView {
                 let can_delete = c.can("volumes:delete");
                 view! {
                     <table id="volumes-table">
-                        <thead><tr><th>"Name"</th><th>"Driver"</th><th>"Mount point"</th><th></th></tr></thead>
+                        <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.driver)}</th><th>{t!(i18n, docker.cols.mount_point)}</th><th></th></tr></thead>
                         <tbody>
                             {items.into_iter().map(|v| {
                                 let n = v.name.clone();
@@ -63,7 +65,7 @@ pub fn Volumes() -> impl IntoView {
                                         <td>{v.name.clone()}</td>
                                         <td>{v.driver}</td>
                                         <td class="muted"><code>{v.mountpoint}</code></td>
-                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let v = n.clone(); c.confirm("Remove volume", &n, "its data is deleted from the engine. This cannot be undone.", "Remove", move || remove(v)) }>"Remove"</button> })}</td>
+                                        <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let v = n.clone(); c.confirm(t_string!(i18n, docker.volumes.remove_title), &n, t_string!(i18n, docker.volumes.remove_detail), t_string!(i18n, common.remove), move || remove(v)) }>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}
