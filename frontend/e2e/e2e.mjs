@@ -1044,7 +1044,7 @@ try {
     }
     await page.evaluate(() => { localStorage.setItem('wf.theme', 'light'); });
     await page.goto(base + '/organizations');
-    await page.locator('h1', { hasText: 'Organizations' }).waitFor();
+    await page.locator('h1', { hasText: L('Organizations') }).waitFor();
     for (const f of found) console.log(`  axe: ${f}`);
     assert.deepEqual(found.filter(f => / (serious|critical) /.test(f)), [], 'serious or critical violations');
   });
@@ -1142,7 +1142,7 @@ try {
     await cold.fill('#login', 'admin');
     await cold.fill('#password', PW);
     await cold.click('#login-submit');
-    await cold.locator('h1', { hasText: 'Home' }).waitFor();
+    await cold.locator('h1', { hasText: L('Home') }).waitFor();
     // A fresh browser with one project and one environment lands with both selected (D21).
     await cold.waitForFunction(() => document.querySelector('#project-switch').selectedOptions[0]?.textContent === 'shop');
     await cold.waitForFunction(() => document.querySelector('#env-switch').selectedOptions[0]?.textContent === 'prod');
@@ -1152,15 +1152,15 @@ try {
     // reload instead of stopping the app; the reload lands on the same deep link.
     const audit = /\/split_audit[-_]/;
     await cold.route(audit, r => r.abort());
-    await cold.locator('nav.sidebar a', { hasText: 'Audit' }).first().click();
+    await cold.locator('nav.sidebar a', { hasText: L('Audit log') }).first().click();
     await cold.locator('#page-reload').waitFor();
     await cold.screenshot({ path: join(shots, '15-page-load-failed.png') });
     await cold.unroute(audit);
     await cold.click('#page-reload');
     await cold.waitForURL(/\/audit$/);
-    await cold.locator('h1', { hasText: 'Audit' }).waitFor();
+    await cold.locator('h1', { hasText: L('Audit log') }).waitFor();
     await cold.goto(base + '/audit');
-    await cold.locator('h1', { hasText: 'Audit' }).waitFor();
+    await cold.locator('h1', { hasText: L('Audit log') }).waitFor();
     assert.ok(Object.keys(encodings).some(p => /\/split_audit[-_]/.test(p)), 'the audit module was fetched');
     console.log(`  page modules fetched so far: ${Object.keys(encodings).filter(split).length}`);
     await cold.close();
