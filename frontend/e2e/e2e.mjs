@@ -235,6 +235,37 @@ try {
     await shot('08-roles');
   });
 
+  await check('a role can be edited; a role granting nothing cannot be sent; a binding names its scope (review D19)', async () => {
+    await row('#bindings-table', 'deployer').locator('.binding-scope strong', { hasText: 'Acme' }).waitFor();
+    await row('#roles-table', 'deployer').locator('.role-edit').click();
+    await page.locator('#role-form-title', { hasText: T('access.roles.edit_title', { name: 'deployer' }) }).waitFor();
+    await page.locator('#perm-picker label', { hasText: 'environments:update' }).locator('input').uncheck();
+    await page.click('#role-create');
+    await row('#roles-table', 'deployer').locator('code', { hasText: /^environments:create$/ }).waitFor();
+    await page.locator('#role-form-title', { hasText: L('New role') }).waitFor();
+    await page.fill('#role-name', 'nothing');
+    assert.ok(await page.locator('#role-create').isDisabled(), 'no permission picked: the button is disabled');
+    await page.locator('#role-perm-hint').waitFor();
+    await page.locator('#perm-picker label', { hasText: 'environments:create' }).locator('input').check();
+    assert.ok(await page.locator('#role-create').isEnabled());
+    await page.locator('#perm-picker label', { hasText: 'environments:create' }).locator('input').uncheck();
+    await page.fill('#role-name', '');
+  });
+
+  await check('a group lists its members; one can be removed after a confirmation; Add offers only non-members (review D20)', async () => {
+    await nav('Groups');
+    const ops = page.locator('#groups-table tr[data-group="ops"]');
+    await ops.locator('.group-members li', { hasText: L('No members yet.') }).waitFor();
+    await ops.locator('select.add-member').selectOption({ label: 'vera' });
+    await ops.locator('li[data-user="vera"]').waitFor();
+    assert.equal(await ops.locator('select.add-member option', { hasText: /^vera$/ }).count(), 0, 'vera is no longer offered');
+    await ops.locator('li[data-user="vera"] .remove-member').click();
+    await page.locator('#confirm-title', { hasText: L('Remove from group') }).waitFor();
+    await confirmed('vera');
+    await ops.locator('li[data-user="vera"]').waitFor({ state: 'detached' });
+    await ops.locator('select.add-member option', { hasText: /^vera$/ }).waitFor({ state: 'attached' });
+  });
+
   await check('add the local Docker endpoint, start and stop a container, watch its logs live', async () => {
     const sock = process.env.DOCKER_SOCKET;
     assert.ok(sock, 'DOCKER_SOCKET is set (scripts/test.sh starts an engine)');
@@ -951,6 +982,12 @@ try {
       await page.click('#audit-filter');
       await row('#audit-table', a).first().waitFor();
     }
+    // A Docker object is named, not only typed, and a row's details open in place (review D18).
+    const started = row('#audit-table', 'container.start').first();
+    assert.ok((await started.locator('.audit-resource strong').textContent()).trim().length > 0, 'the container is named');
+    await started.locator('.audit-details summary').click();
+    await started.locator('.audit-details[open] pre').waitFor();
+    assert.ok((await started.locator('.audit-details dd code').nth(1).textContent()).trim().length > 0, 'the request id is shown');
     await page.fill('#audit-action', 'organization.delete');
     await page.click('#audit-filter');
     await row('#audit-table', 'Doomed').first().waitFor();
@@ -963,6 +1000,10 @@ try {
   await check('my sessions lists this session', async () => {
     await nav('My sessions');
     await row('#sessions-table', L('this session')).waitFor();
+    // The client is summarised (review D32), the full User-Agent kept in the title.
+    const client = row('#sessions-table', L('this session')).locator('.session-client');
+    assert.match(await client.textContent(), /^Chrome \d+ · Linux$/);
+    assert.match(await client.getAttribute('title'), /Mozilla\/5.0 .*Chrome\/\d+/);
     await shot('10-sessions');
   });
 

@@ -205,3 +205,87 @@ pub fn FormError(refusal: Refusal, fields: &'static [&'static str]) -> impl Into
 pub fn short_sha(s: &str) -> String {
     s.chars().take(10).collect()
 }
+
+/// A short label for a `User-Agent` header, for the sessions list (review D32): browser family
+/// with its major version, and the operating system, e.g. `Chrome 156 · Linux`; a client that
+/// is not a browser shows its first product token (`curl/8.5.0`). Display only — the full
+/// header stays in the cell's title. Deliberately a few substring tests rather than a parser
+/// crate: the UA parsers for Rust carry a regex engine, several times this page's wasm.
+pub fn user_agent_label(ua: &str) -> String {
+    let version = |marker: &str| {
+        ua.split(marker)
+            .nth(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+            })
+            .filter(|v| !v.is_empty())
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+    ]
+    .iter()
+    .find_map(|(m, name)| version(m).map(|v| format!("{name} {v}")))
+    .or_else(|| {
+        (ua.contains("Safari/") && ua.contains("Version/"))
+            .then(|| version("Version/").map(|v| format!("Safari {v}")))
+            .flatten()
+    });
+    let os = [
+        ("Windows", "Windows"),
+        ("iPhone", "iOS"),
+        ("iPad", "iOS"),
+        ("Mac OS X", "macOS"),
+        ("Android", "Android"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(m, _)| ua.contains(m))
+    .map(|(_, n)| *n);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} · {o}"),
+        (Some(b), None) => b,
+        _ => ua.split_whitespace().next().unwrap_or_default().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_agent_label;
+
+    #[test]
+    fn user_agents_are_summarised() {
+        assert_eq!(
+            user_agent_label(
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"
+            ),
+            "Chrome 156 · Linux"
+        );
+        assert_eq!(
+            user_agent_label(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86"
+            ),
+            "Edge 131 · Windows"
+        );
+        assert_eq!(
+            user_agent_label(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.7; rv:133.0) Gecko/20100101 Firefox/133.0"
+            ),
+            "Firefox 133 · macOS"
+        );
+        assert_eq!(
+            user_agent_label(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari 18 · iOS"
+        );
+        assert_eq!(user_agent_label("curl/8.5.0"), "curl/8.5.0");
+        assert_eq!(user_agent_label(""), "");
+    }
+}

@@ -137,20 +137,32 @@ pub fn Audit() -> impl IntoView {
             </form>
         </div>
         <table id="audit-table">
-            <thead><tr><th>{t!(i18n, audit.col.time)}</th><th>{t!(i18n, audit.col.actor)}</th><th>{t!(i18n, audit.col.action)}</th><th>{t!(i18n, audit.col.resource)}</th><th>{t!(i18n, audit.col.outcome)}</th><th>{t!(i18n, audit.col.ip)}</th></tr></thead>
+            <thead><tr><th>{t!(i18n, audit.col.time)}</th><th>{t!(i18n, audit.col.actor)}</th><th>{t!(i18n, audit.col.action)}</th><th>{t!(i18n, audit.col.resource)}</th><th>{t!(i18n, audit.col.outcome)}</th><th>{t!(i18n, audit.col.ip)}</th><th>{t!(i18n, audit.col.details)}</th></tr></thead>
             <tbody>
                 <For each=move || rows.get() key=|r| r.id let:r>
                     <tr>
                         <td class="muted">{when(&r.occurred_at)}</td>
                         <td>{r.actor_name.clone().unwrap_or_default()}</td>
                         <td><code>{r.action.clone()}</code></td>
-                        <td>{format!("{} {}", r.resource_type, r.resource_name.clone().unwrap_or_default())}</td>
+                        // Docker objects carry their name in `resource_id` (review D18).
+                        <td class="audit-resource">{r.resource_type.clone()} " " <strong>{r.resource_name.clone().or_else(|| r.resource_id.clone()).unwrap_or_default()}</strong></td>
                         <td>{
                             let o = serde_json::to_value(r.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                             let cls = if o == "success" { "badge ok" } else { "badge danger" };
                             view! { <span class=cls>{o}</span> }
                         }</td>
                         <td class="muted">{r.ip.clone().unwrap_or_default()}</td>
+                        <td>
+                            <details class="audit-details">
+                                <summary>{t!(i18n, audit.show)}</summary>
+                                <dl>
+                                    <dt>{t!(i18n, audit.resource_id)}</dt><dd><code>{r.resource_id.clone().unwrap_or_default()}</code></dd>
+                                    <dt>{t!(i18n, audit.request_id)}</dt><dd><code>{r.request_id.clone().unwrap_or_default()}</code></dd>
+                                    <dt>{t!(i18n, audit.user_agent)}</dt><dd>{r.user_agent.clone().unwrap_or_default()}</dd>
+                                </dl>
+                                <pre>{serde_json::to_string_pretty(&r.details).unwrap_or_default()}</pre>
+                            </details>
+                        </td>
                     </tr>
                 </For>
             </tbody>

@@ -163,29 +163,6 @@ pub fn Groups() -> impl IntoView {
             }
         });
     };
-    let add_member = move |group: uuid::Uuid, user: String| {
-        let Ok(user_id) = user.parse() else { return };
-        leptos::task::spawn_local(async move {
-            match api::client()
-                .add_group_member(group, &AddGroupMember { user_id })
-                .await
-            {
-                Ok(m) => {
-                    c.toast(
-                        td_string!(
-                            i18n.get_locale_untracked(),
-                            access.groups.member_added,
-                            name = m.username.clone()
-                        )
-                        .to_string(),
-                        false,
-                    );
-                    c.version.update(|v| *v += 1);
-                }
-                Err(e) => c.error(&e),
-            }
-        });
-    };
     let remove = move |id: uuid::Uuid| {
         leptos::task::spawn_local(async move {
             match api::client().delete(&format!("/groups/{id}")).await {
@@ -215,15 +192,9 @@ pub fn Groups() -> impl IntoView {
                                 let gid = g.id;
                                 let gname = StoredValue::new(g.name.clone());
                                 view! {
-                                    <tr>
+                                    <tr data-group=g.name.clone()>
                                         <td>{g.name.clone()}</td>
-                                        <td>{g.member_count}</td>
-                                        <td><Show when=move || c.can("groups:update")>
-                                            <select aria-label=move || t_string!(i18n, access.groups.add_member_label) on:change=move |ev| add_member(gid, event_target_value(&ev))>
-                                                <option value="">{t!(i18n, access.groups.add_option)}</option>
-                                                {move || api::items::<windflow_api::tenancy::Membership>(members).into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> }).collect_view()}
-                                            </select>
-                                        </Show></td>
+                                        <GroupMembers group=gid org_members=members />
                                         <td><Show when=move || c.can("groups:delete")>
                                             <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.groups.delete_title), &gname.get_value(), t_string!(i18n, access.groups.delete_detail), t_string!(i18n, common.delete), move || remove(gid))>{t!(i18n, common.delete)}</button>
                                         </Show></td>
@@ -235,5 +206,115 @@ pub fn Groups() -> impl IntoView {
                 }.into_any(),
             })}
         </Show>
+    }
+}
+
+/// A group's member cells (review D20): the members, each with a Remove button that asks
+/// first, and the Add menu listing only the organization's members not yet in the group.
+#[component]
+fn GroupMembers(group: uuid::Uuid, org_members: LocalResource<api::Raw>) -> impl IntoView {
+    use windflow_api::tenancy::{GroupMember, Membership};
+    let c = ctx();
+    let i18n = use_i18n();
+    let list = api::resource(move || {
+        c.version.get();
+        Some(format!("/groups/{group}/members"))
+    });
+    let current = move || {
+        api::read::<Vec<GroupMember>>(list)
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    };
+    let add = move |user: String| {
+        let Ok(user_id) = user.parse() else { return };
+        leptos::task::spawn_local(async move {
+            match api::client()
+                .add_group_member(group, &AddGroupMember { user_id })
+                .await
+            {
+                Ok(m) => {
+                    c.toast(
+                        td_string!(
+                            i18n.get_locale_untracked(),
+                            access.groups.member_added,
+                            name = m.username.clone()
+                        )
+                        .to_string(),
+                        false,
+                    );
+                    c.version.update(|v| *v += 1);
+                }
+                Err(e) => c.error(&e),
+            }
+        });
+    };
+    let remove = move |m: GroupMember| {
+        let name = m.username.clone();
+        c.confirm(
+            t_string!(i18n, access.groups.remove_member_title),
+            &m.username,
+            t_string!(i18n, access.groups.remove_member_detail),
+            t_string!(i18n, common.remove),
+            move || {
+                leptos::task::spawn_local(async move {
+                    match api::client().remove_group_member(group, m.user_id).await {
+                        Ok(()) => {
+                            c.toast(
+                                td_string!(
+                                    i18n.get_locale_untracked(),
+                                    access.groups.member_removed,
+                                    name = name
+                                )
+                                .to_string(),
+                                false,
+                            );
+                            c.version.update(|v| *v += 1);
+                        }
+                        Err(e) => c.error(&e),
+                    }
+                });
+            },
+        );
+    };
+    view! {
+        <td>
+            <ul class="group-members">
+                {move || {
+                    let all = current();
+                    if all.is_empty() {
+                        return view! { <li class="muted">{t!(i18n, access.groups.no_members)}</li> }.into_any();
+                    }
+                    all.into_iter().map(|m| {
+                        let label = td_string!(i18n.get_locale(), access.groups.remove_member_label, name = m.username.clone()).to_string();
+                        let who = m.clone();
+                        view! {
+                            <li data-user=m.username.clone()>
+                                {m.username.clone()}
+                                <Show when=move || c.can("groups:update")>
+                                    {
+                                        let who = who.clone();
+                                        let label = label.clone();
+                                        view! { " " <button class="secondary small remove-member" aria-label=label on:click=move |_| remove(who.clone())>"×"</button> }
+                                    }
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </ul>
+        </td>
+        <td><Show when=move || c.can("groups:update")>
+            <select class="add-member" aria-label=move || t_string!(i18n, access.groups.add_member_label) on:change=move |ev| add(event_target_value(&ev))>
+                <option value="">{t!(i18n, access.groups.add_option)}</option>
+                {move || {
+                    let inside: Vec<uuid::Uuid> = current().iter().map(|m| m.user_id).collect();
+                    api::items::<Membership>(org_members)
+                        .into_iter()
+                        .filter(|m| !inside.contains(&m.user_id))
+                        .map(|m| view! { <option value=m.user_id.to_string()>{m.username}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </Show></td>
     }
 }

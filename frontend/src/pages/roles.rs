@@ -2,7 +2,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
-use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType};
+use windflow_api::access::{CreateRole, CreateRoleBinding, ScopeType, SubjectType, UpdateRole};
 
 use crate::api;
 use crate::components::{NeedOrg, short};
@@ -37,14 +37,44 @@ pub fn Roles() -> impl IntoView {
             .map(|o| format!("/organizations/{o}/groups?limit=200&sort=name"))
     });
 
-    // New role.
+    // New role, or the custom role being edited (review D19: roles can be edited, and a role
+    // must grant at least one permission).
     let role_name = RwSignal::new(String::new());
     let picked = RwSignal::new(Vec::<String>::new());
+    let editing = RwSignal::new(None::<(Uuid, String)>);
     let create_role = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(org) = c.org.get_untracked() else {
             return;
         };
+        if let Some((id, _)) = editing.get_untracked() {
+            leptos::task::spawn_local(async move {
+                let req = UpdateRole {
+                    name: Some(role_name.get_untracked()),
+                    permissions: Some(picked.get_untracked()),
+                    ..Default::default()
+                };
+                match api::client().update_role(id, &req).await {
+                    Ok(r) => {
+                        c.toast(
+                            td_string!(
+                                i18n.get_locale_untracked(),
+                                access.roles.saved,
+                                name = r.name.clone()
+                            )
+                            .to_string(),
+                            false,
+                        );
+                        editing.set(None);
+                        role_name.set(String::new());
+                        picked.set(vec![]);
+                        c.version.update(|v| *v += 1);
+                    }
+                    Err(e) => c.error(&e),
+                }
+            });
+            return;
+        }
         leptos::task::spawn_local(async move {
             let req = CreateRole {
                 name: role_name.get_untracked(),
@@ -188,7 +218,25 @@ pub fn Roles() -> impl IntoView {
                                 <td>{r.name.clone()}</td>
                                 <td><span class="badge">{move || if system { t_string!(i18n, access.roles.system) } else { t_string!(i18n, access.roles.custom) }}</span></td>
                                 <td><code>{r.permissions.join(", ")}</code></td>
-                                <td><Show when=move || !system && c.can("roles:delete")>
+                                <td><Show when=move || !system && c.can("roles:update")>
+                                    {
+                                        let perms = r.permissions.clone();
+                                        view! {
+                                            <button class="secondary small role-edit" on:click=move |_| {
+                                                editing.set(Some((id, rname.get_value())));
+                                                role_name.set(rname.get_value());
+                                                picked.set(perms.clone());
+                                                if let Some(e) = document().get_element_by_id("role-name") {
+                                                    use wasm_bindgen::JsCast;
+                                                    if let Ok(e) = e.dyn_into::<web_sys::HtmlElement>() {
+                                                        let _ = e.focus();
+                                                    }
+                                                }
+                                            }>{t!(i18n, common.edit)}</button>
+                                            " "
+                                        }
+                                    }
+                                </Show><Show when=move || !system && c.can("roles:delete")>
                                     <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.roles.delete_title), &rname.get_value(), t_string!(i18n, access.roles.delete_detail), t_string!(i18n, common.delete), move || delete_role(id))>{t!(i18n, common.delete)}</button>
                                 </Show></td>
                             </tr>
@@ -196,10 +244,13 @@ pub fn Roles() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <Show when=move || c.can("roles:create")>
+            <Show when=move || c.can("roles:create") || editing.with(Option::is_some)>
                 <div class="card" style="margin-top:16px">
-                    <form class="stack" on:submit=create_role>
-                        <strong>{t!(i18n, access.roles.new_role)}</strong>
+                    <form class="stack" id="role-form" on:submit=create_role>
+                        <strong id="role-form-title">{move || match editing.get() {
+                            Some((_, name)) => td_string!(i18n.get_locale(), access.roles.edit_title, name = name).to_string(),
+                            None => t_string!(i18n, access.roles.new_role).to_owned(),
+                        }}</strong>
                         <input id="role-name" placeholder=move || t_string!(i18n, access.roles.role_name) bind:value=role_name required />
                         <div class="perm-grid" id="perm-picker">
                             {move || api::read::<Vec<windflow_api::access::PermissionInfo>>(catalog).and_then(Result::ok).unwrap_or_default().into_iter().map(|p| {
@@ -218,7 +269,19 @@ pub fn Roles() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </div>
-                        <div><button id="role-create" type="submit">{t!(i18n, access.roles.create)}</button></div>
+                        <div>
+                            <button id="role-create" type="submit" disabled=move || picked.with(Vec::is_empty) aria-describedby="role-perm-hint">
+                                {move || if editing.with(Option::is_some) { t_string!(i18n, common.save) } else { t_string!(i18n, access.roles.create) }}
+                            </button>
+                            <Show when=move || editing.with(Option::is_some)>
+                                " " <button class="secondary" type="button" id="role-edit-cancel" on:click=move |_| {
+                                    editing.set(None);
+                                    role_name.set(String::new());
+                                    picked.set(vec![]);
+                                }>{t!(i18n, common.cancel)}</button>
+                            </Show>
+                            " " <span class="muted small" id="role-perm-hint" hidden=move || !picked.with(Vec::is_empty)>{t!(i18n, access.roles.pick_permission)}</span>
+                        </div>
                     </form>
                 </div>
             </Show>
@@ -254,12 +317,13 @@ pub fn Roles() -> impl IntoView {
                             {page.items.into_iter().map(|b| {
                                 let id = b.id;
                                 let bname = StoredValue::new(b.role_name.clone());
-                                let scope = format!("{} {}", serde_json::to_value(b.scope_type).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), short(&b.scope_id));
+                                let scope_type = b.scope_type;
+                                let scope_id = b.scope_id;
                                 view! {
                                     <tr>
                                         <td>{b.role_name.clone()}</td>
                                         <td>{move || subject_name(b.subject_type, b.subject_id)}</td>
-                                        <td class="muted">{scope}</td>
+                                        <td class="muted binding-scope"><ScopeName scope_type=scope_type scope_id=scope_id /></td>
                                         <td><Show when=move || c.can("role_bindings:delete")>
                                             <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.roles.unbind_title), &bname.get_value(), t_string!(i18n, access.roles.unbind_detail), t_string!(i18n, common.remove), move || unbind(id))>{t!(i18n, common.remove)}</button>
                                         </Show></td>
@@ -272,4 +336,27 @@ pub fn Roles() -> impl IntoView {
             })}
         </Show>
     }
+}
+
+/// A binding's scope by name (review D19: never a raw id): its type as the API spells it and the
+/// organization, project or environment it names, read from the API.
+#[component]
+fn ScopeName(scope_type: ScopeType, scope_id: Uuid) -> impl IntoView {
+    let kind = serde_json::to_value(scope_type)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let path = match scope_type {
+        ScopeType::Organization => format!("/organizations/{scope_id}"),
+        ScopeType::Project => format!("/projects/{scope_id}"),
+        ScopeType::Environment => format!("/environments/{scope_id}"),
+    };
+    let one = api::resource(move || Some(path.clone()));
+    let name = move || {
+        api::read::<serde_json::Value>(one)
+            .and_then(Result::ok)
+            .and_then(|v| v["name"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    view! { {kind} " " <strong>{name}</strong> }
 }

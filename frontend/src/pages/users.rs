@@ -149,7 +149,7 @@ pub fn Sessions() -> impl IntoView {
                                     <td>{when(&s.created_at)}{s.current.then(|| view! { <span class="badge ok">" "{t!(i18n, access.sessions.this_session)}</span> })}</td>
                                     <td class="muted">{when(&s.last_seen_at)}</td>
                                     <td>{s.ip.clone().unwrap_or_default()}</td>
-                                    <td class="muted">{s.user_agent.clone().unwrap_or_default().chars().take(60).collect::<String>()}</td>
+                                    <td class="muted session-client" title=s.user_agent.clone().unwrap_or_default()>{crate::components::user_agent_label(s.user_agent.as_deref().unwrap_or_default())}</td>
                                     <td>{(!s.current).then(|| view! { <button class="danger small" on:click=move |_| c.confirm(t_string!(i18n, access.sessions.revoke_title), &sname(), t_string!(i18n, access.sessions.revoke_detail), t_string!(i18n, access.sessions.revoke), move || revoke(id))>{t!(i18n, access.sessions.revoke)}</button> })}</td>
                                 </tr>
                             }
