@@ -454,6 +454,21 @@ try {
     await nav('Endpoints');
     await row('#endpoints-table', 'local').locator('a', { hasText: 'local' }).click();
     await page.locator('#endpoint-info', { hasText: 'API 1.41' }).waitFor();
+    // The facts are checked when the dashboard opens (review D11): a container started just
+    // before is counted, whatever the stored facts said.
+    {
+      const epId = page.url().split('/endpoints/')[1].split('/')[0];
+      const fresh = 'wf-e2e-fresh-' + Date.now();
+      const cid = await runContainer(epId, fresh, ['sleep', '60']);
+      try {
+        const running = async () => (await (await page.request.get(`${base}/api/v1/endpoints/${epId}/containers?status=running`)).json()).length;
+        await page.reload();
+        await page.locator('#endpoint-info').waitFor();
+        await page.waitForFunction(n => document.querySelector('#endpoint-info')?.dataset.running === String(n), await running(), { timeout: 20000 });
+      } finally {
+        await removeContainer(epId, cid);
+      }
+    }
     // The e2e server samples every 2 s (WINDFLOW_COLLECTORS__METRICS_INTERVAL_SECS).
     await page.locator('#metrics-chart polyline.cpu').waitFor({ state: 'attached', timeout: 20000 });
     // An engine event caused now shows up in the live feed.

@@ -55,6 +55,35 @@ pub fn EndpointDashboard() -> impl IntoView {
         c.version.get();
         id().map(|ep| format!("/endpoints/{ep}"))
     });
+    // Fresh facts (review D11): the stored facts date from the endpoint's last check, so the
+    // dashboard checks the engine when it opens and every 30 s while it is shown
+    // (`POST /endpoints/{id}/test`: version, container counts, status, `last_seen_at`).
+    let fresh = RwSignal::new(None::<Endpoint>);
+    let probe = move |ep: uuid::Uuid| {
+        leptos::task::spawn_local(async move {
+            if let Ok(e) = api::client().test_endpoint(ep).await
+                && untrack(id) == Some(ep)
+            {
+                fresh.set(Some(e));
+            }
+        });
+    };
+    Effect::new(move |_| {
+        fresh.set(None);
+        if let Some(ep) = id() {
+            probe(ep);
+        }
+    });
+    if let Ok(h) = set_interval_with_handle(
+        move || {
+            if let Some(ep) = untrack(id) {
+                probe(ep);
+            }
+        },
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || h.clear());
+    }
     // Samples come in at the collector's interval: refetch the chart every 5 s.
     let tick = RwSignal::new(0u32);
     if let Ok(h) = set_interval_with_handle(
@@ -137,10 +166,11 @@ pub fn EndpointDashboard() -> impl IntoView {
     });
     view! {
         {move || id().map(|id| view! { <EndpointTabs id=id /> })}
-        {move || api::read::<Endpoint>(ep).and_then(Result::ok).map(|e| {
+        {move || fresh.get().or_else(|| api::read::<Endpoint>(ep).and_then(Result::ok)).map(|e| {
             let info = e.engine.clone();
+            let running = info.as_ref().map(|i| i.containers_running.to_string()).unwrap_or_default();
             view! {
-                <div class="card" id="endpoint-info">
+                <div class="card" id="endpoint-info" data-running=running>
                     <span class=if e.status == windflow_api::docker::EndpointStatus::Up { "badge ok" } else { "badge danger" }>
                         {format!("{:?}", e.status).to_lowercase()}
                     </span>" "
