@@ -1072,6 +1072,16 @@ try {
     await r.waitFor();
     assert.ok(!(await page.content()).includes('registry-secret-value'), 'the password is not in the page');
     await shot('10d-registries');
+    // Editing keeps the stored password when the field is left empty (PATCH without it).
+    await r.locator('.registry-edit').click();
+    await page.locator('#registry-form-title', { hasText: T('docker.registries.edit_title', { name: 'private' }) }).waitFor();
+    assert.equal(await page.inputValue('#registry-password'), '');
+    await page.fill('#registry-username', 'ci-bot');
+    await page.click('#registry-create');
+    await r.locator('td', { hasText: /^ci-bot$/ }).waitFor();
+    await page.locator('#registry-form-title', { hasText: L('Add a registry credential') }).waitFor();
+    const audit = await (await page.request.get(`${base}/api/v1/audit?action=registry.update&limit=1`)).json();
+    assert.equal(audit.items.length, 1, 'the change is audited');
     await r.locator('button', { hasText: L('Remove') }).click();
     await confirmed('private');
     await page.locator('#registries-empty').waitFor();
