@@ -184,8 +184,8 @@ pub fn Images() -> impl IntoView {
                             <SortHeader state=sort key="name">{t!(i18n, docker.cols.tags)}</SortHeader>
                             <SortHeader state=sort key="id">{t!(i18n, docker.cols.id)}</SortHeader>
                             <SortHeader state=sort key="size">{t!(i18n, docker.cols.size)}</SortHeader>
-                            <SortHeader state=sort key="created">{t!(i18n, docker.cols.created)}</SortHeader>
                             <SortHeader state=sort key="containers">{t!(i18n, docker.cols.containers)}</SortHeader>
+                            <SortHeader state=sort key="created">{t!(i18n, docker.cols.created)}</SortHeader>
                             <th></th>
                         </tr></thead>
                         <tbody>
@@ -207,13 +207,13 @@ pub fn Images() -> impl IntoView {
                                         <td>{tags}</td>
                                         <td><code>{short_id}</code></td>
                                         <td>{move || size(i.size)}</td>
-                                        <td class="muted">{chrono::DateTime::from_timestamp(i.created, 0).map(|t| when(&t))}</td>
                                         // -1: the engine did not count (review D6); never "0".
                                         <td>{if i.containers < 0 {
                                             view! { <span class="muted" title=move || t_string!(i18n, docker.images.not_counted)>"—"</span> }.into_any()
                                         } else {
                                             i.containers.to_string().into_any()
                                         }}</td>
+                                        <td class="muted">{chrono::DateTime::from_timestamp(i.created, 0).map(|t| when(&t))}</td>
                                         <td>{can_delete.then(|| view! { <button class="danger small" on:click=ask>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
