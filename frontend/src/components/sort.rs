@@ -105,7 +105,8 @@ pub fn sort_rows<T>(
     tie: impl Fn(&T) -> SortKey,
 ) {
     rows.sort_by(|a, b| {
-        let o = compare(&key(a, sort.key), &key(b, sort.key)).then_with(|| compare(&tie(a), &tie(b)));
+        let o =
+            compare(&key(a, sort.key), &key(b, sort.key)).then_with(|| compare(&tie(a), &tie(b)));
         if sort.ascending { o } else { o.reverse() }
     });
 }
@@ -149,7 +150,9 @@ mod tests {
         let mut rows = vec![("beta", 3), ("Alpha", 10), ("gamma", 1), ("alpha", 2)];
         sort_rows(&mut rows, Sort::by("name"), key, |r| r.0.into());
         assert_eq!(names(&rows), ["Alpha", "alpha", "beta", "gamma"]);
-        sort_rows(&mut rows, Sort::by("name").toggled("name"), key, |r| r.0.into());
+        sort_rows(&mut rows, Sort::by("name").toggled("name"), key, |r| {
+            r.0.into()
+        });
         assert_eq!(names(&rows), ["gamma", "beta", "alpha", "Alpha"]);
         sort_rows(&mut rows, Sort::by("size"), key, |r| r.0.into());
         assert_eq!(names(&rows), ["gamma", "alpha", "beta", "Alpha"]);

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::docker::ContainerSummary;
 use windflow_api::stacks::{
-    Deployment, DeploymentDetails, DeploymentKind, Stack, StackLogLine, StackOutput, StackOutputKind, StackSource,
-    StackVariable, UpdateStack,
+    Deployment, DeploymentDetails, DeploymentKind, Stack, StackLogLine, StackOutput,
+    StackOutputKind, StackSource, StackVariable, UpdateStack,
 };
 
 use crate::api;
@@ -123,7 +123,8 @@ pub fn StackPage() -> impl IntoView {
     let loaded = RwSignal::new((None::<Uuid>, String::new()));
     // The editor differs from the saved file (review D14): marked next to Save, and leaving
     // the page asks first (closing or reloading the tab, a link of the app; not Back).
-    let dirty = Memo::new(move |_| loaded.with(|(id, saved)| id.is_some() && content.with(|t| t != saved)));
+    let dirty =
+        Memo::new(move |_| loaded.with(|(id, saved)| id.is_some() && content.with(|t| t != saved)));
     {
         let navigate = navigate.clone();
         leave_guard(
@@ -326,7 +327,7 @@ pub fn StackPage() -> impl IntoView {
                         {match s.source {
                             StackSource::Internal => view! {
                                 <ComposeEditor endpoint=s.endpoint_id content=content vars=vars />
-                                {can_update.then(|| view! { <p class="inline"><button id="compose-save" disabled=locked on:click=move |_| save(id)>{t!(i18n, stacks.stack.save_compose)}</button><Show when=move || dirty.get()>" "<span class="badge" id="stack-unsaved" role="status">{t!(i18n, stacks.stack.unsaved)}</span></Show></p> })}
+                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>{t!(i18n, stacks.stack.save_compose)}</button><Show when=move || dirty.get()>" "<span class="badge" id="stack-unsaved" role="status">{t!(i18n, stacks.stack.unsaved)}</span></Show></p> })}
                             }.into_any(),
                             StackSource::Git => view! {
                                 <p id="stack-git">
@@ -502,7 +503,9 @@ fn Deployments(id: Uuid, out: Output, list: LocalResource<api::Raw>) -> impl Int
 /// its short id.
 fn deployment_label(l: Locale, items: &[Deployment], id: Uuid) -> String {
     match items.iter().find(|d| d.id == id) {
-        Some(d) => td_string!(l, stacks.deployments.object, when = when(&d.run.started_at)).to_string(),
+        Some(d) => {
+            td_string!(l, stacks.deployments.object, when = when(&d.run.started_at)).to_string()
+        }
         None => td_string!(l, stacks.deployments.object_id, id = short(&id)).to_string(),
     }
 }
@@ -517,9 +520,15 @@ fn rollback_notice(l: Locale, list: LocalResource<api::Raw>) -> Option<String> {
         newest.run.status,
         windflow_api::runs::RunStatus::Running | windflow_api::runs::RunStatus::Succeeded
     );
-    let parent = newest.parent_id.filter(|_| live && newest.kind == DeploymentKind::Rollback)?;
+    let parent = newest
+        .parent_id
+        .filter(|_| live && newest.kind == DeploymentKind::Rollback)?;
     Some(
-        td_string!(l, stacks.stack.rolled_back, target = deployment_label(l, &page.items, parent))
-            .to_string(),
+        td_string!(
+            l,
+            stacks.stack.rolled_back,
+            target = deployment_label(l, &page.items, parent)
+        )
+        .to_string(),
     )
 }

@@ -6,7 +6,9 @@ use windflow_api::docker::{ForceQuery, ImageSummary, PullImage, PullProgress};
 
 use super::{live_list, size};
 use crate::api;
-use crate::components::{EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state, when};
+use crate::components::{
+    EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state, when,
+};
 use crate::i18n::*;
 use crate::state::AppCtx;
 use crate::state::ctx;

@@ -5,7 +5,9 @@ use windflow_api::docker::{CreateVolume, VolumeSummary};
 
 use super::live_list;
 use crate::api;
-use crate::components::{EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, when, sort_state};
+use crate::components::{
+    EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state, when,
+};
 use crate::i18n::*;
 use crate::state::ctx;
 
