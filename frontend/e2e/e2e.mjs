@@ -624,6 +624,50 @@ try {
     await n.waitFor({ state: 'detached' });
   });
 
+  await check('volumes table: sorted by name ascending; the Name header (a button) flips it, by mouse or keyboard, and says so in aria-sort (review D27)', async () => {
+    const ep = page.url().split('/endpoints/')[1].split('/')[0];
+    const headers = { 'X-CSRF-Token': await csrfToken() };
+    const a = 'wf-e2e-sort-a', b = 'wf-e2e-sort-b';
+    try {
+      // Created b first: the table's order is its own, not the API's.
+      for (const name of [b, a]) {
+        const r = await page.request.post(`${base}/api/v1/endpoints/${ep}/volumes`, { headers, data: { name } });
+        assert.ok(r.ok(), `volume ${name} created: ${r.status()}`);
+      }
+      await page.locator('nav.tabs a', { hasText: L('Volumes') }).click();
+      await page.locator(`#volumes-table tr[data-name="${a}"]`).waitFor();
+      await page.locator(`#volumes-table tr[data-name="${b}"]`).waitFor();
+      const order = () => page.locator('#volumes-table tbody tr[data-name]').evaluateAll(rows => rows.map(r => r.dataset.name));
+      // The app's order: ignoring case, then exactly.
+      const byName = (x, y) => {
+        const [p, q] = [x.toLowerCase(), y.toLowerCase()];
+        return p < q ? -1 : p > q ? 1 : x < y ? -1 : x > y ? 1 : 0;
+      };
+      const th = page.locator('#volumes-table thead th[data-sort="name"]');
+      const button = th.locator('button.sort', { hasText: T('docker.cols.name') });
+      assert.equal(await th.getAttribute('aria-sort'), 'ascending');
+      assert.equal(await page.locator('#volumes-table thead th[data-sort="driver"]').getAttribute('aria-sort'), 'none');
+      let names = await order();
+      assert.deepEqual(names, [...names].sort(byName), 'ascending by name');
+      assert.ok(names.indexOf(a) < names.indexOf(b), `${a} before ${b}: ${names.join(', ')}`);
+      await button.click();
+      await page.locator('#volumes-table thead th[data-sort="name"][aria-sort="descending"]').waitFor();
+      names = await order();
+      assert.deepEqual(names, [...names].sort(byName).reverse(), 'descending by name');
+      assert.ok(names.indexOf(b) < names.indexOf(a), `${b} before ${a}: ${names.join(', ')}`);
+      await shot('21b-volumes-sorted');
+      // The button keeps the focus (only the rows are redrawn): Enter sorts back.
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#volumes-table thead th[data-sort="name"][aria-sort="ascending"]').waitFor();
+      names = await order();
+      assert.ok(names.indexOf(a) < names.indexOf(b), `ascending again: ${names.join(', ')}`);
+    } finally {
+      // The engine is shared between runs: leave no volume behind.
+      for (const name of [a, b]) await page.request.delete(`${base}/api/v1/endpoints/${ep}/volumes/${name}`, { headers });
+    }
+  });
+
   await check('bulk start and remove, and a shell in the console (xterm.js)', async () => {
     const csrf = (await ctx.cookies()).find(c => c.name === 'wf_csrf').value;
     const envId = await page.evaluate(() => localStorage.getItem('wf.env'));
@@ -798,19 +842,39 @@ try {
     await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
     await page.locator('h1 .badge', { hasText: 'running' }).waitFor();
     await shot('24-stack-deployed');
+    assert.equal(await page.locator('#stack-unsaved').count(), 0, 'no unsaved marker before an edit');
     await page.fill('#compose-editor', compose('3601', 'two'));
+    // Unsaved edits are marked next to Save, and a link of the app asks before leaving
+    // (Cancel stays, with the edits) (review D14).
+    await page.locator('#stack-unsaved', { hasText: L('Unsaved changes') }).waitFor();
+    await page.locator('#stack-summary a').click();
+    await page.locator('#confirm-dialog[open] #confirm-ok', { hasText: L('Leave without saving') }).waitFor();
+    await shot('24b-stack-unsaved');
+    await page.click('#confirm-cancel');
+    await page.locator('#confirm-dialog[open]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#compose-editor').inputValue(), compose('3601', 'two'), 'the edits stay');
+    assert.ok(page.url().includes('/stacks/'), 'still on the stack page');
     await page.click('#compose-save');
     await page.locator('.toast', { hasText: L('Compose file saved') }).waitFor();
+    await page.locator('#stack-unsaved').waitFor({ state: 'detached' });
     await page.click('#act-deploy');
     await outcome(2);
     const first = page.locator('#deployments-table tbody tr[data-id]').nth(1);
     assert.equal(await page.locator('#deployments-table tbody tr[data-id]').first().locator('button.rollback').count(), 0, 'no rollback on the newest');
+    assert.equal(await page.locator('#stack-rollback-notice').count(), 0, 'no rollback notice before a rollback');
+    // When the first deployment started, as the table shows it (the rollback row names it).
+    const firstStarted = (await first.locator('td').first().textContent()).trim();
     await first.locator('button.rollback').click();
     await confirmed(T('stacks.deployments.object', { when: '' }).trim());
     await outcome(3);
     const newest = page.locator('#deployments-table tbody tr[data-id]').first();
     await newest.locator('.badge', { hasText: 'rollback' }).waitFor();
     await newest.locator('.badge', { hasText: 'succeeded' }).waitFor();
+    // The rollback row names the deployment it went back to, and the page says the editor
+    // shows the saved file, not the one running (review D14).
+    await newest.locator('.rollback-of', { hasText: firstStarted }).waitFor();
+    await page.locator('#stack-rollback-notice', { hasText: firstStarted }).waitFor();
+    assert.equal(await page.locator('#compose-editor').inputValue(), compose('3601', 'two'), 'the editor shows the saved file');
     await page.locator('#stack-containers .badge', { hasText: 'running' }).waitFor({ timeout: 20000 });
     // The running container is the first deployment's again.
     const ep = (await page.locator('#stack-containers a').first().getAttribute('href')).split('/')[2];

@@ -5,13 +5,17 @@ pub mod compose_editor;
 pub mod confirm;
 pub mod endpoint_tabs;
 pub mod format;
+pub mod leave_guard;
 pub mod search;
+pub mod sort;
 pub mod variables;
 
 pub(crate) use compose_editor::{ComposeEditor, source_label, state_label};
 pub(crate) use confirm::ConfirmDialog;
 pub(crate) use endpoint_tabs::{EndpointTabs, endpoint_id};
+pub(crate) use leave_guard::leave_guard;
 pub(crate) use search::SearchDialog;
+pub(crate) use sort::{SortHeader, sort_rows, sort_state};
 
 use leptos::prelude::*;
 

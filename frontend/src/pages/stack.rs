@@ -7,13 +7,13 @@ use uuid::Uuid;
 use windflow_api::Page;
 use windflow_api::docker::ContainerSummary;
 use windflow_api::stacks::{
-    Deployment, DeploymentDetails, Stack, StackLogLine, StackOutput, StackOutputKind, StackSource,
-    StackVariable, UpdateStack,
+    Deployment, DeploymentDetails, DeploymentKind, Stack, StackLogLine, StackOutput,
+    StackOutputKind, StackSource, StackVariable, UpdateStack,
 };
 
 use crate::api;
 use crate::components::variables::{Var, Variables, inputs, var};
-use crate::components::{ComposeEditor, source_label, state_label};
+use crate::components::{ComposeEditor, leave_guard, source_label, state_label};
 use crate::components::{badge, run_cells, short, short_sha, when};
 use crate::i18n::*;
 use crate::state::{AppCtx, ctx};
@@ -118,9 +118,36 @@ pub fn StackPage() -> impl IntoView {
     // The editor and the variables are loaded once per stack, not on every refresh.
     let content = RwSignal::new(String::new());
     let vars = RwSignal::new(Vec::<Var>::new());
-    // The stack loaded and its compose file as last loaded: a changed file (after a rollback)
+    // The stack loaded and its compose file as last loaded (the saved file): a changed file
     // replaces the editor's text unless it has unsaved edits.
-    let loaded = StoredValue::new((None::<Uuid>, String::new()));
+    let loaded = RwSignal::new((None::<Uuid>, String::new()));
+    // The editor differs from the saved file (review D14): marked next to Save, and leaving
+    // the page asks first (closing or reloading the tab, a link of the app; not Back).
+    let dirty =
+        Memo::new(move |_| loaded.with(|(id, saved)| id.is_some() && content.with(|t| t != saved)));
+    {
+        let navigate = navigate.clone();
+        leave_guard(
+            move || dirty.get(),
+            move |to: String| {
+                let l = i18n.get_locale_untracked();
+                let name = out.stack.get_untracked().map(|s| s.1).unwrap_or_default();
+                let navigate = navigate.clone();
+                c.confirm(
+                    td_string!(l, stacks.stack.leave_title),
+                    &name,
+                    td_string!(l, stacks.stack.leave_detail),
+                    td_string!(l, stacks.stack.leave_action),
+                    move || navigate(&to, Default::default()),
+                );
+            },
+        );
+    }
+    // The deployments (the timeline below, and the rollback notice by the editor).
+    let deployments = api::resource(move || {
+        c.version.get();
+        sid().map(|id| format!("/stacks/{id}/deployments"))
+    });
     Effect::new(move |_| {
         let Some(Ok(s)) = api::read::<Stack>(stack) else {
             return;
@@ -139,16 +166,16 @@ pub fn StackPage() -> impl IntoView {
             (s.name.clone(), None),
         ]);
         let text = s.compose_content.unwrap_or_default();
-        let (was, old) = loaded.get_value();
+        let (was, old) = loaded.get_untracked();
         if was == Some(s.id) {
             if text != old && content.get_untracked() == old {
                 content.set(text.clone());
             }
-            loaded.set_value((was, text));
+            loaded.set((was, text));
             return;
         }
-        loaded.set_value((Some(s.id), text.clone()));
-        content.set(text);
+        content.set(text.clone());
+        loaded.set((Some(s.id), text));
         let id = s.id;
         leptos::task::spawn_local(async move {
             match api::client()
@@ -295,11 +322,12 @@ pub fn StackPage() -> impl IntoView {
                         {locked.then(|| view! { <p class="muted">{t!(i18n, stacks.stack.locked_note)}</p> })}
                     </div>
                     <h2>{t!(i18n, stacks.stack.compose_file)}</h2>
+                    {move || rollback_notice(i18n.get_locale(), deployments).map(|text| view! { <p class="card info-note" id="stack-rollback-notice" role="status">{text}</p> })}
                     <div class="card">
                         {match s.source {
                             StackSource::Internal => view! {
                                 <ComposeEditor endpoint=s.endpoint_id content=content vars=vars />
-                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>{t!(i18n, stacks.stack.save_compose)}</button></p> })}
+                                {can_update.then(|| view! { <p><button id="compose-save" disabled=locked on:click=move |_| save(id)>{t!(i18n, stacks.stack.save_compose)}</button><Show when=move || dirty.get()>" "<span class="badge" id="stack-unsaved" role="status">{t!(i18n, stacks.stack.unsaved)}</span></Show></p> })}
                             }.into_any(),
                             StackSource::Git => view! {
                                 <p id="stack-git">
@@ -335,7 +363,7 @@ pub fn StackPage() -> impl IntoView {
         </div>
         {move || sid().map(|id| view! {
             <StackLogs id=id />
-            <Deployments id=id out=out />
+            <Deployments id=id out=out list=deployments />
         })}
     }
 }
@@ -409,13 +437,9 @@ fn StackLogs(id: Uuid) -> impl IntoView {
 /// The deployment timeline, newest first: expand one for its steps and logs; roll back to a
 /// completed one that recorded its images.
 #[component]
-fn Deployments(id: Uuid, out: Output) -> impl IntoView {
+fn Deployments(id: Uuid, out: Output, list: LocalResource<api::Raw>) -> impl IntoView {
     let c = ctx();
     let i18n = use_i18n();
-    let list = api::resource(move || {
-        c.version.get();
-        Some(format!("/stacks/{id}/deployments"))
-    });
     let open = RwSignal::new(None::<Uuid>);
     let details = api::resource(move || open.get().map(|d| format!("/deployments/{d}")));
     view! {
@@ -424,6 +448,7 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(page) => {
                 let can = c.can("stacks:deploy");
+                let all = page.items.clone();
                 view! {
                     <table id="deployments-table">
                         <thead><tr>
@@ -439,11 +464,13 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
                             {page.items.into_iter().enumerate().map(|(i, d)| {
                                 let did = d.id;
                                 let dname = StoredValue::new(t_string!(i18n, stacks.deployments.object, when = when(&d.run.started_at)).to_string());
+                                // A rollback names the deployment it went back to (review D14).
+                                let back_to = d.parent_id.filter(|_| d.kind == DeploymentKind::Rollback).map(|p| td_string!(i18n.get_locale_untracked(), stacks.deployments.rolled_back_to, target = deployment_label(i18n.get_locale_untracked(), &all, p)).to_string());
                                 let rollback = can && i > 0 && d.run.status == windflow_api::runs::RunStatus::Succeeded && !d.image_digests.is_empty();
                                 view! {
                                     <tr data-id=did.to_string()>
                                         {run_cells(&d.run)}
-                                        <td><span class="badge">{d.kind.as_str()}</span>{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}</td>
+                                        <td><span class="badge">{d.kind.as_str()}</span>{d.git_commit.as_deref().map(|g| format!(" @ {}", short_sha(g)))}{back_to.map(|t| view! { " "<span class="muted rollback-of">{t}</span> })}</td>
                                         <td>{d.image_digests.iter().map(|(k, v)| view! { <div><code>{format!("{k}: {}", v.rsplit('@').next().unwrap_or(v).chars().take(19).collect::<String>())}</code></div> }).collect_view()}</td>
                                         <td>
                                             <button class="secondary small" on:click=move |_| open.update(|o| *o = if *o == Some(did) { None } else { Some(did) })>{t!(i18n, stacks.deployments.details)}</button>
@@ -470,4 +497,38 @@ fn Deployments(id: Uuid, out: Output) -> impl IntoView {
             }
         })}
     }
+}
+
+/// Names deployment `id` for the user: "the deployment of <when>" when it is in `items`, else by
+/// its short id.
+fn deployment_label(l: Locale, items: &[Deployment], id: Uuid) -> String {
+    match items.iter().find(|d| d.id == id) {
+        Some(d) => {
+            td_string!(l, stacks.deployments.object, when = when(&d.run.started_at)).to_string()
+        }
+        None => td_string!(l, stacks.deployments.object_id, id = short(&id)).to_string(),
+    }
+}
+
+/// After a rollback (the newest deployment is one, running or succeeded), what runs is the
+/// earlier deployment's compose file, not the stack's saved file that the editor shows: says so
+/// (review D14).
+fn rollback_notice(l: Locale, list: LocalResource<api::Raw>) -> Option<String> {
+    let page = api::read::<Page<Deployment>>(list)?.ok()?;
+    let newest = page.items.first()?;
+    let live = matches!(
+        newest.run.status,
+        windflow_api::runs::RunStatus::Running | windflow_api::runs::RunStatus::Succeeded
+    );
+    let parent = newest
+        .parent_id
+        .filter(|_| live && newest.kind == DeploymentKind::Rollback)?;
+    Some(
+        td_string!(
+            l,
+            stacks.stack.rolled_back,
+            target = deployment_label(l, &page.items, parent)
+        )
+        .to_string(),
+    )
 }

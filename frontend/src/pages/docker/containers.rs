@@ -2,9 +2,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
-use windflow_api::docker::AllContainers;
+use windflow_api::docker::{AllContainers, EndpointContainer};
 
 use crate::api;
+use crate::components::{SortHeader, sort_rows, sort_state};
 use crate::i18n::*;
 use crate::state::ctx;
 
@@ -20,6 +21,8 @@ pub fn Containers() -> impl IntoView {
     });
     // Selected rows for the bulk actions: (endpoint, container id).
     let selected = RwSignal::new(Vec::<(Uuid, String)>::new());
+    // By name by default (review D27).
+    let sort = sort_state("name");
     let run = |ep: Uuid, id: String, action: &'static str| async move {
         if action == "remove" {
             api::client()
@@ -100,15 +103,33 @@ pub fn Containers() -> impl IntoView {
                         }
                     }>{move || label(i18n.get_locale())}</button> }
                 };
+                let items = StoredValue::new(all.items);
                 view! {
                     {all.errors.into_iter().map(|e| view! { <p class="error">{format!("{}: {}", e.endpoint_name, e.error)}</p> }).collect_view()}
                     <table id="containers-table">
-                        <thead><tr><th></th><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.endpoint)}</th><th>{t!(i18n, docker.cols.image)}</th><th>{t!(i18n, docker.cols.state)}</th><th>{t!(i18n, docker.cols.status)}</th><th>{t!(i18n, docker.cols.actions)}</th></tr></thead>
+                        <thead><tr>
+                            <th></th>
+                            <SortHeader state=sort key="name">{t!(i18n, docker.cols.name)}</SortHeader>
+                            <SortHeader state=sort key="endpoint">{t!(i18n, docker.cols.endpoint)}</SortHeader>
+                            <SortHeader state=sort key="image">{t!(i18n, docker.cols.image)}</SortHeader>
+                            <SortHeader state=sort key="state">{t!(i18n, docker.cols.state)}</SortHeader>
+                            <th>{t!(i18n, docker.cols.status)}</th>
+                            <th>{t!(i18n, docker.cols.actions)}</th>
+                        </tr></thead>
                         <tbody>
-                            {(!all.items.iter().any(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f))).then(|| view! {
+                            {move || {
+                            let mut rows: Vec<EndpointContainer> = items.with_value(|all| all.iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).cloned().collect());
+                            sort_rows(&mut rows, sort.get(), |x: &EndpointContainer, k| match k {
+                                "endpoint" => x.endpoint_name.as_str().into(),
+                                "image" => x.container.image.as_str().into(),
+                                "state" => x.container.state.as_str().into(),
+                                _ => x.container.name.as_str().into(),
+                            }, |x| format!("{}\u{0}{}\u{0}{}", x.container.name, x.endpoint_name, x.container.id).into());
+                            view! {
+                            {rows.is_empty().then(|| view! {
                                 <tr class="empty"><td colspan="7">{if f.is_empty() { t!(i18n, docker.containers.empty).into_any() } else { t!(i18n, docker.containers.no_match).into_any() }}</td></tr>
                             })}
-                            {all.items.into_iter().filter(|x| f.is_empty() || x.container.name.to_lowercase().contains(&f) || x.container.image.to_lowercase().contains(&f)).map(|x| {
+                            {rows.into_iter().map(|x| {
                                 let ep = x.endpoint_id;
                                 let id = x.container.id.clone();
                                 let running = x.container.state == "running";
@@ -144,6 +165,8 @@ pub fn Containers() -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
+                            }
+                            }}
                         </tbody>
                     </table>
                 }.into_any()

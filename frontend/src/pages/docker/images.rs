@@ -6,7 +6,9 @@ use windflow_api::docker::{ForceQuery, ImageSummary, PullImage, PullProgress};
 
 use super::{live_list, size};
 use crate::api;
-use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::components::{
+    EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state, when,
+};
 use crate::i18n::*;
 use crate::state::AppCtx;
 use crate::state::ctx;
@@ -72,6 +74,8 @@ pub fn Images() -> impl IntoView {
     let layers = RwSignal::new(Vec::<Layer>::new());
     let status = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    // By name (the tags) by default (review D27).
+    let sort = sort_state("name");
     let start_pull = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(ep) = id() else { return };
@@ -175,11 +179,28 @@ pub fn Images() -> impl IntoView {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("images:delete");
+                let items = StoredValue::new(items);
                 view! {
                     <table id="images-table">
-                        <thead><tr><th>{t!(i18n, docker.cols.tags)}</th><th>{t!(i18n, docker.cols.id)}</th><th>{t!(i18n, docker.cols.size)}</th><th>{t!(i18n, docker.cols.containers)}</th><th></th></tr></thead>
+                        <thead><tr>
+                            <SortHeader state=sort key="name">{t!(i18n, docker.cols.tags)}</SortHeader>
+                            <SortHeader state=sort key="id">{t!(i18n, docker.cols.id)}</SortHeader>
+                            <SortHeader state=sort key="size">{t!(i18n, docker.cols.size)}</SortHeader>
+                            <SortHeader state=sort key="containers">{t!(i18n, docker.cols.containers)}</SortHeader>
+                            <SortHeader state=sort key="created">{t!(i18n, docker.cols.created)}</SortHeader>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
-                            {items.into_iter().map(|i| {
+                            {move || {
+                            let mut rows = items.get_value();
+                            sort_rows(&mut rows, sort.get(), |i: &ImageSummary, k| match k {
+                                "id" => i.id.as_str().into(),
+                                "size" => i.size.into(),
+                                "created" => i.created.into(),
+                                "containers" => i.containers.into(),
+                                _ => i.repo_tags.join(", ").into(),
+                            }, |i| i.id.as_str().into());
+                            rows.into_iter().map(|i| {
                                 let short_id: String = i.id.trim_start_matches("sha256:").chars().take(12).collect();
                                 let tags = i.repo_tags.join(", ");
                                 let ask = move |_| ask_removal(c, i18n.get_locale_untracked(), &i.repo_tags, &i.id, remove);
@@ -194,10 +215,12 @@ pub fn Images() -> impl IntoView {
                                         } else {
                                             i.containers.to_string().into_any()
                                         }}</td>
+                                        <td class="muted">{chrono::DateTime::from_timestamp(i.created, 0).map(|t| when(&t))}</td>
                                         <td>{can_delete.then(|| view! { <button class="danger small" on:click=ask>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
-                            }).collect_view()}
+                            }).collect_view()
+                            }}
                         </tbody>
                     </table>
                 }.into_any()

@@ -5,7 +5,7 @@ use windflow_api::docker::{CreateNetwork, NetworkSummary};
 
 use super::live_list;
 use crate::api;
-use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::components::{EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state};
 use crate::i18n::*;
 use crate::state::ctx;
 
@@ -17,6 +17,8 @@ pub fn Networks() -> impl IntoView {
     let list = live_list(id, "/networks");
     let name = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
+    // By name by default: the engine lists networks in no fixed order (review D27).
+    let sort = sort_state("name");
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(ep) = id() else { return };
@@ -57,11 +59,27 @@ pub fn Networks() -> impl IntoView {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("networks:delete");
+                let items = StoredValue::new(items);
                 view! {
                     <table id="networks-table">
-                        <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.driver)}</th><th>{t!(i18n, docker.cols.scope)}</th><th>{t!(i18n, docker.cols.internal)}</th><th></th></tr></thead>
+                        <thead><tr>
+                            <SortHeader state=sort key="name">{t!(i18n, docker.cols.name)}</SortHeader>
+                            <SortHeader state=sort key="driver">{t!(i18n, docker.cols.driver)}</SortHeader>
+                            <SortHeader state=sort key="scope">{t!(i18n, docker.cols.scope)}</SortHeader>
+                            <SortHeader state=sort key="internal">{t!(i18n, docker.cols.internal)}</SortHeader>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
-                            {items.into_iter().map(|n| {
+                            {move || {
+                            let mut rows = items.get_value();
+                            // Ties (same name, another driver) by id: the same order every load.
+                            sort_rows(&mut rows, sort.get(), |n: &NetworkSummary, k| match k {
+                                "driver" => n.driver.as_str().into(),
+                                "scope" => n.scope.as_str().into(),
+                                "internal" => i64::from(n.internal).into(),
+                                _ => n.name.as_str().into(),
+                            }, |n| format!("{}\u{0}{}", n.name, n.id).into());
+                            rows.into_iter().map(|n| {
                                 // The engine's own networks cannot be removed.
                                 let builtin = matches!(n.name.as_str(), "bridge" | "host" | "none");
                                 let key = n.id.clone();
@@ -75,7 +93,8 @@ pub fn Networks() -> impl IntoView {
                                         <td>{(can_delete && !builtin).then(|| view! { <button class="danger small" on:click=move |_| { let k = key.clone(); c.confirm(t_string!(i18n, docker.networks.remove_title), &nname.get_value(), t_string!(i18n, docker.networks.remove_detail), t_string!(i18n, common.remove), move || remove(k)) }>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
-                            }).collect_view()}
+                            }).collect_view()
+                            }}
                         </tbody>
                     </table>
                 }.into_any()

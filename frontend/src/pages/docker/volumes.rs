@@ -5,7 +5,9 @@ use windflow_api::docker::{CreateVolume, VolumeSummary};
 
 use super::live_list;
 use crate::api;
-use crate::components::{EndpointTabs, endpoint_id, mutate};
+use crate::components::{
+    EndpointTabs, SortHeader, endpoint_id, mutate, sort_rows, sort_state, when,
+};
 use crate::i18n::*;
 use crate::state::ctx;
 
@@ -16,6 +18,8 @@ pub fn Volumes() -> impl IntoView {
     let id = endpoint_id();
     let list = live_list(id, "/volumes");
     let name = RwSignal::new(String::new());
+    // By name by default (review D27).
+    let sort = sort_state("name");
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(ep) = id() else { return };
@@ -54,21 +58,39 @@ pub fn Volumes() -> impl IntoView {
             Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             Ok(items) => {
                 let can_delete = c.can("volumes:delete");
+                let items = StoredValue::new(items);
                 view! {
                     <table id="volumes-table">
-                        <thead><tr><th>{t!(i18n, docker.cols.name)}</th><th>{t!(i18n, docker.cols.driver)}</th><th>{t!(i18n, docker.cols.mount_point)}</th><th></th></tr></thead>
+                        <thead><tr>
+                            <SortHeader state=sort key="name">{t!(i18n, docker.cols.name)}</SortHeader>
+                            <SortHeader state=sort key="driver">{t!(i18n, docker.cols.driver)}</SortHeader>
+                            <SortHeader state=sort key="mountpoint">{t!(i18n, docker.cols.mount_point)}</SortHeader>
+                            <SortHeader state=sort key="created">{t!(i18n, docker.cols.created)}</SortHeader>
+                            <th></th>
+                        </tr></thead>
                         <tbody>
-                            {items.into_iter().map(|v| {
+                            {move || {
+                            let mut rows = items.get_value();
+                            sort_rows(&mut rows, sort.get(), |v: &VolumeSummary, k| match k {
+                                "driver" => v.driver.as_str().into(),
+                                "mountpoint" => v.mountpoint.as_str().into(),
+                                // RFC 3339 text sorts in time order.
+                                "created" => v.created_at.clone().unwrap_or_default().into(),
+                                _ => v.name.as_str().into(),
+                            }, |v| v.name.as_str().into());
+                            rows.into_iter().map(|v| {
                                 let n = v.name.clone();
                                 view! {
                                     <tr data-name=v.name.clone()>
                                         <td>{v.name.clone()}</td>
                                         <td>{v.driver}</td>
                                         <td class="muted"><code>{v.mountpoint}</code></td>
+                                        <td class="muted">{v.created_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| when(&t.to_utc()))}</td>
                                         <td>{can_delete.then(|| view! { <button class="danger small" on:click=move |_| { let v = n.clone(); c.confirm(t_string!(i18n, docker.volumes.remove_title), &n, t_string!(i18n, docker.volumes.remove_detail), t_string!(i18n, common.remove), move || remove(v)) }>{t!(i18n, common.remove)}</button> })}</td>
                                     </tr>
                                 }
-                            }).collect_view()}
+                            }).collect_view()
+                            }}
                         </tbody>
                     </table>
                 }.into_any()
