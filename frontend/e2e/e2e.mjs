@@ -57,10 +57,13 @@ let stackUrl; // the deployed stack's page (a deep link, reloaded later)
 const errors = [];
 const page = ctx.pages()[0] ?? await ctx.newPage();
 page.setDefaultTimeout(15000);
-page.on('pageerror', e => errors.push(String(e)));
-page.on('console', m => { if (m.type() === 'error' && !/status of (40[134]|422)/.test(m.text())) errors.push(m.text()); });
+// Each error is tagged with the check that was running, so a failure says where it came from.
+let current = 'start';
+page.on('pageerror', e => errors.push(`[${current}] ${e}`));
+page.on('console', m => { if (m.type() === 'error' && !/status of (40[134]|422)/.test(m.text())) errors.push(`[${current}] ${m.text()}`); });
 
 async function check(name, fn) {
+  current = name;
   try { await fn(); passes++; console.log(`ok - ${name}`); }
   catch (e) { failures++; console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`); await shot(`FAILED-${name.replace(/\W+/g, '-')}`); }
 }
@@ -1062,7 +1065,7 @@ try {
       await row('#audit-table', a).first().waitFor();
     }
     // A Docker object is named, not only typed, and a row's details open in place (review D18).
-    const started = row('#audit-table', 'container.start').first();
+    const started = row('#audit-table', 'container.stop').first();
     assert.ok((await started.locator('.audit-resource strong').textContent()).trim().length > 0, 'the container is named');
     await started.locator('.audit-details summary').click();
     await started.locator('.audit-details[open] pre').waitFor();

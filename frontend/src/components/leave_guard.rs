@@ -7,17 +7,15 @@
 //!
 //! The listeners are window listeners (through reflection: no extra web-sys features), added
 //! while the page is dirty and removed when it is not, and when the page goes away.
-use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-thread_local! {
-    /// The installed (beforeunload, capture-phase click) listeners.
-    static LISTENERS: RefCell<Option<(Function, Function)>> = const { RefCell::new(None) };
-}
+/// The installed (beforeunload, capture-phase click) listeners of one guarded page.
+type Listeners = StoredValue<Option<(Function, Function)>, LocalStorage>;
 
 fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
@@ -43,8 +41,8 @@ fn listen(w: &JsValue, add: bool, (unload, click): &(Function, Function)) {
 }
 
 /// Removes the listeners, if any.
-fn release() {
-    if let Some(l) = LISTENERS.with(|x| x.borrow_mut().take())
+fn release(listeners: Listeners) {
+    if let Some(l) = listeners.try_update_value(Option::take).flatten()
         && let Some(w) = web_sys::window()
     {
         listen(&w, false, &l);
@@ -94,10 +92,11 @@ fn leaving_link(ev: &JsValue) -> Option<String> {
 /// Installs the guard while `dirty()` holds; `ask(path)` is called with the app path of a link
 /// clicked meanwhile (the page confirms, then navigates there). Removed with the page.
 pub fn leave_guard(dirty: impl Fn() -> bool + 'static, ask: impl Fn(String) + 'static) {
-    let ask = std::rc::Rc::new(ask);
+    let ask = Rc::new(ask);
+    let listeners: Listeners = StoredValue::new_local(None);
     Effect::new(move |_| {
         let on = dirty();
-        let installed = LISTENERS.with(|x| x.borrow().is_some());
+        let installed = listeners.with_value(Option::is_some);
         let Some(w) = web_sys::window() else { return };
         if on && !installed {
             let unload = Closure::<dyn Fn(JsValue)>::new(|ev: JsValue| {
@@ -117,10 +116,10 @@ pub fn leave_guard(dirty: impl Fn() -> bool + 'static, ask: impl Fn(String) + 's
             .unchecked_into::<Function>();
             let l = (unload, click);
             listen(&w, true, &l);
-            LISTENERS.with(|x| *x.borrow_mut() = Some(l));
+            listeners.set_value(Some(l));
         } else if !on && installed {
-            release();
+            release(listeners);
         }
     });
-    on_cleanup(release);
+    on_cleanup(move || release(listeners));
 }

@@ -59,24 +59,29 @@ pub fn EndpointDashboard() -> impl IntoView {
     // dashboard checks the engine when it opens and every 30 s while it is shown
     // (`POST /endpoints/{id}/test`: version, container counts, status, `last_seen_at`).
     let fresh = RwSignal::new(None::<Endpoint>);
+    // The endpoint being shown, for answers that arrive after the page changed or closed
+    // (every access is `try_`: the page's signals may be gone by then).
+    let shown = RwSignal::new(None::<uuid::Uuid>);
     let probe = move |ep: uuid::Uuid| {
         leptos::task::spawn_local(async move {
             if let Ok(e) = api::client().test_endpoint(ep).await
-                && untrack(id) == Some(ep)
+                && shown.try_get_untracked().flatten() == Some(ep)
             {
-                fresh.set(Some(e));
+                fresh.try_set(Some(e));
             }
         });
     };
     Effect::new(move |_| {
+        let ep = id();
+        shown.set(ep);
         fresh.set(None);
-        if let Some(ep) = id() {
+        if let Some(ep) = ep {
             probe(ep);
         }
     });
     if let Ok(h) = set_interval_with_handle(
         move || {
-            if let Some(ep) = untrack(id) {
+            if let Some(ep) = shown.try_get_untracked().flatten() {
                 probe(ep);
             }
         },
