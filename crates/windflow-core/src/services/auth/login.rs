@@ -52,6 +52,21 @@ async fn lockout<C: ConnectionTrait>(
     Ok(Some(((oldest + window) - now).num_seconds().max(1) as u64))
 }
 
+/// Queues the login reservations of one name. PostgreSQL: a transaction-scoped advisory lock
+/// on the name's hash (`pg_advisory_xact_lock`, released at commit). SQLite: nothing to do, the
+/// reservation's insert takes the database's write lock, so writers already queue.
+async fn lock_name<C: ConnectionTrait>(db: &C, name: &str) -> ServiceResult<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [name.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 async fn record_attempt<C: ConnectionTrait>(
     db: &C,
     username: &str,
@@ -127,15 +142,18 @@ pub async fn login(
         .one(&core.db)
         .await?
         .map(|a| a.created_at);
-    // Reserve first (committed at once), then count: the k-th concurrent attempt sees at least
-    // k reservations, so at most `max` of them go on to the password check.
-    let attempt = record_attempt(&core.db, &key, meta.ip.as_deref(), "pending").await?;
+    // Reserve and count in one transaction, one name at a time: the k-th concurrent attempt
+    // sees exactly the k-1 reservations before its own, so the first `max` go on to the
+    // password check and the rest are locked (never more than `max`, never none).
+    let reserve = crate::services::begin(&core.db).await?;
+    lock_name(&reserve, &key).await?;
+    let attempt = record_attempt(&reserve, &key, meta.ip.as_deref(), "pending").await?;
     let mut by_user = Condition::all().add(login_attempts::Column::Username.eq(key.as_str()));
     if let Some(t) = last_success {
         by_user = by_user.add(login_attempts::Column::CreatedAt.gt(t));
     }
     let mut locked = lockout(
-        &core.db,
+        &reserve,
         by_user,
         policy.lockout_max_attempts_per_user,
         window,
@@ -145,8 +163,9 @@ pub async fn login(
         && let Some(ip) = &meta.ip
     {
         let by_ip = Condition::all().add(login_attempts::Column::Ip.eq(ip.as_str()));
-        locked = lockout(&core.db, by_ip, policy.lockout_max_attempts_per_ip, window).await?;
+        locked = lockout(&reserve, by_ip, policy.lockout_max_attempts_per_ip, window).await?;
     }
+    reserve.commit().await?;
     if let Some(retry) = locked {
         let txn = crate::services::begin(&core.db).await?;
         settle_attempt(&txn, attempt, "locked").await?;
