@@ -278,3 +278,45 @@ async fn search_finds_what_the_caller_may_read_by_name() {
     }
     let _ = c.remove_container(ep.id, &cid, &FORCE).await;
 }
+
+/// Without credentials both answer 401; a search text or `per_kind` outside the declared
+/// bounds is a 422 naming the field.
+#[tokio::test]
+async fn unauthenticated_is_401_and_out_of_bounds_input_is_422() {
+    let app = spawn_app().await;
+    let root = app.superadmin().await;
+    let org = app.org(&root, "Acme").await;
+    let anon = app.anon();
+    assert_eq!(
+        anon.overview(org).await.refused(),
+        ErrorCode::Unauthenticated
+    );
+    let q = |text: &str, per_kind: Option<u64>| SearchQuery {
+        q: text.into(),
+        per_kind,
+    };
+    assert_eq!(
+        anon.search(&q("acme", None)).await.refused(),
+        ErrorCode::Unauthenticated
+    );
+    let c = app.typed(&root);
+    for (bad, field) in [
+        (q("", None), "q"),
+        (q(&"x".repeat(101), None), "q"),
+        (q("acme", Some(0)), "per_kind"),
+        (q("acme", Some(21)), "per_kind"),
+    ] {
+        match c.search(&bad).await {
+            Err(windflow_client::ClientError::Problem(p)) => {
+                assert_eq!(p.code, ErrorCode::ValidationFailed, "{bad:?}");
+                assert!(
+                    p.errors.iter().flatten().any(|e| e.field == field),
+                    "{bad:?}: {:?}",
+                    p.errors
+                );
+            }
+            other => panic!("{bad:?} accepted: {other:?}"),
+        }
+    }
+    assert!(c.search(&q("acme", Some(20))).await.is_ok());
+}
